@@ -1,0 +1,55 @@
+import kafkajs from 'kafkajs';
+import type { Kafka, logCreator, RetryOptions } from 'kafkajs';
+import { ConveyorError, ErrorCode, isConveyorError } from '../core/errors.ts';
+import type { Logger } from '../core/logger.ts';
+
+const { Kafka: KafkaClient, logLevel: KafkaLogLevel } = kafkajs;
+
+export interface KafkaClientOptions {
+  /** bootstrap.servers: a comma list or an array of host:port. */
+  bootstrapServers: string | readonly string[];
+  clientId: string;
+  logger: Logger;
+  connectionTimeoutMs?: number;
+  requestTimeoutMs?: number;
+  retry?: RetryOptions;
+}
+
+export function parseBootstrapServers(value: string | readonly string[]): string[] {
+  const list = typeof value === 'string' ? value.split(',') : [...value];
+  const brokers = list.map((s) => s.trim()).filter((s) => s.length > 0);
+  if (brokers.length === 0) throw new ConveyorError(ErrorCode.configInvalid, 'bootstrap.servers must list at least one host:port');
+  return brokers;
+}
+
+/** A kafkajs client whose log lines go through our logger (component=kafkajs). */
+export function createKafka(options: KafkaClientOptions): Kafka {
+  const log = options.logger.child({ component: 'kafkajs' });
+  const creator: logCreator = () => (entry) => {
+    const { message, ...fields } = entry.log;
+    const extra = { ...fields, kafkaNamespace: entry.namespace };
+    // kafkajs logs retriable protocol errors at ERROR and then retries; the failures that matter reach callers
+    // as rejected promises, so its ERROR lines are warnings here.
+    if (entry.level === KafkaLogLevel.ERROR || entry.level === KafkaLogLevel.WARN) log.warn(message, extra);
+    else if (entry.level === KafkaLogLevel.INFO) log.debug(message, extra);
+    else log.trace(message, extra);
+  };
+  const level = options.logger.level();
+  return new KafkaClient({
+    clientId: options.clientId,
+    brokers: parseBootstrapServers(options.bootstrapServers),
+    logCreator: creator,
+    logLevel: level === 'trace' || level === 'debug' ? KafkaLogLevel.INFO : KafkaLogLevel.WARN,
+    ...(options.connectionTimeoutMs === undefined ? {} : { connectionTimeout: options.connectionTimeoutMs }),
+    ...(options.requestTimeoutMs === undefined ? {} : { requestTimeout: options.requestTimeoutMs }),
+    ...(options.retry === undefined ? {} : { retry: options.retry }),
+  });
+}
+
+/** kafkajs errors carry `retriable`; keep it, keep the cause, and give the error one of our codes. */
+export function toConveyorError(e: unknown, message: string): ConveyorError {
+  if (isConveyorError(e)) return e;
+  const retriable = typeof e === 'object' && e !== null && (e as { retriable?: unknown }).retriable === true;
+  const detail = e instanceof Error ? e.message : String(e);
+  return new ConveyorError(ErrorCode.unavailable, `${message}: ${detail}`, { cause: e, retriable });
+}
