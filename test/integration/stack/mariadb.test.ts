@@ -49,7 +49,7 @@ test('MariaDB: the binlog is row-based and inserted, updated and deleted rows co
   await admin.query(`UPDATE \`${db}\`.products SET price = 10.49 WHERE id = 1`);
   await admin.query(`DELETE FROM \`${db}\`.products WHERE id = 2`);
 
-  await eventually(async () => (changes.length >= 3 ? true : undefined), 'three row events');
+  await eventually(() => Promise.resolve(changes.length >= 3 ? true : undefined), 'three row events');
   assert.deepEqual(failures, []);
   assert.deepEqual(
     changes.map((c) => c.type),
