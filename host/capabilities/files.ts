@@ -1,0 +1,46 @@
+import { appendFile, readdir, readFile, realpath, stat, writeFile } from 'node:fs/promises';
+import { dirname, isAbsolute, resolve, sep } from 'node:path';
+import type { CapabilityPolicy } from './policy.ts';
+import type { CapabilityMethods } from './types.ts';
+import { denied, invalid, obj, str } from './validate.ts';
+
+const MAX_FILE = 4 * 1024 * 1024;
+
+/** Resolves a path (following symlinks of what exists) and checks it stays inside an allowed directory. */
+async function inside(call: string, policy: CapabilityPolicy, path: string): Promise<string> {
+  if (!isAbsolute(path)) throw invalid(call, `path ${JSON.stringify(path)} must be absolute`);
+  const target = resolve(path);
+  let real: string;
+  try {
+    real = await realpath(target);
+  } catch {
+    real = resolve(await realpath(dirname(target)).catch(() => dirname(target)), target.slice(dirname(target).length + 1));
+  }
+  for (const dir of policy.fileDirs) {
+    const root = await realpath(dir).catch(() => resolve(dir));
+    if (real === root || real.startsWith(root + sep)) return real;
+  }
+  throw denied(call, path, 'path outside the directories in the connector policy');
+}
+
+export function filesCapability(policy: CapabilityPolicy): CapabilityMethods {
+  return {
+    async read(args) {
+      const path = await inside('files.read', policy, str('files.read', args, 0, 'path', 4096));
+      const s = await stat(path);
+      if (s.size > MAX_FILE) throw invalid('files.read', `file of ${s.size} bytes exceeds ${MAX_FILE}`);
+      return readFile(path, 'utf8');
+    },
+    async write(args) {
+      const path = await inside('files.write', policy, str('files.write', args, 0, 'path', 4096));
+      const data = str('files.write', args, 1, 'data', MAX_FILE);
+      const opts = obj('files.write', args, 2, 'options', true);
+      await (opts['append'] === true ? appendFile(path, data) : writeFile(path, data));
+      return null;
+    },
+    async list(args) {
+      const dir = await inside('files.list', policy, str('files.list', args, 0, 'dir', 4096));
+      return (await readdir(dir)).slice(0, 10_000);
+    },
+  };
+}

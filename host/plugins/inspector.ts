@@ -1,0 +1,25 @@
+/** Checks bundle code by loading it in a throwaway sandbox isolate and asking it to describe itself. */
+import type { PluginDescription } from '../../sdk/runtime.ts';
+import { ConveyorError, ErrorCode } from '../core/errors.ts';
+import type { Logger } from '../core/logger.ts';
+import type { SandboxCreator } from '../sandbox/sandbox-pool.ts';
+import type { BundleInspector } from './loader.ts';
+
+let seq = 0;
+
+export function sandboxInspector(sandbox: SandboxCreator, log: Logger): BundleInspector {
+  return async (key: string, code: string): Promise<PluginDescription> => {
+    const instance = await sandbox.create({
+      taskKey: `inspect-${++seq}-${key}`,
+      plugin: { key, code, capabilities: [] },
+      capabilities: () => Promise.reject(new ConveyorError(ErrorCode.capabilityDenied, 'capability denied: no capabilities while inspecting a bundle')),
+      log: log.child({ plugin: key }),
+      limits: { memoryMb: 64, callDeadlineMs: 5000, cpuQuotaMs: 5000 },
+    });
+    try {
+      return await instance.invoke<PluginDescription>('describe');
+    } finally {
+      await instance.dispose();
+    }
+  };
+}

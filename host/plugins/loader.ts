@@ -1,0 +1,42 @@
+/** Reads and checks one bundle directory: manifest, hash, then the code itself (in a sandbox) against the manifest. */
+import { createHash } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { MANIFEST_FILE } from '../../sdk/bundler/manifest.ts';
+import type { PluginDescription } from '../../sdk/runtime.ts';
+import { checkManifest } from './manifest.ts';
+import { pluginKey } from './plugin-version.ts';
+import type { PluginVersion } from './plugin-version.ts';
+
+const MAX_CODE_BYTES = 32 * 1024 * 1024;
+
+/** Runs the code in a throwaway sandbox and returns what it registers; throws with the reason otherwise. */
+export type BundleInspector = (key: string, code: string) => Promise<PluginDescription>;
+
+export async function loadBundle(dir: string, inspect: BundleInspector): Promise<PluginVersion> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(join(dir, MANIFEST_FILE), 'utf8'));
+  } catch (err) {
+    throw new Error(`bad manifest: ${(err as Error).message}`);
+  }
+  const manifest = checkManifest(raw);
+  if (typeof manifest === 'string') throw new Error(`bad manifest: ${manifest}`);
+  const codePath = join(dir, manifest.code.file);
+  const size = (await stat(codePath).catch(() => null))?.size;
+  if (size === undefined) throw new Error(`missing code file ${manifest.code.file}`);
+  if (size > MAX_CODE_BYTES) throw new Error(`code file of ${size} bytes exceeds ${MAX_CODE_BYTES}`);
+  const code = await readFile(codePath, 'utf8');
+  const sha = createHash('sha256').update(code).digest('hex');
+  if (sha !== manifest.code.sha256) throw new Error(`hash mismatch: manifest says sha256 ${manifest.code.sha256}, code is ${sha}`);
+  const key = pluginKey(manifest);
+  let d: PluginDescription;
+  try {
+    d = await inspect(key, code);
+  } catch (err) {
+    throw new Error(`code does not load: ${(err as Error).message}`);
+  }
+  if (d.type !== manifest.type) throw new Error(`code defines a ${d.type} plugin, manifest says ${manifest.type}`);
+  if (d.className !== manifest.className) throw new Error(`code defines class ${d.className}, manifest says ${manifest.className}`);
+  return { key, manifest, code, dir, installedAt: new Date().toISOString() };
+}

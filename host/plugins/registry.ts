@@ -1,0 +1,59 @@
+/** Installed plugin versions and broken bundles; resolves connector.class (name or alias, optional version). */
+import { ConveyorError, ErrorCode } from '../core/errors.ts';
+import type { BrokenBundle, PluginVersion } from './plugin-version.ts';
+
+function compareVersions(a: string, b: string): number {
+  const pa = a.split(/[.-]/);
+  const pb = b.split(/[.-]/);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const x = pa[i] ?? '';
+    const y = pb[i] ?? '';
+    const nx = Number(x);
+    const ny = Number(y);
+    const c = Number.isInteger(nx) && Number.isInteger(ny) ? nx - ny : x.localeCompare(y);
+    if (c !== 0) return c;
+  }
+  return 0;
+}
+
+export class PluginRegistry {
+  private readonly versions = new Map<string, PluginVersion>();
+  private readonly broken = new Map<string, BrokenBundle>();
+
+  add(v: PluginVersion): boolean {
+    if (this.versions.has(v.key)) return false;
+    this.versions.set(v.key, v);
+    return true;
+  }
+
+  markBroken(b: BrokenBundle): void {
+    this.broken.set(b.dir, b);
+  }
+
+  clearBroken(dir: string): void {
+    this.broken.delete(dir);
+  }
+
+  list(): PluginVersion[] {
+    return [...this.versions.values()].sort((a, b) => a.manifest.className.localeCompare(b.manifest.className) || compareVersions(a.manifest.version, b.manifest.version) || a.installedAt.localeCompare(b.installedAt));
+  }
+
+  brokenBundles(): BrokenBundle[] {
+    return [...this.broken.values()];
+  }
+
+  get(key: string): PluginVersion | undefined {
+    return this.versions.get(key);
+  }
+
+  /** The newest installed version for a class name or alias; an exact version when given. */
+  resolve(className: string, version?: string): PluginVersion {
+    const matches = this.list().filter((v) => v.manifest.className === className || v.manifest.aliases.includes(className) || v.manifest.name === className);
+    const pick = version === undefined ? matches : matches.filter((v) => v.manifest.version === version);
+    const found = pick.at(-1);
+    if (found === undefined) {
+      throw new ConveyorError(ErrorCode.configInvalid, `Failed to find any class that implements Connector and which name matches ${className}${version ? ` (version ${version})` : ''}, available connectors are: ${this.list().map((v) => v.manifest.className).join(', ')}`);
+    }
+    return found;
+  }
+}

@@ -1,0 +1,164 @@
+/**
+ * Sandbox child process: hosts task isolates, answers the worker's requests and forwards capability calls.
+ * Every isolate call is asynchronous, so this process's event loop stays free for the CPU watchdog.
+ */
+import { ErrorCode } from '../../core/errors.ts';
+import { bootstrapSource } from '../guest/build-bootstrap.ts';
+import type { FromChild, TaskSpec, ToChild, WireError } from '../protocol.ts';
+import { IsolateTask, limitError, TaskFault } from './isolate-task.ts';
+import type { CompiledCode } from './isolate-task.ts';
+
+const WATCHDOG_MS = 20;
+const LOGS_PER_SECOND = 500;
+const MAX_SLEEP_MS = 60_000;
+
+const send = (msg: FromChild): void => {
+  if (process.connected) process.send?.(msg);
+};
+
+const bootstrap: CompiledCode = { filename: 'conveyor-bootstrap.js', code: bootstrapSource(), cachedData: null };
+const plugins = new Map<string, CompiledCode>();
+const tasks = new Map<string, IsolateTask>();
+const pendingCalls = new Map<string, number>();
+const logBudget = new Map<string, { second: number; count: number; dropped: number }>();
+
+function asWireError(err: unknown): WireError {
+  if (err instanceof TaskFault) return err.wire;
+  return { code: ErrorCode.internal, message: String((err as Error)?.message ?? err) };
+}
+
+function settle(task: IsolateTask, id: number, ok: boolean, value: string): void {
+  const key = task.spec.taskKey;
+  pendingCalls.set(key, Math.max(0, (pendingCalls.get(key) ?? 1) - 1));
+  task.settle(id, ok, value);
+}
+
+function settleError(task: IsolateTask, id: number, error: WireError): void {
+  settle(task, id, false, JSON.stringify({ code: error.code, message: error.message }));
+}
+
+function onHostCall(spec: TaskSpec, id: number, cap: string, method: string, args: string): void {
+  const task = tasks.get(spec.taskKey);
+  if (task === undefined || task.failed) return;
+  if (cap === 'log') {
+    forwardLog(spec.taskKey, method, args);
+    return;
+  }
+  pendingCalls.set(spec.taskKey, (pendingCalls.get(spec.taskKey) ?? 0) + 1);
+  const inFlight = pendingCalls.get(spec.taskKey) ?? 0;
+  if (inFlight > spec.limits.maxPendingCalls) {
+    settleError(task, id, limitError('pending-calls', inFlight, spec.limits.maxPendingCalls, 'calls', `${cap}.${method} rejected`));
+    return;
+  }
+  if (args.length > spec.limits.maxCapabilityBytes) {
+    settleError(task, id, limitError('batch-size', args.length, spec.limits.maxCapabilityBytes, 'bytes', `${cap}.${method} arguments too large`));
+    return;
+  }
+  if (cap === 'clock' && method === 'sleep') {
+    let ms = 0;
+    try {
+      ms = Number((JSON.parse(args) as unknown[])[0]);
+    } catch {
+      ms = NaN;
+    }
+    if (!Number.isFinite(ms) || ms < 0) {
+      settleError(task, id, { code: ErrorCode.capabilityInvalid, message: 'clock.sleep: ms must be a non-negative number' });
+      return;
+    }
+    setTimeout(() => settle(task, id, true, 'null'), Math.min(ms, MAX_SLEEP_MS)).unref();
+    return;
+  }
+  send({ t: 'cap', taskKey: spec.taskKey, id, cap, method, args });
+}
+
+function forwardLog(taskKey: string, level: string, args: string): void {
+  const second = Math.floor(Date.now() / 1000);
+  const b = logBudget.get(taskKey) ?? { second, count: 0, dropped: 0 };
+  if (b.second !== second) {
+    if (b.dropped > 0) send({ t: 'log', taskKey, level: 'warn', msg: 'plugin log lines dropped by rate limit', fields: JSON.stringify({ dropped: b.dropped }) });
+    b.second = second;
+    b.count = 0;
+    b.dropped = 0;
+  }
+  logBudget.set(taskKey, b);
+  if (++b.count > LOGS_PER_SECOND) {
+    b.dropped++;
+    return;
+  }
+  try {
+    const [msg, fields] = JSON.parse(args) as [string, string];
+    send({ t: 'log', taskKey, level: ['debug', 'info', 'warn', 'error'].includes(level) ? level : 'info', msg, fields });
+  } catch {
+    // a malformed log call is dropped
+  }
+}
+
+async function handle(msg: ToChild): Promise<void> {
+  switch (msg.t) {
+    case 'load':
+      if (!plugins.has(msg.pluginKey)) plugins.set(msg.pluginKey, { filename: `${msg.pluginKey}.js`, code: msg.code, cachedData: null });
+      return;
+    case 'unload':
+      plugins.delete(msg.pluginKey);
+      return;
+    case 'create': {
+      const plugin = plugins.get(msg.spec.pluginKey);
+      if (plugin === undefined) {
+        send({ t: 'reply', req: msg.req, ok: false, error: { code: ErrorCode.internal, message: `plugin ${msg.spec.pluginKey} not loaded in sandbox` } });
+        return;
+      }
+      const spec = msg.spec;
+      const started = performance.now();
+      try {
+        const task = await IsolateTask.create(spec, bootstrap, plugin, {
+          hostCall: (id, cap, method, args) => onHostCall(spec, id, cap, method, args),
+          failed: (error) => send({ t: 'taskFailed', taskKey: spec.taskKey, error }),
+        });
+        tasks.get(spec.taskKey)?.dispose();
+        tasks.set(spec.taskKey, task);
+        send({ t: 'reply', req: msg.req, ok: true, value: null, createMs: performance.now() - started });
+      } catch (err) {
+        send({ t: 'reply', req: msg.req, ok: false, error: asWireError(err) });
+      }
+      return;
+    }
+    case 'invoke': {
+      const task = tasks.get(msg.taskKey);
+      if (task === undefined) {
+        send({ t: 'reply', req: msg.req, ok: false, error: { code: ErrorCode.notFound, message: `no task ${msg.taskKey} in sandbox` } });
+        return;
+      }
+      try {
+        send({ t: 'reply', req: msg.req, ok: true, value: await task.invoke(msg.method, msg.arg) });
+      } catch (err) {
+        send({ t: 'reply', req: msg.req, ok: false, error: asWireError(err) });
+      }
+      return;
+    }
+    case 'dispose':
+      tasks.get(msg.taskKey)?.dispose();
+      tasks.delete(msg.taskKey);
+      pendingCalls.delete(msg.taskKey);
+      logBudget.delete(msg.taskKey);
+      send({ t: 'reply', req: msg.req, ok: true, value: null });
+      return;
+    case 'capResult': {
+      const task = tasks.get(msg.taskKey);
+      if (task !== undefined) settle(task, msg.id, msg.ok, msg.value);
+      return;
+    }
+    case 'stats':
+      send({ t: 'statsReply', req: msg.req, tasks: [...tasks.values()].map((t) => ({ taskKey: t.spec.taskKey, ...t.stats() })), rssBytes: process.memoryUsage.rss() });
+      return;
+  }
+}
+
+setInterval(() => {
+  for (const task of tasks.values()) task.checkLimits();
+}, WATCHDOG_MS);
+
+process.on('message', (msg: ToChild) => {
+  handle(msg).catch((err: unknown) => process.stderr.write(`sandbox: ${String((err as Error)?.stack ?? err)}\n`));
+});
+process.on('disconnect', () => process.exit(0));
+send({ t: 'ready', pid: process.pid });

@@ -1,0 +1,138 @@
+/**
+ * Trusted code that runs first in every isolate context. It takes the one host callback off the global object,
+ * keeps it in this closure, installs the plugin registration hook and builds the capability API from plain
+ * functions. The script's completion value ({ dispatch, settle }) is held by the host only, as References.
+ * Bundled by esbuild into a script; imports nothing but the pure SDK runtime.
+ */
+import type { Capabilities } from '../../../sdk/capabilities.ts';
+import type { PluginDefinition } from '../../../sdk/connector.ts';
+import { createPluginRuntime } from '../../../sdk/runtime.ts';
+import type { PluginRuntime, RuntimeMethod } from '../../../sdk/runtime.ts';
+
+type HostCall = (id: number, cap: string, method: string, args: string) => void;
+interface BootInfo {
+  maxPending: number;
+  maxArgBytes: number;
+  maxBatchBytes: number;
+}
+
+const g = globalThis as unknown as Record<string, unknown>;
+const hostCall = g['__conveyorHostCall'] as HostCall;
+const info = JSON.parse(g['__conveyorBootInfo'] as string) as BootInfo;
+delete g['__conveyorHostCall'];
+delete g['__conveyorBootInfo'];
+
+const stringify = JSON.stringify;
+const parse = JSON.parse;
+const PromiseCtor = Promise;
+const ErrorCtor = Error;
+const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
+let nextId = 1;
+
+function guestError(code: string, message: string): Error {
+  const e = new ErrorCtor(message) as Error & { code: string; conveyorError: boolean };
+  e.code = code;
+  e.conveyorError = true;
+  return e;
+}
+
+function call(cap: string, method: string, args: unknown[]): Promise<unknown> {
+  if (pending.size >= info.maxPending) {
+    return PromiseCtor.reject(guestError('CONVEYOR_LIMIT_EXCEEDED', `pending-calls limit exceeded: ${pending.size + 1} capability calls in flight, limit ${info.maxPending}`));
+  }
+  let json: string;
+  try {
+    json = stringify(args);
+  } catch (err) {
+    return PromiseCtor.reject(guestError('CONVEYOR_CAPABILITY_INVALID', `${cap}.${method}: arguments are not JSON-serialisable: ${(err as Error).message}`));
+  }
+  if (json.length > info.maxArgBytes) {
+    return PromiseCtor.reject(guestError('CONVEYOR_LIMIT_EXCEEDED', `${cap}.${method}: arguments of ${json.length} bytes exceed the limit of ${info.maxArgBytes}`));
+  }
+  return new PromiseCtor((resolve, reject) => {
+    const id = nextId++;
+    pending.set(id, { resolve, reject });
+    hostCall(id, cap, method, json);
+  });
+}
+
+function settle(id: number, ok: boolean, json: string): void {
+  const p = pending.get(id);
+  if (p === undefined) return;
+  pending.delete(id);
+  if (ok) {
+    p.resolve(parse(json));
+  } else {
+    const e = parse(json) as { code: string; message: string };
+    p.reject(guestError(e.code, e.message));
+  }
+}
+
+function api<T>(cap: string, methods: readonly string[]): T {
+  const out: Record<string, (...args: unknown[]) => Promise<unknown>> = {};
+  for (const m of methods) out[m] = (...args: unknown[]) => call(cap, m, args);
+  return Object.freeze(out) as T;
+}
+
+const log = (level: string) => (msg: unknown, fields?: unknown) => {
+  let json = '{}';
+  try {
+    json = fields === undefined ? '{}' : stringify(fields);
+  } catch {
+    json = '{"fields":"not serialisable"}';
+  }
+  hostCall(0, 'log', level, stringify([String(msg).slice(0, 8192), json.slice(0, 65536)]));
+};
+
+const caps: Capabilities = Object.freeze({
+  log: Object.freeze({ debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') }),
+  clock: Object.freeze({ now: () => Date.now(), sleep: (ms: number) => call('clock', 'sleep', [ms]).then(() => undefined) }),
+  offsets: api<Capabilities['offsets']>('offsets', ['get']),
+  mysql: api<Capabilities['mysql']>('mysql', ['connect', 'query', 'close', 'binlogOpen', 'binlogRead', 'binlogClose']),
+  elasticsearch: api<Capabilities['elasticsearch']>('elasticsearch', ['bulk', 'indexExists', 'indexCreate', 'putMapping', 'getMapping', 'search', 'refresh']),
+  http: api<Capabilities['http']>('http', ['fetch']),
+  files: api<Capabilities['files']>('files', ['read', 'write', 'list']),
+});
+
+let registered: unknown = undefined;
+Object.defineProperty(g, '__conveyorRegister', {
+  configurable: true,
+  value: (def: unknown) => {
+    if (registered === undefined) registered = def;
+    delete g['__conveyorRegister'];
+  },
+});
+
+let runtime: PluginRuntime | null = null;
+
+function failure(err: unknown): string {
+  const e = (typeof err === 'object' && err !== null ? err : { message: String(err) }) as { code?: unknown; message?: unknown; stack?: unknown; name?: unknown };
+  return stringify({
+    ok: false,
+    error: {
+      code: typeof e.code === 'string' && e.code.startsWith('CONVEYOR_') ? e.code : 'CONVEYOR_TASK_FAILED',
+      message: String(e.message ?? err).slice(0, 16384),
+      stack: typeof e.stack === 'string' ? e.stack.slice(0, 16384) : undefined,
+    },
+  });
+}
+
+/** Always resolves with a JSON envelope {ok, value} or {ok: false, error}: errors keep their code across the boundary. */
+async function dispatch(method: string, argJson: string): Promise<string> {
+  try {
+    if (runtime === null) {
+      if (registered === undefined) throw guestError('CONVEYOR_PLUGIN_INVALID', 'the bundle did not register a plugin definition (missing export)');
+      runtime = createPluginRuntime(registered as PluginDefinition, caps);
+    }
+    const result = await runtime.call(method as RuntimeMethod, parse(argJson));
+    const json = stringify({ ok: true, value: result ?? null });
+    if (json.length > info.maxBatchBytes) {
+      return failure(guestError('CONVEYOR_LIMIT_EXCEEDED', `batch-size limit exceeded: ${method} returned ${json.length} bytes, limit ${info.maxBatchBytes}`));
+    }
+    return json;
+  } catch (err) {
+    return failure(err);
+  }
+}
+
+export const entry = Object.freeze({ dispatch, settle });

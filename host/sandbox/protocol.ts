@@ -1,0 +1,67 @@
+/** Messages between the worker and a sandbox child process. Tagged unions; requests carry ids. */
+import type { CapabilityName } from '../../sdk/capabilities.ts';
+import type { RuntimeMethod } from '../../sdk/runtime.ts';
+import type { ErrorCode } from '../core/errors.ts';
+
+export interface SandboxLimits {
+  /** Isolate heap limit in MB. */
+  memoryMb: number;
+  /** Wall-clock deadline on every call into the isolate. */
+  callDeadlineMs: number;
+  /** CPU the isolate may use from the start of a call (or from going idle) before it is disposed. */
+  cpuQuotaMs: number;
+  /** Largest JSON batch (characters) that may cross in either direction per call. */
+  maxBatchBytes: number;
+  /** Largest JSON of capability arguments and of capability results. */
+  maxCapabilityBytes: number;
+  /** Capability calls one task may have in flight. */
+  maxPendingCalls: number;
+}
+
+export const DEFAULT_LIMITS: SandboxLimits = Object.freeze({
+  memoryMb: 128,
+  callDeadlineMs: 30_000,
+  cpuQuotaMs: 10_000,
+  maxBatchBytes: 16 * 1024 * 1024,
+  maxCapabilityBytes: 4 * 1024 * 1024,
+  maxPendingCalls: 256,
+});
+
+export interface WireError {
+  code: ErrorCode;
+  message: string;
+  /** Set when a sandbox limit was breached: which one and the measured figure. */
+  limit?: { name: 'memory' | 'cpu' | 'deadline' | 'batch-size' | 'pending-calls'; measured: number; allowed: number; unit: string };
+  stack?: string;
+}
+
+export interface TaskSpec {
+  taskKey: string;
+  pluginKey: string;
+  capabilities: CapabilityName[];
+  limits: SandboxLimits;
+}
+
+export type ToChild =
+  | { t: 'load'; pluginKey: string; code: string }
+  | { t: 'unload'; pluginKey: string }
+  | { t: 'create'; req: number; spec: TaskSpec }
+  | { t: 'invoke'; req: number; taskKey: string; method: RuntimeMethod; arg: string }
+  | { t: 'dispose'; req: number; taskKey: string }
+  | { t: 'capResult'; taskKey: string; id: number; ok: boolean; value: string }
+  | { t: 'stats'; req: number };
+
+export interface TaskStats {
+  taskKey: string;
+  cpuMs: number;
+  heapUsedBytes: number;
+}
+
+export type FromChild =
+  | { t: 'ready'; pid: number }
+  | { t: 'reply'; req: number; ok: true; value: string | null; createMs?: number }
+  | { t: 'reply'; req: number; ok: false; error: WireError }
+  | { t: 'cap'; taskKey: string; id: number; cap: string; method: string; args: string }
+  | { t: 'log'; taskKey: string; level: string; msg: string; fields: string }
+  | { t: 'taskFailed'; taskKey: string; error: WireError }
+  | { t: 'statsReply'; req: number; tasks: TaskStats[]; rssBytes: number };

@@ -1,0 +1,202 @@
+/**
+ * The worker's view of the sandbox: a creator (create, destroy) handing out instances (invoke, dispose) that run
+ * in a pool of supervised child processes. A child that dies fails only its own tasks; the next create respawns.
+ */
+import type { CapabilityName } from '../../sdk/capabilities.ts';
+import type { RuntimeMethod } from '../../sdk/runtime.ts';
+import { ConveyorError, ErrorCode } from '../core/errors.ts';
+import type { Logger } from '../core/logger.ts';
+import { SandboxError, toWireError } from './errors.ts';
+import { DEFAULT_LIMITS } from './protocol.ts';
+import type { SandboxLimits, WireError } from './protocol.ts';
+import { SandboxProcess } from './sandbox-process.ts';
+
+/** Serves one capability call of one task; returns plain JSON-compatible data or throws a ConveyorError. */
+export type CapabilityHandler = (cap: string, method: string, args: unknown[]) => Promise<unknown>;
+
+export interface CreateInstanceOptions {
+  taskKey: string;
+  plugin: { key: string; code: string; capabilities: readonly CapabilityName[] };
+  capabilities: CapabilityHandler;
+  log: Logger;
+  limits?: Partial<SandboxLimits>;
+}
+
+export interface SandboxInstance {
+  readonly taskKey: string;
+  /** Time the sandbox took to create the isolate and load the plugin. */
+  readonly createMs: number;
+  invoke<T = unknown>(method: RuntimeMethod, arg?: unknown): Promise<T>;
+  /** Called once when the task fails outside a call (watchdog, crashed process). */
+  onFailure(listener: (error: SandboxError) => void): void;
+  dispose(): Promise<void>;
+}
+
+export interface SandboxCreator {
+  create(options: CreateInstanceOptions): Promise<SandboxInstance>;
+  /** Memory and CPU per task and per process, for benchmarks and diagnostics. */
+  stats(): Promise<{ processes: { pid: number | undefined; rssBytes: number; tasks: { taskKey: string; cpuMs: number; heapUsedBytes: number }[] }[] }>;
+  destroy(): Promise<void>;
+}
+
+export interface SandboxPoolOptions {
+  processes?: number;
+  limits?: Partial<SandboxLimits>;
+  log: Logger;
+}
+
+interface Entry {
+  options: CreateInstanceOptions;
+  proc: SandboxProcess;
+  failed: SandboxError | null;
+  listeners: ((e: SandboxError) => void)[];
+}
+
+export function createSandboxPool(options: SandboxPoolOptions): SandboxCreator {
+  const size = Math.max(1, options.processes ?? 2);
+  const log = options.log;
+  const procs: (SandboxProcess | null)[] = Array.from({ length: size }, () => null);
+  const entries = new Map<string, Entry>();
+  let destroyed = false;
+
+  const failWith = (entry: Entry, error: SandboxError): void => {
+    if (entry.failed) return;
+    entry.failed = error;
+    for (const l of entry.listeners) l(error);
+  };
+  const fail = (entry: Entry, wire: WireError): void => failWith(entry, new SandboxError(wire));
+
+  const routes = {
+    capability(taskKey: string, id: number, cap: string, method: string, args: string): void {
+      const entry = entries.get(taskKey);
+      if (!entry) return;
+      const reply = (ok: boolean, value: string): void => entry.proc.post({ t: 'capResult', taskKey, id, ok, value });
+      let parsed: unknown[];
+      try {
+        parsed = JSON.parse(args) as unknown[];
+        if (!Array.isArray(parsed)) throw new Error('arguments must be an array');
+      } catch (err) {
+        reply(false, JSON.stringify({ code: ErrorCode.capabilityInvalid, message: `${cap}.${method}: ${(err as Error).message}` }));
+        return;
+      }
+      const max = { ...DEFAULT_LIMITS, ...options.limits, ...entry.options.limits }.maxCapabilityBytes;
+      entry.options.capabilities(cap, method, parsed).then(
+        (value) => {
+          const json = JSON.stringify(value ?? null);
+          if (json.length > max) reply(false, JSON.stringify({ code: ErrorCode.limitExceeded, message: `${cap}.${method}: result of ${json.length} bytes exceeds the limit of ${max}` }));
+          else reply(true, json);
+        },
+        (err: unknown) => reply(false, JSON.stringify(toWireError(err))),
+      );
+    },
+    log(taskKey: string, level: string, msg: string, fields: string): void {
+      const entry = entries.get(taskKey);
+      if (!entry) return;
+      let f: Record<string, unknown> = {};
+      try {
+        const parsed = JSON.parse(fields) as unknown;
+        if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) f = parsed as Record<string, unknown>;
+      } catch {
+        // keep the message without fields
+      }
+      const l = entry.options.log;
+      const lvl = level === 'debug' || level === 'warn' || level === 'error' ? level : 'info';
+      l[lvl](msg, { pluginFields: f, source: 'plugin' });
+    },
+    taskFailed(taskKey: string, error: WireError): void {
+      const entry = entries.get(taskKey);
+      if (entry) fail(entry, error);
+    },
+    exited(proc: SandboxProcess, error: WireError): void {
+      const index = procs.indexOf(proc);
+      if (index >= 0) procs[index] = null;
+      for (const key of proc.tasks) {
+        const entry = entries.get(key);
+        if (entry) fail(entry, error);
+      }
+    },
+  };
+
+  async function pick(): Promise<SandboxProcess> {
+    let best = -1;
+    for (let i = 0; i < size; i++) {
+      const p = procs[i];
+      if (p === null || p === undefined || !p.alive) {
+        best = i;
+        break;
+      }
+      const cur = best < 0 ? undefined : procs[best];
+      if (best < 0 || (cur && p.tasks.size < cur.tasks.size)) best = i;
+    }
+    let proc = procs[best];
+    if (proc === null || proc === undefined || !proc.alive) {
+      proc = new SandboxProcess(routes, log);
+      procs[best] = proc;
+      log.info('sandbox process started', { pid: proc.pid });
+    }
+    await proc.ready;
+    return proc;
+  }
+
+  return {
+    async create(opts) {
+      if (destroyed) throw new ConveyorError(ErrorCode.unavailable, 'sandbox pool is destroyed');
+      if (entries.has(opts.taskKey)) throw new ConveyorError(ErrorCode.conflict, `sandbox task ${opts.taskKey} already exists`);
+      const proc = await pick();
+      if (!proc.loaded.has(opts.plugin.key)) {
+        proc.post({ t: 'load', pluginKey: opts.plugin.key, code: opts.plugin.code });
+        proc.loaded.add(opts.plugin.key);
+      }
+      const entry: Entry = { options: opts, proc, failed: null, listeners: [] };
+      entries.set(opts.taskKey, entry);
+      proc.tasks.add(opts.taskKey);
+      const limits: SandboxLimits = { ...DEFAULT_LIMITS, ...options.limits, ...opts.limits };
+      let createMs = 0;
+      try {
+        const reply = await proc.request({ t: 'create', spec: { taskKey: opts.taskKey, pluginKey: opts.plugin.key, capabilities: [...opts.plugin.capabilities], limits } });
+        createMs = reply.createMs ?? 0;
+      } catch (err) {
+        entries.delete(opts.taskKey);
+        proc.tasks.delete(opts.taskKey);
+        throw err;
+      }
+      const instance: SandboxInstance = {
+        taskKey: opts.taskKey,
+        createMs,
+        async invoke<T>(method: RuntimeMethod, arg?: unknown): Promise<T> {
+          if (entry.failed) throw entry.failed;
+          let reply;
+          try {
+            reply = await proc.request({ t: 'invoke', taskKey: opts.taskKey, method, arg: JSON.stringify(arg ?? null) });
+          } catch (err) {
+            const e = err as SandboxError;
+            if (e.limit || e.code === ErrorCode.sandboxCrashed) failWith(entry, e);
+            throw entry.failed ?? e;
+          }
+          const envelope = JSON.parse(reply.value ?? 'null') as { ok: true; value: T } | { ok: false; error: WireError };
+          if (!envelope.ok) throw new SandboxError(envelope.error);
+          return envelope.value;
+        },
+        onFailure(listener) {
+          entry.listeners.push(listener);
+        },
+        async dispose() {
+          entries.delete(opts.taskKey);
+          proc.tasks.delete(opts.taskKey);
+          if (proc.alive) await proc.request({ t: 'dispose', taskKey: opts.taskKey }).catch(() => undefined);
+        },
+      };
+      return instance;
+    },
+    async stats() {
+      const live = procs.filter((p): p is SandboxProcess => p !== null && p.alive);
+      return { processes: await Promise.all(live.map(async (p) => ({ pid: p.pid, ...(await p.stats()) }))) };
+    },
+    async destroy() {
+      destroyed = true;
+      for (const p of procs) p?.kill();
+      entries.clear();
+      await Promise.resolve();
+    },
+  };
+}

@@ -1,0 +1,113 @@
+/** One supervised sandbox child process, seen from the worker: request/reply, capability and log routing, exit. */
+import { fork } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { ErrorCode } from '../core/errors.ts';
+import type { Logger } from '../core/logger.ts';
+import { SandboxError } from './errors.ts';
+import type { FromChild, TaskStats, ToChild, WireError } from './protocol.ts';
+
+const CHILD_MAIN = join(import.meta.dirname, 'child', 'main.ts');
+
+export interface ProcessRoutes {
+  capability(taskKey: string, id: number, cap: string, method: string, args: string): void;
+  log(taskKey: string, level: string, msg: string, fields: string): void;
+  taskFailed(taskKey: string, error: WireError): void;
+  exited(proc: SandboxProcess, error: WireError): void;
+}
+
+type Reply = Extract<FromChild, { t: 'reply' }>;
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+type RequestMsg = DistributiveOmit<Extract<ToChild, { req: number }>, 'req'>;
+
+export class SandboxProcess {
+  readonly loaded = new Set<string>();
+  readonly tasks = new Set<string>();
+  private readonly child: ChildProcess;
+  private readonly pending = new Map<number, { resolve: (r: Reply) => void; reject: (e: SandboxError) => void }>();
+  private readonly statsPending = new Map<number, (s: { tasks: TaskStats[]; rssBytes: number }) => void>();
+  private nextReq = 1;
+  private exited: WireError | null = null;
+  readonly ready: Promise<void>;
+
+  constructor(routes: ProcessRoutes, log: Logger) {
+    this.child = fork(CHILD_MAIN, [], {
+      execArgv: ['--no-node-snapshot', '--disable-warning=ExperimentalWarning'],
+      serialization: 'advanced',
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    this.ready = new Promise((resolve, reject) => {
+      this.child.once('message', (m: FromChild) => (m.t === 'ready' ? resolve() : reject(new Error(`unexpected first message ${m.t}`))));
+      this.child.once('exit', () => reject(new Error('sandbox process exited before it was ready')));
+    });
+    this.ready.catch(() => undefined);
+    this.child.on('message', (m: FromChild) => {
+      switch (m.t) {
+        case 'reply': {
+          const p = this.pending.get(m.req);
+          this.pending.delete(m.req);
+          p?.resolve(m);
+          return;
+        }
+        case 'cap':
+          routes.capability(m.taskKey, m.id, m.cap, m.method, m.args);
+          return;
+        case 'log':
+          routes.log(m.taskKey, m.level, m.msg, m.fields);
+          return;
+        case 'taskFailed':
+          routes.taskFailed(m.taskKey, m.error);
+          return;
+        case 'statsReply':
+          this.statsPending.get(m.req)?.(m);
+          this.statsPending.delete(m.req);
+          return;
+        case 'ready':
+          return;
+      }
+    });
+    this.child.on('exit', (code, signal) => {
+      const error: WireError = { code: ErrorCode.sandboxCrashed, message: `sandbox process ${this.child.pid ?? '?'} exited (${signal ?? `code ${code}`}); a V8 out-of-memory or a fatal isolate error ends the whole sandbox process` };
+      this.exited = error;
+      log.error('sandbox process exited', { pid: this.child.pid, code, signal, tasks: [...this.tasks] });
+      for (const p of this.pending.values()) p.reject(new SandboxError(error));
+      this.pending.clear();
+      routes.exited(this, error);
+    });
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  get alive(): boolean {
+    return this.exited === null;
+  }
+
+  post(msg: ToChild): void {
+    if (this.exited) return;
+    this.child.send(msg);
+  }
+
+  /** Sends a request and waits for its reply; a reply with ok: false rejects with its WireError. */
+  request(msg: RequestMsg): Promise<Reply & { ok: true }> {
+    if (this.exited) return Promise.reject(new SandboxError(this.exited));
+    const req = this.nextReq++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(req, { resolve: (r) => (r.ok ? resolve(r) : reject(new SandboxError(r.error))), reject });
+      this.child.send({ ...msg, req });
+    });
+  }
+
+  stats(): Promise<{ tasks: TaskStats[]; rssBytes: number }> {
+    const req = this.nextReq++;
+    return new Promise((resolve) => {
+      this.statsPending.set(req, resolve);
+      this.post({ t: 'stats', req });
+    });
+  }
+
+  kill(): void {
+    if (this.exited === null) this.child.kill('SIGKILL');
+  }
+}

@@ -1,0 +1,31 @@
+import type { CapabilityName } from '../capabilities.ts';
+import type { ConfigDefinition } from '../config.ts';
+
+/** The manifest source a plugin package keeps next to its code: conveyor-plugin.json. */
+export interface PluginSource {
+  name: string;
+  version: string;
+  description?: string;
+  entry: string;
+  capabilities: CapabilityName[];
+}
+
+/** manifest.json inside a built bundle. */
+export interface BundleManifest {
+  manifestVersion: 1;
+  name: string;
+  version: string;
+  description: string;
+  type: 'source' | 'sink';
+  className: string;
+  aliases: string[];
+  config: ConfigDefinition;
+  capabilities: CapabilityName[];
+  code: { file: string; sha256: string };
+}
+
+export const MANIFEST_FILE = 'manifest.json';
+export const SOURCE_MANIFEST_FILE = 'conveyor-plugin.json';
+export const CODE_FILE = 'plugin.js';
+/** The global the bundle calls once with its definition; defined by the sandbox bootstrap. */
+export const REGISTER_GLOBAL = '__conveyorRegister';

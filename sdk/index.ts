@@ -1,0 +1,4 @@
+export * from './records.ts';
+export * from './config.ts';
+export * from './capabilities.ts';
+export * from './connector.ts';

@@ -1,0 +1,39 @@
+/** A JSON-compatible value: what crosses the sandbox boundary in record keys, values and capability results. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+export type Headers = Record<string, string>;
+
+/** Identifies a position in the external system a source reads, e.g. { table: 'orders' }. */
+export type SourcePartition = Record<string, JsonValue>;
+/** The position within a source partition, e.g. { file: 'binlog.000003', pos: 4711 }. */
+export type SourceOffset = Record<string, JsonValue>;
+
+/** What a source task returns from poll(). */
+export interface SourceRecord {
+  topic: string;
+  partition?: number;
+  key?: JsonValue;
+  value: JsonValue;
+  headers?: Headers;
+  timestamp?: number;
+  sourcePartition: SourcePartition;
+  sourceOffset: SourceOffset;
+}
+
+/** What a sink task receives in put(). */
+export interface SinkRecord {
+  topic: string;
+  partition: number;
+  offset: number;
+  key: JsonValue;
+  value: JsonValue;
+  headers: Headers;
+  timestamp: number;
+}
+
+/** Offsets per topic-partition, keyed "topic/partition"; the value is the next offset to consume. */
+export type TopicPartitionOffsets = Record<string, number>;
+
+export function topicPartitionKey(topic: string, partition: number): string {
+  return `${topic}/${partition}`;
+}

@@ -1,0 +1,115 @@
+/**
+ * Drives a plugin definition through its lifecycle. Runs inside the sandbox (bundled into the trusted bootstrap)
+ * and in the local test harness, so it stays pure: no host modules, no Node built-ins.
+ */
+import type { Capabilities } from './capabilities.ts';
+import { parseConfig, validateConfig } from './config.ts';
+import type { ConfigDefinition } from './config.ts';
+import { replicatingConnector } from './connector.ts';
+import type { PluginDefinition, RawConfig, SinkTask, SourceTask, TaskContext } from './connector.ts';
+import type { SinkRecord, TopicPartitionOffsets } from './records.ts';
+
+export interface PluginDescription {
+  type: 'source' | 'sink';
+  className: string;
+  aliases: string[];
+  config: ConfigDefinition;
+}
+
+export type RuntimeMethod = 'describe' | 'validate' | 'taskConfigs' | 'start' | 'poll' | 'put' | 'preCommit' | 'commit' | 'stop';
+
+export interface PluginRuntime {
+  call(method: RuntimeMethod, arg: unknown): Promise<unknown>;
+}
+
+export function describePlugin(def: unknown): PluginDescription {
+  if (typeof def !== 'object' || def === null) throw new Error('plugin did not register a definition object');
+  const d = def as Partial<PluginDefinition>;
+  if (d.type !== 'source' && d.type !== 'sink') throw new Error('plugin definition has no type source|sink');
+  if (typeof d.className !== 'string' || d.className === '') throw new Error('plugin definition has no className');
+  if (typeof d.task !== 'function') throw new Error('plugin definition has no task factory');
+  if (!Array.isArray(d.config)) throw new Error('plugin definition has no config definition array');
+  return { type: d.type, className: d.className, aliases: [...(d.aliases ?? [])], config: d.config };
+}
+
+export function createPluginRuntime(def: PluginDefinition, caps: Capabilities): PluginRuntime {
+  const description = describePlugin(def);
+  let task: SourceTask | SinkTask | null = null;
+
+  const context = (raw: RawConfig, connector: string, taskId: number): TaskContext =>
+    Object.freeze({ ...caps, raw: Object.freeze({ ...raw }), config: parseConfig(def.config, raw), connector, taskId });
+
+  const handlers: Record<RuntimeMethod, (arg: unknown) => unknown> = {
+    describe: () => description,
+    validate: (arg) => {
+      const raw = arg as RawConfig;
+      const out: Record<string, string[]> = {};
+      for (const r of validateConfig(def.config, raw)) if (r.errors.length > 0) out[r.name] = r.errors;
+      if (Object.keys(out).length === 0 && def.validate) {
+        for (const [k, errs] of Object.entries(def.validate(parseConfig(def.config, raw), raw))) {
+          if (errs.length > 0) out[k] = [...(out[k] ?? []), ...errs];
+        }
+      }
+      return out;
+    },
+    taskConfigs: async (arg) => {
+      const { raw, maxTasks, connector } = arg as { raw: RawConfig; maxTasks: number; connector: string };
+      const c = def.connector ? def.connector() : replicatingConnector();
+      await c.start?.(context(raw, connector, -1));
+      const configs = await c.taskConfigs(maxTasks);
+      await c.stop?.();
+      return configs.slice(0, Math.max(1, maxTasks));
+    },
+    start: async (arg) => {
+      const { raw, connector, taskId } = arg as { raw: RawConfig; connector: string; taskId: number };
+      if (task !== null) throw new Error('task already started');
+      task = def.task();
+      await task.start(context(raw, connector, taskId));
+      return null;
+    },
+    poll: async () => {
+      const records = await (source()).poll();
+      if (records === null || records === undefined) return [];
+      if (!Array.isArray(records)) throw new Error('poll() must return an array of source records or null');
+      return records;
+    },
+    put: async (arg) => {
+      await sink().put(arg as SinkRecord[]);
+      return null;
+    },
+    preCommit: async (arg) => {
+      const offsets = arg as TopicPartitionOffsets;
+      const t = sink();
+      if (t.preCommit) return await t.preCommit(offsets);
+      await t.flush?.(offsets);
+      return offsets;
+    },
+    commit: async () => {
+      await source().commit?.();
+      return null;
+    },
+    stop: async () => {
+      const t = task;
+      task = null;
+      await t?.stop();
+      return null;
+    },
+  };
+
+  function source(): SourceTask {
+    if (task === null || def.type !== 'source') throw new Error('no source task started');
+    return task as SourceTask;
+  }
+  function sink(): SinkTask {
+    if (task === null || def.type !== 'sink') throw new Error('no sink task started');
+    return task as SinkTask;
+  }
+
+  return {
+    call: async (method, arg) => {
+      const handler = handlers[method];
+      if (typeof handler !== 'function') throw new Error(`unknown runtime method ${String(method)}`);
+      return await handler(arg);
+    },
+  };
+}
