@@ -1,5 +1,5 @@
 import { BigDecimal } from './big-decimal.ts';
-import { isPlainObject } from './types.ts';
+import { isPlainObject, isStructLike } from './types.ts';
 
 /**
  * Renders a Connect value the way Java's toString does for the equivalent objects (used by StringConverter and
@@ -12,6 +12,7 @@ export function javaString(value: unknown): string {
   if (value instanceof BigDecimal) return value.toString();
   if (value instanceof Date) return value.toISOString();
   if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64');
+  if (isStructLike(value)) return (value as { toString(): string }).toString();
   if (Array.isArray(value)) return `[${value.map(javaString).join(', ')}]`;
   if (value instanceof Map) {
     return `{${[...(value as Map<unknown, unknown>).entries()].map(([k, v]) => `${javaString(k)}=${javaString(v)}`).join(', ')}}`;
