@@ -89,6 +89,8 @@ export class SinkConsumer {
     const consumer = options.kafka.consumer({
       groupId,
       allowAutoTopicCreation: false,
+      // The Java consumer's fetch.max.wait.ms; kafkajs defaults to 5 s, which also delays every disconnect.
+      maxWaitTimeInMs: 500,
       ...(options.sessionTimeoutMs === undefined ? {} : { sessionTimeout: options.sessionTimeoutMs }),
       ...(options.heartbeatIntervalMs === undefined ? {} : { heartbeatInterval: options.heartbeatIntervalMs }),
     });

@@ -1,0 +1,150 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { SinkConsumer } from '../../../host/kafka/consumer.ts';
+import type { SinkBatch, TopicPartition } from '../../../host/kafka/consumer.ts';
+import { SourceProducer } from '../../../host/kafka/producer.ts';
+import { eventually, kafkaFixture, logger, uniqueName } from './helpers.ts';
+import type { KafkaFixture } from './helpers.ts';
+
+let fx: KafkaFixture;
+let producer: SourceProducer;
+
+before(async () => {
+  fx = await kafkaFixture();
+  producer = await SourceProducer.create({ kafka: fx.kafka, admin: fx.admin, logger });
+});
+
+after(async () => {
+  await producer.close();
+  await fx.cleanup();
+});
+
+function connectorName(): string {
+  const name = uniqueName('sink');
+  fx.groups.push(`connect-${name}`);
+  return name;
+}
+
+async function produce(topic: string, n: number, from = 0, partition?: number): Promise<void> {
+  await producer.send(Array.from({ length: n }, (_, i) => ({ topic, key: `k${from + i}`, value: `v${from + i}`, ...(partition === undefined ? {} : { partition }) })));
+}
+
+void test('group connect-<name> commits only offsets declared durable', async () => {
+  const topic = await fx.topic('sink-in');
+  await produce(topic, 10);
+  const name = connectorName();
+  const seen: bigint[] = [];
+  const consumer = await SinkConsumer.create({
+    kafka: fx.kafka,
+    connector: name,
+    logger,
+    subscription: { topics: [topic] },
+    onBatch: (b) => {
+      seen.push(...b.messages.map((m) => m.offset));
+      return Promise.resolve();
+    },
+  });
+  assert.equal(consumer.groupId, `connect-${name}`);
+  await eventually(() => (seen.length === 10 ? true : undefined), 'ten records');
+  consumer.markDurable([{ topic, partition: 0, offset: 6n }]);
+  consumer.markDurable([{ topic, partition: 0, offset: 4n }]);
+  await consumer.commit();
+  assert.equal((await fx.admin.groupOffsets(consumer.groupId, [topic])).get(topic)?.get(0), 6n);
+  await consumer.close();
+  assert.equal((await fx.admin.groupOffsets(`connect-${name}`, [topic])).get(topic)?.get(0), 6n);
+
+  const again: bigint[] = [];
+  const restarted = await SinkConsumer.create({
+    kafka: fx.kafka,
+    connector: name,
+    logger,
+    subscription: { topicsRegex: new RegExp(`^${topic}$`) },
+    onBatch: (b) => {
+      again.push(...b.messages.map((m) => m.offset));
+      return Promise.resolve();
+    },
+  });
+  await eventually(() => (again.length === 4 ? true : undefined), 'the four records after the durable offset');
+  assert.deepEqual(again, [6n, 7n, 8n, 9n]);
+  await restarted.close();
+});
+
+void test('a paused partition delivers nothing until resumed', async () => {
+  const topic = await fx.topic('sink-pause', 2);
+  const name = connectorName();
+  const seen: string[] = [];
+  const consumer = await SinkConsumer.create({
+    kafka: fx.kafka,
+    connector: name,
+    logger,
+    subscription: { topics: [topic] },
+    onBatch: (b) => {
+      seen.push(...b.messages.map((m) => `${b.partition}:${m.value?.toString()}`));
+      return Promise.resolve();
+    },
+  });
+  await eventually(() => (consumer.assignment().length === 2 ? true : undefined), 'assignment');
+  consumer.pause([{ topic, partition: 0 }]);
+  assert.deepEqual(consumer.paused(), [{ topic, partition: 0 }]);
+  await produce(topic, 3, 0, 0);
+  await produce(topic, 3, 100, 1);
+  await eventually(() => (seen.filter((s) => s.startsWith('1:')).length === 3 ? true : undefined), 'partition 1 records');
+  // Partition 1 was fetched after the records landed on partition 0, yet partition 0 stayed silent.
+  assert.equal(seen.filter((s) => s.startsWith('0:')).length, 0);
+  consumer.resume([{ topic, partition: 0 }]);
+  await eventually(() => (seen.filter((s) => s.startsWith('0:')).length === 3 ? true : undefined), 'partition 0 records after resume');
+  await consumer.close();
+});
+
+void test('no record is lost when a second consumer joins and partitions move', async () => {
+  const topic = await fx.topic('sink-rebalance', 4);
+  const name = connectorName();
+  const total = 80;
+  await produce(topic, total / 2);
+  const delivered = new Map<string, Set<string>>();
+  const firstOffsetAfterMove = new Map<number, bigint>();
+  const revokedFromA: TopicPartition[] = [];
+
+  const refs: { a?: SinkConsumer; b?: SinkConsumer } = {};
+  const sink = (id: 'a' | 'b') => (b: SinkBatch) => {
+    const mine = delivered.get(id) ?? new Set<string>();
+    delivered.set(id, mine);
+    for (const m of b.messages) mine.add(m.value?.toString() ?? '');
+    if (id === 'b' && !firstOffsetAfterMove.has(b.partition)) firstOffsetAfterMove.set(b.partition, b.messages[0]?.offset ?? -1n);
+    const last = b.messages.at(-1);
+    // The "task" writes each batch durably before returning, then declares the offsets durable.
+    if (last !== undefined) refs[id]?.markDurable([{ topic, partition: b.partition, offset: last.offset + 1n }]);
+    return Promise.resolve();
+  };
+
+  const a = await SinkConsumer.create({
+    kafka: fx.kafka, connector: name, logger, subscription: { topics: [topic] },
+    onBatch: sink('a'),
+    onRevoked: (tps) => revokedFromA.push(...tps),
+    sessionTimeoutMs: 10_000, heartbeatIntervalMs: 500,
+  });
+  await eventually(() => ((delivered.get('a')?.size ?? 0) === total / 2 ? true : undefined), 'first half on A');
+
+  refs.a = a;
+  const b = await SinkConsumer.create({
+    kafka: fx.kafka, connector: name, logger, subscription: { topics: [topic] },
+    onBatch: sink('b'),
+    sessionTimeoutMs: 10_000, heartbeatIntervalMs: 500,
+  });
+  refs.b = b;
+  await eventually(() => (a.assignment().length + b.assignment().length === 4 && b.assignment().length > 0 ? true : undefined), 'rebalanced assignment');
+  await produce(topic, total / 2, total / 2);
+  const all = (): Set<string> => new Set([...(delivered.get('a') ?? []), ...(delivered.get('b') ?? [])]);
+  await eventually(() => (all().size === total ? true : undefined), 'every record delivered once the group settled');
+  assert.ok(revokedFromA.length > 0, 'A gave partitions up');
+  // B started the moved partitions where A's durable offsets were committed on revoke, not from the beginning.
+  for (const [p, first] of firstOffsetAfterMove) assert.ok(first > 0n, `partition ${p} restarted from ${first}`);
+
+  await a.commit();
+  await b.commit();
+  await b.close();
+  await a.close();
+  const committed = (await fx.admin.groupOffsets(`connect-${name}`, [topic])).get(topic);
+  const ends = await fx.admin.endOffsets(topic);
+  for (const [p, { high }] of ends) assert.equal(committed?.get(p), high, `partition ${p} committed to its end`);
+});
