@@ -1,0 +1,36 @@
+/** The one mapping from error codes to HTTP status, and Kafka Connect's error body {error_code, message}. */
+import type { ErrorRequestHandler } from 'express';
+import { ErrorCode, isConveyorError } from '../core/errors.ts';
+import type { Logger } from '../core/logger.ts';
+
+export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = Object.freeze({
+  [ErrorCode.badRequest]: 400,
+  [ErrorCode.configInvalid]: 400,
+  [ErrorCode.notFound]: 404,
+  [ErrorCode.conflict]: 409,
+  [ErrorCode.pluginInvalid]: 400,
+  [ErrorCode.capabilityDenied]: 403,
+  [ErrorCode.capabilityInvalid]: 400,
+  [ErrorCode.limitExceeded]: 429,
+  [ErrorCode.timeout]: 504,
+  [ErrorCode.sandboxCrashed]: 500,
+  [ErrorCode.taskFailed]: 500,
+  [ErrorCode.unavailable]: 503,
+  [ErrorCode.internal]: 500,
+});
+
+export function statusFor(err: unknown): number {
+  if (isConveyorError(err)) return HTTP_STATUS[err.code];
+  const s = (err as { status?: unknown; type?: unknown })?.status;
+  if (typeof s === 'number' && s >= 400 && s < 500) return s;
+  return 500;
+}
+
+export function errorHandler(log: Logger): ErrorRequestHandler {
+  return (err: unknown, req, res, _next) => {
+    const status = statusFor(err);
+    const message = status === 500 && !isConveyorError(err) ? `Internal server error: ${(err as Error)?.message ?? String(err)}` : ((err as Error)?.message ?? String(err));
+    if (status >= 500) log.error('request failed', { method: req.method, path: req.path, status, error: err });
+    res.status(status).json({ error_code: status, message });
+  };
+}

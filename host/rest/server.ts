@@ -1,0 +1,46 @@
+/** The REST server: one router per resource, JSON bodies, one error mapping. Kafka Connect's default port is 8083. */
+import type { Server } from 'node:http';
+import express from 'express';
+import { ConveyorError, ErrorCode } from '../core/errors.ts';
+import type { Logger } from '../core/logger.ts';
+import { connectorPluginsRouter } from './connector-plugins.ts';
+import type { PluginsApi } from './connector-plugins.ts';
+import { connectorsRouter } from './connectors.ts';
+import type { ConnectorsApi } from './connectors.ts';
+import { errorHandler } from './errors.ts';
+
+export type RestApi = PluginsApi & ConnectorsApi;
+
+export interface RestServer {
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+export const CONVEYOR_VERSION = '0.1.0';
+
+export async function startRestServer(api: RestApi, options: { host: string; port: number; log: Logger }): Promise<RestServer> {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(express.json({ limit: '4mb' }));
+  app.get('/', (_req, res) => {
+    res.json({ version: CONVEYOR_VERSION, commit: 'conveyor', kafka_cluster_id: null });
+  });
+  app.use(connectorPluginsRouter(api));
+  app.use(connectorsRouter(api));
+  app.use((req, _res, next) => next(new ConveyorError(ErrorCode.notFound, `HTTP 404 Not Found: ${req.method} ${req.path}`)));
+  app.use(errorHandler(options.log));
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = app.listen(options.port, options.host, (err?: Error) => (err ? reject(err) : resolve(s)));
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : options.port;
+  options.log.info('REST server listening', { host: options.host, port });
+  return {
+    port,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

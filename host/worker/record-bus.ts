@@ -1,0 +1,124 @@
+/**
+ * The narrow interfaces task runners move records through, and an in-process implementation used when the
+ * worker runs without Kafka: source tasks append to in-memory topics, sink tasks read from them.
+ */
+import type { SinkRecord, SourceRecord, TopicPartitionOffsets } from '../../sdk/records.ts';
+import { topicPartitionKey } from '../../sdk/records.ts';
+
+/** Where a source task's records go (Kafka producer in the full pipeline). Resolves once they are durable. */
+export interface RecordSink {
+  append(records: readonly SourceRecord[]): Promise<void>;
+}
+
+/** Where a sink task's records come from (Kafka consumer in the full pipeline). */
+export interface RecordSource {
+  /** Up to max records, waiting at most waitMs for the first one. */
+  fetch(max: number, waitMs: number): Promise<SinkRecord[]>;
+  /** Offsets after the last record handed out, per topic-partition. */
+  position(): TopicPartitionOffsets;
+  commit(offsets: TopicPartitionOffsets): Promise<void>;
+  close(): void;
+}
+
+interface TopicLog {
+  base: number;
+  records: SinkRecord[];
+  waiters: Set<() => void>;
+}
+
+/** One partition per topic; keeps the last `retention` records of each. */
+export class InMemoryTopics implements RecordSink {
+  private readonly topics = new Map<string, TopicLog>();
+  private readonly committed = new Map<string, TopicPartitionOffsets>();
+  private readonly retention: number;
+
+  constructor(retention = 100_000) {
+    this.retention = retention;
+  }
+
+  private log(topic: string): TopicLog {
+    let t = this.topics.get(topic);
+    if (!t) {
+      t = { base: 0, records: [], waiters: new Set() };
+      this.topics.set(topic, t);
+    }
+    return t;
+  }
+
+  append(records: readonly SourceRecord[]): Promise<void> {
+    const touched = new Set<TopicLog>();
+    for (const r of records) {
+      const t = this.log(r.topic);
+      t.records.push({ topic: r.topic, partition: 0, offset: t.base + t.records.length, key: r.key ?? null, value: r.value, headers: r.headers ?? {}, timestamp: r.timestamp ?? Date.now() });
+      touched.add(t);
+    }
+    for (const t of touched) {
+      if (t.records.length > this.retention * 1.5) {
+        const drop = t.records.length - this.retention;
+        t.records.splice(0, drop);
+        t.base += drop;
+      }
+      for (const w of t.waiters) w();
+      t.waiters.clear();
+    }
+    return Promise.resolve();
+  }
+
+  endOffset(topic: string): number {
+    const t = this.log(topic);
+    return t.base + t.records.length;
+  }
+
+  /** A consumer of the given topics for one group, starting at the group's committed offsets (or the start). */
+  consumer(group: string, topics: readonly string[]): RecordSource {
+    const committed = this.committed.get(group) ?? {};
+    const pos = new Map<string, number>(topics.map((t) => [t, committed[topicPartitionKey(t, 0)] ?? 0]));
+    let closed = false;
+    let wake: (() => void) | null = null;
+    const take = (max: number): SinkRecord[] => {
+      const out: SinkRecord[] = [];
+      for (const topic of topics) {
+        const t = this.log(topic);
+        let p = Math.max(pos.get(topic) ?? 0, t.base);
+        const end = t.base + t.records.length;
+        while (p < end && out.length < max) {
+          const rec = t.records[p - t.base];
+          if (rec) out.push(rec);
+          p++;
+        }
+        pos.set(topic, p);
+      }
+      return out;
+    };
+    return {
+      fetch: async (max, waitMs) => {
+        const first = take(max);
+        if (first.length > 0 || waitMs <= 0 || closed) return first;
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(done, waitMs);
+          function done(): void {
+            clearTimeout(timer);
+            wake = null;
+            resolve();
+          }
+          wake = done;
+          for (const topic of topics) this.log(topic).waiters.add(done);
+        });
+        return take(max);
+      },
+      position: () => Object.fromEntries([...pos].map(([t, p]) => [topicPartitionKey(t, 0), p])),
+      commit: (offsets) => {
+        this.committed.set(group, { ...(this.committed.get(group) ?? {}), ...offsets });
+        return Promise.resolve();
+      },
+      close: () => {
+        closed = true;
+        wake?.();
+      },
+    };
+  }
+
+  committedOffsets(group: string): TopicPartitionOffsets {
+    return { ...(this.committed.get(group) ?? {}) };
+  }
+}

@@ -1,0 +1,157 @@
+/**
+ * Drives one sandboxed task: source tasks poll batches out to a RecordSink and commit offsets; sink tasks get
+ * batches in from a RecordSource and commit only what preCommit reports durable. One crossing per batch.
+ */
+import type { RawConfig } from '../../sdk/connector.ts';
+import type { SinkRecord, SourceOffset, SourcePartition, SourceRecord, TopicPartitionOffsets } from '../../sdk/records.ts';
+import { ConveyorError, ErrorCode } from '../core/errors.ts';
+import type { Logger } from '../core/logger.ts';
+import type { SandboxInstance } from '../sandbox/sandbox-pool.ts';
+import type { SourceOffsetStore } from './offset-store.ts';
+import type { RecordSink, RecordSource } from './record-bus.ts';
+
+export interface RunnerOptions {
+  connector: string;
+  taskId: number;
+  config: RawConfig;
+  instance: SandboxInstance;
+  log: Logger;
+  commitIntervalMs?: number;
+  /** Called once when the task stops on an error (not on a requested stop). */
+  onFailure(error: unknown): void;
+}
+
+export interface TaskRunner {
+  readonly records: number;
+  readonly batches: number;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+function checkSourceRecords(records: unknown): SourceRecord[] {
+  if (!Array.isArray(records)) throw new ConveyorError(ErrorCode.taskFailed, 'poll() returned something other than an array');
+  for (const [i, r] of (records as Partial<SourceRecord>[]).entries()) {
+    if (typeof r?.topic !== 'string' || r.topic === '') throw new ConveyorError(ErrorCode.taskFailed, `poll() record ${i} has no topic`);
+    if (typeof r.sourcePartition !== 'object' || r.sourcePartition === null) throw new ConveyorError(ErrorCode.taskFailed, `poll() record ${i} has no sourcePartition object`);
+    if (typeof r.sourceOffset !== 'object' || r.sourceOffset === null) throw new ConveyorError(ErrorCode.taskFailed, `poll() record ${i} has no sourceOffset object`);
+  }
+  return records as SourceRecord[];
+}
+
+abstract class BaseRunner implements TaskRunner {
+  records = 0;
+  batches = 0;
+  protected readonly o: RunnerOptions;
+  protected stopping = false;
+  private loop: Promise<void> | null = null;
+
+  constructor(o: RunnerOptions) {
+    this.o = o;
+  }
+
+  async start(): Promise<void> {
+    await this.o.instance.invoke('start', { raw: this.o.config, connector: this.o.connector, taskId: this.o.taskId });
+    this.loop = this.run().catch((err: unknown) => {
+      if (!this.stopping) this.o.onFailure(err);
+    });
+  }
+
+  protected abstract run(): Promise<void>;
+  protected abstract flush(): Promise<void>;
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.loop;
+    try {
+      await this.flush();
+      await this.o.instance.invoke('stop');
+    } catch (err) {
+      this.o.log.warn('task did not stop cleanly', { error: err });
+    }
+  }
+}
+
+export class SourceTaskRunner extends BaseRunner {
+  private readonly sink: RecordSink;
+  private readonly offsets: SourceOffsetStore;
+  private readonly pending = new Map<string, { partition: SourcePartition; offset: SourceOffset }>();
+
+  constructor(o: RunnerOptions, sink: RecordSink, offsets: SourceOffsetStore) {
+    super(o);
+    this.sink = sink;
+    this.offsets = offsets;
+  }
+
+  protected async run(): Promise<void> {
+    let lastCommit = performance.now();
+    while (!this.stopping) {
+      const records = checkSourceRecords(await this.o.instance.invoke('poll'));
+      if (records.length > 0) {
+        await this.sink.append(records);
+        for (const r of records) this.pending.set(JSON.stringify(r.sourcePartition), { partition: r.sourcePartition, offset: r.sourceOffset });
+        this.records += records.length;
+        this.batches++;
+      } else {
+        await sleep(5);
+      }
+      if (performance.now() - lastCommit >= (this.o.commitIntervalMs ?? 1000)) {
+        await this.flush();
+        lastCommit = performance.now();
+      }
+    }
+  }
+
+  protected async flush(): Promise<void> {
+    if (this.pending.size === 0) return;
+    const batch = [...this.pending.values()];
+    this.pending.clear();
+    await this.offsets.commit(this.o.connector, batch);
+    await this.o.instance.invoke('commit');
+  }
+}
+
+export class SinkTaskRunner extends BaseRunner {
+  private readonly source: RecordSource;
+  private readonly maxBatch: number;
+
+  constructor(o: RunnerOptions, source: RecordSource, maxBatch = 500) {
+    super(o);
+    this.source = source;
+    this.maxBatch = maxBatch;
+  }
+
+  protected async run(): Promise<void> {
+    let lastCommit = performance.now();
+    while (!this.stopping) {
+      const batch: SinkRecord[] = await this.source.fetch(this.maxBatch, 100);
+      if (batch.length > 0) {
+        await this.o.instance.invoke('put', batch);
+        this.records += batch.length;
+        this.batches++;
+      }
+      if (performance.now() - lastCommit >= (this.o.commitIntervalMs ?? 1000)) {
+        await this.flush();
+        lastCommit = performance.now();
+      }
+    }
+  }
+
+  protected async flush(): Promise<void> {
+    const position = this.source.position();
+    const durable = await this.o.instance.invoke<TopicPartitionOffsets>('preCommit', position);
+    const safe: TopicPartitionOffsets = {};
+    for (const [tp, off] of Object.entries(durable ?? {})) {
+      const max = position[tp];
+      if (typeof off === 'number' && Number.isInteger(off) && max !== undefined && off >= 0 && off <= max) safe[tp] = off;
+    }
+    await this.source.commit(safe);
+  }
+
+  override async stop(): Promise<void> {
+    this.stopping = true;
+    this.source.close();
+    await super.stop();
+  }
+}

@@ -1,0 +1,61 @@
+/** Worker configuration: validated against a schema that rejects unknown keys, defaults declared once, frozen. */
+import { hostname } from 'node:os';
+import type { PolicyBook } from '../capabilities/policy.ts';
+import { ConveyorError, ErrorCode } from '../core/errors.ts';
+import { isLogLevel } from '../core/logger.ts';
+import type { LogLevel } from '../core/logger.ts';
+import { DEFAULT_LIMITS } from '../sandbox/protocol.ts';
+import type { SandboxLimits } from '../sandbox/protocol.ts';
+
+export interface WorkerConfig {
+  workerId: string;
+  restHost: string;
+  restPort: number;
+  /** Directories scanned and watched for plugin bundles. */
+  pluginPath: readonly string[];
+  /** Build and load the plugins shipped in this repository's plugins/ directory. */
+  builtinPlugins: boolean;
+  sandboxProcesses: number;
+  limits: SandboxLimits;
+  policies: PolicyBook;
+  logLevel: LogLevel;
+  pluginRescanMs: number;
+}
+
+const KEYS = ['workerId', 'restHost', 'restPort', 'pluginPath', 'builtinPlugins', 'sandboxProcesses', 'limits', 'policies', 'logLevel', 'pluginRescanMs'];
+
+function bad(message: string): ConveyorError {
+  return new ConveyorError(ErrorCode.configInvalid, `worker config: ${message}`);
+}
+
+export function workerConfig(input: Record<string, unknown> = {}): WorkerConfig {
+  const unknown = Object.keys(input).filter((k) => !KEYS.includes(k));
+  if (unknown.length > 0) throw bad(`unknown keys ${unknown.join(', ')}`);
+  const port = input['restPort'] ?? 8083;
+  if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65535) throw bad('restPort must be an integer port (0 picks a free one)');
+  const path = input['pluginPath'] ?? [];
+  if (!Array.isArray(path) || path.some((p) => typeof p !== 'string')) throw bad('pluginPath must be an array of directories');
+  const procs = input['sandboxProcesses'] ?? 2;
+  if (typeof procs !== 'number' || !Number.isInteger(procs) || procs < 1 || procs > 64) throw bad('sandboxProcesses must be an integer in [1, 64]');
+  const limits = (input['limits'] ?? {}) as Record<string, unknown>;
+  for (const [k, v] of Object.entries(limits)) {
+    if (!(k in DEFAULT_LIMITS)) throw bad(`unknown limit ${k}`);
+    if (typeof v !== 'number' || !(v > 0)) throw bad(`limit ${k} must be a positive number`);
+  }
+  const level = input['logLevel'] ?? 'info';
+  if (!isLogLevel(level)) throw bad('logLevel must be trace|debug|info|warn|error');
+  const policies = input['policies'] ?? {};
+  if (typeof policies !== 'object' || policies === null) throw bad('policies must map connector names (or "*") to policies');
+  return Object.freeze({
+    workerId: typeof input['workerId'] === 'string' ? input['workerId'] : `${hostname()}:${port}`,
+    restHost: typeof input['restHost'] === 'string' ? input['restHost'] : '127.0.0.1',
+    restPort: port,
+    pluginPath: Object.freeze([...(path as string[])]),
+    builtinPlugins: input['builtinPlugins'] !== false,
+    sandboxProcesses: procs,
+    limits: Object.freeze({ ...DEFAULT_LIMITS, ...(limits as Partial<SandboxLimits>) }),
+    policies: policies as PolicyBook,
+    logLevel: level,
+    pluginRescanMs: typeof input['pluginRescanMs'] === 'number' ? input['pluginRescanMs'] : 2000,
+  });
+}
