@@ -55,6 +55,11 @@ export interface SinkConsumerOptions {
   onAssigned?: (partitions: TopicPartition[]) => void;
   /** The consumer stopped for good (kafkajs crashed without restarting). */
   onFailure?: (error: ConveyorError) => void;
+  /**
+   * Commit as soon as offsets are declared durable (default true), as Kafka Connect commits right after a
+   * task's flush. When false the caller calls commit() itself.
+   */
+  commitOnDurable?: boolean;
   sessionTimeoutMs?: number;
   heartbeatIntervalMs?: number;
 }
@@ -63,8 +68,9 @@ const key = (tp: TopicPartition): string => `${tp.topic}\u0000${tp.partition}`;
 
 /**
  * The sink pipeline's consumer, group `connect-<connector>`. Nothing is committed automatically: the caller declares
- * offsets durable (after the task flushed them) and the consumer commits those, and commits them again before it
- * gives partitions up in a rebalance so a new owner starts after them.
+ * offsets durable (after the task flushed them) and the consumer commits those; before it gives partitions up in
+ * a rebalance it commits whatever is still pending, so a new owner starts after them. kafkajs has no revoke
+ * callback, so that last commit races the re-join; committing on every durable declaration keeps the window small.
  */
 export class SinkConsumer {
   readonly groupId: string;
@@ -172,6 +178,9 @@ export class SinkConsumer {
       const k = key(o);
       const prev = this.#durable.get(k);
       if (prev === undefined || prev.offset < o.offset) this.#durable.set(k, { ...o });
+    }
+    if (this.#options.commitOnDurable !== false) {
+      this.commit().catch((e: unknown) => this.#log.warn('commit of durable offsets failed; retried on the next one', { error: e }));
     }
   }
 

@@ -103,6 +103,7 @@ void test('no record is lost when a second consumer joins and partitions move', 
   await produce(topic, total / 2);
   const delivered = new Map<string, Set<string>>();
   const firstOffsetAfterMove = new Map<number, bigint>();
+  const durableOnA = new Map<number, bigint>();
   const revokedFromA: TopicPartition[] = [];
 
   const refs: { a?: SinkConsumer; b?: SinkConsumer } = {};
@@ -113,6 +114,7 @@ void test('no record is lost when a second consumer joins and partitions move', 
     if (id === 'b' && !firstOffsetAfterMove.has(b.partition)) firstOffsetAfterMove.set(b.partition, b.messages[0]?.offset ?? -1n);
     const last = b.messages.at(-1);
     // The "task" writes each batch durably before returning, then declares the offsets durable.
+    if (last !== undefined && id === 'a') durableOnA.set(b.partition, last.offset + 1n);
     if (last !== undefined) refs[id]?.markDurable([{ topic, partition: b.partition, offset: last.offset + 1n }]);
     return Promise.resolve();
   };
@@ -123,27 +125,33 @@ void test('no record is lost when a second consumer joins and partitions move', 
     onRevoked: (tps) => revokedFromA.push(...tps),
     sessionTimeoutMs: 10_000, heartbeatIntervalMs: 500,
   });
-  await eventually(() => ((delivered.get('a')?.size ?? 0) === total / 2 ? true : undefined), 'first half on A');
-
   refs.a = a;
-  const b = await SinkConsumer.create({
-    kafka: fx.kafka, connector: name, logger, subscription: { topics: [topic] },
-    onBatch: sink('b'),
-    sessionTimeoutMs: 10_000, heartbeatIntervalMs: 500,
-  });
-  refs.b = b;
-  await eventually(() => (a.assignment().length + b.assignment().length === 4 && b.assignment().length > 0 ? true : undefined), 'rebalanced assignment');
-  await produce(topic, total / 2, total / 2);
-  const all = (): Set<string> => new Set([...(delivered.get('a') ?? []), ...(delivered.get('b') ?? [])]);
-  await eventually(() => (all().size === total ? true : undefined), 'every record delivered once the group settled');
-  assert.ok(revokedFromA.length > 0, 'A gave partitions up');
-  // B started the moved partitions where A's durable offsets were committed on revoke, not from the beginning.
-  for (const [p, first] of firstOffsetAfterMove) assert.ok(first > 0n, `partition ${p} restarted from ${first}`);
-
-  await a.commit();
-  await b.commit();
-  await b.close();
-  await a.close();
+  let b: SinkConsumer | undefined;
+  try {
+    await eventually(() => ((delivered.get('a')?.size ?? 0) === total / 2 ? true : undefined), 'first half on A');
+    const durableBeforeJoin = new Map(durableOnA);
+    b = await SinkConsumer.create({
+      kafka: fx.kafka, connector: name, logger, subscription: { topics: [topic] },
+      onBatch: sink('b'),
+      sessionTimeoutMs: 10_000, heartbeatIntervalMs: 500,
+    });
+    refs.b = b;
+    const bb = b;
+    await eventually(() => (a.assignment().length + bb.assignment().length === 4 && bb.assignment().length > 0 ? true : undefined), 'rebalanced assignment');
+    await produce(topic, total / 2, total / 2);
+    const all = (): Set<string> => new Set([...(delivered.get('a') ?? []), ...(delivered.get('b') ?? [])]);
+    await eventually(() => (all().size === total ? true : undefined), 'every record delivered once the group settled');
+    assert.ok(revokedFromA.length > 0, 'A gave partitions up');
+    // B took over the moved partitions where A's durable offsets were committed, not from the beginning.
+    for (const [p, first] of firstOffsetAfterMove) {
+      assert.ok(first >= (durableBeforeJoin.get(p) ?? 0n), `partition ${p} restarted from ${first}, durable was ${durableBeforeJoin.get(p)}`);
+    }
+    await a.commit();
+    await b.commit();
+  } finally {
+    await b?.close();
+    await a.close();
+  }
   const committed = (await fx.admin.groupOffsets(`connect-${name}`, [topic])).get(topic);
   const ends = await fx.admin.endOffsets(topic);
   for (const [p, { high }] of ends) assert.equal(committed?.get(p), high, `partition ${p} committed to its end`);
