@@ -125,6 +125,7 @@ export class IsolateTask {
       }
       if (typeof json !== 'string') throw new TaskFault(this.fail({ code: ErrorCode.taskFailed, message: `${method} returned a non-string envelope` }));
       if (json.length > limits.maxBatchBytes) throw new TaskFault(this.fail(limitError('batch-size', json.length, limits.maxBatchBytes, 'bytes', `${method} result too large`)));
+      if (json.startsWith('{"ok":false') && json.includes('Array buffer allocation failed')) throw new TaskFault(await this.arrayBufferRefused(method));
       return json;
     } finally {
       clearTimeout(timer);
@@ -132,6 +133,13 @@ export class IsolateTask {
       this.inFlight--;
       if (this.inFlight === 0 && this.failure === null) this.cpuMark = this.isolate.isDisposed ? 0n : this.isolate.cpuTime;
     }
+  }
+
+  /** V8 refuses ArrayBuffer allocations past the isolate's limit with a RangeError; report it as the memory limit. */
+  private async arrayBufferRefused(method: string): Promise<WireError> {
+    const s = await this.isolate.getHeapStatistics().catch(() => null);
+    const usedMb = s ? Math.round(((s.used_heap_size + s.externally_allocated_size) / MB) * 10) / 10 : this.spec.limits.memoryMb;
+    return this.fail(limitError('memory', usedMb, this.spec.limits.memoryMb, 'MB', `${method} allocated ArrayBuffers until V8 refused the next one`));
   }
 
   private translate(err: unknown, method: string): WireError {
