@@ -44,6 +44,8 @@ export interface ConfigKeyInfo {
 export interface ParseOptions {
   /** Names the thing being configured in messages, e.g. `transform "mask"` . */
   readonly context: string;
+  /** Prepended to key names in messages, e.g. `transforms.mask.` so users see the key they wrote. */
+  readonly keyPrefix?: string;
   /** Keys accepted and dropped without complaint (ones other components read from the same map). */
   readonly ignore?: readonly string[];
 }
@@ -55,7 +57,9 @@ const INT_LIMITS: Partial<Record<ConfigType, readonly [number, number]>> = {
 };
 
 function invalid(opts: ParseOptions, key: string, value: unknown, reason: string): Error {
-  return configError(`${opts.context}: invalid value ${JSON.stringify(scalarText(value))} for configuration "${key}": ${reason}`);
+  return configError(
+    `${opts.context}: invalid value ${JSON.stringify(scalarText(value))} for configuration "${opts.keyPrefix ?? ''}${key}": ${reason}`,
+  );
 }
 
 function parseType(key: ConfigKey, raw: unknown, opts: ParseOptions): unknown {
@@ -118,7 +122,7 @@ export function parseConfig(def: ConfigDef, props: Readonly<Record<string, unkno
   for (const name of Object.keys(props)) {
     if (!known.has(name) && !ignored.has(name)) {
       const list = def.length === 0 ? 'it takes no configuration' : `known keys are ${[...known].join(', ')}`;
-      throw configError(`${opts.context}: unknown configuration "${name}"; ${list}`);
+      throw configError(`${opts.context}: unknown configuration "${opts.keyPrefix ?? ''}${name}"; ${list}`);
     }
   }
   const out: Record<string, unknown> = {};
@@ -127,7 +131,9 @@ export function parseConfig(def: ConfigDef, props: Readonly<Record<string, unkno
     let value: unknown;
     if (raw === undefined) {
       if (!('default' in key)) {
-        throw configError(`${opts.context}: missing required configuration "${key.name}" which has no default value (${key.documentation})`);
+        throw configError(
+          `${opts.context}: missing required configuration "${opts.keyPrefix ?? ''}${key.name}" which has no default value (${key.documentation})`,
+        );
       }
       value = key.default;
     } else if (raw === null) {

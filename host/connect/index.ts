@@ -1,0 +1,17 @@
+export * from './data/index.ts';
+export type { ConnectRecord, Header, SinkRecord, SourceRecord, TimestampType as RecordTimestampType } from './record.ts';
+export { connectRecord, header, lastHeader, newRecord } from './record.ts';
+export { DataError, configError, isDataError } from './errors.ts';
+export type { ConfigDef, ConfigKey, ConfigKeyInfo, ConfigType, Importance, ParsedConfig } from './config/config-def.ts';
+export { parseConfig, toConfigKeyInfo, withPrefix } from './config/config-def.ts';
+export type { Converter, ConverterPlugin, HeaderConverter, SchemaAndValue } from './converters/types.ts';
+export { ConverterRegistry, createConverterRegistry } from './converters/registry.ts';
+export type { ConnectorConverters } from './converters/from-config.ts';
+export { buildConverters } from './converters/from-config.ts';
+export type { Predicate, PredicatePlugin, TransformPlugin, Transformation } from './transforms/types.ts';
+export type { PredicateRegistry, TransformRegistry } from './transforms/builtins.ts';
+export { createPredicateRegistry, createTransformRegistry } from './transforms/builtins.ts';
+export type { TransformChain, TransformStage } from './transforms/chain.ts';
+export { buildTransformChain } from './transforms/chain.ts';
+export type { PluginInfo, PluginRegistries } from './plugins.ts';
+export { createPluginRegistries, describePluginConfig, listConnectPlugins } from './plugins.ts';

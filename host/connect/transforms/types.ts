@@ -1,0 +1,38 @@
+import type { ConfigDef, ParsedConfig } from '../config/config-def.ts';
+import type { ConnectRecord } from '../record.ts';
+
+/** org.apache.kafka.connect.transforms.Transformation: a record in, a record or null (dropped) out. */
+export interface Transformation {
+  apply<R extends ConnectRecord>(record: R): R | null;
+  close?(): void;
+}
+
+/** org.apache.kafka.connect.transforms.predicates.Predicate. */
+export interface Predicate {
+  test(record: ConnectRecord): boolean;
+  close?(): void;
+}
+
+interface PluginBase {
+  /** Fully qualified Kafka Connect class name, e.g. org.apache.kafka.connect.transforms.Cast$Value. */
+  readonly className: string;
+  /** Other accepted names, e.g. Cast$Value. */
+  readonly aliases: readonly string[];
+  readonly version: string;
+  readonly configDef: ConfigDef;
+  /** Keys the plugin accepts beyond its definition (deprecated spellings). */
+  readonly acceptedAliasKeys?: readonly string[];
+}
+
+export interface TransformPlugin extends PluginBase {
+  /** Builds an instance from configuration already parsed against configDef. */
+  readonly create: (config: ParsedConfig, raw: Readonly<Record<string, unknown>>) => Transformation;
+}
+
+export interface PredicatePlugin extends PluginBase {
+  readonly create: (config: ParsedConfig) => Predicate;
+}
+
+export const TRANSFORMS_VERSION = '4.0.0';
+export const TRANSFORMS_PACKAGE = 'org.apache.kafka.connect.transforms.';
+export const PREDICATES_PACKAGE = 'org.apache.kafka.connect.transforms.predicates.';
