@@ -2,6 +2,7 @@ import type { ConfigDef, ParsedConfig } from '../config/config-def.ts';
 import { Validators } from '../config/config-def.ts';
 import { headerValueToString } from '../converters/simple-header-converter.ts';
 import { BigDecimal } from '../data/big-decimal.ts';
+import { isLogicalName } from '../data/logical.ts';
 import { SchemaBuilder } from '../data/schema.ts';
 import { Struct } from '../data/struct.ts';
 import type { Schema, SchemaType } from '../data/types.ts';
@@ -109,7 +110,8 @@ export function castValue(value: unknown, target: SchemaType, source: Schema | n
   }
 }
 
-function checkSource(type: SchemaType, target: SchemaType): void {
+function checkSource(type: SchemaType, target: SchemaType, logicalName: string | null = null): void {
+  if (logicalName !== null && isLogicalName(logicalName)) return;
   if (target !== 'STRING' && (!isPrimitiveType(type) || type === 'BYTES')) {
     throw new DataError(`Cast transformation does not support casting from ${type} to ${target}`);
   }
@@ -156,7 +158,7 @@ class Cast implements Transformation {
       return this.#side.update(record, null, out);
     }
     if (whole !== undefined) {
-      checkSource(schema.type, whole);
+      checkSource(schema.type, whole, schema.name);
       const target = this.#schemas.get(schema, () => castSchema(schema, whole));
       return this.#side.update(record, target, castValue(value, whole, schema));
     }
@@ -176,7 +178,7 @@ class Cast implements Transformation {
     const b = copySchemaBasics(schema, SchemaBuilder.struct());
     for (const f of schema.fields ?? []) {
       const t = this.#casts.get(f.name);
-      if (t !== undefined) checkSource(f.schema.type, t);
+      if (t !== undefined) checkSource(f.schema.type, t, f.schema.name);
       b.field(f.name, t === undefined ? f.schema : castSchema(f.schema, t));
     }
     if (schema.optional) b.optional();
