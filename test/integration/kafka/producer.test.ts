@@ -55,6 +55,7 @@ void test('sending to a missing topic fails with a retriable error when auto cre
   try {
     await assert.rejects(producer.send([{ topic: uniqueName('missing'), key: null, value: 'x' }]), (e: unknown) => {
       assert.equal((e as { code?: string }).code, 'CONVEYOR_UNAVAILABLE');
+      assert.equal((e as { retriable?: boolean }).retriable, true);
       return true;
     });
   } finally {
