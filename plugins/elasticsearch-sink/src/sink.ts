@@ -1,0 +1,108 @@
+/**
+ * What the plugin's SinkTask delegates to: put() plans each record, makes sure its index exists, and queues it
+ * on the BulkWriter; preCommit() flushes and returns the offsets Elasticsearch has acknowledged. Records that
+ * cannot be converted are dropped (drop.invalid.message=true) or reported to `onInvalid`, which fails the task
+ * unless it sends them to the dead-letter queue.
+ */
+import type { TopicPartitionOffsets } from '../../../sdk/records.ts';
+import type { EsSinkConfig } from './config.ts';
+import { ignoresSchema } from './config.ts';
+import { BulkWriter } from './bulk-writer.ts';
+import type { BulkClient, BulkWriterOptions, WriterClock } from './bulk-writer.ts';
+import { isEsSinkError } from './errors.ts';
+import { IndexManager } from './index-manager.ts';
+import type { IndexAdmin } from './index-manager.ts';
+import { IndexNameResolver } from './index-name.ts';
+import { planRecord } from './operations.ts';
+import type { EsSinkRecord } from './types.ts';
+
+export interface ElasticsearchSinkOptions {
+  readonly config: EsSinkConfig;
+  readonly client: BulkClient & IndexAdmin;
+  readonly clock: WriterClock;
+  readonly onMalformed?: BulkWriterOptions['onMalformed'];
+  readonly onOutcome?: BulkWriterOptions['onOutcome'];
+  /** A record that cannot become a document; throw to fail the task, return to skip it (after reporting it). */
+  readonly onInvalid?: (record: EsSinkRecord, error: Error) => void | Promise<void>;
+  /** Notes skipped records (ignored tombstones, dropped invalid messages). */
+  readonly onSkip?: (record: EsSinkRecord, reason: string) => void;
+  readonly random?: () => number;
+}
+
+export class ElasticsearchSink {
+  readonly #o: ElasticsearchSinkOptions;
+  readonly #names: IndexNameResolver;
+  readonly #indices: IndexManager;
+  readonly writer: BulkWriter;
+
+  constructor(options: ElasticsearchSinkOptions) {
+    const c = options.config;
+    this.#o = options;
+    this.#names = new IndexNameResolver(c);
+    this.#indices = new IndexManager(options.client, { compactMapEntries: c.compactMapEntries, dataStream: c.dataStream !== null });
+    this.writer = new BulkWriter({
+      client: options.client,
+      clock: options.clock,
+      batchSize: c.batchSize,
+      bulkSizeBytes: c.bulkSizeBytes,
+      maxInFlightRequests: c.maxInFlightRequests,
+      maxBufferedRecords: c.maxBufferedRecords,
+      lingerMs: c.lingerMs,
+      flushTimeoutMs: c.flushTimeoutMs,
+      maxRetries: c.maxRetries,
+      retryBackoffMs: c.retryBackoffMs,
+      behaviorOnMalformedDocuments: c.behaviorOnMalformedDocuments,
+      ...(options.onMalformed === undefined ? {} : { onMalformed: options.onMalformed }),
+      ...(options.onOutcome === undefined ? {} : { onOutcome: options.onOutcome }),
+      ...(options.random === undefined ? {} : { random: options.random }),
+    });
+  }
+
+  /** Creates the indices of the topics named in topic.to.external.resource.mapping (auto.create.indices.at.start). */
+  async start(): Promise<void> {
+    if (!this.#o.config.autoCreateIndicesAtStart) return;
+    for (const index of new Set(this.#o.config.topicToIndex.values())) await this.#indices.ensure(index, null);
+  }
+
+  async put(records: readonly EsSinkRecord[]): Promise<void> {
+    for (const record of records) {
+      let plan;
+      try {
+        plan = planRecord(record, this.#o.config, this.#names);
+      } catch (err) {
+        if (!isEsSinkError(err)) throw err;
+        await this.#invalid(record, err);
+        continue;
+      }
+      if (plan.kind === 'skip') {
+        this.#o.onSkip?.(record, plan.reason);
+        this.writer.skip(record.topic, record.partition, record.offset);
+        continue;
+      }
+      const schema = ignoresSchema(this.#o.config, record.topic) ? null : record.valueSchema;
+      await this.#indices.ensure(plan.operation.index, plan.operation.action === 'delete' ? null : schema);
+      await this.writer.add({ topic: record.topic, partition: record.partition, offset: record.offset, operation: plan.operation });
+    }
+  }
+
+  /** Flushes and returns the next offsets to commit (only over records Elasticsearch acknowledged). */
+  async preCommit(): Promise<TopicPartitionOffsets> {
+    await this.writer.flush();
+    return this.writer.committableOffsets();
+  }
+
+  async stop(): Promise<void> {
+    await this.writer.close();
+  }
+
+  async #invalid(record: EsSinkRecord, err: Error): Promise<void> {
+    if (this.#o.config.dropInvalidMessage) {
+      this.#o.onSkip?.(record, `dropped invalid message (drop.invalid.message=true): ${err.message}`);
+    } else if (this.#o.onInvalid !== undefined) {
+      await this.#o.onInvalid(record, err);
+    } else {
+      throw err;
+    }
+    this.writer.skip(record.topic, record.partition, record.offset);
+  }
+}
