@@ -1,0 +1,165 @@
+/**
+ * Turns binlog events into change records: table filters, the table's shape from the schema history, offsets that
+ * count what of the current transaction was emitted, and on resume the skipping of exactly that.
+ */
+import type { SourceOffset } from '../../../sdk/records.ts';
+import type { BinlogEvent, RowsEvent, QueryEvent } from './binlog-events.ts';
+import type { CdcConfig } from './config.ts';
+import { changeRecords } from './events/change-events.ts';
+import type { CdcRecord, Op } from './events/change-events.ts';
+import { schemaChangeRecord } from './events/schema-change.ts';
+import type { SnapshotMarker, SourceInfo } from './events/source-info.ts';
+import { buildTableSchema } from './events/table-schema.ts';
+import type { HostRow, TableSchema } from './events/table-schema.ts';
+import { tableFilter } from './filters.ts';
+import type { TableFilter } from './filters.ts';
+import { addGtid } from './gtid.ts';
+import { encodeOffset, sourcePartition } from './offsets.ts';
+import type { CdcOffset } from './offsets.ts';
+import type { HistoryRecord, SchemaHistory } from './schema/history.ts';
+import { tableId } from './schema/table.ts';
+
+export interface ProcessResult {
+  records: CdcRecord[];
+  /** Schema history records to append (before the records are produced). */
+  history: HistoryRecord[];
+}
+
+export class UnknownTableError extends Error {
+  constructor(db: string, table: string) {
+    super(`binlog has row events for ${db}.${table}, whose definition is not in the schema history; the history topic is missing or incomplete: restart with snapshot.mode=recovery to rebuild it`);
+    this.name = 'UnknownTableError';
+  }
+}
+
+const OPS: Record<RowsEvent['op'], Op> = { insert: 'c', update: 'u', delete: 'd' };
+
+export class ChangeEventProcessor {
+  readonly #config: CdcConfig;
+  readonly #filter: TableFilter;
+  readonly #history: SchemaHistory;
+  readonly #schemas = new Map<string, TableSchema>();
+  #offset: CdcOffset;
+  /** Row events of the current transaction seen so far, and events/rows to skip after a resume. */
+  #eventInTx = 0;
+  #skipEvents: number;
+  #skipRows: number;
+
+  constructor(config: CdcConfig, history: SchemaHistory, start: CdcOffset) {
+    this.#config = config;
+    this.#filter = tableFilter(config);
+    this.#history = history;
+    this.#offset = { ...start, snapshot: false, snapshotCompleted: true };
+    this.#skipEvents = start.event;
+    this.#skipRows = start.row;
+  }
+
+  get offset(): CdcOffset {
+    return { ...this.#offset };
+  }
+
+  tableSchema(db: string, table: string): TableSchema | null {
+    const id = tableId(db, table);
+    const cached = this.#schemas.get(id);
+    if (cached) return cached;
+    const def = this.#history.table(db, table);
+    if (!def) return null;
+    const ts = buildTableSchema(this.#config.topicPrefix, def, this.#config, (col) => this.#filter.includeColumn(db, table, col));
+    this.#schemas.set(id, ts);
+    return ts;
+  }
+
+  #source(e: { timestamp: number; serverId: number; gtid: string | null; file: string; pos: number }, db: string, table: string | null, row: number, extra: { thread?: number | null; query?: string | null; snapshot?: SnapshotMarker } = {}): SourceInfo {
+    return {
+      name: this.#config.topicPrefix, tsMs: e.timestamp, snapshot: extra.snapshot ?? 'false', db, table, serverId: e.serverId, gtid: e.gtid,
+      file: e.file, pos: e.pos, row, thread: extra.thread ?? null, query: this.#config.includeQuery ? (extra.query ?? null) : null,
+    };
+  }
+
+  #encoded(): SourceOffset {
+    return encodeOffset(this.#offset);
+  }
+
+  handle(event: BinlogEvent, nowMs: number): ProcessResult {
+    switch (event.kind) {
+      case 'rotate':
+      case 'heartbeat':
+        if (this.#eventInTx === 0 && this.#skipEvents === 0) this.#offset = { ...this.#offset, file: event.file, pos: event.pos };
+        return { records: [], history: [] };
+      case 'begin':
+        this.#eventInTx = 0;
+        this.#offset = { ...this.#offset, file: event.file, pos: event.pos, event: 0, row: 0 };
+        return { records: [], history: [] };
+      case 'rows':
+        return { records: this.#rows(event, nowMs), history: [] };
+      case 'commit':
+        this.#committed(event.file, event.nextPos, event.gtid, event.timestamp);
+        return { records: [], history: [] };
+      case 'query':
+        return this.#query(event);
+    }
+  }
+
+  #committed(file: string, nextPos: number, gtid: string | null, timestamp: number): void {
+    this.#eventInTx = 0;
+    this.#skipEvents = 0;
+    this.#skipRows = 0;
+    this.#offset = {
+      ...this.#offset, file, pos: nextPos, event: 0, row: 0, tsSec: Math.floor(timestamp / 1000),
+      gtids: gtid === null ? this.#offset.gtids : addGtid(this.#offset.gtids, gtid),
+    };
+  }
+
+  #rows(e: RowsEvent, nowMs: number): CdcRecord[] {
+    const index = this.#eventInTx++;
+    this.#offset = { ...this.#offset, file: e.txFile, pos: e.txPos, serverId: e.serverId, tsSec: Math.floor(e.timestamp / 1000) };
+    if (index < this.#skipEvents) return [];
+    const skipRows = index === this.#skipEvents ? this.#skipRows : 0;
+    if (!this.#filter.includeTable(e.db, e.table)) return [];
+    const ts = this.tableSchema(e.db, e.table);
+    if (ts === null) throw new UnknownTableError(e.db, e.table);
+    const out: CdcRecord[] = [];
+    e.rows.forEach((r, i) => {
+      if (i < skipRows) return;
+      this.#offset = { ...this.#offset, event: index, row: i + 1 };
+      const source = this.#source(e, e.db, e.table, i, { thread: e.thread, query: e.query });
+      out.push(...changeRecords(ts, OPS[e.op], r.before, r.after, {
+        source, nowMs, partition: sourcePartition(this.#config.topicPrefix), offset: this.#encoded(), tombstonesOnDelete: this.#config.tombstonesOnDelete,
+      }));
+    });
+    return out;
+  }
+
+  #query(e: QueryEvent): ProcessResult {
+    const upper = e.sql.trim().toUpperCase();
+    if (upper === 'BEGIN' || upper === 'COMMIT') return { records: [], history: [] };
+    const applied = this.#history.apply(e.sql, e.db, { file: e.file, pos: e.pos, gtids: this.#offset.gtids }, e.timestamp);
+    this.#committed(e.file, e.nextPos, e.gtid, e.timestamp);
+    if (applied === null) return { records: [], history: [] };
+    for (const c of applied.changes) {
+      this.#schemas.delete(tableId(c.db, c.table));
+      if (c.previousId) this.#schemas.delete(c.previousId);
+    }
+    const relevant = applied.changes.filter((c) => this.#filter.includeTable(c.db, c.table));
+    const dbRelevant = e.db === '' || this.#filter.includeDatabase(e.db);
+    if (!this.#config.includeSchemaChanges || (applied.changes.length > 0 ? relevant.length === 0 : !dbRelevant)) return { records: [], history: [applied.record] };
+    const record = schemaChangeRecord(e.db, e.sql, relevant, {
+      prefix: this.#config.topicPrefix, source: this.#source(e, e.db, relevant[0]?.table ?? null, 0, { thread: e.thread }),
+      partition: sourcePartition(this.#config.topicPrefix), offset: this.#encoded(),
+    });
+    return { records: [record], history: [applied.record] };
+  }
+
+  /** op=r records for snapshot rows, all carrying the snapshot's one binlog position. */
+  snapshotRecords(db: string, table: string, rows: readonly HostRow[], marker: (i: number) => SnapshotMarker, position: CdcOffset, nowMs: number): CdcRecord[] {
+    const ts = this.tableSchema(db, table);
+    if (ts === null) throw new UnknownTableError(db, table);
+    const offset = encodeOffset({ ...position, snapshot: true, snapshotCompleted: false });
+    return rows.flatMap((row, i) => {
+      const m = marker(i);
+      const source = this.#source({ timestamp: nowMs, serverId: position.serverId, gtid: null, file: position.file, pos: position.pos }, db, table, 0, { snapshot: m });
+      const off = m === 'last' ? encodeOffset({ ...position, snapshot: true, snapshotCompleted: true }) : offset;
+      return changeRecords(ts, 'r', null, row, { source, nowMs, partition: sourcePartition(this.#config.topicPrefix), offset: off, tombstonesOnDelete: false });
+    });
+  }
+}

@@ -1,0 +1,42 @@
+/** The shape of a captured table as the DDL tracker knows it: enough to build Connect schemas and decode rows. */
+
+export interface ColumnDef {
+  name: string;
+  /** Upper-case base type after synonyms are resolved: INT, VARCHAR, DECIMAL, ENUM, JSON, BOOLEAN, ... */
+  typeName: string;
+  /** The type as written, e.g. "decimal(10,2) unsigned", for schema-change events. */
+  typeExpression: string;
+  unsigned: boolean;
+  /** Length, display width, BIT width, DECIMAL precision or temporal fractional digits; null when not given. */
+  length: number | null;
+  scale: number | null;
+  /** ENUM and SET members, in declaration order. */
+  enumValues: string[] | null;
+  charset: string | null;
+  optional: boolean;
+  autoIncrement: boolean;
+  generated: boolean;
+  defaultExpression: string | null;
+  comment: string | null;
+}
+
+export interface TableDef {
+  db: string;
+  name: string;
+  columns: ColumnDef[];
+  primaryKey: string[];
+  charset: string | null;
+  comment: string | null;
+}
+
+export function tableId(db: string, table: string): string {
+  return `${db}.${table}`;
+}
+
+export function cloneTable(t: TableDef): TableDef {
+  return {
+    ...t,
+    columns: t.columns.map((c) => ({ ...c, enumValues: c.enumValues === null ? null : [...c.enumValues] })),
+    primaryKey: [...t.primaryKey],
+  };
+}
