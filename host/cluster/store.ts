@@ -6,12 +6,9 @@ import { decodeConfig, decodeRestart, decodeStatus, decodeTargetState, decodeTas
 import type { ClusterKeys } from './keys.ts';
 import { PrefixWatch } from './prefix-watch.ts';
 import type { WatchSink } from './prefix-watch.ts';
+import type { OwnershipGuard } from './types.ts';
 
-/** Proof that the writer still owns a unit: its claim key must still be held under its lease. */
-export interface OwnershipGuard {
-  readonly claimKey: string;
-  readonly leaseId: string;
-}
+export type { OwnershipGuard } from './types.ts';
 
 export interface ClusterStoreOptions {
   readonly client: Etcd3;

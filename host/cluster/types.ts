@@ -45,3 +45,24 @@ export function assignmentUnits(a: Pick<WorkerAssignment, 'connectors' | 'tasks'
     ...a.tasks.map((t): WorkUnit => ({ kind: 'task', connector: t.connector, task: t.task })),
   ];
 }
+
+/** Proof that the writer still owns a unit: its claim key must still be held under its lease. */
+export interface OwnershipGuard {
+  readonly claimKey: string;
+  readonly leaseId: string;
+}
+
+export type StopReason = 'reassigned' | 'fenced' | 'shutdown';
+
+export interface UnitContext {
+  readonly generation: number;
+  /** Pass to ClusterStore status writes; they fail once this worker no longer owns the unit. */
+  readonly guard: OwnershipGuard;
+}
+
+/** What the worker gives the cluster layer: starting and stopping connectors and tasks it was assigned. */
+export interface TaskHost {
+  start(unit: WorkUnit, context: UnitContext): Promise<void>;
+  stop(unit: WorkUnit, reason: StopReason): Promise<void>;
+}
+
