@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ElasticsearchSink } from '../../../../plugins/elasticsearch-sink/src/sink.ts';
+import { config, fakeBulk, record, virtualClock } from './fakes.ts';
+
+function client() {
+  const es = fakeBulk();
+  const created: string[] = [];
+  return Object.assign(es, {
+    created,
+    indexExists: () => Promise.resolve(created.length > 0),
+    indexCreate: (i: string) => Promise.resolve(void created.push(i)),
+    getMapping: () => Promise.resolve({}),
+    putMapping: () => Promise.resolve(),
+  });
+}
+
+test('invalid records fail put() unless dropped or reported; skipped records still commit', async () => {
+  const bad = record({ offset: 0, key: null, value: { a: 1 } });
+  await assert.rejects(new ElasticsearchSink({ config: config(), client: client(), clock: virtualClock() }).put([bad]), /can not be null/);
+
+  const skipped: string[] = [];
+  const c = client();
+  const s = new ElasticsearchSink({ config: config({ 'drop.invalid.message': 'true', 'behavior.on.null.values': 'ignore' }), client: c, clock: virtualClock(), onSkip: (_r, why) => void skipped.push(why) });
+  await s.put([bad, record({ offset: 1, key: 'k', value: null }), record({ offset: 2, key: 'k', value: { a: 2 } })]);
+  assert.deepEqual(await s.preCommit(), { 'orders/0': 3 });
+  assert.equal(skipped.length, 2);
+  assert.deepEqual(c.created, ['orders']);
+  assert.equal(c.requests.length, 1);
+
+  const reported: number[] = [];
+  const s2 = new ElasticsearchSink({ config: config(), client: client(), clock: virtualClock(), onInvalid: (r) => void reported.push(r.offset) });
+  await s2.put([bad]);
+  assert.deepEqual(reported, [0]);
+  assert.deepEqual(await s2.preCommit(), { 'orders/0': 1 });
+});
