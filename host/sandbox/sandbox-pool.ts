@@ -194,6 +194,7 @@ export function createSandboxPool(options: SandboxPoolOptions): SandboxCreator {
     },
     async destroy() {
       destroyed = true;
+      for (const p of procs) p?.markStopping();
       for (const p of procs) p?.kill();
       entries.clear();
       await Promise.resolve();

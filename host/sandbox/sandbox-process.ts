@@ -1,10 +1,12 @@
 /** One supervised sandbox child process, seen from the worker: request/reply, capability and log routing, exit. */
-import { fork } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
+import type { Duplex } from 'node:stream';
 import { join } from 'node:path';
 import { ErrorCode } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import { SandboxError } from './errors.ts';
+import { FrameChannel } from './frame-channel.ts';
 import type { FromChild, TaskStats, ToChild, WireError } from './protocol.ts';
 
 const CHILD_MAIN = join(import.meta.dirname, 'child', 'main.ts');
@@ -24,24 +26,27 @@ export class SandboxProcess {
   readonly loaded = new Set<string>();
   readonly tasks = new Set<string>();
   private readonly child: ChildProcess;
+  private readonly channel: FrameChannel<FromChild, ToChild>;
   private readonly pending = new Map<number, { resolve: (r: Reply) => void; reject: (e: SandboxError) => void }>();
   private readonly statsPending = new Map<number, (s: { tasks: TaskStats[]; rssBytes: number }) => void>();
   private nextReq = 1;
   private exited: WireError | null = null;
+  private stopping = false;
   readonly ready: Promise<void>;
 
   constructor(routes: ProcessRoutes, log: Logger) {
-    this.child = fork(CHILD_MAIN, [], {
-      execArgv: ['--no-node-snapshot', '--disable-warning=ExperimentalWarning'],
-      serialization: 'advanced',
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    this.child = spawn(process.execPath, ['--no-node-snapshot', '--disable-warning=ExperimentalWarning', CHILD_MAIN], {
+      stdio: ['ignore', 'inherit', 'inherit', 'pipe'],
     });
+    let readyResolve: () => void = () => undefined;
     this.ready = new Promise((resolve, reject) => {
-      this.child.once('message', (m: FromChild) => (m.t === 'ready' ? resolve() : reject(new Error(`unexpected first message ${m.t}`))));
+      readyResolve = resolve;
       this.child.once('exit', () => reject(new Error('sandbox process exited before it was ready')));
     });
     this.ready.catch(() => undefined);
-    this.child.on('message', (m: FromChild) => {
+    const socket = this.child.stdio[3] as Duplex;
+    socket.on('error', () => undefined);
+    this.channel = new FrameChannel<FromChild, ToChild>(socket, (m) => {
       switch (m.t) {
         case 'reply': {
           const p = this.pending.get(m.req);
@@ -63,13 +68,15 @@ export class SandboxProcess {
           this.statsPending.delete(m.req);
           return;
         case 'ready':
+          readyResolve();
           return;
       }
     });
     this.child.on('exit', (code, signal) => {
       const error: WireError = { code: ErrorCode.sandboxCrashed, message: `sandbox process ${this.child.pid ?? '?'} exited (${signal ?? `code ${code}`}); a V8 out-of-memory or a fatal isolate error ends the whole sandbox process` };
       this.exited = error;
-      log.error('sandbox process exited', { pid: this.child.pid, code, signal, tasks: [...this.tasks] });
+      if (this.stopping) log.info('sandbox process stopped', { pid: this.child.pid });
+      else log.error('sandbox process exited', { pid: this.child.pid, code, signal, tasks: [...this.tasks] });
       for (const p of this.pending.values()) p.reject(new SandboxError(error));
       this.pending.clear();
       routes.exited(this, error);
@@ -86,7 +93,7 @@ export class SandboxProcess {
 
   post(msg: ToChild): void {
     if (this.exited) return;
-    this.child.send(msg);
+    this.channel.send(msg);
   }
 
   /** Sends a request and waits for its reply; a reply with ok: false rejects with its WireError. */
@@ -95,7 +102,7 @@ export class SandboxProcess {
     const req = this.nextReq++;
     return new Promise((resolve, reject) => {
       this.pending.set(req, { resolve: (r) => (r.ok ? resolve(r) : reject(new SandboxError(r.error))), reject });
-      this.child.send({ ...msg, req });
+      this.channel.send({ ...msg, req } as ToChild);
     });
   }
 
@@ -105,6 +112,11 @@ export class SandboxProcess {
       this.statsPending.set(req, resolve);
       this.post({ t: 'stats', req });
     });
+  }
+
+  /** The exit that follows is expected: log it as a stop, not a crash. */
+  markStopping(): void {
+    this.stopping = true;
   }
 
   kill(): void {

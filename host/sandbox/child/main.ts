@@ -2,7 +2,9 @@
  * Sandbox child process: hosts task isolates, answers the worker's requests and forwards capability calls.
  * Every isolate call is asynchronous, so this process's event loop stays free for the CPU watchdog.
  */
+import { Socket } from 'node:net';
 import { ErrorCode } from '../../core/errors.ts';
+import { FrameChannel } from '../frame-channel.ts';
 import { bootstrapSource } from '../guest/build-bootstrap.ts';
 import type { FromChild, TaskSpec, ToChild, WireError } from '../protocol.ts';
 import { IsolateTask, limitError, TaskFault } from './isolate-task.ts';
@@ -12,9 +14,14 @@ const WATCHDOG_MS = 20;
 const LOGS_PER_SECOND = 500;
 const MAX_SLEEP_MS = 60_000;
 
-const send = (msg: FromChild): void => {
-  if (process.connected) process.send?.(msg);
-};
+/** fd 3 is the worker's framed channel; when it closes the worker is gone and so are we. */
+const socket = new Socket({ fd: 3, readable: true, writable: true });
+const channel = new FrameChannel<ToChild, FromChild>(socket, (msg) => {
+  handle(msg).catch((err: unknown) => process.stderr.write(`sandbox: ${String((err as Error)?.stack ?? err)}\n`));
+});
+socket.on('end', () => process.exit(0));
+socket.on('error', () => process.exit(0));
+const send = (msg: FromChild): void => channel.send(msg);
 
 const bootstrap: CompiledCode = { filename: 'conveyor-bootstrap.js', code: bootstrapSource(), cachedData: null };
 const plugins = new Map<string, CompiledCode>();
@@ -157,8 +164,4 @@ setInterval(() => {
   for (const task of tasks.values()) task.checkLimits();
 }, WATCHDOG_MS);
 
-process.on('message', (msg: ToChild) => {
-  handle(msg).catch((err: unknown) => process.stderr.write(`sandbox: ${String((err as Error)?.stack ?? err)}\n`));
-});
-process.on('disconnect', () => process.exit(0));
 send({ t: 'ready', pid: process.pid });

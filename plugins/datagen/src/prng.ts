@@ -11,13 +11,24 @@ export function createPrng(seed: number): () => number {
 }
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+const CODES = Array.from(ALPHABET, (c) => c.charCodeAt(0));
+const CHUNK = 4096;
+let scratch = new Uint16Array(CHUNK);
 
-/** A payload of exactly `size` characters drawn from the PRNG (4 characters per draw). */
+/**
+ * A payload of exactly `size` characters drawn from the PRNG (4 characters per draw). Built as one flat string
+ * from a reused code buffer: concatenating characters would leave long rope chains for the garbage collector.
+ */
 export function payload(next: () => number, size: number): string {
-  let out = '';
-  while (out.length < size) {
+  if (scratch.length < size) scratch = new Uint16Array(size);
+  for (let i = 0; i < size; i += 4) {
     const r = Math.floor(next() * 16777216);
-    out += ALPHABET.charAt(r & 63) + ALPHABET.charAt((r >> 6) & 63) + ALPHABET.charAt((r >> 12) & 63) + ALPHABET.charAt((r >> 18) & 63);
+    scratch[i] = CODES[r & 63] ?? 65;
+    scratch[i + 1] = CODES[(r >> 6) & 63] ?? 65;
+    scratch[i + 2] = CODES[(r >> 12) & 63] ?? 65;
+    scratch[i + 3] = CODES[(r >> 18) & 63] ?? 65;
   }
-  return out.length === size ? out : out.slice(0, size);
+  let out = '';
+  for (let i = 0; i < size; i += CHUNK) out += String.fromCharCode.apply(null, scratch.subarray(i, Math.min(size, i + CHUNK)) as unknown as number[]);
+  return out;
 }
