@@ -102,7 +102,7 @@ export class SandboxProcess {
     const req = this.nextReq++;
     return new Promise((resolve, reject) => {
       this.pending.set(req, { resolve: (r) => (r.ok ? resolve(r) : reject(new SandboxError(r.error))), reject });
-      this.channel.send({ ...msg, req } as ToChild);
+      this.channel.send({ ...msg, req });
     });
   }
 
