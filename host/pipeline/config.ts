@@ -1,0 +1,90 @@
+/**
+ * The settings one task's pipeline runs with, read from the connector config and the worker properties with Kafka
+ * Connect's keys and defaults; everything is parsed up front so a bad config fails when the task is created.
+ */
+import type { ConnectorConverters } from '../connect/converters/from-config.ts';
+import { buildConverters } from '../connect/converters/from-config.ts';
+import type { TransformChain } from '../connect/transforms/chain.ts';
+import { buildTransformChain } from '../connect/transforms/chain.ts';
+import { ConveyorError, ErrorCode } from '../core/errors.ts';
+import type { ErrorHandlingConfig } from '../errors/error-config.ts';
+import { parseErrorHandlingConfig } from '../errors/error-config.ts';
+import { parseSubscription } from '../kafka/consumer.ts';
+import type { TopicSubscription } from '../kafka/consumer.ts';
+import { parseCompression } from '../kafka/producer.ts';
+import type { CompressionCodec } from '../kafka/producer.ts';
+import { parseTopicCreationRules } from '../kafka/topic-creation.ts';
+import type { TopicCreationRules } from '../kafka/topic-creation.ts';
+
+export type FlatConfig = Readonly<Record<string, string>>;
+
+/** Kafka Connect's offset.flush.interval.ms default. */
+export const DEFAULT_OFFSET_FLUSH_INTERVAL_MS = 60_000;
+
+/** Worker properties the pipelines read (key/value/header.converter and their sub-keys are read by buildConverters). */
+export interface PipelineWorkerSettings {
+  readonly offsetFlushIntervalMs: number;
+  readonly topicCreationEnable: boolean;
+  readonly compression: CompressionCodec;
+}
+
+export function parseWorkerSettings(worker: FlatConfig): PipelineWorkerSettings {
+  return Object.freeze({
+    offsetFlushIntervalMs: positiveInt(worker, 'offset.flush.interval.ms', DEFAULT_OFFSET_FLUSH_INTERVAL_MS),
+    topicCreationEnable: bool(worker, 'topic.creation.enable', true),
+    compression: parseCompression(worker['producer.compression.type']),
+  });
+}
+
+interface CommonTaskConfig {
+  readonly connectorClass: string;
+  readonly converters: ConnectorConverters;
+  readonly chain: TransformChain;
+  readonly errors: ErrorHandlingConfig;
+}
+
+export interface SourceTaskConfig extends CommonTaskConfig {
+  readonly topicCreation: TopicCreationRules;
+  readonly compression: CompressionCodec;
+}
+
+export interface SinkTaskConfig extends CommonTaskConfig {
+  readonly subscription: TopicSubscription;
+}
+
+function common(connector: FlatConfig, worker: FlatConfig): CommonTaskConfig {
+  return {
+    connectorClass: connector['connector.class'] ?? 'unknown',
+    converters: buildConverters(connector, worker),
+    chain: buildTransformChain(connector),
+    errors: parseErrorHandlingConfig(connector),
+  };
+}
+
+export function sourceTaskConfig(connector: FlatConfig, worker: FlatConfig, settings: PipelineWorkerSettings): SourceTaskConfig {
+  const override = connector['producer.override.compression.type'];
+  return {
+    ...common(connector, worker),
+    topicCreation: parseTopicCreationRules(connector, settings.topicCreationEnable),
+    compression: override === undefined ? settings.compression : parseCompression(override),
+  };
+}
+
+export function sinkTaskConfig(connector: FlatConfig, worker: FlatConfig): SinkTaskConfig {
+  return { ...common(connector, worker), subscription: parseSubscription(connector) };
+}
+
+function positiveInt(config: FlatConfig, key: string, fallback: number): number {
+  const raw = config[key];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const n = Number(raw.trim());
+  if (!Number.isSafeInteger(n) || n < 1) throw new ConveyorError(ErrorCode.configInvalid, `Invalid value ${raw} for configuration ${key}: must be a positive integer`);
+  return n;
+}
+
+function bool(config: FlatConfig, key: string, fallback: boolean): boolean {
+  const raw = config[key]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (raw !== 'true' && raw !== 'false') throw new ConveyorError(ErrorCode.configInvalid, `Invalid value ${raw} for configuration ${key}: Expected value to be either true or false`);
+  return raw === 'true';
+}

@@ -1,0 +1,162 @@
+/**
+ * Builds the Kafka-backed record pipelines the worker hands its task runners, in place of the in-memory bus: one
+ * producer, topic creator and offset writer per source task; one consumer (group connect-<connector>) per sink
+ * task. The Kafka client, the admin connection and the dead-letter-queue producer are shared and opened on first use.
+ */
+import type { Kafka } from 'kafkajs';
+import type { RawConfig } from '../../sdk/connector.ts';
+import { LogField } from '../core/log-fields.ts';
+import type { Logger } from '../core/logger.ts';
+import { DeadLetterQueueReporter } from '../errors/dead-letter-queue.ts';
+import { TopicAdmin } from '../kafka/admin.ts';
+import { createKafka } from '../kafka/client.ts';
+import { SinkConsumer } from '../kafka/consumer.ts';
+import { SourceProducer } from '../kafka/producer.ts';
+import { TopicCreator } from '../kafka/topic-creation.ts';
+import type { OffsetBackingStore } from '../storage/offset-store.ts';
+import { OffsetWriter } from '../storage/offset-writer.ts';
+import type { RecordSink, RecordSource } from '../worker/record-bus.ts';
+import { parseWorkerSettings, sinkTaskConfig, sourceTaskConfig } from './config.ts';
+import type { FlatConfig, PipelineWorkerSettings } from './config.ts';
+import { SinkPipeline } from './sink-pipeline.ts';
+import { SourcePipeline } from './source-pipeline.ts';
+import type { PipelineState, PipelineStats } from './types.ts';
+
+export interface PipelineKafkaConfig {
+  /** bootstrap.servers */
+  bootstrapServers: string | readonly string[];
+  clientId?: string;
+  connectionTimeoutMs?: number;
+  requestTimeoutMs?: number;
+}
+
+export interface PipelineFactoryOptions {
+  kafka: PipelineKafkaConfig;
+  /**
+   * Kafka Connect worker properties: key.converter, value.converter, header.converter and their sub-keys (the
+   * fallback when a connector sets none), offset.flush.interval.ms, topic.creation.enable, producer.compression.type.
+   */
+  worker: FlatConfig;
+  /** Source offsets (file or Kafka topic), started and stopped by the caller. */
+  offsetStore: OffsetBackingStore;
+  logger: Logger;
+  /** Consumed records a sink task may have buffered before its partitions are paused. */
+  sinkBufferRecords?: number;
+  /** Consumer session timeout for sink tasks (kafkajs default 30 s). */
+  sinkSessionTimeoutMs?: number;
+}
+
+interface Lifecycle {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  readonly state: PipelineState;
+  readonly stats: PipelineStats;
+}
+
+export type SourcePipelineHandle = RecordSink & Lifecycle;
+export type SinkPipelineHandle = RecordSource & Lifecycle;
+
+export interface PipelineFactory {
+  readonly settings: PipelineWorkerSettings;
+  /** The pipeline of one source task; config errors throw here (configInvalid). */
+  sourceSink(connectorName: string, taskId: number, connectorConfig: RawConfig): SourcePipelineHandle;
+  /** The pipeline of one sink task; config errors throw here (configInvalid). */
+  sinkSource(connectorName: string, taskId: number, connectorConfig: RawConfig): SinkPipelineHandle;
+  /** Closes the shared admin connection and DLQ producer (stop the pipelines first). */
+  close(): Promise<void>;
+}
+
+export function createPipelineFactory(options: PipelineFactoryOptions): PipelineFactory {
+  const settings = parseWorkerSettings(options.worker);
+  const log = options.logger.child({ [LogField.component]: 'pipelines' });
+  const kafka: Kafka = createKafka({
+    bootstrapServers: options.kafka.bootstrapServers,
+    clientId: options.kafka.clientId ?? 'conveyor-worker',
+    logger: log,
+    ...(options.kafka.connectionTimeoutMs === undefined ? {} : { connectionTimeoutMs: options.kafka.connectionTimeoutMs }),
+    ...(options.kafka.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.kafka.requestTimeoutMs }),
+  });
+  let admin: Promise<TopicAdmin> | undefined;
+  let dlqProducer: Promise<SourceProducer> | undefined;
+  const sharedAdmin = (): Promise<TopicAdmin> => {
+    admin ??= TopicAdmin.create(kafka, log).catch((e: unknown) => {
+      admin = undefined;
+      throw e;
+    });
+    return admin;
+  };
+  const sharedDlqProducer = (): Promise<SourceProducer> => {
+    dlqProducer ??= sharedAdmin()
+      .then((a) => SourceProducer.create({ kafka, admin: a, logger: log }))
+      .catch((e: unknown) => {
+        dlqProducer = undefined;
+        throw e;
+      });
+    return dlqProducer;
+  };
+
+  return {
+    settings,
+    sourceSink(connector, taskId, connectorConfig) {
+      const cfg = sourceTaskConfig(connectorConfig, options.worker, settings);
+      const logger = options.logger.child({ [LogField.connector]: connector, [LogField.task]: taskId });
+      let creator: TopicCreator | undefined;
+      return new SourcePipeline({
+        connector,
+        taskId,
+        connectorClass: cfg.connectorClass,
+        converters: cfg.converters,
+        chain: cfg.chain,
+        errors: cfg.errors,
+        offsets: new OffsetWriter({ connector, store: options.offsetStore, logger, flushIntervalMs: settings.offsetFlushIntervalMs }),
+        topics: {
+          ensure: async (t) => {
+            creator ??= new TopicCreator(cfg.topicCreation, await sharedAdmin(), logger);
+            return creator.ensure(t);
+          },
+        },
+        openProducer: async () => SourceProducer.create({ kafka, admin: await sharedAdmin(), logger, compression: cfg.compression }),
+        logger,
+      });
+    },
+    sinkSource(connector, taskId, connectorConfig) {
+      const cfg = sinkTaskConfig(connectorConfig, options.worker);
+      const logger = options.logger.child({ [LogField.connector]: connector, [LogField.task]: taskId });
+      const dlq = cfg.errors.deadLetterQueue;
+      return new SinkPipeline({
+        connector,
+        taskId,
+        connectorClass: cfg.connectorClass,
+        converters: cfg.converters,
+        chain: cfg.chain,
+        errors: cfg.errors,
+        logger,
+        ...(options.sinkBufferRecords === undefined ? {} : { maxBufferedRecords: options.sinkBufferRecords }),
+        openConsumer: (handlers) =>
+          SinkConsumer.create({
+            kafka,
+            connector,
+            logger,
+            subscription: cfg.subscription,
+            commitOnDurable: false,
+            ...handlers,
+            ...(options.sinkSessionTimeoutMs === undefined ? {} : { sessionTimeoutMs: options.sinkSessionTimeoutMs }),
+          }),
+        ...(dlq === undefined
+          ? {}
+          : {
+              openDeadLetterQueue: async () =>
+                DeadLetterQueueReporter.create({ admin: await sharedAdmin(), producer: await sharedDlqProducer(), logger, connector, taskId, ...dlq }),
+            }),
+      });
+    },
+    async close() {
+      const p = dlqProducer;
+      const a = admin;
+      dlqProducer = undefined;
+      admin = undefined;
+      await (await p?.catch(() => undefined))?.close();
+      await (await a?.catch(() => undefined))?.close();
+    },
+  };
+}

@@ -1,0 +1,314 @@
+/**
+ * One sink task's path from Kafka (Kafka Connect's WorkerSinkTask): consumer group connect-<connector> → key,
+ * value and header converters → transforms → SDK records served by fetch(). Consumed messages wait in a bounded
+ * buffer (partitions are paused while it is full) and are converted as the task fetches them. Only offsets the
+ * task reports durable through commit() are committed; a revoked partition's buffered messages are dropped and read
+ * again by its next owner from the committed offset, so a rebalance loses nothing.
+ */
+import type { SinkRecord, TopicPartitionOffsets } from '../../sdk/records.ts';
+import type { ConnectorConverters } from '../connect/converters/from-config.ts';
+import { header } from '../connect/record.ts';
+import type { Header, SinkRecord as ConnectSinkRecord } from '../connect/record.ts';
+import type { TransformChain } from '../connect/transforms/chain.ts';
+import { ConveyorError, ErrorCode } from '../core/errors.ts';
+import { LogField } from '../core/log-fields.ts';
+import type { Logger } from '../core/logger.ts';
+import type { ErrorHandlingConfig } from '../errors/error-config.ts';
+import type { ErrorReporter, OriginalRecord } from '../errors/reporters.ts';
+import type { Clock } from '../errors/retry.ts';
+import type { DurableOffset, SinkBatch, TopicPartition } from '../kafka/consumer.ts';
+import type { RecordSource } from '../worker/record-bus.ts';
+import { errorHandling, guarded, transform } from './processing.ts';
+import type { ErrorHandling } from './processing.ts';
+import { connectToSdkSinkRecord, headerEntries } from './records.ts';
+import { SinkBuffer, parseTpKey, tpKey } from './sink-buffer.ts';
+import type { Buffered } from './sink-buffer.ts';
+import type { ConsumerHandlers, PipelineState, PipelineStats, RecordConsumer } from './types.ts';
+
+export interface SinkPipelineOptions {
+  connector: string;
+  taskId: number;
+  connectorClass: string;
+  converters: ConnectorConverters;
+  chain: TransformChain;
+  errors: ErrorHandlingConfig;
+  /** Opens the consumer (group connect-<connector>) delivering to these handlers; the pipeline closes it. */
+  openConsumer(handlers: ConsumerHandlers): Promise<RecordConsumer>;
+  /** The dead-letter queue reporter, when errors.deadletterqueue.topic.name is set. */
+  openDeadLetterQueue?: () => Promise<ErrorReporter>;
+  /** Buffered messages above which partitions are paused (resumed at half). */
+  maxBufferedRecords?: number;
+  logger: Logger;
+  clock?: Clock;
+}
+
+export const DEFAULT_MAX_BUFFERED_RECORDS = 2000;
+
+export class SinkPipeline implements RecordSource {
+  readonly stats: PipelineStats & { revokedDropped: number } = { records: 0, filtered: 0, failed: 0, revokedDropped: 0 };
+  readonly #o: SinkPipelineOptions;
+  readonly #log: Logger;
+  readonly #max: number;
+  readonly #buffer = new SinkBuffer();
+  readonly #assigned = new Map<string, TopicPartition>();
+  readonly #position = new Map<string, number>();
+  readonly #paused = new Map<string, TopicPartition>();
+  #errors: ErrorHandling | undefined;
+  #consumer: RecordConsumer | undefined;
+  #state: PipelineState = 'CREATED';
+  #failure: ConveyorError | undefined;
+  #closed = false;
+  #wake: (() => void) | undefined;
+
+  constructor(options: SinkPipelineOptions) {
+    this.#o = options;
+    this.#log = options.logger.child({ [LogField.component]: 'sink-pipeline', [LogField.connector]: options.connector, [LogField.task]: options.taskId });
+    this.#max = Math.max(1, options.maxBufferedRecords ?? DEFAULT_MAX_BUFFERED_RECORDS);
+  }
+
+  get state(): PipelineState {
+    return this.#state;
+  }
+
+  get buffered(): number {
+    return this.#buffer.size;
+  }
+
+  failuresByStage(): ReadonlyMap<string, number> {
+    return this.#errors?.failures.byStage ?? new Map();
+  }
+
+  #setState(state: PipelineState): void {
+    if (state !== this.#state) this.#log.info('sink pipeline state', { from: this.#state, to: state });
+    this.#state = state;
+  }
+
+  async start(): Promise<void> {
+    if (this.#state !== 'CREATED') throw new ConveyorError(ErrorCode.internal, `sink pipeline cannot start from ${this.#state}`);
+    this.#setState('STARTING');
+    try {
+      const dlq = this.#o.openDeadLetterQueue === undefined ? [] : [await this.#o.openDeadLetterQueue()];
+      this.#errors = errorHandling(this.#o.errors, this.#log, dlq, this.#o.clock);
+      this.#consumer = await this.#o.openConsumer({
+        onBatch: (b) => this.#onBatch(b),
+        onAssigned: (tps) => this.#onAssigned(tps),
+        onRevoked: (tps) => this.#onRevoked(tps),
+        onFailure: (e) => this.#fail(e),
+      });
+    } catch (e) {
+      this.#setState('FAILED');
+      throw e;
+    }
+    if (this.#failure === undefined) this.#setState('RUNNING');
+    this.#applyBackpressure();
+  }
+
+  #onBatch(batch: SinkBatch): Promise<void> {
+    if (this.#closed || this.#failure !== undefined) return Promise.resolve();
+    if (!this.#assigned.has(tpKey(batch))) {
+      this.#log.debug('ignoring a batch of a partition not assigned to this task', { topic: batch.topic, partition: batch.partition });
+      return Promise.resolve();
+    }
+    if (this.#buffer.push(batch) > 0) {
+      this.#applyBackpressure();
+      this.#notify();
+    }
+    return Promise.resolve();
+  }
+
+  #onAssigned(tps: TopicPartition[]): void {
+    for (const tp of tps) this.#assigned.set(tpKey(tp), tp);
+  }
+
+  #onRevoked(tps: TopicPartition[]): void {
+    const keys = new Set(tps.map(tpKey));
+    for (const k of keys) {
+      this.#assigned.delete(k);
+      this.#position.delete(k);
+    }
+    const dropped = this.#buffer.drop(keys);
+    this.stats.revokedDropped += dropped;
+    const unpause = [...this.#paused].filter(([k]) => keys.has(k));
+    for (const [k] of unpause) this.#paused.delete(k);
+    // kafkajs keeps pause state across assignments; a partition that comes back must not stay paused.
+    if (unpause.length > 0) this.#consumer?.resume(unpause.map(([, tp]) => tp));
+    this.#log.info('partitions revoked; their buffered records are left to the next owner', { partitions: keys.size, dropped });
+  }
+
+  #fail(e: ConveyorError): void {
+    this.#failure ??= e;
+    this.#setState('FAILED');
+    this.#notify();
+  }
+
+  #notify(): void {
+    const w = this.#wake;
+    this.#wake = undefined;
+    w?.();
+  }
+
+  /** Pauses every assigned partition while the buffer is full; resumes them once it drained to half. */
+  #applyBackpressure(): void {
+    const consumer = this.#consumer;
+    if (consumer === undefined) return;
+    if (this.#buffer.size >= this.#max) {
+      const more = [...this.#assigned].filter(([k]) => !this.#paused.has(k));
+      if (more.length === 0) return;
+      for (const [k, tp] of more) this.#paused.set(k, tp);
+      consumer.pause(more.map(([, tp]) => tp));
+      this.#log.debug('buffer full; paused partitions', { buffered: this.#buffer.size, paused: this.#paused.size });
+    } else if (this.#paused.size > 0 && this.#buffer.size <= this.#max / 2) {
+      const all = [...this.#paused.values()];
+      this.#paused.clear();
+      consumer.resume(all);
+      this.#log.debug('buffer drained; resumed partitions', { buffered: this.#buffer.size, resumed: all.length });
+    }
+  }
+
+  /** Up to max records, waiting at most waitMs for the first; rejects once the pipeline failed. */
+  async fetch(max: number, waitMs: number): Promise<SinkRecord[]> {
+    const deadline = performance.now() + Math.max(0, waitMs);
+    const out: SinkRecord[] = [];
+    const advanced = new Map<string, number>();
+    for (;;) {
+      if (this.#failure !== undefined) throw this.#failure;
+      while (out.length < max && !this.#closed) {
+        const b = this.#buffer.shift();
+        if (b === undefined) break;
+        const record = await this.#process(b);
+        // A rebalance may have taken the partition while the record was converted.
+        if (!this.#assigned.has(b.key)) continue;
+        advanced.set(b.key, Number(b.message.offset) + 1);
+        if (record !== null) out.push(record);
+      }
+      this.#applyBackpressure();
+      const left = deadline - performance.now();
+      if (out.length > 0 || this.#closed || left <= 0) break;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, left);
+        function done(): void {
+          clearTimeout(timer);
+          resolve();
+        }
+        this.#wake = done;
+      });
+      this.#wake = undefined;
+    }
+    for (const [k, p] of advanced) if (this.#assigned.has(k)) this.#position.set(k, p);
+    this.stats.records += out.length;
+    return out;
+  }
+
+  /** The task's record, or null when a transform dropped it or a failure was tolerated. */
+  async #process(b: Buffered): Promise<SinkRecord | null> {
+    const op = this.#requireErrors().operator;
+    const { converters } = this.#o;
+    const { topic, partition, message: m } = b;
+    const original: OriginalRecord = { topic, partition, offset: m.offset, key: m.key, value: m.value, headers: m.headers, timestamp: m.timestamp };
+    try {
+      const key = await guarded(op, 'KEY_CONVERTER', converters.classes.key, () => converters.key.toConnectData(topic, m.key), original);
+      if (!key.ok) return this.#failed();
+      const value = await guarded(op, 'VALUE_CONVERTER', converters.classes.value, () => converters.value.toConnectData(topic, m.value), original);
+      if (!value.ok) return this.#failed();
+      const headers = await guarded(op, 'HEADER_CONVERTER', converters.classes.header, () => this.#headers(topic, b), original);
+      if (!headers.ok) return this.#failed();
+      const rec: ConnectSinkRecord = {
+        topic,
+        kafkaPartition: partition,
+        keySchema: key.value.schema,
+        key: key.value.value,
+        valueSchema: value.value.schema,
+        value: value.value.value,
+        timestamp: m.timestamp,
+        headers: headers.value,
+        kafkaOffset: m.offset,
+        timestampType: 'CreateTime',
+        originalTopic: topic,
+        originalKafkaPartition: partition,
+        originalKafkaOffset: m.offset,
+      };
+      const t = await transform(this.#o.chain, op, rec, original);
+      if (!t.ok) return this.#failed();
+      const done = t.value;
+      if (done === null) {
+        this.stats.filtered++;
+        return null;
+      }
+      const consumed = { topic, partition, offset: Number(m.offset) };
+      const sdk = await guarded(op, 'TASK_PUT', this.#o.connectorClass, () => connectToSdkSinkRecord(done, consumed), original);
+      return sdk.ok ? sdk.value : this.#failed();
+    } catch (e) {
+      const error = e instanceof ConveyorError ? e : new ConveyorError(ErrorCode.taskFailed, String(e), { cause: e });
+      this.#fail(error);
+      throw error;
+    }
+  }
+
+  #headers(topic: string, b: Buffered): Header[] {
+    return headerEntries(b.message.headers).map(([k, bytes]) => {
+      const sv = this.#o.converters.header.toConnectHeader(topic, k, bytes);
+      return header(k, sv.schema, sv.value);
+    });
+  }
+
+  #failed(): null {
+    this.stats.failed++;
+    return null;
+  }
+
+  #requireErrors(): ErrorHandling {
+    if (this.#errors === undefined) throw new ConveyorError(ErrorCode.unavailable, 'sink pipeline is not started', { retriable: true });
+    return this.#errors;
+  }
+
+  /** Offsets after the last record handed out (or skipped), per assigned topic-partition. */
+  position(): TopicPartitionOffsets {
+    return Object.fromEntries(this.#position);
+  }
+
+  /**
+   * Commits the offsets the task reported durable (preCommit), only for partitions this task still owns and never
+   * past what it was handed. A failed commit is logged; the next commit covers it.
+   */
+  async commit(offsets: TopicPartitionOffsets): Promise<void> {
+    const consumer = this.#consumer;
+    if (consumer === undefined) return;
+    const durable: DurableOffset[] = [];
+    for (const [k, off] of Object.entries(offsets)) {
+      const tp = parseTpKey(k);
+      const handed = this.#position.get(k);
+      if (tp === undefined || !this.#assigned.has(k) || handed === undefined || !Number.isSafeInteger(off) || off < 0) continue;
+      durable.push({ ...tp, offset: BigInt(Math.min(off, handed)) });
+    }
+    if (durable.length === 0) return;
+    consumer.markDurable(durable);
+    try {
+      await consumer.commit();
+    } catch (e) {
+      this.#log.warn('commit of durable offsets failed; the next commit retries', { error: e });
+    }
+  }
+
+  /** Stops handing out records (wakes a waiting fetch); commit() still works until stop(). */
+  close(): void {
+    this.#closed = true;
+    this.#notify();
+  }
+
+  /** Commits what was reported durable and leaves the group. Idempotent. */
+  async stop(): Promise<void> {
+    if (this.#state === 'STOPPED' || this.#state === 'STOPPING') return;
+    const failed = this.#state === 'FAILED';
+    this.close();
+    this.#setState('STOPPING');
+    const consumer = this.#consumer;
+    this.#consumer = undefined;
+    try {
+      await consumer?.close();
+    } finally {
+      this.#o.chain.close();
+      this.#setState(failed ? 'FAILED' : 'STOPPED');
+      this.#log.info('sink pipeline stopped', { ...this.stats, failures: this.#errors?.failures.total ?? 0 });
+    }
+  }
+}

@@ -1,0 +1,200 @@
+/**
+ * One source task's path to Kafka (Kafka Connect's AbstractWorkerSourceTask.sendRecords): SDK record → Connect
+ * record → transforms → key/value/header converters → producer. Every record's source offset is submitted in poll
+ * order and acknowledged only once Kafka acknowledged the record (or a transform dropped it, or its failure was
+ * tolerated), so the OffsetWriter never flushes progress past a record that could still be lost.
+ */
+import type { IHeaders } from 'kafkajs';
+import type { SourceRecord } from '../../sdk/records.ts';
+import type { ConnectorConverters } from '../connect/converters/from-config.ts';
+import type { SourceRecord as ConnectSourceRecord } from '../connect/record.ts';
+import type { TransformChain } from '../connect/transforms/chain.ts';
+import { ConveyorError, ErrorCode } from '../core/errors.ts';
+import { LogField } from '../core/log-fields.ts';
+import type { Logger } from '../core/logger.ts';
+import type { ErrorHandlingConfig } from '../errors/error-config.ts';
+import { retryWithBackoff } from '../errors/retry.ts';
+import type { Clock } from '../errors/retry.ts';
+import type { ProducerRecord } from '../kafka/producer.ts';
+import type { OffsetWriter, SubmittedRecord } from '../storage/offset-writer.ts';
+import type { RecordSink } from '../worker/record-bus.ts';
+import { errorHandling, guarded, guardedAsync, transform } from './processing.ts';
+import type { ErrorHandling } from './processing.ts';
+import { sourceRecordToConnect } from './records.ts';
+import type { SchemaSourceRecord } from './records.ts';
+import type { PipelineState, PipelineStats, RecordProducer, TopicEnsurer } from './types.ts';
+
+/** The class named in error reports for the produce stage, as Kafka Connect names it. */
+export const PRODUCER_CLASS = 'org.apache.kafka.clients.producer.KafkaProducer';
+
+export interface SourcePipelineOptions {
+  connector: string;
+  taskId: number;
+  /** connector.class, named in reports of records the task handed over malformed. */
+  connectorClass: string;
+  converters: ConnectorConverters;
+  chain: TransformChain;
+  errors: ErrorHandlingConfig;
+  offsets: OffsetWriter;
+  topics: TopicEnsurer;
+  /** Opens the task's producer on start; the pipeline closes it on stop. */
+  openProducer(): Promise<RecordProducer>;
+  logger: Logger;
+  clock?: Clock;
+}
+
+interface Outgoing {
+  record: ProducerRecord;
+  submitted: SubmittedRecord;
+}
+
+export class SourcePipeline implements RecordSink {
+  readonly stats: PipelineStats = { records: 0, filtered: 0, failed: 0 };
+  readonly #o: SourcePipelineOptions;
+  readonly #log: Logger;
+  readonly #errors: ErrorHandling;
+  #state: PipelineState = 'CREATED';
+  #producer: RecordProducer | undefined;
+  #tail: Promise<unknown> = Promise.resolve();
+
+  constructor(options: SourcePipelineOptions) {
+    this.#o = options;
+    this.#log = options.logger.child({ [LogField.component]: 'source-pipeline', [LogField.connector]: options.connector, [LogField.task]: options.taskId });
+    this.#errors = errorHandling(options.errors, this.#log, [], options.clock);
+  }
+
+  get state(): PipelineState {
+    return this.#state;
+  }
+
+  /** Failures seen by stage (tolerated or not). */
+  failuresByStage(): ReadonlyMap<string, number> {
+    return this.#errors.failures.byStage;
+  }
+
+  #setState(state: PipelineState): void {
+    if (state !== this.#state) this.#log.info('source pipeline state', { from: this.#state, to: state });
+    this.#state = state;
+  }
+
+  async start(): Promise<void> {
+    if (this.#state !== 'CREATED') throw new ConveyorError(ErrorCode.internal, `source pipeline cannot start from ${this.#state}`);
+    this.#setState('STARTING');
+    try {
+      this.#producer = await this.#o.openProducer();
+    } catch (e) {
+      this.#setState('FAILED');
+      throw e;
+    }
+    this.#o.offsets.start();
+    this.#setState('RUNNING');
+  }
+
+  /** Resolves once every record of the batch was acknowledged by Kafka (or dropped/tolerated); batches run in call order. */
+  append(records: readonly SourceRecord[]): Promise<void> {
+    const run = this.#tail.then(() => this.#append(records));
+    this.#tail = run.catch(() => undefined);
+    return run;
+  }
+
+  async #append(records: readonly SchemaSourceRecord[]): Promise<void> {
+    const producer = this.#producer;
+    if (this.#state !== 'RUNNING' || producer === undefined) {
+      throw new ConveyorError(ErrorCode.unavailable, `source pipeline of ${this.#o.connector}-${this.#o.taskId} is ${this.#state}`, { retriable: true });
+    }
+    const out: Outgoing[] = [];
+    try {
+      for (const r of records) {
+        const submitted = this.#o.offsets.submit(r.sourcePartition, r.sourceOffset);
+        const record = await this.#prepare(r);
+        if (record === null) submitted.ack();
+        else out.push({ record, submitted });
+      }
+      if (out.length === 0) return;
+      for (const topic of new Set(out.map((x) => x.record.topic))) await this.#ensureTopic(topic);
+      const sent = await guardedAsync(this.#errors.operator, 'KAFKA_PRODUCE', PRODUCER_CLASS, () => producer.send(out.map((x) => x.record)));
+      if (sent.ok) this.stats.records += out.length;
+      else this.stats.failed += out.length;
+      // Kafka Connect with errors.tolerance=all acknowledges records whose send failed, so offsets move past them.
+      for (const x of out) x.submitted.ack();
+    } catch (e) {
+      this.#setState('FAILED');
+      throw e;
+    }
+  }
+
+  /** The producer record, or null when a transform dropped the record or a tolerated stage failed. */
+  async #prepare(r: SchemaSourceRecord): Promise<ProducerRecord | null> {
+    const op = this.#errors.operator;
+    const { converters } = this.#o;
+    const connect = await guarded(op, 'TASK_POLL', this.#o.connectorClass, () => sourceRecordToConnect(r));
+    if (!connect.ok) return this.#failed();
+    const t = await transform(this.#o.chain, op, connect.value);
+    if (!t.ok) return this.#failed();
+    const rec: ConnectSourceRecord | null = t.value;
+    if (rec === null) {
+      this.stats.filtered++;
+      return null;
+    }
+    const headers = await guarded(op, 'HEADER_CONVERTER', converters.classes.header, () => this.#headers(rec));
+    if (!headers.ok) return this.#failed();
+    const key = await guarded(op, 'KEY_CONVERTER', converters.classes.key, () => converters.key.fromConnectData(rec.topic, rec.keySchema, rec.key));
+    if (!key.ok) return this.#failed();
+    const value = await guarded(op, 'VALUE_CONVERTER', converters.classes.value, () => converters.value.fromConnectData(rec.topic, rec.valueSchema, rec.value));
+    if (!value.ok) return this.#failed();
+    return {
+      topic: rec.topic,
+      key: key.value,
+      value: value.value,
+      headers: headers.value,
+      ...(rec.kafkaPartition === null ? {} : { partition: rec.kafkaPartition }),
+      ...(rec.timestamp === null ? {} : { timestamp: rec.timestamp }),
+    };
+  }
+
+  #failed(): null {
+    this.stats.failed++;
+    return null;
+  }
+
+  #headers(rec: ConnectSourceRecord): IHeaders {
+    const out: Record<string, Buffer[]> = {};
+    for (const h of rec.headers) {
+      const bytes = this.#o.converters.header.fromConnectHeader(rec.topic, h.key, h.schema, h.value);
+      (out[h.key] ??= []).push(bytes ?? Buffer.alloc(0));
+    }
+    const headers: IHeaders = {};
+    for (const [k, list] of Object.entries(out)) headers[k] = list.length === 1 ? list[0] : list;
+    return headers;
+  }
+
+  /** topic.creation.* before the first send to a topic; retriable admin errors are retried per errors.retry.*. */
+  async #ensureTopic(topic: string): Promise<void> {
+    const { retryTimeoutMs, retryDelayMaxMs } = this.#o.errors;
+    try {
+      await retryWithBackoff(() => this.#o.topics.ensure(topic), { timeoutMs: retryTimeoutMs, maxDelayMs: retryDelayMaxMs, ...(this.#o.clock === undefined ? {} : { clock: this.#o.clock }) });
+    } catch (e) {
+      throw new ConveyorError(ErrorCode.taskFailed, `cannot create topic ${topic} for connector ${this.#o.connector}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    }
+  }
+
+  /** Waits for the batch in flight, flushes committable offsets, closes the producer. Idempotent. */
+  async stop(): Promise<void> {
+    if (this.#state === 'STOPPED' || this.#state === 'STOPPING') return;
+    const failed = this.#state === 'FAILED';
+    this.#setState('STOPPING');
+    await this.#tail;
+    let error: Error | undefined;
+    try {
+      await this.#o.offsets.stop();
+    } catch (e) {
+      error = e instanceof Error ? e : new Error(String(e));
+      this.#log.error('final flush of source offsets failed', { error: e });
+    }
+    await this.#producer?.close().catch((e: unknown) => this.#log.warn('producer did not close cleanly', { error: e }));
+    this.#producer = undefined;
+    this.#o.chain.close();
+    this.#setState(failed ? 'FAILED' : 'STOPPED');
+    if (error !== undefined) throw error;
+  }
+}
