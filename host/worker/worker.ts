@@ -104,6 +104,11 @@ export class Worker {
     return this.runtime(name).status();
   }
 
+  /** Per sandbox process: pid, RSS and per-task CPU/heap. */
+  sandboxStats(): ReturnType<SandboxCreator['stats']> {
+    return this.sandbox.stats();
+  }
+
   connectorProgress(name: string): { id: number; records: number; batches: number }[] {
     return this.runtime(name).progress();
   }

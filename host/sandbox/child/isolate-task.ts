@@ -92,7 +92,7 @@ export class IsolateTask {
       const disposedByLimit = isolate.isDisposed;
       if (!isolate.isDisposed) isolate.dispose();
       if (disposedByLimit) throw new TaskFault(limitError('memory', spec.limits.memoryMb, spec.limits.memoryMb, 'MB', 'isolate ran out of memory while loading the plugin'));
-      throw new TaskFault({ code: ErrorCode.pluginInvalid, message: `plugin code failed to load: ${(err as Error).message}`, ...((err as Error).stack ? { stack: (err as Error).stack } : {}) });
+      throw new TaskFault({ code: ErrorCode.pluginInvalid, message: `plugin code failed to load: ${(err as Error).name}: ${(err as Error).message}`, ...((err as Error).stack ? { stack: (err as Error).stack } : {}) });
     }
   }
 
