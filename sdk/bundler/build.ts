@@ -90,7 +90,7 @@ export async function buildPlugin(dir: string, outDir = join(dir, 'bundle')): Pr
   const code = await bundleCode(dir, source.entry);
   let description;
   try {
-    description = describeBundle(code);
+    description = JSON.parse(JSON.stringify(describeBundle(code))) as ReturnType<typeof describePlugin>;
   } catch (err) {
     throw new PluginBuildError(`plugin definition is invalid: ${(err as Error).message}`);
   }

@@ -1,0 +1,25 @@
+import assert from 'node:assert/strict';
+import { PassThrough } from 'node:stream';
+import { test } from 'node:test';
+import { FrameChannel } from '../../../host/sandbox/frame-channel.ts';
+
+type Msg = { t: string; req?: number; arg?: string; note?: string };
+
+test('frames round-trip, whatever the chunking, with the largest string carried raw', () => {
+  const wire = new PassThrough();
+  const chunks: Buffer[] = [];
+  wire.on('data', (c: Buffer) => chunks.push(c));
+  const sender = new FrameChannel<Msg, Msg>(wire, () => undefined);
+  const big = JSON.stringify({ records: Array.from({ length: 500 }, (_, i) => ({ v: `é-"${i}"-`.repeat(10) })) });
+  const sent: Msg[] = [{ t: 'invoke', req: 1, arg: big, note: 'x' }, { t: 'small', req: 2, arg: '"tiny"' }, { t: 'empty' }];
+  for (const m of sent) sender.send(m);
+  const all = Buffer.concat(chunks);
+  for (const size of [1, 7, 4096, all.length]) {
+    const received: Msg[] = [];
+    const input = new PassThrough();
+    new FrameChannel<Msg, Msg>(input, (m) => received.push(m));
+    for (let i = 0; i < all.length; i += size) input.write(all.subarray(i, i + size));
+    assert.deepEqual(received, sent, `chunk size ${size}`);
+  }
+  assert.ok(!all.includes(Buffer.from(JSON.stringify(big).slice(1, 40))), 'the batch is not escaped into the header');
+});
