@@ -41,9 +41,11 @@ async function settle<T>(op: ToleranceOperator, stage: ErrorStage, className: st
 
 /** The task-failing error, with the stage, the class and the root cause in its message (it becomes the task's trace). */
 function taskFailure(stage: ErrorStage, className: string, e: unknown, original: OriginalRecord | undefined): ConveyorError {
-  let root: unknown = e;
-  while (typeof root === 'object' && root !== null && (root as { cause?: unknown }).cause !== undefined) root = (root as { cause: unknown }).cause;
-  const detail = root instanceof Error ? `${root.name}: ${root.message}` : String(root);
+  // The operator's error wraps the stage's last error, or a RetriesExhaustedError that wraps it.
+  const cause = (e as { cause?: unknown } | null)?.cause ?? e;
+  const describe = (x: unknown): string => (x instanceof Error ? `${x.name}: ${x.message}` : String(x));
+  const last = (cause as { cause?: unknown } | null)?.cause;
+  const detail = cause instanceof Error && cause.name === 'RetriesExhaustedError' && last !== undefined ? `${cause.message}; last error ${describe(last)}` : describe(cause);
   const where = original === undefined ? '' : ` (record ${original.topic}-${original.partition}@${original.offset.toString()})`;
   return new ConveyorError(ErrorCode.taskFailed, `Tolerance exceeded in error handler at stage ${stage} (${className}): ${detail}${where}`, { cause: e });
 }

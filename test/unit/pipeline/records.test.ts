@@ -1,0 +1,58 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { JsonConverter } from '../../../host/connect/converters/json-converter.ts';
+import { BigDecimal } from '../../../host/connect/data/big-decimal.ts';
+import { isStruct } from '../../../host/connect/data/struct.ts';
+import type { SinkRecord } from '../../../host/connect/record.ts';
+import { connectToSdkSinkRecord, fromJsonTree, sourceRecordToConnect, toJsonTree } from '../../../host/pipeline/records.ts';
+import type { JsonValue } from '../../../sdk/records.ts';
+
+const SCHEMA: JsonValue = {
+  type: 'struct',
+  name: 'inventory.Value',
+  optional: false,
+  fields: [
+    { field: 'id', type: 'int64', optional: false },
+    { field: 'price', type: 'bytes', optional: true, name: 'org.apache.kafka.connect.data.Decimal', version: 1, parameters: { scale: '2' } },
+    { field: 'day', type: 'int32', optional: true, name: 'org.apache.kafka.connect.data.Date', version: 1 },
+    { field: 'tags', type: 'map', keys: { type: 'string', optional: false }, values: { type: 'int32', optional: false }, optional: true },
+  ],
+};
+const PAYLOAD = { id: 9_007_199_254_740_991, price: 'AOo=', day: 19_000, tags: { a: 1 } };
+
+void test('a source record with schema JSON becomes the Connect struct JsonConverter would read', () => {
+  const r = sourceRecordToConnect({ topic: 't', value: PAYLOAD, valueSchema: SCHEMA, key: null, sourcePartition: {}, sourceOffset: {}, headers: { h: 'v' } });
+  assert.ok(isStruct(r.value));
+  const price = r.value.get('price');
+  assert.ok(price instanceof BigDecimal);
+  assert.equal(price.toString(), '2.34');
+  assert.ok(r.value.get('day') instanceof Date);
+  assert.equal(r.headers[0]?.key, 'h');
+  const bytes = new JsonConverter().fromConnectData('t', r.valueSchema, r.value);
+  assert.deepEqual(JSON.parse(String(bytes)), { schema: SCHEMA_AS_WRITTEN, payload: PAYLOAD });
+});
+
+// JsonConverter writes keys in its own order: type, fields/items/keys/values, optional, name, version, parameters.
+const SCHEMA_AS_WRITTEN = JSON.parse(
+  '{"type":"struct","fields":[{"type":"int64","optional":false,"field":"id"},{"type":"bytes","optional":true,"name":"org.apache.kafka.connect.data.Decimal","version":1,"parameters":{"scale":"2"},"field":"price"},' +
+    '{"type":"int32","optional":true,"name":"org.apache.kafka.connect.data.Date","version":1,"field":"day"},{"type":"map","keys":{"type":"string","optional":false},"values":{"type":"int32","optional":false},"optional":true,"field":"tags"}],"optional":false,"name":"inventory.Value"}',
+) as JsonValue;
+
+void test('a Connect sink record comes back to the SDK as the same schema and payload JSON', () => {
+  const bytes = Buffer.from(JSON.stringify({ schema: SCHEMA, payload: PAYLOAD }));
+  const sv = new JsonConverter().toConnectData('t', bytes);
+  const rec: SinkRecord = {
+    topic: 't', kafkaPartition: 2, keySchema: null, key: 'k', valueSchema: sv.schema, value: sv.value, timestamp: 5, headers: [], kafkaOffset: 10n, timestampType: 'CreateTime',
+  };
+  const sdk = connectToSdkSinkRecord(rec, { topic: 't', partition: 2, offset: 10 });
+  assert.deepEqual(sdk.value, PAYLOAD);
+  assert.deepEqual(sdk.valueSchema, SCHEMA_AS_WRITTEN);
+  assert.equal(sdk.originalTopic, undefined);
+  assert.equal(sdk.offset, 10);
+});
+
+void test('JSON values survive the tree conversion', () => {
+  const v: JsonValue = { a: [1, 2.5, -3, true, null, 'x'], b: { c: 1e300 } };
+  assert.deepEqual(fromJsonTree(toJsonTree(v)), v);
+  assert.throws(() => toJsonTree(Number.NaN), /Cannot represent NaN/);
+});
