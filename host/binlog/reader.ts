@@ -11,6 +11,8 @@ import type { BinlogEvent } from './events.ts';
 import { ZongjiTranslator } from './translate.ts';
 import { connectionOptions } from './row-values.ts';
 
+const OPEN_WAIT_MS = 10_000;
+
 export type BinlogStart = { file: string; pos: number } | { gtids: string } | 'end';
 
 export interface BinlogReaderOptions {
@@ -62,15 +64,28 @@ export async function openBinlogReader(options: BinlogReaderOptions): Promise<Bi
 
   const socket = (): Paused => zongji.connection ?? {};
 
+  // Open completes at the server's first event (it sends a rotate as soon as the dump starts), so a bad start
+  // position fails open() rather than a later read().
+  let firstEvent: (() => void) | null = null;
+  let openTimer: NodeJS.Timeout | undefined;
   const ready = new Promise<void>((resolve, reject) => {
     zongji.on('ready', () => {
-      setState('streaming');
       translator.setServer(zongji.isMariaDb);
-      resolve();
+      openTimer = setTimeout(() => firstEvent?.(), OPEN_WAIT_MS);
+      firstEvent = () => {
+        clearTimeout(openTimer);
+        firstEvent = null;
+        setState('streaming');
+        resolve();
+      };
     });
     zongji.on('error', (err: Error) => {
       const classified = classifyServerError(err, target, 'reading the binlog');
-      if (state === 'opening') reject(classified);
+      if (state === 'opening') {
+        clearTimeout(openTimer);
+        firstEvent = null;
+        reject(classified);
+      }
       else if (state !== 'closed') {
         failure ??= classified;
         setState('failed');
@@ -80,6 +95,7 @@ export async function openBinlogReader(options: BinlogReaderOptions): Promise<Bi
     });
   });
   zongji.on('binlog', (evt: unknown) => {
+    firstEvent?.();
     const out = translator.translate(evt as Parameters<ZongjiTranslator['translate']>[0]);
     if (out === null) return;
     queue.push(out);
