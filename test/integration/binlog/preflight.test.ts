@@ -17,7 +17,7 @@ test('preflight: a wrong password names the credentials keys', async () => {
   const report = await preflight({ ...cdcUser, password: 'wrong' });
   assert.equal(report.problems.length, 1);
   assert.equal(report.problems[0]?.check, 'credentials');
-  assert.match(report.problems[0]!.message, /Access denied for user 'conveyor'.*database\.user and database\.password/);
+  assert.match(report.problems[0].message, /Access denied for user 'conveyor'.*database\.user and database\.password/);
   await assert.rejects(openBinlogReader({ ...cdcUser, password: 'wrong', serverId: serverId(), start: 'end' }), (err) => {
     assert.ok(isConveyorError(err));
     assert.match(err.message, /database\.password/);

@@ -45,7 +45,7 @@ async function seam(lockMode: 'minimal' | 'none', startFrom: (p: { file: string;
     try {
       await readUntil(reader, (events) => {
         for (const e of events.splice(0)) {
-          if (e.kind === 'rows') streamedIds.push(...(e as RowsEvent).rows.map((r) => Number(r.after?.['id'])));
+          if (e.kind === 'rows') streamedIds.push(...(e).rows.map((r) => Number(r.after?.['id'])));
         }
         return streamedIds.includes(max);
       });
