@@ -4,7 +4,6 @@ import mysql from 'mysql2/promise';
 import { openBinlogReader } from '../../../host/binlog/reader.ts';
 import type { BinlogStart } from '../../../host/binlog/reader.ts';
 import { openSnapshot } from '../../../host/binlog/snapshot.ts';
-import type { RowsEvent } from '../../../host/binlog/events.ts';
 import { stack } from '../../helpers/stack.ts';
 import { cdcUser, createTestDb, readUntil, server, serverId } from './helpers.ts';
 
