@@ -1,0 +1,67 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { base64ToBytes, bytesToBase64, decimalToBase64, float32 } from '../../../../plugins/mysql-cdc/src/codec.ts';
+import { daysFromCivil, parseTime, zonedTimestamp } from '../../../../plugins/mysql-cdc/src/types/temporal.ts';
+import { convertValue } from '../../../../plugins/mysql-cdc/src/types/values.ts';
+import { mapColumn } from '../../../../plugins/mysql-cdc/src/types/mapping.ts';
+import type { TypeModes } from '../../../../plugins/mysql-cdc/src/types/mapping.ts';
+import type { ColumnDef } from '../../../../plugins/mysql-cdc/src/schema/table.ts';
+
+const col = (over: Partial<ColumnDef>): ColumnDef => ({
+  name: 'c', typeName: 'INT', typeExpression: 'int', unsigned: false, length: null, scale: null, enumValues: null, charset: null,
+  optional: true, autoIncrement: false, generated: false, defaultExpression: null, comment: null, ...over,
+});
+const modes: TypeModes = { decimalHandlingMode: 'precise', timePrecisionMode: 'adaptive_time_microseconds', bigintUnsignedHandlingMode: 'long' };
+const conv = (c: ColumnDef, v: Parameters<typeof convertValue>[2], m: TypeModes = modes) => convertValue(c, mapColumn(c, m).kind, v);
+
+test('codec: base64 round trip and Connect Decimal bytes (Java BigInteger.toByteArray)', () => {
+  for (const bytes of [[], [0], [255, 1], [1, 2, 3], [0, 255, 16, 7]]) assert.deepEqual([...base64ToBytes(bytesToBase64(Uint8Array.from(bytes)))], bytes);
+  assert.equal(bytesToBase64(Uint8Array.from([0, 255, 16])), Buffer.from([0, 255, 16]).toString('base64'));
+  assert.equal(decimalToBase64('0', 2), 'AA==');
+  assert.equal(decimalToBase64('1.28', 2), 'AIA=', '128 needs a sign byte');
+  assert.equal(decimalToBase64('-1.28', 2), 'gA==');
+  assert.equal(decimalToBase64('-0.01', 2), '/w==');
+  assert.equal(decimalToBase64('5', 3), Buffer.from([0x13, 0x88]).toString('base64'));
+  assert.equal(float32(1.100000023841858), 1.1);
+  assert.equal(float32(0.1), 0.1);
+});
+
+test('temporal: calendar arithmetic across the MySQL range and negative TIME', () => {
+  assert.equal(daysFromCivil(1970, 1, 1), 0);
+  assert.equal(daysFromCivil(1969, 12, 31), -1);
+  assert.equal(daysFromCivil(1, 1, 1), -719162);
+  assert.equal(daysFromCivil(9999, 12, 31), 2932896);
+  assert.equal(parseTime('-00:00:01.5'), -1_500_000);
+  assert.equal(zonedTimestamp(0, 1, 6), '1970-01-01T00:00:00.000001Z');
+  assert.equal(zonedTimestamp(-1, 0, 0), '1969-12-31T00:00:00Z');
+});
+
+test('values: unsigned widening, BIGINT UNSIGNED modes, decimals by mode', () => {
+  assert.equal(mapColumn(col({ typeName: 'INT', unsigned: true }), modes).schema.type, 'int64');
+  assert.equal(mapColumn(col({ typeName: 'SMALLINT', unsigned: true }), modes).schema.type, 'int32');
+  assert.equal(conv(col({ typeName: 'BIGINT', unsigned: true }), '9223372036854775808'), '-9223372036854775808');
+  assert.equal(conv(col({ typeName: 'BIGINT', unsigned: true }), 42), 42);
+  const precise: TypeModes = { ...modes, bigintUnsignedHandlingMode: 'precise' };
+  assert.deepEqual(mapColumn(col({ typeName: 'BIGINT', unsigned: true }), precise).schema.parameters, { scale: '0', 'connect.decimal.precision': '20' });
+  assert.equal(conv(col({ typeName: 'BIGINT', unsigned: true }), '18446744073709551615', precise), 'AP//////////');
+  const dec = col({ typeName: 'DECIMAL', length: 10, scale: 2 });
+  assert.equal(conv(dec, '12.50'), decimalToBase64('12.50', 2));
+  assert.equal(conv(dec, '12.50', { ...modes, decimalHandlingMode: 'double' }), 12.5);
+  assert.equal(conv(dec, '12.50', { ...modes, decimalHandlingMode: 'string' }), '12.50');
+  assert.equal(mapColumn(col({ typeName: 'FLOAT', length: 30 }), modes).schema.type, 'double');
+});
+
+test('values: zero dates, ENUM/SET by index, BIT bytes, JSON objects, nulls', () => {
+  assert.equal(conv(col({ typeName: 'DATE' }), '0000-00-00'), null);
+  assert.equal(conv(col({ typeName: 'DATE', optional: false }), '0000-00-00'), 0);
+  assert.equal(conv(col({ typeName: 'DATETIME', length: 6, optional: false }), '0000-00-00 00:00:00'), 0);
+  assert.equal(conv(col({ typeName: 'TIMESTAMP', optional: false }), '0000-00-00 00:00:00'), '1970-01-01T00:00:00Z');
+  assert.equal(conv(col({ typeName: 'TIME' }), '25:00:00', { ...modes, timePrecisionMode: 'connect' }), 90_000_000);
+  assert.equal(conv(col({ typeName: 'ENUM', enumValues: ['a', 'b'] }), 2), 'b');
+  assert.equal(conv(col({ typeName: 'SET', enumValues: ['x', 'y', 'z'] }), 5), 'x,z');
+  assert.equal(conv(col({ typeName: 'BIT', length: 16 }), Buffer.from([0x12, 0x34]).toString('base64')), Buffer.from([0x34, 0x12]).toString('base64'));
+  assert.equal(conv(col({ typeName: 'BIT', length: 1 }), 'AA=='), false);
+  assert.equal(conv(col({ typeName: 'JSON' }), { a: [1] }), '{"a":[1]}');
+  assert.equal(conv(col({ typeName: 'INT' }), null), null);
+  assert.throws(() => conv(col({ typeName: 'DATE' }), 'yesterday'), /column c \(int\): cannot convert "yesterday": not a DATE value/);
+});
