@@ -5,6 +5,7 @@ import {
   KEY_ALIASES,
   SNAPSHOT_LOCKING_MODES,
   SNAPSHOT_MODES,
+  SNAPSHOT_MODE_ALIASES,
   TIME_PRECISION_MODES,
   configDefinition,
 } from './config.ts';
@@ -14,7 +15,6 @@ import { compilePatterns } from './filters.ts';
 export type ConfigErrors = Record<string, string[]>;
 export type NormaliseResult = { ok: true; config: CdcConfig } | { ok: false; errors: ConfigErrors };
 
-const SNAPSHOT_MODE_ALIASES: Readonly<Record<string, string>> = { schema_only: 'no_data', schema_only_recovery: 'recovery' };
 
 class Reader {
   readonly errors: ConfigErrors = {};

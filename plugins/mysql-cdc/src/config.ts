@@ -31,7 +31,7 @@ export const KEY_ALIASES: Readonly<Record<string, string>> = {
 };
 
 /** Older snapshot.mode values Debezium still accepts. */
-const SNAPSHOT_MODE_ALIASES: Readonly<Record<string, SnapshotMode>> = { schema_only: 'no_data', schema_only_recovery: 'recovery' };
+export const SNAPSHOT_MODE_ALIASES: Readonly<Record<string, SnapshotMode>> = { schema_only: 'no_data', schema_only_recovery: 'recovery' };
 
 export interface CdcConfig {
   readonly hostname: string;

@@ -53,3 +53,21 @@ test('binlog events: the plugin and host declarations are the same shapes', () =
   const e: HostEvent = { kind: 'rotate', file: 'f', pos: 4 };
   assert.deepEqual(fromPlugin(fromHost(e)), e);
 });
+
+test('processor: a primary-key change is a delete (+ tombstone) and a create with the key headers', async () => {
+  const { ChangeEventProcessor } = await import('../../../../plugins/mysql-cdc/src/processor.ts');
+  const { SchemaHistory } = await import('../../../../plugins/mysql-cdc/src/schema/history.ts');
+  const { testConfig } = await import('./fixtures.ts');
+  const h = new SchemaHistory('shop');
+  h.apply('CREATE TABLE t (id INT PRIMARY KEY, v INT)', 'db', { file: 'b.1', pos: 4, gtids: null }, 0);
+  const p = new ChangeEventProcessor(testConfig(), h, { ...done, event: 0, row: 0 });
+  const at = { file: 'b.1', pos: 100, nextPos: 200, timestamp: 1000, serverId: 1, gtid: '0-1-10' };
+  const out = p.handle({ kind: 'rows', ...at, op: 'update', db: 'db', table: 't', tableId: 1, txFile: 'b.1', txPos: 50, rows: [{ before: { id: 1, v: 1 }, after: { id: 2, v: 1 } }], query: null, thread: null }, 0).records;
+  assert.deepEqual(out.map((r) => [(r.value as { op?: string } | null)?.op ?? null, r.key, r.headers ?? null]), [
+    ['d', { id: 1 }, { '__debezium.newkey': '{"id":2}' }],
+    [null, { id: 1 }, null],
+    ['c', { id: 2 }, { '__debezium.oldkey': '{"id":1}' }],
+  ]);
+  p.handle({ kind: 'commit', ...at, pos: 200, nextPos: 231 }, 0);
+  assert.deepEqual([p.offset.pos, p.offset.gtids, p.offset.event, p.offset.row], [231, '0-1-10', 0, 0]);
+});
