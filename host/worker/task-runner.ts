@@ -84,23 +84,37 @@ export class SourceTaskRunner extends BaseRunner {
     this.offsets = offsets;
   }
 
+  /**
+   * Polls one batch ahead: the next poll runs in the sandbox while this batch is checked and appended here.
+   * A prefetched batch that is never appended is dropped uncommitted, so delivery stays at-least-once.
+   */
   protected async run(): Promise<void> {
     let lastCommit = performance.now();
-    while (!this.stopping) {
-      const records = checkSourceRecords(await this.o.instance.invoke('poll'));
-      if (records.length > 0) {
-        await this.sink.append(records);
-        for (const r of records) this.pending.set(JSON.stringify(r.sourcePartition), { partition: r.sourcePartition, offset: r.sourceOffset });
-        this.records += records.length;
-        this.batches++;
-      } else {
-        await sleep(5);
+    let next: Promise<unknown> = this.o.instance.invoke('poll');
+    try {
+      while (!this.stopping) {
+        const batch = await next;
+        next = this.stopping ? Promise.resolve([]) : this.o.instance.invoke('poll');
+        await this.handleBatch(checkSourceRecords(batch));
+        if (performance.now() - lastCommit >= (this.o.commitIntervalMs ?? 1000)) {
+          await this.flush();
+          lastCommit = performance.now();
+        }
       }
-      if (performance.now() - lastCommit >= (this.o.commitIntervalMs ?? 1000)) {
-        await this.flush();
-        lastCommit = performance.now();
-      }
+    } finally {
+      await next.catch(() => undefined);
     }
+  }
+
+  private async handleBatch(records: SourceRecord[]): Promise<void> {
+    if (records.length === 0) {
+      await sleep(5);
+      return;
+    }
+    await this.sink.append(records);
+    for (const r of records) this.pending.set(JSON.stringify(r.sourcePartition), { partition: r.sourcePartition, offset: r.sourceOffset });
+    this.records += records.length;
+    this.batches++;
   }
 
   protected async flush(): Promise<void> {

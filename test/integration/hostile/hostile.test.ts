@@ -16,7 +16,7 @@ let w: TestWorker;
 let buildDir: string;
 
 before(async () => {
-  w = await startTestWorker({ limits: { memoryMb: 64, callDeadlineMs: 4000, cpuQuotaMs: 1000, maxBatchBytes: 8 * 1024 * 1024 }, sandboxProcesses: 2 });
+  w = await startTestWorker({ limits: { memoryMb: 64, callDeadlineMs: 4000, cpuQuotaMs: 2000, maxBatchBytes: 8 * 1024 * 1024 }, sandboxProcesses: 2 });
   buildDir = await mkdtemp(join(tmpdir(), 'conveyor-hostile-'));
   await buildPlugin(join(import.meta.dirname, 'fixture-plugin'), join(w.pluginDir, 'hostile'));
   await waitFor('hostile plugin installed', () => w.worker.plugins().some((p) => p.manifest.className === 'HostileSource'));
@@ -59,9 +59,9 @@ async function failingCase(mode: string, trace: RegExp): Promise<void> {
   if (process.env['CONVEYOR_PRINT_TRACES']) process.stdout.write(`# ${mode}: ${t.trace.split('\n')[0]}\n`);
 }
 
-test('busy loop in poll is stopped by the CPU watchdog', () => failingCase('busy-poll', /cpu limit exceeded: CPU used by one call \(measured \d+ ms, limit 1000 ms\)/));
+test('busy loop in poll is stopped by the CPU watchdog', () => failingCase('busy-poll', /cpu limit exceeded: CPU used by one call \(measured \d+ ms, limit 2000 ms\)/));
 
-test('busy loop in an async continuation is stopped by the CPU watchdog', () => failingCase('busy-async', /cpu limit exceeded: .*\(measured \d+ ms, limit 1000 ms\)/));
+test('busy loop in an async continuation is stopped by the CPU watchdog', () => failingCase('busy-async', /cpu limit exceeded: .*\(measured \d+ ms, limit 2000 ms\)/));
 
 test('memory bomb with arrays hits the memory limit', () => failingCase('memory-arrays', /memory limit exceeded.*limit 64 MB/));
 
