@@ -52,6 +52,17 @@ interface Entry {
   listeners: ((e: SandboxError) => void)[];
 }
 
+/** An error envelope comes from guest code: it may claim any code, but never a host-side one such as a crash. */
+function guestError(e: WireError): WireError {
+  const known = (Object.values(ErrorCode) as string[]).includes(e?.code);
+  const hostOnly = e?.code === ErrorCode.sandboxCrashed || e?.code === ErrorCode.internal || e?.code === ErrorCode.unavailable;
+  return {
+    code: known && !hostOnly ? e.code : ErrorCode.taskFailed,
+    message: typeof e?.message === 'string' ? e.message : 'plugin failed without a message',
+    ...(typeof e?.stack === 'string' ? { stack: e.stack } : {}),
+  };
+}
+
 export function createSandboxPool(options: SandboxPoolOptions): SandboxCreator {
   const size = Math.max(1, options.processes ?? 2);
   const log = options.log;
@@ -174,7 +185,7 @@ export function createSandboxPool(options: SandboxPoolOptions): SandboxCreator {
             throw entry.failed ?? e;
           }
           const envelope = JSON.parse(reply.value ?? 'null') as { ok: true; value: T } | { ok: false; error: WireError };
-          if (!envelope.ok) throw new SandboxError(envelope.error);
+          if (!envelope.ok) throw new SandboxError(guestError(envelope.error));
           return envelope.value;
         },
         onFailure(listener) {

@@ -125,6 +125,11 @@ test('PUT config creates then updates; errors use the Kafka Connect body', async
   assert.match((pluginValidate.body as { message: string }).message, /label may not be "forbidden"/);
   const unknown = await http(`${w.url}/connectors`, 'POST', { name: 'bad3', config: { 'connector.class': 'NoSuchConnector' } });
   assert.equal(unknown.status, 400);
+  const malformed = await fetch(`${w.url}/connectors`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name": ' });
+  assert.equal(malformed.status, 400);
+  assert.equal(((await malformed.json()) as { error_code: number }).error_code, 400);
+  assert.deepEqual(await http(`${w.url}/connectors`, 'POST', { config: {} }), { status: 400, body: { error_code: 400, message: 'Connector name must be a non-empty string' } });
+  assert.equal((await http(`${w.url}/no/such/path`)).status, 404);
   assert.equal((await http(`${w.url}/connectors/gen`, 'DELETE')).status, 204);
   assert.deepEqual(await http(`${w.url}/connectors/gen/status`), { status: 404, body: { error_code: 404, message: 'Connector gen not found' } });
 });
