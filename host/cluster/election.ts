@@ -1,4 +1,4 @@
-import type { Campaign, Election, Etcd3 } from 'etcd3';
+import type { Etcd3, Lease } from 'etcd3';
 import type { Logger } from '../core/logger.ts';
 import { LogField } from '../core/log-fields.ts';
 import type { LeaderTerm } from './assignments.ts';
@@ -21,19 +21,29 @@ export interface LeaderElectionOptions {
   readonly onDeposed: (reason: string) => void;
 }
 
-/** Campaigns for leadership until closed; the term it reports guards every leader write. */
+interface Candidacy {
+  readonly lease: Lease;
+  readonly abort: AbortController;
+}
+
+/**
+ * etcd's election recipe (as in the Go client's concurrency package): each candidate puts a key under its own
+ * lease, and leads once every key created before its own is gone. Written here rather than taken from etcd3's
+ * Campaign because a resigned Campaign keeps waiting on its predecessor's key with a watch nobody can cancel.
+ * The term it reports (key and create revision) guards every leader write.
+ */
 export class LeaderElection {
   readonly #o: LeaderElectionOptions;
-  readonly #election: Election;
+  readonly #prefix: string;
   readonly #log: Logger;
   #state: ElectionState = 'resigned';
-  #campaign: Campaign | undefined;
+  #candidacy: Candidacy | undefined;
   #term: LeaderTerm | undefined;
   #retry: NodeJS.Timeout | undefined;
 
   private constructor(o: LeaderElectionOptions) {
     this.#o = o;
-    this.#election = o.client.namespace(o.keys.root).election(o.keys.electionName, o.ttlSeconds);
+    this.#prefix = `${o.keys.root}election/${o.keys.electionName}/`;
     this.#log = o.logger.child({ component: 'cluster-election', [LogField.worker]: o.workerId });
   }
 
@@ -52,8 +62,9 @@ export class LeaderElection {
   }
 
   /** The current leader's worker id, as etcd has it now. */
-  leader(): Promise<WorkerId | undefined> {
-    return this.#election.leader();
+  async leader(): Promise<WorkerId | undefined> {
+    const res = await this.#o.client.getAll().prefix(this.#prefix).sort('Create', 'Ascend').limit(1).exec();
+    return res.kvs[0]?.value.toString();
   }
 
   /** Gives up leadership (or candidacy) and campaigns again after the retry delay, e.g. after a refused write. */
@@ -69,44 +80,85 @@ export class LeaderElection {
 
   #campaignNow(): void {
     if (this.#state === 'closed') return;
-    const campaign = this.#election.campaign(this.#o.workerId);
-    this.#campaign = campaign;
+    const lease = this.#o.client.lease(this.#o.ttlSeconds);
+    const candidacy: Candidacy = { lease, abort: new AbortController() };
+    this.#candidacy = candidacy;
     this.#setState('campaigning', 'campaign started');
-    campaign.on('elected', () => {
-      if (this.#campaign !== campaign) return;
-      void this.#elected(campaign);
+    lease.on('lost', (err: Error) => {
+      if (this.#candidacy !== candidacy) return;
+      this.#log.warn('candidate lease lost', { err });
+      void this.stepDown('candidate lease lost');
     });
-    campaign.on('error', (err: Error) => {
-      if (this.#campaign !== campaign) return;
+    this.#campaign(candidacy).catch((err: unknown) => {
+      if (this.#candidacy !== candidacy) return;
       this.#log.warn('campaign failed', { err });
       void this.stepDown('campaign failed');
     });
   }
 
-  async #elected(campaign: Campaign): Promise<void> {
+  async #campaign(c: Candidacy): Promise<void> {
+    const { client, workerId } = this.#o;
+    const leaseId = await c.lease.grant();
+    const key = `${this.#prefix}${BigInt(leaseId).toString(16)}`;
+    const put = await client.if(key, 'Create', '==', 0).then(client.put(key).value(workerId).lease(leaseId)).commit();
+    if (!put.succeeded) throw new Error(`election key ${key} already exists`);
+    const createRevision = BigInt(put.header.revision);
+    for (;;) {
+      c.abort.signal.throwIfAborted();
+      const res = await client
+        .getAll()
+        .prefix(this.#prefix)
+        .maxCreateRevision(String(createRevision - 1n))
+        .sort('Create', 'Descend')
+        .limit(1)
+        .exec();
+      const predecessor = res.kvs[0];
+      if (predecessor === undefined) break;
+      await this.#waitForDelete(predecessor.key.toString(), BigInt(res.header.revision), c.abort.signal);
+    }
+    if (this.#candidacy !== c) return;
+    this.#term = { leader: workerId, electionKey: key, createRevision: String(createRevision) };
+    this.#setState('leader', 'elected', { electionKey: key, createRevision: this.#term.createRevision });
+    this.#o.onElected(this.#term);
+  }
+
+  async #waitForDelete(key: string, afterRevision: bigint, signal: AbortSignal): Promise<void> {
+    const watcher = await this.#o.client.watch().key(key).startRevision(String(afterRevision + 1n)).only('delete').create();
+    let cancelledByEtcd = false;
     try {
-      const electionKey = await campaign.getCampaignKey();
-      const kv = (await this.#o.client.get(electionKey).exec()).kvs[0];
-      if (this.#campaign !== campaign) return;
-      if (kv === undefined) throw new Error(`election key ${electionKey} vanished`);
-      this.#term = { leader: this.#o.workerId, electionKey, createRevision: String(kv.create_revision) };
-      this.#setState('leader', 'elected', { electionKey, createRevision: this.#term.createRevision });
-      this.#o.onElected(this.#term);
-    } catch (err) {
-      this.#log.warn('could not read the election key after winning', { err });
-      if (this.#campaign === campaign) await this.stepDown('election key unreadable');
+      await new Promise<void>((resolve, reject) => {
+        const abort = (): void => reject(signal.reason as Error);
+        if (signal.aborted) abort();
+        signal.addEventListener('abort', abort, { once: true });
+        const done = (): void => {
+          signal.removeEventListener('abort', abort);
+          resolve();
+        };
+        watcher.once('delete', done);
+        // On a cancelled or broken watch, look at the candidates again rather than trusting the stream.
+        watcher.once('error', () => {
+          cancelledByEtcd = true;
+          done();
+        });
+        watcher.once('disconnected', done);
+      });
+    } finally {
+      // etcd never answers a cancel for a watch it already cancelled.
+      if (!cancelledByEtcd) await watcher.cancel().catch(() => undefined);
     }
   }
 
   async #resign(reason: string): Promise<void> {
-    const campaign = this.#campaign;
+    const c = this.#candidacy;
     const wasLeader = this.#state === 'leader';
-    this.#campaign = undefined;
+    this.#candidacy = undefined;
     this.#term = undefined;
     clearTimeout(this.#retry);
     if (this.#state !== 'closed') this.#setState('resigned', reason);
     if (wasLeader) this.#o.onDeposed(reason);
-    await campaign?.resign().catch((err: unknown) => this.#log.warn('resign failed; the candidate lease will expire', { err }));
+    if (c === undefined) return;
+    c.abort.abort(new Error(`resigned: ${reason}`));
+    await c.lease.revoke().catch((err: unknown) => this.#log.warn('resign failed; the candidate lease will expire', { err }));
   }
 
   #scheduleCampaign(): void {

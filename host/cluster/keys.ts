@@ -7,7 +7,7 @@ import { unitId } from './types.ts';
  * URI-encoded, so a name never adds a path segment and a prefix scan never matches a longer sibling name.
  *
  *   workers/<worker>                      worker registration, under the worker's lease   {id, url, joinedAt}
- *   election/leader/<lease-id>            election candidates (etcd3 Election), under their own lease; the oldest leads
+ *   election/leader/<lease-hex>           leader candidates, each under its own lease; the oldest key leads    "<worker>"
  *   configs/connectors/<connector>        connector config                                 {"k":"v",...}
  *   configs/tasks/<connector>             task configs, written as one batch               [{"k":"v"},...]
  *   configs/target-states/<connector>     target state                                     "STARTED"|"PAUSED"|"STOPPED"
