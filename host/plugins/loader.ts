@@ -7,26 +7,46 @@ import type { PluginDescription } from '../../sdk/runtime.ts';
 import { checkManifest } from './manifest.ts';
 import { pluginKey } from './plugin-version.ts';
 import type { PluginVersion } from './plugin-version.ts';
+import { isTgz, readTgz } from './tgz.ts';
 
 const MAX_CODE_BYTES = 32 * 1024 * 1024;
 
 /** Runs the code in a throwaway sandbox and returns what it registers; throws with the reason otherwise. */
 export type BundleInspector = (key: string, code: string) => Promise<PluginDescription>;
 
+/** Reads a file of a bundle directory or .tgz; null when it is missing, an error when it is too large. */
+type BundleReader = (name: string) => Promise<string | null>;
+
+async function bundleReader(path: string): Promise<BundleReader> {
+  if (isTgz(path)) {
+    const files = await readTgz(path).catch((err: unknown) => {
+      throw new Error(`bad archive: ${(err as Error).message}`);
+    });
+    return (name) => Promise.resolve(files.get(name)?.toString('utf8') ?? null);
+  }
+  return async (name) => {
+    const size = (await stat(join(path, name)).catch(() => null))?.size;
+    if (size === undefined) return null;
+    if (size > MAX_CODE_BYTES) throw new Error(`${name} of ${size} bytes exceeds ${MAX_CODE_BYTES}`);
+    return readFile(join(path, name), 'utf8');
+  };
+}
+
+/** Loads a bundle: a directory, or a .tgz of one. */
 export async function loadBundle(dir: string, inspect: BundleInspector): Promise<PluginVersion> {
+  const read = await bundleReader(dir);
   let raw: unknown;
   try {
-    raw = JSON.parse(await readFile(join(dir, MANIFEST_FILE), 'utf8'));
+    const text = await read(MANIFEST_FILE);
+    if (text === null) throw new Error(`no ${MANIFEST_FILE}`);
+    raw = JSON.parse(text);
   } catch (err) {
     throw new Error(`bad manifest: ${(err as Error).message}`);
   }
   const manifest = checkManifest(raw);
   if (typeof manifest === 'string') throw new Error(`bad manifest: ${manifest}`);
-  const codePath = join(dir, manifest.code.file);
-  const size = (await stat(codePath).catch(() => null))?.size;
-  if (size === undefined) throw new Error(`missing code file ${manifest.code.file}`);
-  if (size > MAX_CODE_BYTES) throw new Error(`code file of ${size} bytes exceeds ${MAX_CODE_BYTES}`);
-  const code = await readFile(codePath, 'utf8');
+  const code = await read(manifest.code.file);
+  if (code === null) throw new Error(`missing code file ${manifest.code.file}`);
   const sha = createHash('sha256').update(code).digest('hex');
   if (sha !== manifest.code.sha256) throw new Error(`hash mismatch: manifest says sha256 ${manifest.code.sha256}, code is ${sha}`);
   const key = pluginKey(manifest);

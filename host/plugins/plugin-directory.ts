@@ -11,6 +11,7 @@ import type { Logger } from '../core/logger.ts';
 import { loadBundle } from './loader.ts';
 import type { BundleInspector } from './loader.ts';
 import { PluginRegistry } from './registry.ts';
+import { isTgz } from './tgz.ts';
 
 export interface PluginDirectoryOptions {
   /** Directories holding bundle directories (searched two levels deep), or bundle directories themselves. */
@@ -33,11 +34,16 @@ async function findBundles(dir: string, depth: number, out: string[]): Promise<v
   if (depth === 0) return;
   const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
   for (const e of entries) {
-    if (e.isDirectory() && !e.name.startsWith('.') && e.name !== 'node_modules' && e.name !== 'src') await findBundles(join(dir, e.name), depth - 1, out);
+    if (e.isFile() && isTgz(e.name)) out.push(join(dir, e.name));
+    else if (e.isDirectory() && !e.name.startsWith('.') && e.name !== 'node_modules' && e.name !== 'src') await findBundles(join(dir, e.name), depth - 1, out);
   }
 }
 
 async function fingerprint(dir: string): Promise<string> {
+  if (isTgz(dir)) {
+    const s = await stat(dir).catch(() => null);
+    return s ? `${s.size}:${s.mtimeMs}` : '';
+  }
   const entries = await readdir(dir).catch(() => [] as string[]);
   const parts = await Promise.all(entries.sort().map(async (n) => {
     const s = await stat(join(dir, n)).catch(() => null);

@@ -3,6 +3,8 @@
  * skipped, connectors are created, reconfigured, read and deleted, and a dead sandbox process only restarts tasks.
  */
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -65,6 +67,19 @@ test('a changed bundle is a new version next to the old one', async () => {
   assert.equal(v1.status, 201);
   await waitFor('v1 connector runs', async () => (await status('ticks-v1')).tasks[0]?.state === 'RUNNING');
   assert.equal((await http(`${w.url}/connectors/ticks-v1`, 'DELETE')).status, 204);
+});
+
+test('a .tgz of a bundle directory is installed like the directory', async () => {
+  const src = join(work, 'ticker-src');
+  const manifest = JSON.parse(await readFile(join(src, 'conveyor-plugin.json'), 'utf8')) as Record<string, unknown>;
+  await writeFile(join(src, 'conveyor-plugin.json'), JSON.stringify({ ...manifest, version: '3.0.0' }));
+  await buildPlugin(src, join(work, 'tgz', 'ticker-3'));
+  const archive = join(work, 'ticker-3.tgz');
+  await promisify(execFile)('tar', ['czf', archive, '-C', join(work, 'tgz'), 'ticker-3']);
+  await cp(archive, join(w.pluginDir, 'ticker-3.tgz'));
+  await waitFor('v3 from the archive listed', async () => (await plugins()).some((r) => r.class === 'TickerSource' && r.version === '3.0.0'));
+  const installed = ((await http(`${w.url}/conveyor/plugins`)).body as { installed: { version: string; dir: string }[] }).installed;
+  assert.ok(installed.some((p) => p.version === '3.0.0' && p.dir.endsWith('ticker-3.tgz')));
 });
 
 test('broken bundles are reported with their reason and skipped', async () => {
