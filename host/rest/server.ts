@@ -7,9 +7,11 @@ import { connectorPluginsRouter } from './connector-plugins.ts';
 import type { PluginsApi } from './connector-plugins.ts';
 import { connectorsRouter } from './connectors.ts';
 import type { ConnectorsApi } from './connectors.ts';
+import { diagnosticsRouter } from './diagnostics.ts';
+import type { DiagnosticsApi } from './diagnostics.ts';
 import { errorHandler } from './errors.ts';
 
-export type RestApi = PluginsApi & ConnectorsApi;
+export type RestApi = PluginsApi & ConnectorsApi & DiagnosticsApi;
 
 export interface RestServer {
   readonly port: number;
@@ -27,6 +29,7 @@ export async function startRestServer(api: RestApi, options: { host: string; por
   });
   app.use(connectorPluginsRouter(api));
   app.use(connectorsRouter(api));
+  app.use(diagnosticsRouter(api));
   app.use((req, _res, next) => next(new ConveyorError(ErrorCode.notFound, `HTTP 404 Not Found: ${req.method} ${req.path}`)));
   app.use(errorHandler(options.log));
   const server: Server = await new Promise((resolve, reject) => {

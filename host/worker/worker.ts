@@ -109,6 +109,12 @@ export class Worker {
     return this.sandbox.stats();
   }
 
+  /** Capability calls of a connector's tasks, counted by the broker. */
+  capabilityCalls(name: string): ReturnType<CapabilityMetrics['snapshot']> {
+    this.runtime(name);
+    return this.metrics.snapshot(name);
+  }
+
   connectorProgress(name: string): { id: number; records: number; batches: number }[] {
     return this.runtime(name).progress();
   }

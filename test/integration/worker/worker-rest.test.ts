@@ -152,6 +152,8 @@ test('PUT config creates then updates; errors use the Kafka Connect body', async
 test('a killed sandbox process restarts its tasks with backoff; the worker carries on', async () => {
   await w.worker.createConnector('survivor', { 'connector.class': 'DatagenSource', topic: 'survivor', rate: '500' });
   await waitFor('survivor running', async () => (await status('survivor')).tasks[0]?.state === 'RUNNING');
+  const calls = (await http(`${w.url}/conveyor/connectors/survivor/capability-calls`)).body as { task: number; call: string; counters: { calls: number; errors: number } }[];
+  assert.deepEqual(calls.map((c) => [c.task, c.call, c.counters.calls, c.counters.errors]), [[0, 'offsets.get', 1, 0]], 'datagen reads its committed offset once at start');
   const stats = await w.worker.sandboxStats();
   const victim = stats.processes.find((p) => p.tasks.some((t) => t.taskKey.startsWith('survivor-0-')));
   assert.ok(victim?.pid, 'found the sandbox process of the survivor task');
