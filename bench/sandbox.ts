@@ -3,6 +3,7 @@
  * code called directly in the host; plus task start time and memory per idle task. The last line is JSON.
  */
 import { readFile } from 'node:fs/promises';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import datagen from '../plugins/datagen/src/index.ts';
 import countingSink from '../plugins/counting-sink/src/index.ts';
@@ -97,6 +98,7 @@ const round = (x: number, d = 2): number => Math.round(x * 10 ** d) / 10 ** d;
 
 export async function main(args: string[]): Promise<void> {
   const durationMs = Number(args[0] ?? 5000);
+  process.stdout.write(`machine: ${availableParallelism()} CPUs, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
   const bundles = await loadBundles();
   const pool = createSandboxPool({ processes: 2, log });
   const sandboxedRps = await pipeline(await sandboxed(pool, 'datagen', bundles.datagen), await sandboxed(pool, 'sink', bundles.sink), durationMs);
