@@ -33,6 +33,7 @@ export interface ConnectorDeps {
   log: Logger;
   maxRestarts?: number;
   restartBackoffMs?: number;
+  shutdownTimeoutMs?: number;
 }
 
 interface TaskHandle {
@@ -180,7 +181,13 @@ export class ConnectorRuntime {
     t.runner = undefined;
     t.instance = undefined;
     t.broker = undefined;
-    if (graceful) await runner?.stop().catch(() => undefined);
+    if (graceful && runner) {
+      // Kafka Connect's task.shutdown.graceful.timeout.ms: a task that will not stop is disposed anyway.
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.deps.shutdownTimeoutMs ?? 5000)));
+      await Promise.race([runner.stop().catch(() => undefined), timeout]);
+      clearTimeout(timer);
+    }
     await instance?.dispose().catch(() => undefined);
     await broker?.release();
   }
