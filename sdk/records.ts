@@ -8,11 +8,19 @@ export type SourcePartition = Record<string, JsonValue>;
 /** The position within a source partition, e.g. { file: 'binlog.000003', pos: 4711 }. */
 export type SourceOffset = Record<string, JsonValue>;
 
-/** What a source task returns from poll(). */
+/**
+ * A Kafka Connect schema as JsonConverter writes it in its envelope, e.g.
+ * {"type":"struct","fields":[{"field":"id","type":"int32","optional":false}],"optional":false,"name":"db.t.Key"}.
+ */
+export type ConnectSchemaJson = JsonValue;
+
+/** What a source task returns from poll(). Schemas are optional; without them the record is schemaless. */
 export interface SourceRecord {
   topic: string;
   partition?: number;
+  keySchema?: ConnectSchemaJson;
   key?: JsonValue;
+  valueSchema?: ConnectSchemaJson;
   value: JsonValue;
   headers?: Headers;
   timestamp?: number;
@@ -25,7 +33,9 @@ export interface SinkRecord {
   topic: string;
   partition: number;
   offset: number;
+  keySchema?: ConnectSchemaJson;
   key: JsonValue;
+  valueSchema?: ConnectSchemaJson;
   value: JsonValue;
   headers: Headers;
   timestamp: number;
