@@ -8,19 +8,11 @@ export type SourcePartition = Record<string, JsonValue>;
 /** The position within a source partition, e.g. { file: 'binlog.000003', pos: 4711 }. */
 export type SourceOffset = Record<string, JsonValue>;
 
-/**
- * A Kafka Connect schema as JsonConverter writes it in its envelope, e.g.
- * {"type":"struct","fields":[{"field":"id","type":"int32","optional":false}],"optional":false,"name":"db.t.Key"}.
- */
-export type ConnectSchemaJson = JsonValue;
-
-/** What a source task returns from poll(). Schemas are optional; without them the record is schemaless. */
+/** What a source task returns from poll(). */
 export interface SourceRecord {
   topic: string;
   partition?: number;
-  keySchema?: ConnectSchemaJson;
   key?: JsonValue;
-  valueSchema?: ConnectSchemaJson;
   value: JsonValue;
   headers?: Headers;
   timestamp?: number;
@@ -33,9 +25,7 @@ export interface SinkRecord {
   topic: string;
   partition: number;
   offset: number;
-  keySchema?: ConnectSchemaJson;
   key: JsonValue;
-  valueSchema?: ConnectSchemaJson;
   value: JsonValue;
   headers: Headers;
   timestamp: number;
