@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { SourceProducer } from '../../../host/kafka/producer.ts';
 import type { SchemaSourceRecord } from '../../../host/pipeline/records.ts';
 import { KafkaOffsetBackingStore } from '../../../host/storage/kafka-offset-store.ts';
+import type { JsonValue } from '../../../sdk/records.ts';
 import { eventually, kafkaFixture, logger, uniqueName } from '../kafka/helpers.ts';
 import type { KafkaFixture } from '../kafka/helpers.ts';
 import { factory, readTopic } from './helpers.ts';
@@ -26,7 +27,7 @@ async function offsetStore(topic: string): Promise<KafkaOffsetBackingStore> {
   return store;
 }
 
-const VALUE_SCHEMA = {
+const VALUE_SCHEMA: JsonValue = {
   type: 'struct',
   name: 'shop.orders.Value',
   optional: false,
@@ -90,7 +91,7 @@ void test('records land on a created topic as JsonConverter writes them; offsets
     '{"type":"bytes","optional":true,"name":"org.apache.kafka.connect.data.Decimal","version":1,"parameters":{"scale":"2"},"field":"total"},' +
     '{"type":"string","optional":true,"field":"source"}],"optional":false,"name":"shop.orders.Value"}';
   assert.deepEqual(
-    raw.map((r) => [r.key, r.value, r.headers]).sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+    raw.sort((a, b) => (a.key ?? '').localeCompare(b.key ?? '')).map((r) => [r.key, r.value, r.headers]),
     [1, 2, 3].map((id) => [
       `{"schema":{"type":"int64","optional":false},"payload":${id}}`,
       `{"schema":${schema},"payload":{"id":${id},"total":"BNI=","source":"conveyor"}}`,
