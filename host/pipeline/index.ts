@@ -9,3 +9,4 @@ export type { SinkPipelineOptions } from './sink-pipeline.ts';
 export { SourcePipeline, PRODUCER_CLASS } from './source-pipeline.ts';
 export type { SourcePipelineOptions } from './source-pipeline.ts';
 export type { ConsumerHandlers, PipelineState, PipelineStats, RecordConsumer, RecordProducer, TopicEnsurer } from './types.ts';
+export { pipelineOffsetReader } from './offsets.ts';

@@ -48,7 +48,7 @@ async function fetchN(p: SinkPipelineHandle, n: number): Promise<SinkRecord[]> {
   return out;
 }
 
-void test('records come back as the task sees them; only offsets declared durable are committed; a restart resumes there', async () => {
+void test('records come back as the task sees them; only offsets declared durable are committed; a restart resumes there', async (t) => {
   const topic = await fx.topic('pipeline-sink', 2);
   const records: ProducerRecord[] = Array.from({ length: 10 }, (_, i) => ({ topic, partition: i % 2, key: `k${i}`, value: row(i), headers: { n: String(i) } }));
   await producer.send(records);
@@ -58,6 +58,7 @@ void test('records come back as the task sees them; only offsets declared durabl
   const declared: TopicPartitionOffsets = {};
   try {
     const p = f.sinkSource(connector, 0, config);
+    t.after(() => p.stop());
     await p.start();
     const got = await fetchN(p, 10);
     const first = got.find((r) => r.key === 'k4');
@@ -80,6 +81,8 @@ void test('records come back as the task sees them; only offsets declared durabl
     assert.deepEqual(Object.fromEntries(committed.get(topic) ?? []), { 0: 2n, 1: 3n });
 
     const again = f.sinkSource(connector, 0, config);
+
+    t.after(() => again.stop());
     await again.start();
     const rest = await fetchN(again, 5);
     assert.deepEqual(rest.map((r) => `${r.partition}@${r.offset}`).sort(), ['0@2', '0@3', '0@4', '1@3', '1@4']);
@@ -90,7 +93,7 @@ void test('records come back as the task sees them; only offsets declared durabl
   }
 });
 
-void test('a poison record under errors.tolerance=all goes to the DLQ with its original bytes and context headers; the pipeline keeps going', async () => {
+void test('a poison record under errors.tolerance=all goes to the DLQ with its original bytes and context headers; the pipeline keeps going', async (t) => {
   const topic = await fx.topic('pipeline-poison', 1);
   const dlq = uniqueName('pipeline-dlq');
   fx.topics.push(dlq);
@@ -110,6 +113,7 @@ void test('a poison record under errors.tolerance=all goes to the DLQ with its o
       'errors.deadletterqueue.topic.replication.factor': '1',
       'errors.deadletterqueue.context.headers.enable': 'true',
     });
+    t.after(() => p.stop());
     await p.start();
     assert.deepEqual((await fetchN(p, 2)).map((r) => r.key), ['a', 'c']);
     assert.deepEqual(p.position(), { [`${topic}/0`]: 3 });
@@ -136,7 +140,7 @@ void test('a poison record under errors.tolerance=all goes to the DLQ with its o
   assert.equal(dead.headers['__connect.errors.exception.class.name'], 'DataError');
 });
 
-void test('under errors.tolerance=none a poison record fails the task with a clear error and nothing past it is committed', async () => {
+void test('under errors.tolerance=none a poison record fails the task with a clear error and nothing past it is committed', async (t) => {
   const topic = await fx.topic('pipeline-fatal', 1);
   await producer.send([
     { topic, key: 'a', value: row(1) },
@@ -146,6 +150,7 @@ void test('under errors.tolerance=none a poison record fails the task with a cle
   const f = factory(noOffsets);
   try {
     const p = f.sinkSource(connector, 0, { ...CONFIG, topics: topic });
+    t.after(() => p.stop());
     await p.start();
     const failure = await (async () => {
       for (let i = 0; i < 60; i++) {
@@ -171,7 +176,7 @@ void test('under errors.tolerance=none a poison record fails the task with a cle
   assert.deepEqual(Object.fromEntries(committed.get(topic) ?? []), { 0: -1n }, 'no record was handed out, so none is committed');
 });
 
-void test('a rebalance loses nothing: the moved partition is read again from what was declared durable, and the old owner cannot commit it', async () => {
+void test('a rebalance loses nothing: the moved partition is read again from what was declared durable, and the old owner cannot commit it', async (t) => {
   const topic = await fx.topic('pipeline-rebalance', 2);
   await producer.send(Array.from({ length: 12 }, (_, i) => ({ topic, partition: i % 2, key: `k${i}`, value: row(i) })));
   const connector = connectorName();
@@ -179,11 +184,14 @@ void test('a rebalance loses nothing: the moved partition is read again from wha
   const f = factory(noOffsets);
   try {
     const first = f.sinkSource(connector, 0, config);
+    t.after(() => first.stop());
     await first.start();
     assert.equal((await fetchN(first, 12)).length, 12);
     await first.commit({ [`${topic}/0`]: 3, [`${topic}/1`]: 3 });
 
     const second = f.sinkSource(connector, 1, config);
+
+    t.after(() => second.stop());
     await second.start();
     const moved = await fetchN(second, 3);
     const partition = moved[0]?.partition;

@@ -70,10 +70,11 @@ void test('records land on a created topic as JsonConverter writes them; offsets
   const topic = uniqueName('pipeline-orders');
   fx.topics.push(offsetsTopic, topic);
   const store = await offsetStore(offsetsTopic);
-  t.after(() => store.stop());
   const f = factory(store, { 'offset.flush.interval.ms': '600000' });
   const connector = uniqueName('src');
   const p = f.sourceSink(connector, 0, CONFIG);
+  t.after(() => p.stop());
+  t.after(() => store.stop());
   try {
     await p.start();
     await p.append([order(topic, 1), order(topic, 2), order(topic, 3)]);
@@ -114,6 +115,7 @@ void test('offsets flush on the interval, and a batch Kafka never acknowledged f
   const connector = uniqueName('src');
   const { 'topic.creation.default.partitions': _p, 'topic.creation.default.replication.factor': _r, ...noCreation } = CONFIG;
   const p = f.sourceSink(connector, 0, noCreation);
+  t.after(() => p.stop());
   t.after(() => store.stop());
   try {
     await p.start();
