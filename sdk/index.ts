@@ -1,4 +1,5 @@
 export * from './records.ts';
+export * from './schema.ts';
 export * from './config.ts';
 export * from './capabilities.ts';
 export * from './connector.ts';

@@ -1,3 +1,5 @@
+import type { ConnectSchema } from './schema.ts';
+
 /** A JSON-compatible value: what crosses the sandbox boundary in record keys, values and capability results. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
@@ -14,6 +16,10 @@ export interface SourceRecord {
   partition?: number;
   key?: JsonValue;
   value: JsonValue;
+  /** The key's Connect schema (JsonConverter schema JSON); absent or null when schemaless. */
+  keySchema?: ConnectSchema | null;
+  /** The value's Connect schema (JsonConverter schema JSON); absent or null when schemaless. */
+  valueSchema?: ConnectSchema | null;
   headers?: Headers;
   timestamp?: number;
   sourcePartition: SourcePartition;
@@ -27,6 +33,10 @@ export interface SinkRecord {
   offset: number;
   key: JsonValue;
   value: JsonValue;
+  /** The key's Connect schema (JsonConverter schema JSON); null when schemaless. */
+  keySchema?: ConnectSchema | null;
+  /** The value's Connect schema (JsonConverter schema JSON); null when schemaless. */
+  valueSchema?: ConnectSchema | null;
   headers: Headers;
   timestamp: number;
 }

@@ -6,6 +6,7 @@
  */
 import type { IHeaders } from 'kafkajs';
 import type { Headers, JsonValue, SinkRecord, SourceRecord } from '../../sdk/records.ts';
+import type { ConnectSchema } from '../../sdk/schema.ts';
 import type { JsonCodecOptions } from '../connect/converters/json-codec.ts';
 import { asConnectSchema, asJsonSchema, convertToConnect, convertToJson } from '../connect/converters/json-codec.ts';
 import { JsonNumber, JsonObject } from '../connect/converters/json-tree.ts';
@@ -20,11 +21,8 @@ import type { Header, SinkRecord as ConnectSinkRecord, SourceRecord as ConnectSo
 /** The options JsonConverter uses by default; the SDK's value JSON follows them. */
 export const SDK_JSON: JsonCodecOptions = Object.freeze({ decimalFormat: 'BASE64', replaceNullWithDefault: true });
 
-/** A source record as plugins may return it: the SDK shape plus optional JsonConverter schema JSON. */
-export interface SchemaSourceRecord extends SourceRecord {
-  keySchema?: JsonValue;
-  valueSchema?: JsonValue;
-}
+/** A source record as plugins return it: the SDK shape, whose optional schemas are JsonConverter schema JSON. */
+export type SchemaSourceRecord = SourceRecord;
 
 /**
  * A sink record as the pipeline hands it to a task: the SDK shape plus the schemas (JsonConverter schema JSON,
@@ -32,8 +30,8 @@ export interface SchemaSourceRecord extends SourceRecord {
  * (offsets reported back in preCommit are keyed by the original topic-partition).
  */
 export interface SchemaSinkRecord extends SinkRecord {
-  keySchema: JsonValue;
-  valueSchema: JsonValue;
+  keySchema: ConnectSchema | null;
+  valueSchema: ConnectSchema | null;
   originalTopic?: string;
   originalPartition?: number;
 }
@@ -60,10 +58,10 @@ export function fromJsonTree(t: JsonTree): JsonValue {
   return out;
 }
 
-function schemaFromJson(json: JsonValue | undefined, what: string): Schema | null {
+function schemaFromJson(json: ConnectSchema | null | undefined, what: string): Schema | null {
   if (json === undefined || json === null) return null;
   try {
-    return asConnectSchema(toJsonTree(json), SDK_JSON);
+    return asConnectSchema(toJsonTree(json as unknown as JsonValue), SDK_JSON);
   } catch (e) {
     throw new DataError(`Invalid ${what} on a source record: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
   }
@@ -112,9 +110,9 @@ export function connectToSdkSinkRecord(r: ConnectSinkRecord, consumed: { topic: 
     partition: r.kafkaPartition,
     offset: consumed.offset,
     key: valueToSdk(r.keySchema, r.key),
-    keySchema: r.keySchema === null ? null : fromJsonTree(asJsonSchema(r.keySchema, SDK_JSON)),
+    keySchema: r.keySchema === null ? null : (fromJsonTree(asJsonSchema(r.keySchema, SDK_JSON)) as unknown as ConnectSchema),
     value: valueToSdk(r.valueSchema, r.value),
-    valueSchema: r.valueSchema === null ? null : fromJsonTree(asJsonSchema(r.valueSchema, SDK_JSON)),
+    valueSchema: r.valueSchema === null ? null : (fromJsonTree(asJsonSchema(r.valueSchema, SDK_JSON)) as unknown as ConnectSchema),
     headers: headersToSdk(r.headers),
     timestamp: r.timestamp ?? 0,
   };

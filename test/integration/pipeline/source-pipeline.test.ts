@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { SourceProducer } from '../../../host/kafka/producer.ts';
 import type { SchemaSourceRecord } from '../../../host/pipeline/records.ts';
 import { KafkaOffsetBackingStore } from '../../../host/storage/kafka-offset-store.ts';
-import type { JsonValue } from '../../../sdk/records.ts';
+import type { ConnectSchema } from '../../../sdk/schema.ts';
 import { eventually, kafkaFixture, logger, uniqueName } from '../kafka/helpers.ts';
 import type { KafkaFixture } from '../kafka/helpers.ts';
 import { factory, readTopic } from './helpers.ts';
@@ -27,7 +27,7 @@ async function offsetStore(topic: string): Promise<KafkaOffsetBackingStore> {
   return store;
 }
 
-const VALUE_SCHEMA: JsonValue = {
+const VALUE_SCHEMA: ConnectSchema = {
   type: 'struct',
   name: 'shop.orders.Value',
   optional: false,

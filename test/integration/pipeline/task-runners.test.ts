@@ -96,7 +96,7 @@ void test('a source task whose record fails conversion under tolerance none fail
   const runner = new SourceTaskRunner(
     {
       connector, taskId: 0, config: SOURCE_CONFIG, log: logger, onFailure: (e) => failed.push(e),
-      instance: scriptedTask({ poll: polls([[{ ...source(topic, 1), valueSchema: { type: 'int32', optional: false } } as SourceRecord]]) }),
+      instance: scriptedTask({ poll: polls([[{ ...source(topic, 1), valueSchema: { type: 'int32', optional: false } }]]) }),
     },
     pipeline,
     pipelineOffsetReader(noOffsets),

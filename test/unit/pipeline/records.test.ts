@@ -6,8 +6,9 @@ import { isStruct } from '../../../host/connect/data/struct.ts';
 import type { SinkRecord } from '../../../host/connect/record.ts';
 import { connectToSdkSinkRecord, fromJsonTree, sourceRecordToConnect, toJsonTree } from '../../../host/pipeline/records.ts';
 import type { JsonValue } from '../../../sdk/records.ts';
+import type { ConnectSchema } from '../../../sdk/schema.ts';
 
-const SCHEMA: JsonValue = {
+const SCHEMA: ConnectSchema = {
   type: 'struct',
   name: 'inventory.Value',
   optional: false,

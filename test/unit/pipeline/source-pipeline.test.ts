@@ -7,9 +7,10 @@ import { parseErrorHandlingConfig } from '../../../host/errors/error-config.ts';
 import { SourcePipeline } from '../../../host/pipeline/source-pipeline.ts';
 import type { SchemaSourceRecord } from '../../../host/pipeline/records.ts';
 import { OffsetWriter } from '../../../host/storage/offset-writer.ts';
+import type { ConnectSchema } from '../../../sdk/schema.ts';
 import { FakeProducer, ManualScheduler, MemoryOffsetStore, capturingLogger, fakeClock, logger } from './fakes.ts';
 
-const VALUE_SCHEMA = {
+const VALUE_SCHEMA: ConnectSchema = {
   type: 'struct',
   name: 'orders.Value',
   optional: false,
@@ -154,7 +155,7 @@ void test('a converter failure is reported at its stage', async () => {
 void test('errors.tolerance=none fails the batch with the stage and cause, and its offsets are never flushed', async () => {
   const { pipeline, producer, store } = setup();
   await pipeline.start();
-  await assert.rejects(pipeline.append([rec(1), rec(2, { valueSchema: { type: 'nonsense' } })]), (e: Error) => {
+  await assert.rejects(pipeline.append([rec(1), rec(2, { valueSchema: { type: 'nonsense' } as unknown as ConnectSchema })]), (e: Error) => {
     assert.match(e.message, /Tolerance exceeded in error handler at stage TASK_POLL \(Datagen\): DataError: Invalid valueSchema on a source record: Unknown schema type: nonsense/);
     return true;
   });
