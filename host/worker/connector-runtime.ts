@@ -17,15 +17,35 @@ import type { SandboxLimits } from '../sandbox/protocol.ts';
 import type { SandboxCreator, SandboxInstance } from '../sandbox/sandbox-pool.ts';
 import type { SourceOffsetStore } from './offset-store.ts';
 import type { RecordSink, RecordSource } from './record-bus.ts';
+import { restartDelay, restartPolicy } from './restart-policy.ts';
+import type { RestartPolicy } from './restart-policy.ts';
 import type { ConnectorState, ConnectorStatus, TaskState, TaskStatus } from './states.ts';
 import { SinkTaskRunner, SourceTaskRunner } from './task-runner.ts';
 import type { TaskRunner } from './task-runner.ts';
+
+/** What a Kafka-backed pipeline adds to a RecordSink/RecordSource: it is started before and stopped after its task. */
+export interface PipelineLifecycle {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Per-task Kafka pipelines (host/pipeline's PipelineFactory); without them tasks use recordSink/recordSource. */
+export interface TaskPipelines {
+  sourceSink(connector: string, taskId: number, config: RawConfig): RecordSink & PipelineLifecycle;
+  sinkSource(connector: string, taskId: number, config: RawConfig): RecordSource & PipelineLifecycle;
+}
+
+/** Kafka Connect's TargetState. */
+export type TargetState = 'STARTED' | 'PAUSED' | 'STOPPED';
 
 export interface ConnectorDeps {
   workerId: string;
   sandbox: SandboxCreator;
   recordSink: RecordSink;
   recordSource(connector: string, topics: readonly string[]): RecordSource;
+  pipelines?: TaskPipelines;
+  /** Called with the task configs each time the connector computes them (persisted in standalone mode). */
+  onTaskConfigs?(connector: string, configs: readonly RawConfig[]): Promise<void>;
   offsets: SourceOffsetStore;
   policies: PolicyBook;
   metrics: CapabilityMetrics;
@@ -47,6 +67,8 @@ interface TaskHandle {
   instance?: SandboxInstance;
   broker?: CapabilityBroker;
   runner?: TaskRunner;
+  pipeline?: PipelineLifecycle;
+  restartTimer?: NodeJS.Timeout;
 }
 
 export function traceOf(err: unknown): string {
@@ -68,12 +90,16 @@ export class ConnectorRuntime {
   private readonly deps: ConnectorDeps;
   private readonly log: Logger;
   private stopped = false;
+  private target: TargetState;
+  private readonly restart: RestartPolicy;
 
-  constructor(name: string, config: Record<string, string>, plugin: PluginVersion, deps: ConnectorDeps) {
+  constructor(name: string, config: Record<string, string>, plugin: PluginVersion, deps: ConnectorDeps, target: TargetState = 'STARTED') {
     this.name = name;
     this.config = config;
     this.plugin = plugin;
     this.deps = deps;
+    this.target = target;
+    this.restart = restartPolicy(config);
     this.log = deps.log.child({ [LogField.connector]: name, [LogField.plugin]: plugin.key });
   }
 
@@ -110,7 +136,19 @@ export class ConnectorRuntime {
     }
   }
 
+  get targetState(): TargetState {
+    return this.target;
+  }
+
   async start(): Promise<void> {
+    if (this.target === 'STOPPED') {
+      this.setState('STOPPED');
+      return;
+    }
+    await this.startConnector();
+  }
+
+  private async startConnector(): Promise<void> {
     const maxTasks = Number(this.config['tasks.max'] ?? '1');
     let configs: RawConfig[];
     const instance = await this.newInstance(`${this.name}-connector-${++generations}`, denyAll, this.log);
@@ -123,9 +161,98 @@ export class ConnectorRuntime {
     } finally {
       await instance.dispose();
     }
-    this.setState('RUNNING');
     this.tasks = configs.map((c, id) => ({ id, config: { ...this.config, ...c }, state: 'UNASSIGNED', generation: 0, attempts: 0 }));
+    await this.deps.onTaskConfigs?.(this.name, configs).catch((err: unknown) => this.log.warn('task configs not persisted', { error: err }));
+    if (this.target === 'PAUSED') {
+      this.setState('PAUSED');
+      for (const t of this.tasks) this.setTaskState(t, 'PAUSED');
+      return;
+    }
+    this.setState('RUNNING');
     await Promise.all(this.tasks.map((t) => this.startTask(t)));
+  }
+
+  /** PUT /pause: tasks stop consuming and producing (their resources are released) until resumed. */
+  async pause(): Promise<void> {
+    if (this.target === 'STOPPED' && this.state === 'STOPPED') {
+      this.target = 'PAUSED';
+      await this.startConnector();
+      return;
+    }
+    this.target = 'PAUSED';
+    await Promise.all(this.tasks.map((t) => this.teardown(t, t.state === 'RUNNING')));
+    if (this.state !== 'FAILED') this.setState('PAUSED');
+    for (const t of this.tasks) if (t.state !== 'FAILED') this.setTaskState(t, 'PAUSED');
+  }
+
+  /** PUT /resume: from PAUSED or STOPPED back to RUNNING. */
+  async resume(): Promise<void> {
+    const was = this.target;
+    this.target = 'STARTED';
+    if (was === 'STOPPED' || this.tasks.length === 0) {
+      await this.startConnector();
+      return;
+    }
+    if (this.state === 'PAUSED') this.setState('RUNNING');
+    await Promise.all(this.tasks.filter((t) => t.state === 'PAUSED').map((t) => this.startTask(t)));
+  }
+
+  /** PUT /stop: no tasks, config kept. */
+  async stopConnector(): Promise<void> {
+    this.target = 'STOPPED';
+    await Promise.all(this.tasks.map((t) => this.teardown(t, t.state === 'RUNNING')));
+    this.tasks = [];
+    this.setState('STOPPED');
+  }
+
+  /** Restarts the connector and/or tasks; returns the instances that restart (their state reads RESTARTING). */
+  async restartInstances(includeTasks: boolean, onlyFailed: boolean): Promise<void> {
+    const restartConnector = !onlyFailed || this.state === 'FAILED';
+    if (this.target === 'STOPPED') return;
+    if (restartConnector && (includeTasks || this.tasks.length === 0)) {
+      const picked = this.tasks.filter((t) => !onlyFailed || t.state === 'FAILED');
+      if (this.state === 'FAILED' || this.tasks.length === 0 || picked.length === this.tasks.length) {
+        this.setState('RESTARTING');
+        for (const t of this.tasks) this.setTaskState(t, 'RESTARTING');
+        await Promise.all(this.tasks.map((t) => this.teardown(t, t.state === 'RUNNING')));
+        this.tasks = [];
+        await this.startConnector();
+        return;
+      }
+    }
+    if (restartConnector && this.state !== 'FAILED') this.setState(this.target === 'PAUSED' ? 'PAUSED' : 'RUNNING');
+    if (includeTasks) await Promise.all(this.tasks.filter((t) => !onlyFailed || t.state === 'FAILED').map((t) => this.restartTask(t.id)));
+  }
+
+  /** The affected instances as restart?includeTasks&onlyFailed reports them (marked RESTARTING). */
+  markRestarting(includeTasks: boolean, onlyFailed: boolean): ConnectorStatus {
+    const s = this.status();
+    const connector = !onlyFailed || s.connector.state === 'FAILED';
+    return {
+      ...s,
+      connector: connector ? { ...s.connector, state: 'RESTARTING' } : s.connector,
+      tasks: s.tasks.map((t) => (includeTasks && (!onlyFailed || t.state === 'FAILED') ? { ...t, state: 'RESTARTING' } : t)),
+    };
+  }
+
+  hasTask(id: number): boolean {
+    return this.tasks.some((t) => t.id === id);
+  }
+
+  taskConfigs(): RawConfig[] {
+    return this.tasks.map((t) => ({ ...t.config }));
+  }
+
+  /** POST /tasks/{t}/restart: stops the task (if running) and starts it again. */
+  async restartTask(id: number): Promise<void> {
+    const t = this.tasks.find((x) => x.id === id);
+    if (t === undefined) throw new ConveyorError(ErrorCode.notFound, `Task ${this.name}-${id} not found`);
+    clearTimeout(t.restartTimer);
+    t.attempts = 0;
+    this.setTaskState(t, 'RESTARTING');
+    await this.teardown(t, true);
+    if (this.target === 'PAUSED') this.setTaskState(t, 'PAUSED');
+    else await this.startTask(t);
   }
 
   private async startTask(t: TaskHandle): Promise<void> {
@@ -149,16 +276,33 @@ export class ConnectorRuntime {
       const onFailure = (err: unknown): void => void this.taskFailed(t, gen, err);
       instance.onFailure(onFailure);
       const opts = { connector: this.name, taskId: t.id, config: t.config, instance, log, onFailure };
-      const runner =
-        this.plugin.manifest.type === 'source'
-          ? new SourceTaskRunner(opts, this.deps.recordSink, this.deps.offsets)
-          : new SinkTaskRunner(opts, this.deps.recordSource(this.name, (t.config['topics'] ?? '').split(',').map((s) => s.trim()).filter(Boolean)));
+      const runner = await this.newRunner(t, opts);
       t.runner = runner;
       await runner.start();
       if (t.generation === gen && t.state !== 'FAILED') this.setTaskState(t, 'RUNNING');
     } catch (err) {
       await this.taskFailed(t, gen, err);
     }
+  }
+
+  private async newRunner(t: TaskHandle, opts: ConstructorParameters<typeof SourceTaskRunner>[0]): Promise<TaskRunner> {
+    const p = this.deps.pipelines;
+    const source = this.plugin.manifest.type === 'source';
+    if (p === undefined) {
+      return source
+        ? new SourceTaskRunner(opts, this.deps.recordSink, this.deps.offsets)
+        : new SinkTaskRunner(opts, this.deps.recordSource(this.name, (t.config['topics'] ?? '').split(',').map((s) => s.trim()).filter(Boolean)));
+    }
+    if (source) {
+      const sink = p.sourceSink(this.name, t.id, t.config);
+      t.pipeline = sink;
+      await sink.start();
+      return new SourceTaskRunner(opts, sink, this.deps.offsets);
+    }
+    const from = p.sinkSource(this.name, t.id, t.config);
+    t.pipeline = from;
+    await from.start();
+    return new SinkTaskRunner(opts, from);
   }
 
   private async taskFailed(t: TaskHandle, gen: number, err: unknown): Promise<void> {
@@ -170,14 +314,25 @@ export class ConnectorRuntime {
     if (retriable && t.attempts < (this.deps.maxRestarts ?? 3)) {
       const delay = (this.deps.restartBackoffMs ?? 500) * 2 ** t.attempts++;
       this.setTaskState(t, 'RESTARTING', traceOf(err));
-      setTimeout(() => void this.startTask(t), delay).unref();
+      t.restartTimer = setTimeout(() => void this.startTask(t), delay).unref();
       return;
     }
     this.setTaskState(t, 'FAILED', traceOf(err));
+    const policy = this.restart;
+    if (policy.enabled && (policy.maxAttempts < 0 || t.attempts < policy.maxAttempts)) {
+      const delay = restartDelay(policy, t.attempts++);
+      const failedAt = t.generation;
+      this.log.info('task restart scheduled', { [LogField.task]: t.id, delayMs: delay, attempt: t.attempts });
+      t.restartTimer = setTimeout(() => {
+        if (t.state === 'FAILED' && t.generation === failedAt && this.target === 'STARTED' && !this.stopped) void this.startTask(t);
+      }, delay).unref();
+    }
   }
 
   private async teardown(t: TaskHandle, graceful: boolean): Promise<void> {
-    const { runner, instance, broker } = t;
+    const { runner, instance, broker, pipeline } = t;
+    t.generation++;
+    t.pipeline = undefined;
     t.runner = undefined;
     t.instance = undefined;
     t.broker = undefined;
@@ -188,12 +343,14 @@ export class ConnectorRuntime {
       await Promise.race([runner.stop().catch(() => undefined), timeout]);
       clearTimeout(timer);
     }
+    await pipeline?.stop().catch((err: unknown) => this.log.warn('pipeline did not stop cleanly', { [LogField.task]: t.id, error: err }));
     await instance?.dispose().catch(() => undefined);
     await broker?.release();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    for (const t of this.tasks) clearTimeout(t.restartTimer);
     await Promise.all(this.tasks.map((t) => this.teardown(t, t.state === 'RUNNING')));
     for (const t of this.tasks) if (t.state !== 'FAILED') this.setTaskState(t, 'UNASSIGNED');
     this.setState('UNASSIGNED');

@@ -20,9 +20,24 @@ export interface WorkerConfig {
   policies: PolicyBook;
   logLevel: LogLevel;
   pluginRescanMs: number;
+  /** bootstrap.servers: with it, tasks move records through Kafka (host/pipeline); without, the in-memory bus. */
+  bootstrapServers: string | null;
+  /** offset.storage.file.filename (required with bootstrapServers). */
+  offsetStorageFile: string | null;
+  /** Where connector configs and target states persist (StandaloneConfigStore); null keeps them in memory. */
+  configStorageFile: string | null;
+  /** Kafka Connect worker properties as given (converters and sub-keys, offset.flush.interval.ms, ...). */
+  connectProperties: Readonly<Record<string, string>>;
 }
 
-const KEYS = ['workerId', 'restHost', 'restPort', 'pluginPath', 'builtinPlugins', 'sandboxProcesses', 'limits', 'policies', 'logLevel', 'pluginRescanMs'];
+const KEYS = ['workerId', 'restHost', 'restPort', 'pluginPath', 'builtinPlugins', 'sandboxProcesses', 'limits', 'policies', 'logLevel', 'pluginRescanMs', 'bootstrapServers', 'offsetStorageFile', 'configStorageFile', 'connectProperties'];
+
+function optString(input: Record<string, unknown>, key: string): string | null {
+  const v = input[key];
+  if (v === undefined || v === null) return null;
+  if (typeof v !== 'string' || v.trim() === '') throw bad(`${key} must be a non-empty string`);
+  return v.trim();
+}
 
 function bad(message: string): ConveyorError {
   return new ConveyorError(ErrorCode.configInvalid, `worker config: ${message}`);
@@ -46,7 +61,16 @@ export function workerConfig(input: Record<string, unknown> = {}): WorkerConfig 
   if (!isLogLevel(level)) throw bad('logLevel must be trace|debug|info|warn|error');
   const policies = input['policies'] ?? {};
   if (typeof policies !== 'object' || policies === null) throw bad('policies must map connector names (or "*") to policies');
+  const bootstrapServers = optString(input, 'bootstrapServers');
+  const offsetStorageFile = optString(input, 'offsetStorageFile');
+  if (bootstrapServers !== null && offsetStorageFile === null) throw bad('offset.storage.file.filename (offsetStorageFile) is required with bootstrap.servers');
+  const props = input['connectProperties'] ?? {};
+  if (typeof props !== 'object' || props === null || Object.values(props).some((v) => typeof v !== 'string')) throw bad('connectProperties must map keys to strings');
   return Object.freeze({
+    bootstrapServers,
+    offsetStorageFile,
+    configStorageFile: optString(input, 'configStorageFile'),
+    connectProperties: Object.freeze({ ...(props as Record<string, string>) }),
     workerId: typeof input['workerId'] === 'string' ? input['workerId'] : `${hostname()}:${port}`,
     restHost: typeof input['restHost'] === 'string' ? input['restHost'] : '127.0.0.1',
     restPort: port,

@@ -15,7 +15,11 @@ import { createSandboxPool } from '../sandbox/sandbox-pool.ts';
 import type { SandboxCreator } from '../sandbox/sandbox-pool.ts';
 import { frameworkErrors, invalidConfigMessage, pluginConfigReports } from './connector-config.ts';
 import { ConnectorRuntime } from './connector-runtime.ts';
-import type { ConnectorDeps } from './connector-runtime.ts';
+import type { ConnectorDeps, TargetState } from './connector-runtime.ts';
+import { createKafkaBackend } from './kafka-backend.ts';
+import type { KafkaBackend } from './kafka-backend.ts';
+import { restartConfigErrors } from './restart-policy.ts';
+import { StandaloneConfigStore } from '../storage/config-store.ts';
 import { InMemoryOffsetStore } from './offset-store.ts';
 import { InMemoryTopics } from './record-bus.ts';
 import type { ConnectorInfo, ConnectorStatus } from './states.ts';
@@ -33,18 +37,25 @@ export class Worker {
   private readonly directory: PluginDirectory;
   private readonly connectors = new Map<string, ConnectorRuntime>();
   private readonly deps: ConnectorDeps;
+  /** Kafka pipelines, file offsets and admin client; null runs tasks on the in-memory bus. */
+  readonly kafka: KafkaBackend | null;
+  private readonly store: StandaloneConfigStore | null;
 
-  private constructor(config: WorkerConfig, log: Logger, sandbox: SandboxCreator, directory: PluginDirectory) {
+  private constructor(config: WorkerConfig, log: Logger, sandbox: SandboxCreator, directory: PluginDirectory, kafka: KafkaBackend | null, store: StandaloneConfigStore | null) {
     this.config = config;
     this.log = log;
     this.sandbox = sandbox;
     this.directory = directory;
+    this.kafka = kafka;
+    this.store = store;
     this.deps = {
       workerId: config.workerId,
       sandbox,
       recordSink: this.topics,
       recordSource: (connector, topics) => this.topics.consumer(`connect-${connector}`, topics),
-      offsets: new InMemoryOffsetStore(),
+      ...(kafka === null ? {} : { pipelines: kafka.pipelines }),
+      ...(store === null ? {} : { onTaskConfigs: (name, configs) => (store.get(name) ? store.putTaskConfigs(name, configs) : Promise.resolve()) }),
+      offsets: kafka?.offsetReader ?? new InMemoryOffsetStore(),
       policies: config.policies,
       metrics: this.metrics,
       limits: config.limits,
@@ -58,9 +69,26 @@ export class Worker {
     const roots = [...(config.builtinPlugins ? await buildBuiltinPlugins() : []), ...config.pluginPath];
     const plog = wlog.child({ [LogField.component]: 'plugins' });
     const directory = await PluginDirectory.create({ roots, inspect: sandboxInspector(sandbox, plog), log: plog, rescanMs: config.pluginRescanMs });
-    const w = new Worker(config, wlog, sandbox, directory);
+    const kafka = await createKafkaBackend(config, wlog);
+    const store = config.configStorageFile === null ? null : await StandaloneConfigStore.open({ filename: config.configStorageFile, logger: wlog });
+    const w = new Worker(config, wlog, sandbox, directory, kafka, store);
     w.setState('RUNNING');
+    await w.restore();
     return w;
+  }
+
+  /** Starts the connectors persisted by an earlier run, in their stored target states. */
+  private async restore(): Promise<void> {
+    for (const rec of this.store?.list() ?? []) {
+      try {
+        const plugin = await this.validate({ ...rec.config, name: rec.name });
+        const rt = new ConnectorRuntime(rec.name, { ...rec.config, name: rec.name }, plugin, this.deps, rec.targetState);
+        this.connectors.set(rec.name, rt);
+        await rt.start();
+      } catch (err) {
+        this.log.error('stored connector not started', { [LogField.connector]: rec.name, error: err });
+      }
+    }
   }
 
   private setState(state: WorkerState): void {
@@ -125,6 +153,7 @@ export class Worker {
     if (cls === undefined || cls === '') throw new ConveyorError(ErrorCode.configInvalid, invalidConfigMessage({ 'connector.class': ['Missing required configuration "connector.class" which has no default value.'] }));
     const plugin = this.directory.registry.resolve(cls, config['plugin.version']);
     const errors = frameworkErrors(plugin, config);
+    for (const [k, errs] of Object.entries(restartConfigErrors(config))) errors[k] = [...(errors[k] ?? []), ...errs];
     for (const r of pluginConfigReports(plugin, config)) if (r.errors.length > 0) errors[r.name] = [...(errors[r.name] ?? []), ...r.errors];
     if (Object.keys(errors).length === 0) {
       for (const [k, errs] of Object.entries(await ConnectorRuntime.validateInSandbox(plugin, config, this.deps))) errors[k] = [...(errors[k] ?? []), ...errs];
@@ -133,15 +162,16 @@ export class Worker {
     return plugin;
   }
 
-  async createConnector(name: string, config: RawConfig): Promise<ConnectorInfo> {
+  async createConnector(name: string, config: RawConfig, initialState: TargetState = 'STARTED'): Promise<ConnectorInfo> {
     if (this.state !== 'RUNNING') throw new ConveyorError(ErrorCode.unavailable, `worker is ${this.state}`, { retriable: true });
     if (name === '' || /[/\\]/.test(name)) throw new ConveyorError(ErrorCode.badRequest, 'connector name may not be empty or contain / or \\');
     if (this.connectors.has(name)) throw new ConveyorError(ErrorCode.conflict, `Connector ${name} already exists`);
     const full = { ...config, name };
     const plugin = await this.validate(full);
     if (this.connectors.has(name)) throw new ConveyorError(ErrorCode.conflict, `Connector ${name} already exists`);
-    const rt = new ConnectorRuntime(name, full, plugin, this.deps);
+    const rt = new ConnectorRuntime(name, full, plugin, this.deps, initialState);
     this.connectors.set(name, rt);
+    await this.store?.putConfig(name, full, { initialState });
     await rt.start();
     return this.connectorInfo(name);
   }
@@ -151,15 +181,73 @@ export class Worker {
     const existing = this.connectors.get(name);
     if (existing === undefined) return { created: true, info: await this.createConnector(name, config) };
     await this.validate({ ...config, name });
+    const target = existing.targetState;
     await existing.stop();
     this.connectors.delete(name);
-    return { created: false, info: await this.createConnector(name, config) };
+    return { created: false, info: await this.createConnector(name, config, target) };
+  }
+
+  /** PATCH /connectors/{c}/config: merges, a null value removes the key. */
+  async patchConnectorConfig(name: string, patch: Record<string, string | null>): Promise<ConnectorInfo> {
+    const current = this.runtime(name).config;
+    if (patch['name'] !== undefined && patch['name'] !== name) throw new ConveyorError(ErrorCode.badRequest, `Connector name configuration (${String(patch['name'])}) doesn't match connector name in the URL (${name})`);
+    const next: Record<string, string> = { ...current };
+    for (const [k, v] of Object.entries(patch)) {
+      if (v === null) delete next[k];
+      else next[k] = v;
+    }
+    return (await this.putConnectorConfig(name, next)).info;
   }
 
   async deleteConnector(name: string): Promise<void> {
     const rt = this.runtime(name);
     this.connectors.delete(name);
     await rt.stop();
+    await this.store?.remove(name);
+  }
+
+  async pauseConnector(name: string): Promise<void> {
+    const rt = this.runtime(name);
+    await this.store?.putTargetState(name, 'PAUSED');
+    await rt.pause();
+  }
+
+  async resumeConnector(name: string): Promise<void> {
+    const rt = this.runtime(name);
+    await this.store?.putTargetState(name, 'STARTED');
+    await rt.resume();
+  }
+
+  async stopConnector(name: string): Promise<void> {
+    const rt = this.runtime(name);
+    await this.store?.putTargetState(name, 'STOPPED');
+    await rt.stopConnector();
+  }
+
+  /** POST /restart: null when nothing but the connector restarts (204), else the RESTARTING snapshot (202). */
+  restartConnector(name: string, includeTasks: boolean, onlyFailed: boolean): ConnectorStatus | null {
+    const rt = this.runtime(name);
+    const snapshot = rt.markRestarting(includeTasks, onlyFailed);
+    void rt.restartInstances(includeTasks, onlyFailed).catch((err: unknown) => this.log.error('restart failed', { [LogField.connector]: name, error: err }));
+    return includeTasks || onlyFailed ? snapshot : null;
+  }
+
+  async restartTask(name: string, task: number): Promise<void> {
+    await this.runtime(name).restartTask(task);
+  }
+
+  taskStatus(name: string, task: number): ConnectorStatus['tasks'][number] {
+    const t = this.connectorStatus(name).tasks.find((x) => x.id === task);
+    if (t === undefined) throw new ConveyorError(ErrorCode.notFound, `Task ${name}-${task} not found`);
+    return t;
+  }
+
+  taskConfigs(name: string): { id: { connector: string; task: number }; config: Record<string, string> }[] {
+    return this.runtime(name).taskConfigs().map((config, task) => ({ id: { connector: name, task }, config }));
+  }
+
+  isStopped(name: string): boolean {
+    return this.runtime(name).targetState === 'STOPPED';
   }
 
   async close(): Promise<void> {
@@ -167,6 +255,7 @@ export class Worker {
     this.setState('STOPPING');
     await Promise.all([...this.connectors.values()].map((c) => c.stop()));
     this.connectors.clear();
+    await this.kafka?.close().catch((err: unknown) => this.log.warn('kafka backend did not close cleanly', { error: err }));
     await this.directory.close();
     await this.sandbox.destroy();
     this.setState('STOPPED');
