@@ -1,16 +1,54 @@
 /** /connector-plugins: installed plugin versions (Kafka Connect shape) and /conveyor/plugins with broken bundles. */
 import { Router } from 'express';
+import type { RawConfig } from '../../sdk/connector.ts';
+import { describePluginConfig, listConnectPlugins } from '../connect/plugins.ts';
+import { ConveyorError, ErrorCode } from '../core/errors.ts';
 import type { BrokenBundle, PluginVersion } from '../plugins/plugin-version.ts';
+import type { ConfigInfos, ConfigKeyInfo } from '../worker/config-infos.ts';
 
 export interface PluginsApi {
   plugins(): PluginVersion[];
   brokenPlugins(): BrokenBundle[];
+  pluginConfig(className: string): ConfigKeyInfo[];
+  validateReport(config: RawConfig): Promise<ConfigInfos>;
+}
+
+function configBody(body: unknown): RawConfig {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ConveyorError(ErrorCode.badRequest, 'connector config must be a JSON object');
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(body)) {
+    if (v === null) continue;
+    if (typeof v === 'object') throw new ConveyorError(ErrorCode.badRequest, `value of ${k} must be a string`);
+    out[k] = String(v as string | number | boolean);
+  }
+  return out;
+}
+
+function matchesPlugin(p: PluginVersion, name: string): boolean {
+  return p.manifest.className === name || p.manifest.aliases.includes(name) || p.manifest.name === name;
 }
 
 export function connectorPluginsRouter(api: PluginsApi): Router {
   const r = Router();
-  r.get('/connector-plugins', (_req, res) => {
-    res.json(api.plugins().map((p) => ({ class: p.manifest.className, type: p.manifest.type, version: p.manifest.version })));
+  r.get('/connector-plugins', (req, res) => {
+    const only = req.query['connectorsOnly'];
+    if (only !== undefined && only !== 'true' && only !== 'false') throw new ConveyorError(ErrorCode.badRequest, 'connectorsOnly must be true or false');
+    const connectors = api.plugins().map((p) => ({ class: p.manifest.className, type: p.manifest.type, version: p.manifest.version }));
+    res.json(only === 'false' ? [...connectors, ...listConnectPlugins()] : connectors);
+  });
+  r.get('/connector-plugins/:plugin/config', (req, res) => {
+    const name = String(req.params['plugin']);
+    const connect = describePluginConfig(name);
+    res.json(connect ?? api.pluginConfig(name));
+  });
+  r.put('/connector-plugins/:plugin/config/validate', async (req, res) => {
+    const name = String(req.params['plugin']);
+    const config = configBody(req.body);
+    const plugin = api.plugins().find((p) => matchesPlugin(p, name));
+    if (plugin === undefined) throw new ConveyorError(ErrorCode.notFound, `Unknown connector plugin ${name}`);
+    const cls = config['connector.class'];
+    if (cls !== undefined && !matchesPlugin(plugin, cls)) throw new ConveyorError(ErrorCode.badRequest, `Included connector type ${cls} does not match request type ${name}`);
+    res.json(await api.validateReport({ ...config, 'connector.class': cls ?? name }));
   });
   r.get('/conveyor/plugins', (_req, res) => {
     res.json({

@@ -9,8 +9,9 @@ export interface ConnectorsApi {
   connectorNames(): string[];
   connectorInfo(name: string): ConnectorInfo;
   connectorStatus(name: string): ConnectorStatus;
-  createConnector(name: string, config: RawConfig): Promise<ConnectorInfo>;
+  createConnector(name: string, config: RawConfig, initialState?: 'STARTED' | 'PAUSED' | 'STOPPED'): Promise<ConnectorInfo>;
   putConnectorConfig(name: string, config: RawConfig): Promise<{ created: boolean; info: ConnectorInfo }>;
+  patchConnectorConfig(name: string, patch: Record<string, string | null>): Promise<ConnectorInfo>;
   deleteConnector(name: string): Promise<void>;
 }
 
@@ -26,6 +27,31 @@ function stringMap(value: unknown, what: string): Record<string, string> {
   return out;
 }
 
+/** PATCH bodies: like stringMap, but null values stay (they remove the key). */
+function patchMap(value: unknown): Record<string, string | null> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ConveyorError(ErrorCode.badRequest, 'connector config patch must be a JSON object');
+  const out: Record<string, string | null> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (v !== null && typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') throw new ConveyorError(ErrorCode.badRequest, `connector config patch: value of ${k} must be a string or null`);
+    out[k] = v === null ? null : String(v);
+  }
+  return out;
+}
+
+const INITIAL_STATES = { RUNNING: 'STARTED', PAUSED: 'PAUSED', STOPPED: 'STOPPED' } as const;
+
+function initialState(v: unknown): 'STARTED' | 'PAUSED' | 'STOPPED' {
+  if (v === undefined || v === null) return 'STARTED';
+  if (typeof v === 'string' && Object.hasOwn(INITIAL_STATES, v.toUpperCase())) return INITIAL_STATES[v.toUpperCase() as keyof typeof INITIAL_STATES];
+  throw new ConveyorError(ErrorCode.badRequest, `Invalid initial_state ${JSON.stringify(v)}: must be one of RUNNING, PAUSED, STOPPED`);
+}
+
+function expansions(v: unknown): Set<string> {
+  const list = (Array.isArray(v) ? v : v === undefined ? [] : [v]).flatMap((x) => (typeof x === 'string' ? x.split(',') : ['?']));
+  for (const e of list) if (e !== 'status' && e !== 'info') throw new ConveyorError(ErrorCode.badRequest, `Unknown expand value ${e}: use status and/or info`);
+  return new Set(list);
+}
+
 function param(req: Request, key: string): string {
   const v = req.params[key];
   if (typeof v !== 'string') throw new ConveyorError(ErrorCode.badRequest, `missing path parameter ${key}`);
@@ -34,15 +60,23 @@ function param(req: Request, key: string): string {
 
 export function connectorsRouter(api: ConnectorsApi): Router {
   const r = Router();
-  r.get('/connectors', (_req, res) => {
-    res.json(api.connectorNames());
+  r.get('/connectors', (req, res) => {
+    const expand = expansions(req.query['expand']);
+    if (expand.size === 0) {
+      res.json(api.connectorNames());
+      return;
+    }
+    const out: Record<string, { status?: ConnectorStatus; info?: ConnectorInfo }> = {};
+    for (const n of api.connectorNames()) out[n] = { ...(expand.has('status') ? { status: api.connectorStatus(n) } : {}), ...(expand.has('info') ? { info: api.connectorInfo(n) } : {}) };
+    res.json(out);
   });
   r.post('/connectors', async (req, res) => {
-    const body = req.body as { name?: unknown; config?: unknown } | undefined;
+    const body = req.body as { name?: unknown; config?: unknown; initial_state?: unknown } | undefined;
     if (typeof body?.name !== 'string' || body.name === '') throw new ConveyorError(ErrorCode.badRequest, 'Connector name must be a non-empty string');
     const config = stringMap(body.config ?? {}, 'config');
     if (config['name'] !== undefined && config['name'] !== body.name) throw new ConveyorError(ErrorCode.badRequest, 'Connector name configuration must match the connector name');
-    res.status(201).json(await api.createConnector(body.name, config));
+    const info = await api.createConnector(body.name, config, initialState(body.initial_state));
+    res.status(201).location(`/connectors/${encodeURIComponent(info.name)}`).json(info);
   });
   r.get('/connectors/:name', (req, res) => {
     res.json(api.connectorInfo(param(req, 'name')));
@@ -57,9 +91,8 @@ export function connectorsRouter(api: ConnectorsApi): Router {
   r.get('/connectors/:name/status', (req, res) => {
     res.json(api.connectorStatus(param(req, 'name')));
   });
-  r.get('/connectors/:name/tasks', (req, res) => {
-    const info = api.connectorInfo(param(req, 'name'));
-    res.json(info.tasks.map((id) => ({ id, config: info.config })));
+  r.patch('/connectors/:name/config', async (req, res) => {
+    res.json(await api.patchConnectorConfig(param(req, 'name'), patchMap(req.body)));
   });
   r.delete('/connectors/:name', async (req, res) => {
     await api.deleteConnector(param(req, 'name'));

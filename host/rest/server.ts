@@ -3,6 +3,10 @@ import type { Server } from 'node:http';
 import express from 'express';
 import { ConveyorError, ErrorCode } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
+import { adminRouter } from './admin.ts';
+import type { AdminApi } from './admin.ts';
+import { connectorLifecycleRouter } from './connector-lifecycle.ts';
+import type { LifecycleApi } from './connector-lifecycle.ts';
 import { connectorPluginsRouter } from './connector-plugins.ts';
 import type { PluginsApi } from './connector-plugins.ts';
 import { connectorsRouter } from './connectors.ts';
@@ -11,7 +15,7 @@ import { diagnosticsRouter } from './diagnostics.ts';
 import type { DiagnosticsApi } from './diagnostics.ts';
 import { errorHandler } from './errors.ts';
 
-export type RestApi = PluginsApi & ConnectorsApi & DiagnosticsApi;
+export type RestApi = PluginsApi & ConnectorsApi & DiagnosticsApi & LifecycleApi & AdminApi;
 
 export interface RestServer {
   readonly port: number;
@@ -24,11 +28,10 @@ export async function startRestServer(api: RestApi, options: { host: string; por
   const app = express();
   app.disable('x-powered-by');
   app.use(express.json({ limit: '4mb' }));
-  app.get('/', (_req, res) => {
-    res.json({ version: CONVEYOR_VERSION, commit: 'conveyor', kafka_cluster_id: null });
-  });
+  app.use(adminRouter(api, options.log, CONVEYOR_VERSION));
   app.use(connectorPluginsRouter(api));
   app.use(connectorsRouter(api));
+  app.use(connectorLifecycleRouter(api));
   app.use(diagnosticsRouter(api));
   app.use((req, _res, next) => next(new ConveyorError(ErrorCode.notFound, `HTTP 404 Not Found: ${req.method} ${req.path}`)));
   app.use(errorHandler(options.log));

@@ -19,6 +19,10 @@ import type { ConnectorDeps, TargetState } from './connector-runtime.ts';
 import { createKafkaBackend } from './kafka-backend.ts';
 import type { KafkaBackend } from './kafka-backend.ts';
 import { restartConfigErrors } from './restart-policy.ts';
+import { alterOffsets, readOffsets, resetOffsets } from './connector-offsets.ts';
+import type { ConnectorOffset } from './connector-offsets.ts';
+import { COMMON_KEYS, configInfos, configKeyInfo } from './config-infos.ts';
+import type { ConfigInfos, ConfigKeyInfo } from './config-infos.ts';
 import { StandaloneConfigStore } from '../storage/config-store.ts';
 import { InMemoryOffsetStore } from './offset-store.ts';
 import { InMemoryTopics } from './record-bus.ts';
@@ -246,8 +250,60 @@ export class Worker {
     return this.runtime(name).taskConfigs().map((config, task) => ({ id: { connector: name, task }, config }));
   }
 
-  isStopped(name: string): boolean {
-    return this.runtime(name).targetState === 'STOPPED';
+  private requireStopped(name: string): ConnectorRuntime {
+    const rt = this.runtime(name);
+    if (rt.targetState !== 'STOPPED') throw new ConveyorError(ErrorCode.badRequest, `Connectors must be in the STOPPED state before their offsets can be modified. This can be done for the specified connector by issuing a 'PUT' request to the '/connectors/${name}/stop' endpoint`);
+    return rt;
+  }
+
+  private topicsOf(rt: ConnectorRuntime): string[] {
+    const raw = rt.plugin.manifest.type === 'sink' ? rt.config['topics'] : rt.config['topic'];
+    return (raw ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  }
+
+  async connectorOffsets(name: string): Promise<{ offsets: ConnectorOffset[] }> {
+    const rt = this.runtime(name);
+    return { offsets: await readOffsets(this.kafka, name, rt.plugin.manifest.type, this.topicsOf(rt)) };
+  }
+
+  async alterConnectorOffsets(name: string, offsets: ConnectorOffset[]): Promise<{ message: string }> {
+    const rt = this.requireStopped(name);
+    await alterOffsets(this.kafka, name, rt.plugin.manifest.type, offsets);
+    return { message: 'The offsets for this connector have been altered successfully' };
+  }
+
+  async resetConnectorOffsets(name: string): Promise<{ message: string }> {
+    const rt = this.requireStopped(name);
+    await resetOffsets(this.kafka, name, rt.plugin.manifest.type);
+    return { message: 'The offsets for this connector have been reset successfully' };
+  }
+
+  /** The topics a connector uses (its configured topics: sink topics, source topic key). */
+  connectorTopics(name: string): Record<string, { topics: string[] }> {
+    return { [name]: { topics: this.topicsOf(this.runtime(name)) } };
+  }
+
+  pluginConfig(className: string): ConfigKeyInfo[] {
+    const plugin = this.directory.registry.list().filter((v) => v.manifest.className === className || v.manifest.aliases.includes(className) || v.manifest.name === className).at(-1);
+    if (plugin === undefined) throw new ConveyorError(ErrorCode.notFound, `Unknown plugin ${className}`);
+    return [...COMMON_KEYS, ...plugin.manifest.config].map(configKeyInfo);
+  }
+
+  /** ConfigInfos for PUT /connector-plugins/{p}/config/validate; the plugin's own validate runs when the rest passes. */
+  async validateReport(config: RawConfig): Promise<ConfigInfos> {
+    const plugin = this.directory.registry.resolve(config['connector.class'] ?? '', config['plugin.version']);
+    const errors = frameworkErrors(plugin, config);
+    for (const [k, errs] of Object.entries(restartConfigErrors(config))) errors[k] = [...(errors[k] ?? []), ...errs];
+    const reports = pluginConfigReports(plugin, config);
+    if (Object.keys(errors).length === 0 && reports.every((r) => r.errors.length === 0)) {
+      for (const [k, errs] of Object.entries(await ConnectorRuntime.validateInSandbox(plugin, config, this.deps))) errors[k] = [...(errors[k] ?? []), ...errs];
+    }
+    const common = COMMON_KEYS.map((k) => ({ name: k.name, value: config[k.name] ?? null, recommended_values: [], errors: [], visible: true }));
+    return configInfos(plugin.manifest.className, [...COMMON_KEYS, ...plugin.manifest.config], [...common, ...reports], errors);
+  }
+
+  async clusterId(): Promise<string | null> {
+    return (await this.kafka?.clusterId()) ?? null;
   }
 
   async close(): Promise<void> {

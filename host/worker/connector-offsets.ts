@@ -1,0 +1,97 @@
+/**
+ * GET/PATCH/DELETE /connectors/{c}/offsets in Kafka Connect's shapes. Source offsets live in the offset store;
+ * sink offsets are the committed offsets of consumer group connect-<connector>
+ * (partition keys kafka_topic/kafka_partition, offset key kafka_offset).
+ */
+import type { Admin } from 'kafkajs';
+import { ConveyorError, ErrorCode } from '../core/errors.ts';
+import type { OffsetBackingStore, OffsetEntry } from '../storage/offset-store.ts';
+
+export interface ConnectorOffset {
+  partition: Record<string, unknown>;
+  offset: Record<string, unknown> | null;
+}
+
+export interface OffsetsBackend {
+  offsetStore: OffsetBackingStore;
+  admin(): Promise<Admin>;
+}
+
+function noKafka(): ConveyorError {
+  return new ConveyorError(ErrorCode.badRequest, 'Offsets management needs a Kafka-backed worker (bootstrap.servers)');
+}
+
+export async function readOffsets(backend: OffsetsBackend | null, connector: string, type: 'source' | 'sink', topics: readonly string[]): Promise<ConnectorOffset[]> {
+  if (backend === null) return [];
+  if (type === 'source') return (await backend.offsetStore.getAll(connector)).map((e) => ({ partition: { ...e.partition }, offset: e.offset === null ? null : { ...e.offset } }));
+  const admin = await backend.admin();
+  const out: ConnectorOffset[] = [];
+  const fetched = await admin.fetchOffsets({ groupId: `connect-${connector}`, topics: [...topics] });
+  for (const t of fetched) {
+    for (const p of t.partitions) {
+      if (Number(p.offset) >= 0) out.push({ partition: { kafka_topic: t.topic, kafka_partition: p.partition }, offset: { kafka_offset: Number(p.offset) } });
+    }
+  }
+  return out;
+}
+
+function asObject(v: unknown, what: string): Record<string, unknown> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new ConveyorError(ErrorCode.badRequest, `${what} must be a JSON object`);
+  return v as Record<string, unknown>;
+}
+
+/** Parses the PATCH body {offsets:[{partition, offset}]}; a null offset resets that partition. */
+export function parseOffsetsBody(body: unknown): ConnectorOffset[] {
+  const list = asObject(body, 'request body')['offsets'];
+  if (!Array.isArray(list) || list.length === 0) throw new ConveyorError(ErrorCode.badRequest, 'The offsets to be altered must be a non-empty list under "offsets"');
+  return list.map((e, i) => {
+    const o = asObject(e, `offsets[${i}]`);
+    return { partition: asObject(o['partition'], `offsets[${i}].partition`), offset: o['offset'] === null || o['offset'] === undefined ? null : asObject(o['offset'], `offsets[${i}].offset`) };
+  });
+}
+
+export async function alterOffsets(backend: OffsetsBackend | null, connector: string, type: 'source' | 'sink', offsets: ConnectorOffset[]): Promise<void> {
+  if (backend === null) throw noKafka();
+  if (type === 'source') {
+    await backend.offsetStore.set(offsets.map((o): OffsetEntry => ({ connector, partition: o.partition as OffsetEntry['partition'], offset: o.offset as OffsetEntry['offset'] })));
+    await backend.offsetStore.flush();
+    return;
+  }
+  const byTopic = new Map<string, { partition: number; offset: string }[]>();
+  const resets: { topic: string; partition: number }[] = [];
+  for (const o of offsets) {
+    const topic = o.partition['kafka_topic'];
+    const partition = o.partition['kafka_partition'];
+    if (typeof topic !== 'string' || typeof partition !== 'number' || !Number.isInteger(partition)) throw new ConveyorError(ErrorCode.badRequest, 'Sink partitions need a string kafka_topic and an integer kafka_partition');
+    if (o.offset === null) {
+      resets.push({ topic, partition });
+      continue;
+    }
+    const off = o.offset['kafka_offset'];
+    if (typeof off !== 'number' || !Number.isInteger(off) || off < 0) throw new ConveyorError(ErrorCode.badRequest, 'Sink offsets need a non-negative integer kafka_offset');
+    byTopic.set(topic, [...(byTopic.get(topic) ?? []), { partition, offset: String(off) }]);
+  }
+  const admin = await backend.admin();
+  for (const [topic, partitions] of byTopic) await admin.setOffsets({ groupId: `connect-${connector}`, topic, partitions });
+  // kafkajs cannot delete one partition's committed offset; a reset moves it to the earliest available offset.
+  for (const r of resets) {
+    const low = (await admin.fetchTopicOffsets(r.topic)).find((p) => p.partition === r.partition)?.low ?? '0';
+    await admin.setOffsets({ groupId: `connect-${connector}`, topic: r.topic, partitions: [{ partition: r.partition, offset: low }] });
+  }
+}
+
+export async function resetOffsets(backend: OffsetsBackend | null, connector: string, type: 'source' | 'sink'): Promise<void> {
+  if (backend === null) throw noKafka();
+  if (type === 'source') {
+    const all = await backend.offsetStore.getAll(connector);
+    await backend.offsetStore.set(all.map((e) => ({ connector, partition: e.partition, offset: null })));
+    await backend.offsetStore.flush();
+    return;
+  }
+  const admin = await backend.admin();
+  await admin.deleteGroups([`connect-${connector}`]).catch((err: unknown) => {
+    const type = (err as { groups?: { errorCode?: number }[] }).groups?.[0]?.errorCode;
+    // GROUP_ID_NOT_FOUND (69): nothing was committed yet.
+    if (type !== 69) throw err;
+  });
+}
