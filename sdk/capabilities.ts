@@ -86,6 +86,11 @@ export interface FilesCapability {
   read(path: string): Promise<string>;
   write(path: string, data: string, options?: { append?: boolean }): Promise<void>;
   list(dir: string): Promise<string[]>;
+  /**
+   * Complete lines (split on \n, a \r before it kept) starting at byte `position`, reading at most `maxBytes`; `position`
+   * in the result is where the next call continues (a partial last line is left for it).
+   */
+  readLines(path: string, position: number, maxBytes: number): Promise<{ lines: string[]; position: number }>;
 }
 
 /** What every task and connector receives. Calls to a capability the manifest does not request are denied. */

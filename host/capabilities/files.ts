@@ -1,4 +1,4 @@
-import { appendFile, readdir, readFile, realpath, stat, writeFile } from 'node:fs/promises';
+import { appendFile, open, readdir, readFile, realpath, stat, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve, sep } from 'node:path';
 import type { CapabilityPolicy } from './policy.ts';
 import type { CapabilityMethods } from './types.ts';
@@ -37,6 +37,24 @@ export function filesCapability(policy: CapabilityPolicy): CapabilityMethods {
       const opts = obj('files.write', args, 2, 'options', true);
       await (opts['append'] === true ? appendFile(path, data) : writeFile(path, data));
       return null;
+    },
+    async readLines(args) {
+      const path = await inside('files.readLines', policy, str('files.readLines', args, 0, 'path', 4096));
+      const position = args[1];
+      const max = args[2];
+      if (typeof position !== 'number' || !Number.isSafeInteger(position) || position < 0) throw invalid('files.readLines', 'position must be a non-negative integer');
+      if (typeof max !== 'number' || !Number.isSafeInteger(max) || max < 1 || max > MAX_FILE) throw invalid('files.readLines', `maxBytes must be an integer in [1, ${MAX_FILE}]`);
+      const fh = await open(path, 'r');
+      try {
+        const buf = Buffer.alloc(max);
+        const { bytesRead } = await fh.read(buf, 0, max, position);
+        const end = buf.subarray(0, bytesRead).lastIndexOf(10);
+        if (end < 0) return { lines: [], position };
+        const text = buf.subarray(0, end).toString('utf8');
+        return { lines: text.split('\n'), position: position + end + 1 };
+      } finally {
+        await fh.close();
+      }
     },
     async list(args) {
       const dir = await inside('files.list', policy, str('files.list', args, 0, 'dir', 4096));

@@ -19,6 +19,7 @@ import type { ConnectorDeps, TargetState } from './connector-runtime.ts';
 import { createKafkaBackend } from './kafka-backend.ts';
 import type { KafkaBackend } from './kafka-backend.ts';
 import { restartConfigErrors } from './restart-policy.ts';
+import { withFileGrant } from './builtin-file-policy.ts';
 import { alterOffsets, readOffsets, resetOffsets } from './connector-offsets.ts';
 import type { ConnectorOffset } from './connector-offsets.ts';
 import { COMMON_KEYS, configInfos, configKeyInfo } from './config-infos.ts';
@@ -81,12 +82,18 @@ export class Worker {
     return w;
   }
 
+  /** Built-in file connectors may use their file's directory (see builtin-file-policy.ts). */
+  private grantFiles(name: string, plugin: PluginVersion, config: Readonly<Record<string, string>>): ConnectorDeps {
+    const policies = withFileGrant(this.deps.policies, name, plugin, config);
+    return policies === this.deps.policies ? this.deps : { ...this.deps, policies };
+  }
+
   /** Starts the connectors persisted by an earlier run, in their stored target states. */
   private async restore(): Promise<void> {
     for (const rec of this.store?.list() ?? []) {
       try {
         const plugin = await this.validate({ ...rec.config, name: rec.name });
-        const rt = new ConnectorRuntime(rec.name, { ...rec.config, name: rec.name }, plugin, this.deps, rec.targetState);
+        const rt = new ConnectorRuntime(rec.name, { ...rec.config, name: rec.name }, plugin, this.grantFiles(rec.name, plugin, rec.config), rec.targetState);
         this.connectors.set(rec.name, rt);
         await rt.start();
       } catch (err) {
@@ -173,7 +180,7 @@ export class Worker {
     const full = { ...config, name };
     const plugin = await this.validate(full);
     if (this.connectors.has(name)) throw new ConveyorError(ErrorCode.conflict, `Connector ${name} already exists`);
-    const rt = new ConnectorRuntime(name, full, plugin, this.deps, initialState);
+    const rt = new ConnectorRuntime(name, full, plugin, this.grantFiles(name, plugin, full), initialState);
     this.connectors.set(name, rt);
     await this.store?.putConfig(name, full, { initialState });
     await rt.start();

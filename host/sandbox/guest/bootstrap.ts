@@ -91,7 +91,7 @@ const caps: Capabilities = Object.freeze({
   mysql: api<Capabilities['mysql']>('mysql', ['connect', 'query', 'close', 'binlogOpen', 'binlogRead', 'binlogClose']),
   elasticsearch: api<Capabilities['elasticsearch']>('elasticsearch', ['bulk', 'indexExists', 'indexCreate', 'putMapping', 'getMapping', 'search', 'refresh']),
   http: api<Capabilities['http']>('http', ['fetch']),
-  files: api<Capabilities['files']>('files', ['read', 'write', 'list']),
+  files: api<Capabilities['files']>('files', ['read', 'write', 'list', 'readLines']),
 });
 
 let registered: unknown = undefined;
