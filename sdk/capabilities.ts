@@ -35,26 +35,111 @@ export interface MysqlQueryResult {
   affectedRows?: number;
   insertId?: number;
 }
-export interface BinlogPosition {
+/**
+ * Binlog events as the host's reader delivers them (JSON-safe; one union per kind). `pos` is where an event starts,
+ * `nextPos` where the next one starts, `txFile`/`txPos` where the enclosing transaction began (its GTID or BEGIN).
+ * Row values: integers as numbers (beyond ±2^53 as decimal strings), DECIMAL as strings, temporal values as
+ * strings, binary as base64, JSON as its text.
+ */
+export type BinlogRow = Record<string, JsonValue>;
+interface BinlogPositioned {
   file: string;
-  position: number;
-}
-export interface BinlogRowEvent {
-  type: 'insert' | 'update' | 'delete';
-  database: string;
-  table: string;
-  rows: { before?: Record<string, JsonValue>; after?: Record<string, JsonValue> }[];
-  position: BinlogPosition;
+  pos: number;
+  nextPos: number;
+  /** Milliseconds since the epoch (the binlog stores seconds). */
   timestamp: number;
+  serverId: number;
+  /** The transaction's GTID: 'domain-server-seq' (MariaDB) or 'uuid:n' (MySQL); null when unknown. */
+  gtid: string | null;
+}
+export interface RotateEvent {
+  kind: 'rotate';
+  file: string;
+  pos: number;
+}
+export interface BeginEvent extends BinlogPositioned {
+  kind: 'begin';
+}
+export interface RowsEvent extends BinlogPositioned {
+  kind: 'rows';
+  op: 'insert' | 'update' | 'delete';
+  db: string;
+  table: string;
+  tableId: number;
+  txFile: string;
+  txPos: number;
+  rows: { before: BinlogRow | null; after: BinlogRow | null }[];
+  /** The statement behind the rows (MariaDB annotate rows / MySQL rows query events), when requested. */
+  query: string | null;
+  thread: number | null;
+}
+export interface CommitEvent extends BinlogPositioned {
+  kind: 'commit';
+}
+/** A statement outside a row transaction: DDL and the like. It is its own transaction (no commit follows). */
+export interface QueryEvent extends BinlogPositioned {
+  kind: 'query';
+  db: string;
+  sql: string;
+  thread: number | null;
+}
+export interface HeartbeatEvent {
+  kind: 'heartbeat';
+  file: string;
+  pos: number;
+}
+export type BinlogEvent = RotateEvent | BeginEvent | RowsEvent | CommitEvent | QueryEvent | HeartbeatEvent;
+
+/** Where a binlog stream starts: a file/position, a GTID position/set, or the server's current end. */
+export type BinlogStartSpec = { file: string; pos: number } | { gtids: string } | 'end';
+/** Debezium include/exclude lists: anchored, case-insensitive regexes against `db` and `db.table`. */
+export interface MysqlTableFilter {
+  databaseInclude?: string[];
+  databaseExclude?: string[];
+  tableInclude?: string[];
+  tableExclude?: string[];
+}
+export interface MysqlPreflightReport {
+  /** Each problem names what is wrong and the fix. */
+  problems: { check: string; message: string }[];
+  warnings: string[];
+  server: { version: string; mariadb: boolean; serverId: number; binlogFiles: { file: string; size: number }[] } | null;
+}
+export interface MysqlSnapshotTable {
+  db: string;
+  table: string;
+  /** SHOW CREATE TABLE at the snapshot instant. */
+  ddl: string;
+  primaryKey: string[];
+  estimatedRows: number;
+}
+export interface MysqlSnapshot {
+  id: string;
+  /** The binlog position (and GTID position) the snapshot is consistent with. */
+  position: { file: string; pos: number; gtids: string | null };
+  tables: MysqlSnapshotTable[];
+}
+export interface MysqlSnapshotChunk {
+  rows: BinlogRow[];
+  done: boolean;
+  rowsRead: number;
 }
 export interface MysqlCapability {
   connect(options: MysqlConnectOptions): Promise<string>;
   query(connection: string, sql: string, params?: JsonValue[]): Promise<MysqlQueryResult>;
   close(connection: string): Promise<void>;
-  /** Opens a binlog stream from a position (or the current end when omitted); read it in batches. */
-  binlogOpen(options: MysqlConnectOptions & { serverId: number; from?: BinlogPosition; tables?: string[] }): Promise<string>;
-  binlogRead(stream: string, max: number, waitMs?: number): Promise<BinlogRowEvent[]>;
+  /** Checks binary logging, ROW/FULL images, privileges, a stored position and include lists. */
+  preflight(options: MysqlConnectOptions & { position?: { file: string; pos: number } | null; tableIncludeList?: string[]; databaseIncludeList?: string[] }): Promise<MysqlPreflightReport>;
+  /** Opens a binlog stream (default: the current end); events of tables outside `filter` are dropped on the host. */
+  binlogOpen(options: MysqlConnectOptions & { serverId: number; start?: BinlogStartSpec; filter?: MysqlTableFilter; includeQuery?: boolean; maxQueued?: number }): Promise<string>;
+  /** Up to max (<= 10,000) events; waits up to waitMs (<= 30,000) when none are buffered. */
+  binlogRead(stream: string, max: number, waitMs?: number): Promise<BinlogEvent[]>;
   binlogClose(stream: string): Promise<void>;
+  /** A consistent snapshot session (REPEATABLE READ, WITH CONSISTENT SNAPSHOT) of the tables inside `filter`. */
+  snapshotOpen(options: MysqlConnectOptions & { lockMode?: 'minimal' | 'none'; filter?: MysqlTableFilter }): Promise<MysqlSnapshot>;
+  /** The next chunk (<= 10,000 rows) of a table in primary-key order. */
+  snapshotRead(snapshot: string, db: string, table: string, limit: number): Promise<MysqlSnapshotChunk>;
+  snapshotClose(snapshot: string): Promise<void>;
 }
 
 export interface ElasticsearchCapability {

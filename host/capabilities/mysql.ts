@@ -1,15 +1,27 @@
-/** mysql capability: connections, parameterised queries and binlog row events, to policy-allowed servers only. */
+/**
+ * mysql capability: connections and parameterised queries, preflight checks, binlog streams and consistent snapshot
+ * sessions (host/binlog), to policy-allowed servers only. Every call validates its arguments, bounds its batch sizes
+ * and is timed out; binlog events and snapshot rows cross to the isolate as one JSON-safe batch per call.
+ */
 import { randomUUID } from 'node:crypto';
 import mysql from 'mysql2/promise';
-import ZongJi from '@vlasky/zongji';
-import type { BinlogRowEvent } from '../../sdk/capabilities.ts';
+import type { BinlogStartSpec, MysqlTableFilter } from '../../sdk/capabilities.ts';
+import { preflight } from '../binlog/preflight.ts';
+import { openBinlogReader } from '../binlog/reader.ts';
+import type { BinlogReader } from '../binlog/reader.ts';
+import { openSnapshot } from '../binlog/snapshot.ts';
+import type { SnapshotSession } from '../binlog/snapshot.ts';
 import type { CapabilityPolicy } from './policy.ts';
 import type { CapabilityMethods, Closeable } from './types.ts';
 import { arr, denied, invalid, num, obj, plain, str, withTimeout } from './validate.ts';
 
 const MAX_ROWS = 10_000;
 const MAX_CONNECTIONS = 8;
-const MAX_QUEUED_EVENTS = 50_000;
+const MAX_STREAMS = 2;
+const MAX_SNAPSHOTS = 1;
+const MAX_BATCH = 10_000;
+const MAX_QUEUED = 100_000;
+const MAX_WAIT_MS = 30_000;
 const TIMEOUT_MS = 30_000;
 
 interface ConnectTarget {
@@ -31,21 +43,55 @@ function target(call: string, policy: CapabilityPolicy, args: unknown[]): Connec
   return { host, port, user, password, ...(database === undefined ? {} : { database }) };
 }
 
-interface BinlogStream {
-  zongji: ZongJi;
-  queue: BinlogRowEvent[];
-  error: Error | null;
-  wake: (() => void) | null;
+function patterns(call: string, v: unknown, name: string): string[] {
+  const list = arr(call, [v], 0, name, 1000, true);
+  return list.map((p, i) => {
+    const s = str(call, [p], 0, `${name}[${i}]`, 4096);
+    try {
+      new RegExp(s);
+    } catch {
+      throw invalid(call, `${name}[${i}] is not a valid regular expression: ${s}`);
+    }
+    return s;
+  });
+}
+
+/** Debezium include/exclude semantics: anchored, case-insensitive regexes against `db` and `db.table`. */
+export function compileTableFilter(call: string, v: unknown): (db: string, table: string) => boolean {
+  if (v === undefined || v === null) return () => true;
+  const o = obj(call, [v], 0, 'filter');
+  const [dbInc, dbExc, tInc, tExc] = (['databaseInclude', 'databaseExclude', 'tableInclude', 'tableExclude'] as const satisfies readonly (keyof MysqlTableFilter)[])
+    .map((k) => patterns(call, o[k], `filter.${k}`).map((p) => new RegExp(`^(?:${p})$`, 'i')));
+  const any = (res: RegExp[] | undefined, s: string): boolean => (res ?? []).some((re) => re.test(s));
+  return (db, table) => {
+    if ((dbInc?.length ?? 0) > 0 ? !any(dbInc, db) : any(dbExc, db)) return false;
+    const id = `${db}.${table}`;
+    if ((tInc?.length ?? 0) > 0) return any(tInc, id);
+    return !any(tExc, id);
+  };
+}
+
+function startOf(call: string, v: unknown): BinlogStartSpec {
+  if (v === undefined || v === 'end') return 'end';
+  const o = obj(call, [v], 0, 'start');
+  if (o['gtids'] !== undefined) return { gtids: str(call, [o['gtids']], 0, 'start.gtids', 65536) };
+  return { file: str(call, [o['file']], 0, 'start.file', 512), pos: num(call, [o['pos']], 0, 'start.pos', 4, Number.MAX_SAFE_INTEGER) };
 }
 
 export function mysqlCapability(policy: CapabilityPolicy): CapabilityMethods & Closeable {
   const connections = new Map<string, mysql.Connection>();
-  const streams = new Map<string, BinlogStream>();
+  const streams = new Map<string, BinlogReader>();
+  const snapshots = new Map<string, SnapshotSession>();
 
   const conn = (call: string, args: unknown[]): mysql.Connection => {
     const c = connections.get(str(call, args, 0, 'connection', 64));
     if (!c) throw invalid(call, 'unknown connection handle');
     return c;
+  };
+  const handle = <T>(call: string, map: Map<string, T>, args: unknown[], name: string): T => {
+    const h = map.get(str(call, args, 0, name, 64));
+    if (h === undefined) throw invalid(call, `unknown ${name} handle`);
+    return h;
   };
 
   return {
@@ -78,77 +124,78 @@ export function mysqlCapability(policy: CapabilityPolicy): CapabilityMethods & C
       await c?.end().catch(() => undefined);
       return null;
     },
-    binlogOpen(args: unknown[]) {
-      const t = target('mysql.binlogOpen', policy, args);
-      const o = obj('mysql.binlogOpen', args, 0, 'options');
-      const serverId = num('mysql.binlogOpen', [o['serverId']], 0, 'serverId', 1, 4294967295);
-      const from = o['from'] as { file?: unknown; position?: unknown } | undefined;
-      const tables = Array.isArray(o['tables']) ? (o['tables'] as unknown[]).map(String) : undefined;
-      const zongji = new ZongJi({ host: t.host, port: t.port, user: t.user, password: t.password });
-      const stream: BinlogStream = { zongji, queue: [], error: null, wake: null };
-      let file = typeof from?.file === 'string' ? from.file : '';
-      zongji.on('error', (err: Error) => {
-        stream.error = err;
-        stream.wake?.();
-      });
-      zongji.on('binlog', (raw: unknown) => {
-        const evt = raw as Record<string, unknown> & { getEventName(): string };
-        const name = evt.getEventName();
-        if (name === 'rotate') {
-          file = String(evt['binlogName']);
-          return;
-        }
-        const type = name === 'writerows' ? 'insert' : name === 'updaterows' ? 'update' : name === 'deleterows' ? 'delete' : null;
-        if (type === null) return;
-        const map = (evt['tableMap'] as Record<string, { parentSchema: string; tableName: string }>)[String(evt['tableId'])];
-        if (!map || (tables && !tables.includes(`${map.parentSchema}.${map.tableName}`))) return;
-        const rows = (evt['rows'] as Record<string, unknown>[]).map((r) =>
-          type === 'update' ? { before: plain(r['before']), after: plain(r['after']) } : type === 'delete' ? { before: plain(r) } : { after: plain(r) },
-        ) as BinlogRowEvent['rows'];
-        stream.queue.push({ type, database: map.parentSchema, table: map.tableName, rows, position: { file, position: Number(evt['nextPosition']) }, timestamp: Number(evt['timestamp']) });
-        if (stream.queue.length > MAX_QUEUED_EVENTS) {
-          stream.error = new Error(`binlog stream has more than ${MAX_QUEUED_EVENTS} unread events; read faster`);
-          zongji.stop();
-        }
-        stream.wake?.();
-      });
-      zongji.start({
-        serverId,
-        includeEvents: ['rotate', 'tablemap', 'writerows', 'updaterows', 'deleterows'],
-        ...(file !== '' && typeof from?.position === 'number' ? { filename: file, position: from.position } : { startAtEnd: true }),
-      });
+    async preflight(args: unknown[]) {
+      const call = 'mysql.preflight';
+      const t = target(call, policy, args);
+      const o = obj(call, args, 0, 'options');
+      const p = o['position'] === undefined || o['position'] === null ? null : obj(call, [o['position']], 0, 'position');
+      const position = p === null ? null : { file: str(call, [p['file']], 0, 'position.file', 512), pos: num(call, [p['pos']], 0, 'position.pos', 0, Number.MAX_SAFE_INTEGER) };
+      return withTimeout(call, TIMEOUT_MS, preflight({
+        ...t, position, tableIncludeList: patterns(call, o['tableIncludeList'], 'tableIncludeList'), databaseIncludeList: patterns(call, o['databaseIncludeList'], 'databaseIncludeList'),
+      }));
+    },
+    async binlogOpen(args: unknown[]) {
+      const call = 'mysql.binlogOpen';
+      const t = target(call, policy, args);
+      const o = obj(call, args, 0, 'options');
+      if (streams.size >= MAX_STREAMS) throw invalid(call, `at most ${MAX_STREAMS} open binlog streams per task`);
+      const reader = await withTimeout(call, TIMEOUT_MS, openBinlogReader({
+        host: t.host, port: t.port, user: t.user, password: t.password,
+        serverId: num(call, [o['serverId']], 0, 'serverId', 1, 4294967295),
+        start: startOf(call, o['start']),
+        includeTable: compileTableFilter(call, o['filter']),
+        includeQuery: o['includeQuery'] === true,
+        maxQueued: num(call, [o['maxQueued']], 0, 'maxQueued', 1, MAX_QUEUED, 10_000),
+      }));
       const id = randomUUID();
-      streams.set(id, stream);
-      return Promise.resolve(id);
+      streams.set(id, reader);
+      return id;
     },
     async binlogRead(args: unknown[]) {
-      const id = str('mysql.binlogRead', args, 0, 'stream', 64);
-      const s = streams.get(id);
-      if (!s) throw invalid('mysql.binlogRead', 'unknown stream handle');
-      const max = num('mysql.binlogRead', args, 1, 'max', 1, 10_000);
-      const waitMs = num('mysql.binlogRead', args, 2, 'waitMs', 0, 30_000, 0);
-      if (s.queue.length === 0 && s.error === null && waitMs > 0) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, waitMs);
-          s.wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        s.wake = null;
-      }
-      if (s.error && s.queue.length === 0) throw invalid('mysql.binlogRead', s.error.message);
-      return s.queue.splice(0, max);
+      const reader = handle('mysql.binlogRead', streams, args, 'stream');
+      const max = num('mysql.binlogRead', args, 1, 'max', 1, MAX_BATCH);
+      const waitMs = num('mysql.binlogRead', args, 2, 'waitMs', 0, MAX_WAIT_MS, 0);
+      return reader.read(max, waitMs);
     },
-    binlogClose(args: unknown[]) {
+    async binlogClose(args: unknown[]) {
       const id = str('mysql.binlogClose', args, 0, 'stream', 64);
-      streams.get(id)?.zongji.stop();
+      const reader = streams.get(id);
       streams.delete(id);
-      return Promise.resolve(null);
+      await reader?.close();
+      return null;
+    },
+    async snapshotOpen(args: unknown[]) {
+      const call = 'mysql.snapshotOpen';
+      const t = target(call, policy, args);
+      const o = obj(call, args, 0, 'options');
+      if (snapshots.size >= MAX_SNAPSHOTS) throw invalid(call, `at most ${MAX_SNAPSHOTS} open snapshot per task`);
+      const lockMode = o['lockMode'] === undefined ? 'minimal' : str(call, [o['lockMode']], 0, 'lockMode', 16);
+      if (lockMode !== 'minimal' && lockMode !== 'none') throw invalid(call, 'lockMode must be minimal or none');
+      const session = await withTimeout(call, TIMEOUT_MS * 2, openSnapshot({ host: t.host, port: t.port, user: t.user, password: t.password, lockMode, includeTable: compileTableFilter(call, o['filter']) }));
+      const id = randomUUID();
+      snapshots.set(id, session);
+      return { id, position: session.position, tables: session.tables };
+    },
+    async snapshotRead(args: unknown[]) {
+      const call = 'mysql.snapshotRead';
+      const session = handle(call, snapshots, args, 'snapshot');
+      const db = str(call, args, 1, 'db', 255);
+      const table = str(call, args, 2, 'table', 255);
+      const limit = num(call, args, 3, 'limit', 1, MAX_ROWS);
+      return withTimeout(call, TIMEOUT_MS, session.readChunk(db, table, limit));
+    },
+    async snapshotClose(args: unknown[]) {
+      const id = str('mysql.snapshotClose', args, 0, 'snapshot', 64);
+      const s = snapshots.get(id);
+      snapshots.delete(id);
+      await s?.close();
+      return null;
     },
     async release() {
-      for (const s of streams.values()) s.zongji.stop();
+      await Promise.all([...streams.values()].map((s) => s.close().catch(() => undefined)));
       streams.clear();
+      await Promise.all([...snapshots.values()].map((s) => s.close().catch(() => undefined)));
+      snapshots.clear();
       await Promise.all([...connections.values()].map((c) => c.end().catch(() => undefined)));
       connections.clear();
     },

@@ -88,7 +88,7 @@ const caps: Capabilities = Object.freeze({
   log: Object.freeze({ debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') }),
   clock: Object.freeze({ now: () => Date.now(), sleep: (ms: number) => call('clock', 'sleep', [ms]).then(() => undefined) }),
   offsets: api<Capabilities['offsets']>('offsets', ['get']),
-  mysql: api<Capabilities['mysql']>('mysql', ['connect', 'query', 'close', 'binlogOpen', 'binlogRead', 'binlogClose']),
+  mysql: api<Capabilities['mysql']>('mysql', ['connect', 'query', 'close', 'preflight', 'binlogOpen', 'binlogRead', 'binlogClose', 'snapshotOpen', 'snapshotRead', 'snapshotClose']),
   elasticsearch: api<Capabilities['elasticsearch']>('elasticsearch', ['bulk', 'indexExists', 'indexCreate', 'putMapping', 'getMapping', 'search', 'refresh']),
   http: api<Capabilities['http']>('http', ['fetch']),
   files: api<Capabilities['files']>('files', ['read', 'write', 'list', 'readLines']),

@@ -68,24 +68,24 @@ test('mysql: parameterised query and binlog row events from the current position
   await new Promise((r) => setTimeout(r, 500));
   await root.query(`INSERT INTO ${database}.items VALUES (3, 'three')`);
   await root.query(`UPDATE ${database}.items SET name = 'uno' WHERE id = 1`);
-  type Event = { type: string; table: string; database: string; rows: unknown[]; position: { file: string; position: number } };
+  type Event = { kind: string; op?: string; table: string; db: string; rows: unknown[]; file: string; pos: number; txPos: number };
   let rows: unknown[] = [];
   const events: Event[] = [];
-  for (let i = 0; i < 5 && !events.some((e) => e.type === 'update'); i++) {
+  for (let i = 0; i < 5 && !events.some((e) => e.op === 'update'); i++) {
     const [record] = await t.invoke<SourceRecord[]>('poll');
     const value = record?.value as { rows: unknown[]; events: Event[] };
     rows = value.rows;
     events.push(...value.events);
   }
   assert.deepEqual(rows.slice(0, 2).map((r) => (r as { id: number }).id), [1, 2]);
-  const insert = events.find((e) => e.type === 'insert');
+  const insert = events.find((e) => e.kind === 'rows' && e.op === 'insert');
   assert.ok(insert, `insert event in ${JSON.stringify(events)}`);
-  assert.equal(insert.database, database);
+  assert.equal(insert.db, database);
   assert.equal(insert.table, 'items');
-  assert.deepEqual(insert.rows, [{ after: { id: 3, name: 'three' } }]);
-  assert.match(insert.position.file, /\.\d+$/);
-  assert.ok(insert.position.position > 0);
-  const update = events.find((e) => e.type === 'update');
+  assert.deepEqual(insert.rows, [{ before: null, after: { id: 3, name: 'three' } }]);
+  assert.match(insert.file, /\.\d+$/);
+  assert.ok(insert.pos > insert.txPos && insert.txPos > 0);
+  const update = events.find((e) => e.op === 'update');
   assert.deepEqual(update?.rows, [{ before: { id: 1, name: 'one' }, after: { id: 1, name: 'uno' } }]);
   await t.invoke('stop');
   await t.dispose();

@@ -18,7 +18,7 @@ export default defineSource({
       ctx = c;
       if (ctx.config['mode'] === 'mysql') {
         conn = await ctx.mysql.connect(db);
-        stream = await ctx.mysql.binlogOpen({ ...db, serverId: 4242, tables: [String(ctx.config['target'])] });
+        stream = await ctx.mysql.binlogOpen({ ...db, serverId: 4242, filter: { tableInclude: [String(ctx.config['target']).replace('.', '\\.')] } });
       }
     },
     async poll() {
