@@ -1,5 +1,6 @@
 import { BUILTIN_PREDICATES } from '../predicates/predicates.ts';
 import { castPlugins } from './cast.ts';
+import { extractNewRecordStatePlugin } from './debezium/extract-new-record-state.ts';
 import { extractFieldPlugins, hoistFieldPlugins } from './extract-hoist.ts';
 import { flattenPlugins } from './flatten.ts';
 import { dropHeadersPlugin, headerFromPlugins, insertHeaderPlugin } from './headers.ts';
@@ -12,8 +13,9 @@ import { filterPlugin, regexRouterPlugin, timestampRouterPlugin } from './router
 import { timestampConverterPlugins } from './timestamp-converter.ts';
 import type { PredicatePlugin, TransformPlugin } from './types.ts';
 
-/** Kafka Connect's standard transformations, sorted by class name. */
+/** Kafka Connect's standard transformations plus Debezium's unwrap (ExtractNewRecordState), sorted by class name. */
 export const BUILTIN_TRANSFORMS: readonly TransformPlugin[] = [
+  extractNewRecordStatePlugin,
   ...castPlugins,
   dropHeadersPlugin,
   ...extractFieldPlugins,
