@@ -1,0 +1,200 @@
+/**
+ * The Kafka Connect REST contract against a real Kafka-backed standalone worker: every endpoint's success shape
+ * and status, and each client mistake answered with {"error_code","message"} and a 4xx (never 500).
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { eventually, kafkaFixture, uniqueName } from '../kafka/helpers.ts';
+import type { KafkaFixture } from '../kafka/helpers.ts';
+import { startRestWorker, tempDir } from './helpers.ts';
+import type { RestWorker } from './helpers.ts';
+
+let fx: KafkaFixture;
+let w: RestWorker;
+let tmp: { dir: string; remove(): Promise<void> };
+
+before(async () => {
+  fx = await kafkaFixture();
+  tmp = await tempDir();
+  w = await startRestWorker(tmp.dir);
+});
+
+after(async () => {
+  await w.close();
+  await fx.cleanup();
+  await tmp.remove();
+});
+
+function isError(body: unknown, code: number): void {
+  const b = body as { error_code?: unknown; message?: unknown };
+  assert.equal(b.error_code, code);
+  assert.equal(typeof b.message, 'string');
+}
+
+const datagen = (topic: string): Record<string, string> => ({ 'connector.class': 'DatagenSource', topic, rate: '200', 'batch.size': '50' });
+
+async function state(name: string): Promise<{ connector: { state: string }; tasks: { id: number; state: string }[] }> {
+  return (await w.call('GET', `/connectors/${name}/status`)).body as { connector: { state: string }; tasks: { id: number; state: string }[] };
+}
+
+async function until(name: string, connector: string, task?: string): Promise<void> {
+  await eventually(async () => {
+    const s = await state(name);
+    return s.connector.state === connector && (task === undefined || s.tasks.every((t) => t.state === task)) ? true : undefined;
+  }, `${name} ${connector}/${task}`);
+}
+
+void test('GET /, /health, /connector-plugins (connectorsOnly), plugin config', async () => {
+  const root = await w.call('GET', '/');
+  assert.equal(root.status, 200);
+  const info = root.body as { version: string; commit: string; kafka_cluster_id: string };
+  assert.equal(typeof info.version, 'string');
+  assert.equal(typeof info.kafka_cluster_id, 'string');
+  assert.deepEqual((await w.call('GET', '/health')).body, { status: 'healthy', message: 'Worker has completed startup and is ready to handle requests.' });
+  const plugins = (await w.call('GET', '/connector-plugins')).body as { class: string; type: string }[];
+  assert.ok(plugins.some((p) => p.class === 'FileStreamSource' && p.type === 'source'));
+  assert.ok(plugins.every((p) => p.type === 'source' || p.type === 'sink'));
+  const all = (await w.call('GET', '/connector-plugins?connectorsOnly=false')).body as { class: string; type: string }[];
+  for (const type of ['converter', 'header_converter', 'transformation', 'predicate']) assert.ok(all.some((p) => p.type === type), type);
+  isError((await w.call('GET', '/connector-plugins?connectorsOnly=maybe')).body, 400);
+  const cfg = (await w.call('GET', '/connector-plugins/FileStreamSink/config')).body as { name: string; required: boolean }[];
+  assert.ok(cfg.some((k) => k.name === 'file' && k.required));
+  assert.ok(Array.isArray((await w.call('GET', '/connector-plugins/org.apache.kafka.connect.json.JsonConverter/config')).body));
+  const missing = await w.call('GET', '/connector-plugins/NoSuchThing/config');
+  assert.equal(missing.status, 404);
+  isError(missing.body, 404);
+});
+
+void test('PUT /connector-plugins/{p}/config/validate answers ConfigInfos; a class mismatch is 400, an unknown plugin 404', async () => {
+  const ok = await w.call('PUT', '/connector-plugins/DatagenSource/config/validate', { 'connector.class': 'DatagenSource', topic: 't', name: 'v' });
+  assert.equal(ok.status, 200);
+  const infos = ok.body as { name: string; error_count: number; groups: string[]; configs: { definition: { name: string }; value: { name: string; errors: string[] } }[] };
+  assert.equal(infos.name, 'DatagenSource');
+  assert.equal(infos.error_count, 0);
+  assert.ok(infos.configs.some((c) => c.definition.name === 'topic' && c.value.name === 'topic'));
+  const bad = (await w.call('PUT', '/connector-plugins/DatagenSource/config/validate', { rate: 'fast' })).body as typeof infos;
+  assert.ok(bad.error_count >= 2);
+  assert.ok(bad.configs.find((c) => c.value.name === 'topic')?.value.errors.length);
+  isError((await w.call('PUT', '/connector-plugins/DatagenSource/config/validate', { 'connector.class': 'CountingSink' })).body, 400);
+  isError((await w.call('PUT', '/connector-plugins/Nope/config/validate', {})).body, 404);
+});
+
+void test('POST /connectors: 201 + Location; invalid JSON, missing class, unknown plugin, name mismatch, bad initial_state 400; exists 409; oversize 413', async () => {
+  const topic = await fx.topic('rest-create');
+  const name = uniqueName('gen');
+  const created = await w.call('POST', '/connectors', { name, config: datagen(topic) });
+  assert.equal(created.status, 201);
+  assert.equal(created.headers.get('location'), `/connectors/${name}`);
+  const info = created.body as { name: string; config: Record<string, string>; tasks: unknown[]; type: string };
+  assert.equal(info.name, name);
+  assert.equal(info.type, 'source');
+  assert.equal(info.config['topic'], topic);
+  assert.deepEqual(info.tasks, [{ connector: name, task: 0 }]);
+  isError((await w.call('POST', '/connectors', { name, config: datagen(topic) })).body, 409);
+  const invalid = await w.call('POST', '/connectors', undefined, { text: '{"name": ' });
+  assert.equal(invalid.status, 400);
+  isError(invalid.body, 400);
+  isError((await w.call('POST', '/connectors', { name: uniqueName('x'), config: { topic } })).body, 400);
+  isError((await w.call('POST', '/connectors', { name: uniqueName('x'), config: { 'connector.class': 'com.example.Missing' } })).body, 400);
+  isError((await w.call('POST', '/connectors', { name: 'a', config: { ...datagen(topic), name: 'b' } })).body, 400);
+  isError((await w.call('POST', '/connectors', { name: uniqueName('x'), config: datagen(topic), initial_state: 'SLEEPING' })).body, 400);
+  isError((await w.call('POST', '/connectors', { name: uniqueName('x'), config: { ...datagen(topic), 'batch.size': 'many' } })).body, 400);
+  const huge = await w.call('POST', '/connectors', { name: 'big', config: { 'connector.class': 'DatagenSource', blob: 'x'.repeat(5 * 1024 * 1024) } });
+  assert.equal(huge.status, 413);
+  isError(huge.body, 413);
+  const unknown = await w.call('GET', '/no/such/path');
+  assert.equal(unknown.status, 404);
+  isError(unknown.body, 404);
+  assert.equal((await w.call('DELETE', `/connectors/${name}`)).status, 204);
+  isError((await w.call('DELETE', `/connectors/${name}`)).body, 404);
+});
+
+void test('initial_state PAUSED and STOPPED; expand=status,info; GET/PUT/PATCH config', async () => {
+  const topic = await fx.topic('rest-config');
+  const paused = uniqueName('paused');
+  const stopped = uniqueName('stopped');
+  assert.equal((await w.call('POST', '/connectors', { name: paused, config: datagen(topic), initial_state: 'PAUSED' })).status, 201);
+  assert.equal((await w.call('POST', '/connectors', { name: stopped, config: datagen(topic), initial_state: 'STOPPED' })).status, 201);
+  assert.equal((await state(paused)).connector.state, 'PAUSED');
+  assert.deepEqual(await state(stopped), { name: stopped, connector: { state: 'STOPPED', worker_id: 'rest-test' }, tasks: [], type: 'source' });
+  const expanded = (await w.call('GET', '/connectors?expand=status&expand=info')).body as Record<string, { status: { name: string }; info: { name: string } }>;
+  assert.equal(expanded[paused]?.status.name, paused);
+  assert.equal(expanded[paused]?.info.name, paused);
+  isError((await w.call('GET', '/connectors?expand=everything')).body, 400);
+
+  assert.deepEqual((await w.call('GET', `/connectors/${paused}/config`)).body, { ...datagen(topic), name: paused });
+  const put = await w.call('PUT', `/connectors/${paused}/config`, { ...datagen(topic), rate: '100', 'some.password': 's3cr3t-value' });
+  assert.equal(put.status, 200);
+  assert.equal((put.body as { config: Record<string, string> }).config['rate'], '100');
+  assert.equal((await state(paused)).connector.state, 'PAUSED', 'a reconfigured connector keeps its target state');
+  const patched = await w.call('PATCH', `/connectors/${paused}/config`, { rate: null, seed: 7 });
+  assert.equal(patched.status, 200);
+  const cfg = (patched.body as { config: Record<string, string> }).config;
+  assert.equal(cfg['rate'], undefined);
+  assert.equal(cfg['seed'], '7');
+  assert.equal(cfg['some.password'], 's3cr3t-value', 'REST returns what the user stored');
+  assert.ok(!w.lines.some((l) => l.includes('s3cr3t-value')), 'secrets never reach the logs');
+  isError((await w.call('PATCH', '/connectors/nope/config', { rate: '1' })).body, 404);
+  isError((await w.call('PATCH', `/connectors/${paused}/config`, { name: 'other' })).body, 400);
+  isError((await w.call('PUT', `/connectors/${paused}/config`, { ...datagen(topic), name: 'other' })).body, 400);
+  const fresh = uniqueName('fresh');
+  assert.equal((await w.call('PUT', `/connectors/${fresh}/config`, datagen(topic))).status, 201);
+  for (const n of [paused, stopped, fresh]) assert.equal((await w.call('DELETE', `/connectors/${n}`)).status, 204);
+});
+
+void test('pause/resume/stop, restart (204/202), tasks, task status and restart, topics', async () => {
+  const topic = await fx.topic('rest-life');
+  const name = uniqueName('life');
+  await w.call('POST', '/connectors', { name, config: datagen(topic) });
+  await until(name, 'RUNNING', 'RUNNING');
+  const tasks = (await w.call('GET', `/connectors/${name}/tasks`)).body as { id: { connector: string; task: number }; config: Record<string, string> }[];
+  assert.deepEqual(tasks[0]?.id, { connector: name, task: 0 });
+  assert.equal(tasks[0]?.config['topic'], topic);
+  assert.deepEqual((await w.call('GET', `/connectors/${name}/tasks/0/status`)).body, { id: 0, state: 'RUNNING', worker_id: 'rest-test' });
+  isError((await w.call('GET', `/connectors/${name}/tasks/7/status`)).body, 404);
+  isError((await w.call('GET', `/connectors/${name}/tasks/x/status`)).body, 404);
+  assert.equal((await w.call('POST', `/connectors/${name}/tasks/0/restart`)).status, 204);
+  isError((await w.call('POST', `/connectors/${name}/tasks/3/restart`)).body, 404);
+  await until(name, 'RUNNING', 'RUNNING');
+
+  assert.equal((await w.call('PUT', `/connectors/${name}/pause`)).status, 202);
+  await until(name, 'PAUSED', 'PAUSED');
+  assert.equal((await w.call('PUT', `/connectors/${name}/pause`)).status, 202, 'idempotent');
+  assert.equal((await w.call('PUT', `/connectors/${name}/resume`)).status, 202);
+  await until(name, 'RUNNING', 'RUNNING');
+
+  assert.equal((await w.call('POST', `/connectors/${name}/restart`)).status, 204);
+  const r = await w.call('POST', `/connectors/${name}/restart?includeTasks=true`);
+  assert.equal(r.status, 202);
+  const snap = r.body as { connector: { state: string }; tasks: { state: string }[] };
+  assert.equal(snap.connector.state, 'RESTARTING');
+  assert.deepEqual(snap.tasks.map((t) => t.state), ['RESTARTING']);
+  await until(name, 'RUNNING', 'RUNNING');
+  const onlyFailed = await w.call('POST', `/connectors/${name}/restart?includeTasks=true&onlyFailed=true`);
+  assert.equal(onlyFailed.status, 202);
+  assert.equal((onlyFailed.body as { connector: { state: string } }).connector.state, 'RUNNING', 'nothing failed, nothing restarts');
+  isError((await w.call('POST', `/connectors/${name}/restart?includeTasks=perhaps`)).body, 400);
+  isError((await w.call('POST', '/connectors/nope/restart')).body, 404);
+  await until(name, 'RUNNING', 'RUNNING');
+
+  assert.deepEqual((await w.call('GET', `/connectors/${name}/topics`)).body, { [name]: { topics: [topic] } });
+  assert.equal((await w.call('PUT', `/connectors/${name}/topics/reset`)).status, 202);
+  isError((await w.call('GET', '/connectors/nope/topics')).body, 404);
+
+  assert.equal((await w.call('PUT', `/connectors/${name}/stop`)).status, 204);
+  await until(name, 'STOPPED');
+  assert.deepEqual((await w.call('GET', `/connectors/${name}`)).body, { name, config: { ...datagen(topic), name }, tasks: [], type: 'source' });
+  assert.equal((await w.call('PUT', `/connectors/${name}/resume`)).status, 202);
+  await until(name, 'RUNNING', 'RUNNING');
+  for (const p of ['pause', 'resume', 'stop']) isError((await w.call('PUT', `/connectors/nope/${p}`)).body, 404);
+  await w.call('DELETE', `/connectors/${name}`);
+});
+
+void test('/admin/loggers: list, read, set; bad level 400, unknown logger 404', async () => {
+  assert.deepEqual((await w.call('GET', '/admin/loggers')).body, { root: { level: 'INFO', last_modified: null } });
+  assert.deepEqual((await w.call('PUT', '/admin/loggers/root', { level: 'DEBUG' })).body, ['root']);
+  assert.equal(((await w.call('GET', '/admin/loggers/root')).body as { level: string }).level, 'DEBUG');
+  isError((await w.call('PUT', '/admin/loggers/root', { level: 'LOUD' })).body, 400);
+  isError((await w.call('GET', '/admin/loggers/org.apache.kafka')).body, 404);
+  await w.call('PUT', '/admin/loggers/root', { level: 'INFO' });
+});

@@ -1,0 +1,69 @@
+/** A Kafka-backed standalone worker (real broker, file offsets, persisted configs) with its REST API, for REST tests. */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createJsonLogger } from '../../../host/core/logger.ts';
+import { startRestServer } from '../../../host/rest/server.ts';
+import type { RestServer } from '../../../host/rest/server.ts';
+import { Worker } from '../../../host/worker/worker.ts';
+import { workerConfig } from '../../../host/worker/worker-config.ts';
+import { BOOTSTRAP } from '../kafka/helpers.ts';
+
+export interface RestWorker {
+  worker: Worker;
+  rest: RestServer;
+  url: string;
+  dir: string;
+  lines: string[];
+  call(method: string, path: string, body?: unknown, raw?: { contentType?: string; text?: string }): Promise<{ status: number; body: unknown; headers: Headers }>;
+  /** Stops REST and worker, keeping the state directory. */
+  close(): Promise<void>;
+}
+
+export async function tempDir(): Promise<{ dir: string; remove(): Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'conveyor-rest-'));
+  return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+export async function startRestWorker(dir: string): Promise<RestWorker> {
+  const lines: string[] = [];
+  const log = createJsonLogger({ level: 'info', write: (l) => void lines.push(l) });
+  const config = workerConfig({
+    workerId: 'rest-test',
+    restPort: 0,
+    sandboxProcesses: 1,
+    bootstrapServers: BOOTSTRAP,
+    offsetStorageFile: join(dir, 'offsets.json'),
+    configStorageFile: join(dir, 'connectors.json'),
+    connectProperties: { 'offset.flush.interval.ms': '200', 'key.converter': 'org.apache.kafka.connect.storage.StringConverter', 'value.converter': 'org.apache.kafka.connect.json.JsonConverter', 'value.converter.schemas.enable': 'false' },
+  });
+  const worker = await Worker.create(config, log);
+  const rest = await startRestServer(worker, { host: '127.0.0.1', port: 0, log });
+  const url = `http://127.0.0.1:${rest.port}`;
+  return {
+    worker,
+    rest,
+    url,
+    dir,
+    lines,
+    async call(method, path, body, raw) {
+      const init: RequestInit = { method };
+      if (raw?.text !== undefined) init.body = raw.text;
+      else if (body !== undefined) init.body = JSON.stringify(body);
+      if (init.body !== undefined) init.headers = { 'content-type': raw?.contentType ?? 'application/json' };
+      const res = await fetch(url + path, init);
+      const text = await res.text();
+      let parsed: unknown = text;
+      try {
+        parsed = text === '' ? null : JSON.parse(text);
+      } catch {
+        // left as text
+      }
+      return { status: res.status, body: parsed, headers: res.headers };
+    },
+    async close() {
+      await rest.close();
+      await worker.close();
+    },
+  };
+}
