@@ -1,0 +1,211 @@
+/**
+ * The source task: restores the offset and schema history, plans the start (snapshot.mode), takes the consistent
+ * snapshot through the mysql capability, then streams the binlog from exactly the snapshot's position (or the
+ * stored offset), returning at most max.batch.size records per poll.
+ */
+import type { MysqlCapability, MysqlConnectOptions, MysqlTableFilter } from '../../../../sdk/capabilities.ts';
+import type { SourceTask, TaskContext } from '../../../../sdk/connector.ts';
+import type { ConnectSchema } from '../../../../sdk/schema.ts';
+import type { SourceRecord } from '../../../../sdk/records.ts';
+import type { CdcConfig } from '../config.ts';
+import { normaliseConfig } from '../config-normalise.ts';
+import type { CdcRecord } from '../events/change-events.ts';
+import { schemaChangeRecord } from '../events/schema-change.ts';
+import { decodeOffset, encodeOffset, planStart, sourcePartition } from '../offsets.ts';
+import type { CdcOffset } from '../offsets.ts';
+import { ChangeEventProcessor } from '../processor.ts';
+import { SchemaHistory } from '../schema/history.ts';
+import { decodeHistory, historyPartition, HistoryStore } from './history-store.ts';
+import { SnapshotReader } from './snapshot-reader.ts';
+
+export function connectOptions(c: CdcConfig): MysqlConnectOptions {
+  return { host: c.hostname, port: c.port, user: c.user, password: c.password };
+}
+export function filterOf(c: CdcConfig): MysqlTableFilter {
+  return { databaseInclude: [...c.databaseInclude], databaseExclude: [...c.databaseExclude], tableInclude: [...c.tableInclude], tableExclude: [...c.tableExclude] };
+}
+export function historyTopic(c: CdcConfig): string {
+  return c.historyTopic ?? `${c.topicPrefix}.schema-history`;
+}
+
+export function toSourceRecord(r: CdcRecord, timestamp: number): SourceRecord {
+  return {
+    topic: r.topic, key: r.key, value: r.value, keySchema: r.keySchema as unknown as ConnectSchema | null, valueSchema: r.valueSchema as unknown as ConnectSchema | null,
+    ...(r.headers ? { headers: r.headers } : {}), timestamp, sourcePartition: r.sourcePartition, sourceOffset: r.sourceOffset,
+  };
+}
+
+type Phase = 'snapshot' | 'stream' | 'idle';
+
+export class CdcSourceTask implements SourceTask {
+  #ctx!: TaskContext;
+  #config!: CdcConfig;
+  #mysql!: MysqlCapability;
+  #history!: HistoryStore;
+  #processor!: ChangeEventProcessor;
+  #phase: Phase = 'idle';
+  #snapshot: SnapshotReader | null = null;
+  #snapshotPosition: CdcOffset | null = null;
+  #streamAfterSnapshot = true;
+  #stream: string | null = null;
+  #out: SourceRecord[] = [];
+  #lastHeartbeat = 0;
+
+  async start(ctx: TaskContext): Promise<void> {
+    this.#ctx = ctx;
+    const n = normaliseConfig(ctx.raw);
+    if (!n.ok) throw new Error(`invalid configuration: ${Object.entries(n.errors).map(([k, v]) => `${k}: ${v.join('; ')}`).join(', ')}`);
+    const c = (this.#config = n.config);
+    this.#mysql = ctx.mysql;
+    const offset = decodeOffset(await ctx.offsets.get(sourcePartition(c.topicPrefix)));
+    const stored = decodeHistory(await ctx.offsets.get(historyPartition(c.topicPrefix)));
+    this.#history = new HistoryStore(c.topicPrefix, historyTopic(c), stored);
+    const report = await this.#mysql.preflight({ ...connectOptions(c), position: offset === null ? null : { file: offset.file, pos: offset.pos } });
+    const positionProblem = report.problems.find((p) => p.check === 'position');
+    const others = report.problems.filter((p) => p.check !== 'position');
+    if (others.length > 0) throw new Error(`MySQL change data capture cannot start:\n- ${others.map((p) => p.message).join('\n- ')}`);
+    for (const w of report.warnings) ctx.log.warn(w);
+    const plan = planStart(c.snapshotMode, offset, positionProblem === undefined);
+    ctx.log.info('mysql-cdc start plan', { plan: plan.action, ...(offset ? { file: offset.file, pos: offset.pos } : {}) });
+    this.#lastHeartbeat = ctx.clock.now();
+    switch (plan.action) {
+      case 'fail':
+        throw new Error(positionProblem ? `${plan.message} (${positionProblem.message})` : plan.message);
+      case 'idle':
+        this.#phase = 'idle';
+        return;
+      case 'stream': {
+        let schema = SchemaHistory.restore(c.topicPrefix, this.#history.records, { file: plan.offset.file, pos: plan.offset.pos });
+        if (plan.rebuildHistory || (stored.length === 0 && offset !== null)) schema = await this.#rebuildHistory(plan.offset);
+        this.#processor = new ChangeEventProcessor(c, schema, plan.offset);
+        await this.#openStream(plan.offset);
+        return;
+      }
+      case 'snapshot':
+        await this.#openSnapshot(plan.data, plan.stream);
+    }
+  }
+
+  /** The current table definitions as snapshot history records (snapshot.mode=recovery, or no stored history). */
+  async #rebuildHistory(at: CdcOffset): Promise<SchemaHistory> {
+    const snap = await this.#mysql.snapshotOpen({ ...connectOptions(this.#config), lockMode: this.#config.snapshotLockingMode, filter: filterOf(this.#config) });
+    await this.#mysql.snapshotClose(snap.id);
+    const schema = new SchemaHistory(this.#config.topicPrefix);
+    this.#history.reset();
+    for (const t of snap.tables) {
+      const applied = schema.apply(t.ddl, t.db, { file: at.file, pos: at.pos, gtids: at.gtids }, this.#ctx.clock.now(), true);
+      const rec = applied ? this.#history.append(applied.record) : null;
+      if (rec) this.#out.push(rec);
+    }
+    return schema;
+  }
+
+  async #openSnapshot(data: boolean, stream: boolean): Promise<void> {
+    const c = this.#config;
+    const snap = await this.#mysql.snapshotOpen({ ...connectOptions(c), lockMode: c.snapshotLockingMode, filter: filterOf(c) });
+    const now = this.#ctx.clock.now();
+    const position: CdcOffset = { file: snap.position.file, pos: snap.position.pos, gtids: snap.position.gtids, event: 0, row: 0, serverId: c.serverId, tsSec: Math.floor(now / 1000), snapshot: true, snapshotCompleted: false };
+    const schema = new SchemaHistory(c.topicPrefix);
+    this.#history.reset();
+    for (const t of snap.tables) {
+      const applied = schema.apply(t.ddl, t.db, { file: position.file, pos: position.pos, gtids: position.gtids }, now, true);
+      if (applied === null) continue;
+      const rec = this.#history.append(applied.record);
+      if (rec) this.#out.push(rec);
+      if (c.includeSchemaChanges) {
+        const source = { name: c.topicPrefix, tsMs: now, snapshot: 'true' as const, db: t.db, table: t.table, serverId: c.serverId, gtid: null, file: position.file, pos: position.pos, row: 0, thread: null, query: null };
+        this.#out.push(toSourceRecord(schemaChangeRecord(t.db, t.ddl, applied.changes, { prefix: c.topicPrefix, source, partition: sourcePartition(c.topicPrefix), offset: encodeOffset(position) }), now));
+      }
+    }
+    this.#processor = new ChangeEventProcessor(c, schema, position);
+    this.#snapshotPosition = position;
+    this.#streamAfterSnapshot = stream;
+    this.#snapshot = new SnapshotReader(this.#mysql, snap, c.snapshotFetchSize);
+    this.#phase = 'snapshot';
+    if (!data) await this.#finishSnapshot();
+    this.#ctx.log.info('snapshot started', { file: position.file, pos: position.pos, gtids: position.gtids, tables: snap.tables.length, data });
+  }
+
+  async #finishSnapshot(): Promise<void> {
+    await this.#snapshot?.close();
+    this.#ctx.log.info('snapshot completed', { rows: this.#snapshot?.rowsEmitted ?? 0 });
+    this.#snapshot = null;
+    const at = this.#snapshotPosition!;
+    const done: CdcOffset = { ...at, snapshot: false, snapshotCompleted: true };
+    this.#processor = new ChangeEventProcessor(this.#config, this.#processorHistory(), done);
+    if (this.#streamAfterSnapshot) await this.#openStream(done);
+    else this.#phase = 'idle';
+  }
+
+  #processorHistory(): SchemaHistory {
+    return SchemaHistory.restore(this.#config.topicPrefix, this.#history.records, null);
+  }
+
+  async #openStream(from: CdcOffset): Promise<void> {
+    const c = this.#config;
+    this.#stream = await this.#mysql.binlogOpen({
+      ...connectOptions(c), serverId: c.serverId, start: { file: from.file, pos: from.pos }, filter: filterOf(c), includeQuery: c.includeQuery, maxQueued: c.maxQueueSize,
+    });
+    this.#phase = 'stream';
+    this.#ctx.log.info('streaming binlog', { file: from.file, pos: from.pos, event: from.event, row: from.row });
+  }
+
+  async poll(): Promise<SourceRecord[]> {
+    const max = this.#config.maxBatchSize;
+    if (this.#out.length < max) {
+      if (this.#phase === 'snapshot') await this.#pollSnapshot(max - this.#out.length);
+      else if (this.#phase === 'stream') await this.#pollStream(max - this.#out.length);
+      else if (this.#out.length === 0) await this.#ctx.clock.sleep(this.#config.pollIntervalMs);
+    }
+    this.#heartbeat();
+    return this.#out.splice(0, max);
+  }
+
+  async #pollSnapshot(max: number): Promise<void> {
+    const reader = this.#snapshot!;
+    const items = await reader.next(max);
+    const now = this.#ctx.clock.now();
+    for (const it of items) {
+      const recs = this.#processor.snapshotRecords(it.db, it.table, [it.row], () => it.marker, this.#snapshotPosition!, now);
+      for (const r of recs) this.#out.push(toSourceRecord(r, now));
+    }
+    if (reader.finished) await this.#finishSnapshot();
+  }
+
+  async #pollStream(max: number): Promise<void> {
+    const events = await this.#mysql.binlogRead(this.#stream!, Math.min(max, 10_000), this.#out.length > 0 ? 0 : this.#config.pollIntervalMs);
+    const now = this.#ctx.clock.now();
+    for (const e of events) {
+      const r = this.#processor.handle(e, now);
+      for (const h of r.history) {
+        const rec = this.#history.append(h);
+        if (rec) this.#out.push(rec);
+      }
+      for (const x of r.records) this.#out.push(toSourceRecord(x, now));
+    }
+  }
+
+  #heartbeat(): void {
+    const c = this.#config;
+    const now = this.#ctx.clock.now();
+    if (c.heartbeatIntervalMs <= 0 || now - this.#lastHeartbeat < c.heartbeatIntervalMs || this.#phase !== 'stream') return;
+    this.#lastHeartbeat = now;
+    this.#out.push({
+      topic: `${c.heartbeatTopicsPrefix}.${c.topicPrefix}`,
+      keySchema: { type: 'struct', name: 'io.debezium.connector.common.ServerNameKey', optional: false, fields: [{ field: 'serverName', type: 'string', optional: false }] },
+      key: { serverName: c.topicPrefix },
+      valueSchema: { type: 'struct', name: 'io.debezium.connector.common.Heartbeat', optional: false, fields: [{ field: 'ts_ms', type: 'int64', optional: false }] },
+      value: { ts_ms: now },
+      timestamp: now,
+      sourcePartition: sourcePartition(c.topicPrefix),
+      sourceOffset: encodeOffset(this.#processor.offset),
+    });
+  }
+
+  async stop(): Promise<void> {
+    if (this.#stream !== null) await this.#mysql.binlogClose(this.#stream).catch(() => undefined);
+    this.#stream = null;
+    await this.#snapshot?.close().catch(() => undefined);
+    this.#snapshot = null;
+  }
+}
