@@ -142,8 +142,23 @@ export interface MysqlCapability {
   snapshotClose(snapshot: string): Promise<void>;
 }
 
+export interface ElasticsearchConnectOptions {
+  /** Node URLs (the connector's connection.url); each host:port must be allowed by the connector policy. */
+  urls: string[];
+  username?: string | null;
+  password?: string | null;
+  requestTimeoutMs?: number;
+}
+/** A bulk request that failed as a whole: HTTP status (0 without a response) and Elasticsearch's error type. */
+export interface ElasticsearchRequestFailure {
+  statusCode: number;
+  type: string;
+  reason: string;
+}
 export interface ElasticsearchCapability {
-  bulk(operations: JsonValue[], options?: { refresh?: boolean }): Promise<{ errors: boolean; items: JsonValue[] }>;
+  /** Names the cluster the later calls reach; without it the policy's elasticsearchNode is used. */
+  connect(options: ElasticsearchConnectOptions): Promise<void>;
+  bulk(operations: JsonValue[], options?: { refresh?: boolean }): Promise<{ errors: boolean; items: JsonValue[]; failure?: ElasticsearchRequestFailure }>;
   indexExists(index: string): Promise<boolean>;
   indexCreate(index: string, body?: JsonValue): Promise<void>;
   putMapping(index: string, mapping: JsonValue): Promise<void>;

@@ -6,8 +6,10 @@ export interface CapabilityPolicy {
   fileDirs: readonly string[];
   /** host:port pairs mysql.* may connect to. */
   mysqlHosts: readonly string[];
-  /** Elasticsearch node URL the host-side client talks to, or null to deny elasticsearch. */
+  /** Elasticsearch node URL the host-side client talks to when the plugin names none, or null. */
   elasticsearchNode: string | null;
+  /** host:port pairs elasticsearch.connect may name (elasticsearchNode's host:port is allowed too). */
+  elasticsearchHosts: readonly string[];
   /** Index name prefixes elasticsearch.* may touch ("" allows all). */
   elasticsearchIndexPrefixes: readonly string[];
 }
@@ -17,6 +19,7 @@ export const DENY_ALL: CapabilityPolicy = Object.freeze({
   fileDirs: [],
   mysqlHosts: [],
   elasticsearchNode: null,
+  elasticsearchHosts: [],
   elasticsearchIndexPrefixes: [],
 });
 

@@ -20,6 +20,7 @@ import { createKafkaBackend } from './kafka-backend.ts';
 import type { KafkaBackend } from './kafka-backend.ts';
 import { restartConfigErrors } from './restart-policy.ts';
 import { withFileGrant } from './builtin-file-policy.ts';
+import { withEsGrant } from './builtin-es-policy.ts';
 import { alterOffsets, readOffsets, resetOffsets } from './connector-offsets.ts';
 import type { ConnectorOffset } from './connector-offsets.ts';
 import { COMMON_KEYS, configInfos, configKeyInfo } from './config-infos.ts';
@@ -82,9 +83,9 @@ export class Worker {
     return w;
   }
 
-  /** Built-in file connectors may use their file's directory (see builtin-file-policy.ts). */
+  /** Built-in file connectors may use their file's directory, the built-in ES sink its connection.url (builtin-*-policy.ts). */
   private grantFiles(name: string, plugin: PluginVersion, config: Readonly<Record<string, string>>): ConnectorDeps {
-    const policies = withFileGrant(this.deps.policies, name, plugin, config);
+    const policies = withEsGrant(withFileGrant(this.deps.policies, name, plugin, config), name, plugin, config);
     return policies === this.deps.policies ? this.deps : { ...this.deps, policies };
   }
 

@@ -89,7 +89,7 @@ const caps: Capabilities = Object.freeze({
   clock: Object.freeze({ now: () => Date.now(), sleep: (ms: number) => call('clock', 'sleep', [ms]).then(() => undefined) }),
   offsets: api<Capabilities['offsets']>('offsets', ['get']),
   mysql: api<Capabilities['mysql']>('mysql', ['connect', 'query', 'close', 'preflight', 'binlogOpen', 'binlogRead', 'binlogClose', 'snapshotOpen', 'snapshotRead', 'snapshotClose']),
-  elasticsearch: api<Capabilities['elasticsearch']>('elasticsearch', ['bulk', 'indexExists', 'indexCreate', 'putMapping', 'getMapping', 'search', 'refresh']),
+  elasticsearch: api<Capabilities['elasticsearch']>('elasticsearch', ['connect', 'bulk', 'indexExists', 'indexCreate', 'putMapping', 'getMapping', 'search', 'refresh']),
   http: api<Capabilities['http']>('http', ['fetch']),
   files: api<Capabilities['files']>('files', ['read', 'write', 'list', 'readLines']),
 });

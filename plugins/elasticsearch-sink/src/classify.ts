@@ -66,6 +66,7 @@ export function isRetriableRequestError(err: unknown): boolean {
   const e = err as { retriable?: unknown; statusCode?: unknown; meta?: { statusCode?: unknown }; name?: unknown };
   if (e.name === 'TypeError' || e.name === 'RangeError' || e.name === 'SyntaxError') return false;
   if (e.retriable === false) return false;
+  if (e.retriable === true) return true;
   const status = typeof e.statusCode === 'number' ? e.statusCode : typeof e.meta?.statusCode === 'number' ? e.meta.statusCode : undefined;
   if (status === undefined) return true;
   return status === 429 || status === 408 || status >= 500;

@@ -1,0 +1,71 @@
+/**
+ * The Elasticsearch sink plugin: Confluent's io.confluent.connect.elasticsearch.ElasticsearchSinkConnector
+ * configuration over the elasticsearch capability. put() hands records to ElasticsearchSink; preCommit() returns
+ * only the offsets Elasticsearch acknowledged (or that were deliberately skipped or reported), so the host never
+ * commits past a document that is not durable.
+ */
+import { defineSink } from '../../../sdk/index.ts';
+import type { SinkRecord, SinkTask, TaskContext, TopicPartitionOffsets } from '../../../sdk/index.ts';
+import type { ItemResult } from './classify.ts';
+import { capabilityClient } from './client.ts';
+import { CONNECTOR_ALIASES, CONNECTOR_CLASS, ES_SINK_CONFIG, normalizeConfig, validateEsSinkConfig } from './config.ts';
+import type { MalformedBehavior } from './config.ts';
+import type { WriterEntry } from './bulk-writer.ts';
+import { ElasticsearchSink } from './sink.ts';
+
+class ElasticsearchSinkTask implements SinkTask {
+  #ctx: TaskContext | null = null;
+  #sink: ElasticsearchSink | null = null;
+
+  async start(ctx: TaskContext): Promise<void> {
+    this.#ctx = ctx;
+    const config = normalizeConfig(ctx.config);
+    await ctx.elasticsearch.connect({
+      urls: [...config.connectionUrls],
+      username: config.username,
+      password: config.password,
+      requestTimeoutMs: Math.max(config.readTimeoutMs, config.connectionTimeoutMs),
+    });
+    this.#sink = new ElasticsearchSink({
+      config,
+      client: capabilityClient(ctx.elasticsearch),
+      clock: ctx.clock,
+      onMalformed: (entry, result, behavior) => this.#malformed(entry, result, behavior),
+      onSkip: (record, reason) => ctx.log.debug('record skipped', { topic: record.topic, partition: record.partition, offset: record.offset, reason }),
+    });
+    await this.#sink.start();
+  }
+
+  async put(records: SinkRecord[]): Promise<void> {
+    await this.#started().put(records);
+  }
+
+  async preCommit(_offsets: TopicPartitionOffsets): Promise<TopicPartitionOffsets> {
+    return await this.#started().preCommit();
+  }
+
+  async stop(): Promise<void> {
+    const sink = this.#sink;
+    this.#sink = null;
+    await sink?.stop();
+  }
+
+  #malformed(entry: WriterEntry, result: ItemResult, behavior: MalformedBehavior): void {
+    const fields = { topic: entry.topic, partition: entry.partition, offset: entry.offset, index: entry.operation.index, status: result.status, error: result.errorType, reason: result.reason };
+    if (behavior === 'warn') this.#ctx?.log.warn('Elasticsearch refused a malformed document; skipping it (behavior.on.malformed.documents=warn)', fields);
+    else this.#ctx?.log.debug('Elasticsearch refused a malformed document; ignoring it (behavior.on.malformed.documents=ignore)', fields);
+  }
+
+  #started(): ElasticsearchSink {
+    if (this.#sink === null) throw new Error('the Elasticsearch sink task is not started');
+    return this.#sink;
+  }
+}
+
+export default defineSink({
+  className: CONNECTOR_CLASS,
+  aliases: [...CONNECTOR_ALIASES],
+  config: ES_SINK_CONFIG,
+  validate: (config) => validateEsSinkConfig(config),
+  task: () => new ElasticsearchSinkTask(),
+});
