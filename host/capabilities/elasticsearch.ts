@@ -114,7 +114,7 @@ export function elasticsearchCapability(policy: CapabilityPolicy): CapabilityMet
           if (meta !== undefined) index(call, [(meta as Record<string, unknown>)['_index']]);
         }
       }
-      const opts = obj(call, args, 1, 'options', true);
+      const opts = args[1] === null ? {} : obj(call, args, 1, 'options', true);
       const client = es(call);
       try {
         const res = await withTimeout(call, TIMEOUT_MS, client.bulk({ operations: ops as object[], refresh: opts['refresh'] === true }));
@@ -130,7 +130,7 @@ export function elasticsearchCapability(policy: CapabilityPolicy): CapabilityMet
     },
     async indexCreate(args: unknown[]) {
       const call = 'elasticsearch.indexCreate';
-      const body = obj(call, args, 1, 'body', true);
+      const body = args[1] === null ? {} : obj(call, args, 1, 'body', true);
       await run(call, es(call).indices.create({ index: index(call, args), ...body }));
       return null;
     },

@@ -51,7 +51,7 @@ export function capabilityClient(es: ElasticsearchCapability): BulkClient & Inde
       return { errors: res.errors, items: res.items };
     },
     indexExists: (index) => call(es.indexExists(index)),
-    indexCreate: (index, body) => call(es.indexCreate(index, body)),
+    indexCreate: (index, body) => call(body === undefined ? es.indexCreate(index) : es.indexCreate(index, body)),
     getMapping: (index) => call(es.getMapping(index)),
     putMapping: (index, mapping) => call(es.putMapping(index, mapping)),
   };
