@@ -70,7 +70,7 @@ export async function openBinlogReader(options: BinlogReaderOptions): Promise<Bi
   let openTimer: NodeJS.Timeout | undefined;
   const ready = new Promise<void>((resolve, reject) => {
     zongji.on('ready', () => {
-      translator.setServer(zongji.isMariaDb);
+      translator.setServer(zongji.isMariaDb, zongji.useChecksum);
       openTimer = setTimeout(() => firstEvent?.(), OPEN_WAIT_MS);
       firstEvent = () => {
         clearTimeout(openTimer);

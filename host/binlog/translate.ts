@@ -27,6 +27,8 @@ export class ZongjiTranslator {
   #thread: number | null = null;
   #statement: string | null = null;
   #mariadb = false;
+  /** zongji's event `size` excludes the 19-byte header and, with binlog checksums, the 4-byte checksum. */
+  #overhead = 19;
   readonly #includeTable: ((db: string, table: string) => boolean) | undefined;
 
   constructor(start: BinlogStart, includeTable?: (db: string, table: string) => boolean) {
@@ -34,18 +36,24 @@ export class ZongjiTranslator {
     this.#includeTable = includeTable;
   }
 
-  setServer(mariadb: boolean): void {
+  setServer(mariadb: boolean, checksum = false): void {
     this.#mariadb = mariadb;
+    this.#overhead = checksum ? 23 : 19;
+  }
+
+  /** Where the event starts in the binlog file. */
+  #start(e: ZongjiEvent): number {
+    return e.nextPosition - e.size - this.#overhead;
   }
 
   #at(e: ZongjiEvent) {
-    return { file: this.#file, pos: e.nextPosition - e.size, nextPos: e.nextPosition, timestamp: e.timestamp, serverId: this.#serverId, gtid: this.#gtid };
+    return { file: this.#file, pos: this.#start(e), nextPos: e.nextPosition, timestamp: e.timestamp, serverId: this.#serverId, gtid: this.#gtid };
   }
 
   #begin(e: ZongjiEvent, gtid: string | null): void {
     this.#txOpen = false;
     this.#txFile = this.#file;
-    this.#txPos = e.nextPosition - e.size;
+    this.#txPos = this.#start(e);
     this.#gtid = gtid;
     this.#thread = null;
     this.#statement = null;
@@ -88,7 +96,7 @@ export class ZongjiTranslator {
           this.#txOpen = false;
           return out;
         }
-        const out: BinlogEvent = { kind: 'query', ...this.#at(e), pos: this.#txPos || e.nextPosition - e.size, db: typeof e['schema'] === 'string' ? e['schema'] : '', sql, thread: this.#thread };
+        const out: BinlogEvent = { kind: 'query', ...this.#at(e), pos: this.#txPos || this.#start(e), db: typeof e['schema'] === 'string' ? e['schema'] : '', sql, thread: this.#thread };
         this.#txOpen = false;
         this.#txPos = 0;
         return out;

@@ -143,8 +143,10 @@ export class ChangeEventProcessor {
     const relevant = applied.changes.filter((c) => this.#filter.includeTable(c.db, c.table));
     const dbRelevant = e.db === '' || this.#filter.includeDatabase(e.db);
     if (!this.#config.includeSchemaChanges || (applied.changes.length > 0 ? relevant.length === 0 : !dbRelevant)) return { records: [], history: [applied.record] };
-    const record = schemaChangeRecord(e.db, e.sql, relevant, {
-      prefix: this.#config.topicPrefix, source: this.#source(e, e.db, relevant[0]?.table ?? null, 0, { thread: e.thread }),
+    // A DDL with a qualified table name may run without a default database: name the table's database.
+    const dbName = e.db !== '' ? e.db : (relevant[0]?.db ?? '');
+    const record = schemaChangeRecord(dbName, e.sql, relevant, {
+      prefix: this.#config.topicPrefix, source: this.#source(e, dbName, relevant[0]?.table ?? null, 0, { thread: e.thread }),
       partition: sourcePartition(this.#config.topicPrefix), offset: this.#encoded(),
     });
     return { records: [record], history: [applied.record] };

@@ -58,7 +58,13 @@ export interface CdcRun {
 export async function startTask(config: Record<string, string>, offsets: Map<string, SourceOffset>): Promise<CdcRun> {
   const mysql = realMysql();
   const harness = createTaskHarness(plugin, { config, offsets, capabilities: { mysql: mysql.api } });
-  await harness.start();
+  try {
+    await harness.start();
+  } catch (err) {
+    await harness.stop().catch(() => undefined);
+    await mysql.release();
+    throw err;
+  }
   const commit = (batch: SourceRecord[]): void => {
     for (const r of batch) offsets.set(JSON.stringify(r.sourcePartition), r.sourceOffset);
   };
