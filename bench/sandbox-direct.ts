@@ -16,6 +16,7 @@ export function directInstance(taskKey: string, def: PluginDefinition): SandboxI
     elasticsearch: unavailable as Capabilities['elasticsearch'],
     http: unavailable as Capabilities['http'],
     files: unavailable as Capabilities['files'],
+    errantRecordReporter: unavailable as Capabilities['errantRecordReporter'],
   };
   const runtime = createPluginRuntime(def, caps);
   return {

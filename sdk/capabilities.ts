@@ -1,7 +1,7 @@
 import type { JsonValue, SourceOffset, SourcePartition } from './records.ts';
 
 /** Capability names a manifest may request. log, config, clock and offsets are always granted. */
-export const CAPABILITY_NAMES = ['log', 'config', 'clock', 'offsets', 'mysql', 'elasticsearch', 'http', 'files'] as const;
+export const CAPABILITY_NAMES = ['log', 'config', 'clock', 'offsets', 'mysql', 'elasticsearch', 'http', 'files', 'errantRecordReporter'] as const;
 export type CapabilityName = (typeof CAPABILITY_NAMES)[number];
 export const ALWAYS_GRANTED: readonly CapabilityName[] = ['log', 'config', 'clock', 'offsets'];
 
@@ -167,6 +167,30 @@ export interface ElasticsearchCapability {
   refresh(index: string): Promise<void>;
 }
 
+/** What a sink task reports about a record it cannot write (Kafka Connect's ErrantRecordReporter). */
+export interface ErrantRecord {
+  topic: string;
+  partition: number;
+  offset: number;
+  key: JsonValue;
+  value: JsonValue;
+  headers?: Record<string, string>;
+  timestamp?: number;
+}
+export interface ErrantRecordError {
+  message: string;
+  /** The error's class or type, e.g. Elasticsearch's document_parsing_exception. */
+  type?: string;
+}
+/**
+ * Sends a record the sink task could not write to the connector's error handling: the dead-letter queue
+ * (errors.deadletterqueue.*, with __connect.errors.* headers) and the error log; resolves once it is reported,
+ * rejects (failing the task) when errors.tolerance=none. Key and value that are not strings are written as JSON.
+ */
+export interface ErrantRecordReporterCapability {
+  report(record: ErrantRecord, error: ErrantRecordError): Promise<void>;
+}
+
 export interface HttpRequest {
   method?: string;
   headers?: Record<string, string>;
@@ -202,4 +226,5 @@ export interface Capabilities {
   elasticsearch: ElasticsearchCapability;
   http: HttpCapability;
   files: FilesCapability;
+  errantRecordReporter: ErrantRecordReporterCapability;
 }

@@ -54,6 +54,7 @@ export function createTaskHarness(def: PluginDefinition, options: HarnessOptions
     elasticsearch: options.capabilities?.elasticsearch ?? missing('elasticsearch'),
     http: options.capabilities?.http ?? missing('http'),
     files: options.capabilities?.files ?? missing('files'),
+    errantRecordReporter: options.capabilities?.errantRecordReporter ?? missing('errantRecordReporter'),
   };
   const runtime = createPluginRuntime(def, caps);
   const connector = options.connector ?? 'test-connector';

@@ -7,6 +7,8 @@ import type { SourceOffset, SourcePartition } from '../../sdk/records.ts';
 import { ConveyorError, ErrorCode, isConveyorError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import { elasticsearchCapability } from './elasticsearch.ts';
+import { errantCapability } from './errant.ts';
+import type { ErrantTarget } from './errant.ts';
 import { filesCapability } from './files.ts';
 import { httpCapability } from './http.ts';
 import type { CapabilityMetrics } from './metrics.ts';
@@ -26,6 +28,8 @@ export interface BrokerOptions {
   metrics: CapabilityMetrics;
   log: Logger;
   timeoutMs?: number;
+  /** Where errantRecordReporter.report sends records: the task's sink pipeline, once it exists. */
+  errant?: () => ErrantTarget | undefined;
 }
 
 export interface CapabilityBroker {
@@ -44,6 +48,7 @@ export function createCapabilityBroker(o: BrokerOptions): CapabilityBroker {
     files: () => filesCapability(o.policy),
     mysql: () => mysqlCapability(o.policy),
     elasticsearch: () => elasticsearchCapability(o.policy),
+    errantRecordReporter: () => errantCapability(() => o.errant?.(), o.log),
   };
   const always = new Set<string>(['offsets']);
 

@@ -270,6 +270,15 @@ export class SinkPipeline implements RecordSource {
    * Commits the offsets the task reported durable (preCommit), only for partitions this task still owns and never
    * past what it was handed. A failed commit is logged; the next commit covers it.
    */
+  /**
+   * A record the task reported as errant (ErrantRecordReporter): goes through this task's error handling at
+   * TASK_PUT (log, dead-letter queue, counters); throws when errors.tolerance does not allow skipping it.
+   */
+  async reportErrant(record: OriginalRecord, error: Error): Promise<void> {
+    const out = await this.#requireErrors().operator.execute('TASK_PUT', this.#o.connectorClass, () => Promise.reject(error), record);
+    if (out.ok) throw new ConveyorError(ErrorCode.internal, 'errant record was not reported');
+  }
+
   async commit(offsets: TopicPartitionOffsets): Promise<void> {
     const consumer = this.#consumer;
     if (consumer === undefined) return;

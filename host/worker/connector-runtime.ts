@@ -8,6 +8,7 @@ import { createCapabilityBroker } from '../capabilities/broker.ts';
 import type { CapabilityBroker } from '../capabilities/broker.ts';
 import type { CapabilityMetrics } from '../capabilities/metrics.ts';
 import { policyFor } from '../capabilities/policy.ts';
+import type { ErrantTarget } from '../capabilities/errant.ts';
 import type { PolicyBook } from '../capabilities/policy.ts';
 import { ConveyorError, ErrorCode, isConveyorError } from '../core/errors.ts';
 import { LogField } from '../core/log-fields.ts';
@@ -268,6 +269,7 @@ export class ConnectorRuntime {
       offsets: (p) => this.deps.offsets.get(this.name, p),
       metrics: this.deps.metrics,
       log,
+      errant: () => errantTarget(t.pipeline),
     });
     t.broker = broker;
     try {
@@ -378,4 +380,10 @@ export class ConnectorRuntime {
 
 function denyAll(cap: string, method: string): Promise<never> {
   return Promise.reject(new ConveyorError(ErrorCode.capabilityDenied, `capability denied: ${cap}.${method} is not available in connector-level calls`));
+}
+
+/** The sink pipeline's errant-record entry, when the task has a Kafka sink pipeline. */
+function errantTarget(p: unknown): ErrantTarget | undefined {
+  const t = p as Partial<ErrantTarget> | undefined;
+  return typeof t?.reportErrant === 'function' ? (t as ErrantTarget) : undefined;
 }

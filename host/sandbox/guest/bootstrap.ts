@@ -91,6 +91,7 @@ const caps: Capabilities = Object.freeze({
   mysql: api<Capabilities['mysql']>('mysql', ['connect', 'query', 'close', 'preflight', 'binlogOpen', 'binlogRead', 'binlogClose', 'snapshotOpen', 'snapshotRead', 'snapshotClose']),
   elasticsearch: api<Capabilities['elasticsearch']>('elasticsearch', ['connect', 'bulk', 'indexExists', 'indexCreate', 'putMapping', 'getMapping', 'search', 'refresh']),
   http: api<Capabilities['http']>('http', ['fetch']),
+  errantRecordReporter: api<Capabilities['errantRecordReporter']>('errantRecordReporter', ['report']),
   files: api<Capabilities['files']>('files', ['read', 'write', 'list', 'readLines']),
 });
 

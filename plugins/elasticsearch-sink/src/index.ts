@@ -2,7 +2,9 @@
  * The Elasticsearch sink plugin: Confluent's io.confluent.connect.elasticsearch.ElasticsearchSinkConnector
  * configuration over the elasticsearch capability. put() hands records to ElasticsearchSink; preCommit() returns
  * only the offsets Elasticsearch acknowledged (or that were deliberately skipped or reported), so the host never
- * commits past a document that is not durable.
+ * commits past a document that is not durable. Documents Elasticsearch refuses as malformed (under
+ * behavior.on.malformed.documents=warn|ignore) and records that cannot become documents go to the errant record
+ * reporter: the connector's dead-letter queue and error log, or a task failure under errors.tolerance=none.
  */
 import { defineSink } from '../../../sdk/index.ts';
 import type { SinkRecord, SinkTask, TaskContext, TopicPartitionOffsets } from '../../../sdk/index.ts';
@@ -31,6 +33,7 @@ class ElasticsearchSinkTask implements SinkTask {
       client: capabilityClient(ctx.elasticsearch),
       clock: ctx.clock,
       onMalformed: (entry, result, behavior) => this.#malformed(entry, result, behavior),
+      onInvalid: (record, error) => this.#reportInvalid(record, error),
       onSkip: (record, reason) => ctx.log.debug('record skipped', { topic: record.topic, partition: record.partition, offset: record.offset, reason }),
     });
     await this.#sink.start();
@@ -50,10 +53,26 @@ class ElasticsearchSinkTask implements SinkTask {
     await sink?.stop();
   }
 
-  #malformed(entry: WriterEntry, result: ItemResult, behavior: MalformedBehavior): void {
+  /** The refused document (id as key, the document as value) goes to the errant record reporter. */
+  async #malformed(entry: WriterEntry, result: ItemResult, behavior: MalformedBehavior): Promise<void> {
+    const ctx = this.#ctx;
+    if (ctx === null) return;
     const fields = { topic: entry.topic, partition: entry.partition, offset: entry.offset, index: entry.operation.index, status: result.status, error: result.errorType, reason: result.reason };
-    if (behavior === 'warn') this.#ctx?.log.warn('Elasticsearch refused a malformed document; skipping it (behavior.on.malformed.documents=warn)', fields);
-    else this.#ctx?.log.debug('Elasticsearch refused a malformed document; ignoring it (behavior.on.malformed.documents=ignore)', fields);
+    if (behavior === 'warn') ctx.log.warn('Elasticsearch refused a malformed document; skipping it (behavior.on.malformed.documents=warn)', fields);
+    else ctx.log.debug('Elasticsearch refused a malformed document; ignoring it (behavior.on.malformed.documents=ignore)', fields);
+    await ctx.errantRecordReporter.report(
+      { topic: entry.topic, partition: entry.partition, offset: entry.offset, key: entry.operation.id, value: entry.operation.body ?? null },
+      { message: `Elasticsearch refused the document (${result.status} ${result.errorType}): ${result.reason}`, type: result.errorType },
+    );
+  }
+
+  async #reportInvalid(record: SinkRecord, error: Error): Promise<void> {
+    const ctx = this.#ctx;
+    if (ctx === null) throw error;
+    await ctx.errantRecordReporter.report(
+      { topic: record.topic, partition: record.partition, offset: record.offset, key: record.key, value: record.value, headers: record.headers, timestamp: record.timestamp },
+      { message: error.message, type: error.name },
+    );
   }
 
   #started(): ElasticsearchSink {
