@@ -44,7 +44,7 @@ async function until(name: string, connector: string, task?: string): Promise<vo
   }, `${name} ${connector}/${task}`);
 }
 
-void test('GET /, /health, /connector-plugins (connectorsOnly), plugin config', async () => {
+void test('GET /, /health, /connector-plugins (connectorsOnly), plugin config', { timeout: 60_000 }, async () => {
   const root = await w.call('GET', '/');
   assert.equal(root.status, 200);
   const info = root.body as { version: string; commit: string; kafka_cluster_id: string };
@@ -65,7 +65,7 @@ void test('GET /, /health, /connector-plugins (connectorsOnly), plugin config', 
   isError(missing.body, 404);
 });
 
-void test('PUT /connector-plugins/{p}/config/validate answers ConfigInfos; a class mismatch is 400, an unknown plugin 404', async () => {
+void test('PUT /connector-plugins/{p}/config/validate answers ConfigInfos; a class mismatch is 400, an unknown plugin 404', { timeout: 60_000 }, async () => {
   const ok = await w.call('PUT', '/connector-plugins/DatagenSource/config/validate', { 'connector.class': 'DatagenSource', topic: 't', name: 'v' });
   assert.equal(ok.status, 200);
   const infos = ok.body as { name: string; error_count: number; groups: string[]; configs: { definition: { name: string }; value: { name: string; errors: string[] } }[] };
@@ -79,7 +79,7 @@ void test('PUT /connector-plugins/{p}/config/validate answers ConfigInfos; a cla
   isError((await w.call('PUT', '/connector-plugins/Nope/config/validate', {})).body, 404);
 });
 
-void test('POST /connectors: 201 + Location; invalid JSON, missing class, unknown plugin, name mismatch, bad initial_state 400; exists 409; oversize 413', async () => {
+void test('POST /connectors: 201 + Location; invalid JSON, missing class, unknown plugin, name mismatch, bad initial_state 400; exists 409; oversize 413', { timeout: 60_000 }, async () => {
   const topic = await fx.topic('rest-create');
   const name = uniqueName('gen');
   const created = await w.call('POST', '/connectors', { name, config: datagen(topic) });
@@ -109,7 +109,7 @@ void test('POST /connectors: 201 + Location; invalid JSON, missing class, unknow
   isError((await w.call('DELETE', `/connectors/${name}`)).body, 404);
 });
 
-void test('initial_state PAUSED and STOPPED; expand=status,info; GET/PUT/PATCH config', async () => {
+void test('initial_state PAUSED and STOPPED; expand=status,info; GET/PUT/PATCH config', { timeout: 60_000 }, async () => {
   const topic = await fx.topic('rest-config');
   const paused = uniqueName('paused');
   const stopped = uniqueName('stopped');
@@ -142,7 +142,7 @@ void test('initial_state PAUSED and STOPPED; expand=status,info; GET/PUT/PATCH c
   for (const n of [paused, stopped, fresh]) assert.equal((await w.call('DELETE', `/connectors/${n}`)).status, 204);
 });
 
-void test('pause/resume/stop, restart (204/202), tasks, task status and restart, topics', async () => {
+void test('pause/resume/stop, restart (204/202), tasks, task status and restart, topics', { timeout: 60_000 }, async () => {
   const topic = await fx.topic('rest-life');
   const name = uniqueName('life');
   await w.call('POST', '/connectors', { name, config: datagen(topic) });
@@ -190,7 +190,7 @@ void test('pause/resume/stop, restart (204/202), tasks, task status and restart,
   await w.call('DELETE', `/connectors/${name}`);
 });
 
-void test('/admin/loggers: list, read, set; bad level 400, unknown logger 404', async () => {
+void test('/admin/loggers: list, read, set; bad level 400, unknown logger 404', { timeout: 60_000 }, async () => {
   assert.deepEqual((await w.call('GET', '/admin/loggers')).body, { root: { level: 'INFO', last_modified: null } });
   assert.deepEqual((await w.call('PUT', '/admin/loggers/root', { level: 'DEBUG' })).body, ['root']);
   assert.equal(((await w.call('GET', '/admin/loggers/root')).body as { level: string }).level, 'DEBUG');
