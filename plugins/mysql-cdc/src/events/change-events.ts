@@ -3,7 +3,7 @@
  * a tombstone after each delete, and a primary-key change split into delete (+ tombstone) and create.
  */
 import type { JsonValue, SourceOffset, SourcePartition } from '../../../../sdk/records.ts';
-import { sourceValue } from './source-info.ts';
+import { nanos, sourceValue } from './source-info.ts';
 import type { SourceInfo } from './source-info.ts';
 import type { HostRow, TableSchema } from './table-schema.ts';
 
@@ -33,7 +33,6 @@ export interface ChangeContext {
 const asJson = (v: unknown): JsonValue => v as JsonValue;
 
 function envelope(ts: TableSchema, op: Op, before: JsonValue, after: JsonValue, ctx: ChangeContext): CdcRecord {
-  const ns = BigInt(Math.trunc(ctx.nowMs)) * 1_000_000n;
   const key = ts.key((after ?? before) as HostRow);
   return {
     topic: ts.topic,
@@ -48,7 +47,7 @@ function envelope(ts: TableSchema, op: Op, before: JsonValue, after: JsonValue, 
       op,
       ts_ms: ctx.nowMs,
       ts_us: ctx.nowMs * 1000,
-      ts_ns: ns <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(ns) : ns.toString(),
+      ts_ns: nanos(ctx.nowMs),
     },
     sourcePartition: ctx.partition,
     sourceOffset: ctx.offset,

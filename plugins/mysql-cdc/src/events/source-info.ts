@@ -46,11 +46,12 @@ export interface SourceInfo {
   query: string | null;
 }
 
-/** ts_ns exceeds 2^53: carried as a decimal string for the host to write as a bare JSON number (see values.ts). */
-const nanos = (ms: number): number | string => {
-  const ns = BigInt(Math.trunc(ms)) * 1_000_000n;
-  return ns <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(ns) : ns.toString();
-};
+/**
+ * ts_ns exceeds 2^53 but is a millisecond count times 10^6: as a JS number it serialises to exactly those digits
+ * (the shortest round-trip form of the nearest double), which the host's JsonConverter reads back as an exact int64.
+ * A decimal string would fail the host's INT64 check.
+ */
+export const nanos = (ms: number): number => Math.trunc(ms) * 1_000_000;
 
 export function sourceValue(s: SourceInfo): JsonValue {
   return {
