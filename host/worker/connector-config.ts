@@ -8,7 +8,7 @@ export function frameworkErrors(plugin: PluginVersion, config: Readonly<Record<s
   const add = (k: string, m: string): void => void (out[k] = [...(out[k] ?? []), m]);
   const tasksMax = config['tasks.max'];
   if (tasksMax !== undefined && !(Number.isInteger(Number(tasksMax)) && Number(tasksMax) >= 1)) add('tasks.max', `Invalid value ${tasksMax} for configuration tasks.max: Value must be at least 1`);
-  if (plugin.manifest.type === 'sink' && (config['topics'] ?? '').trim() === '') add('topics', 'Must configure one of topics or topics.regex');
+  if (plugin.manifest.type === 'sink' && (config['topics'] ?? '').trim() === '' && (config['topics.regex'] ?? '').trim() === '') add('topics', 'Must configure one of topics or topics.regex');
   return out;
 }
 
