@@ -29,8 +29,11 @@ export interface WorkerProcess {
   close(): Promise<void>;
 }
 
-/** A standalone worker with JSON values (no schema envelope) and string keys; start() waits for REST. */
-export async function workerProcess(): Promise<WorkerProcess> {
+/**
+ * A standalone worker; start() waits for REST. By default string keys and JSON values without the schema
+ * envelope; `schemas` uses JsonConverter with schemas for keys and values (Debezium-style records).
+ */
+export async function workerProcess(options: { schemas?: boolean } = {}): Promise<WorkerProcess> {
   const dir = await mkdtemp(join(tmpdir(), 'conveyor-es-'));
   const port = await freePort();
   const props = join(dir, 'worker.properties');
@@ -39,9 +42,9 @@ export async function workerProcess(): Promise<WorkerProcess> {
     `listeners=http://127.0.0.1:${port}`,
     `offset.storage.file.filename=${join(dir, 'offsets.json')}`,
     'offset.flush.interval.ms=1000',
-    'key.converter=org.apache.kafka.connect.storage.StringConverter',
-    'value.converter=org.apache.kafka.connect.json.JsonConverter',
-    'value.converter.schemas.enable=false',
+    ...(options.schemas === true
+      ? ['key.converter=org.apache.kafka.connect.json.JsonConverter', 'value.converter=org.apache.kafka.connect.json.JsonConverter', 'key.converter.schemas.enable=true', 'value.converter.schemas.enable=true']
+      : ['key.converter=org.apache.kafka.connect.storage.StringConverter', 'value.converter=org.apache.kafka.connect.json.JsonConverter', 'value.converter.schemas.enable=false']),
     'conveyor.log.level=warn',
   ].join('\n'));
   let tag = 0;
@@ -88,11 +91,16 @@ export async function workerProcess(): Promise<WorkerProcess> {
 
 /** Produces string-keyed JSON values in batches (acks=all). */
 export async function produce(kafka: Kafka, topic: string, records: readonly { key: string; value: unknown }[], batch = 5000): Promise<void> {
+  await produceRaw(kafka, topic, records.map((r) => ({ key: r.key, value: JSON.stringify(r.value) })), batch);
+}
+
+/** Produces records whose key and value are already serialised (null value: a tombstone). */
+export async function produceRaw(kafka: Kafka, topic: string, records: readonly { key: string; value: string | null }[], batch = 5000): Promise<void> {
   const producer = kafka.producer({ allowAutoTopicCreation: false });
   await producer.connect();
   try {
     for (let i = 0; i < records.length; i += batch) {
-      await producer.send({ topic, acks: -1, messages: records.slice(i, i + batch).map((r) => ({ key: r.key, value: JSON.stringify(r.value) })) });
+      await producer.send({ topic, acks: -1, messages: records.slice(i, i + batch).map((r) => ({ key: r.key, value: r.value })) });
     }
   } finally {
     await producer.disconnect();
