@@ -85,7 +85,11 @@ export class SourceProducer {
    * (retriable when kafkajs says so) when any failed. Batches go out in call order.
    */
   send(records: readonly ProducerRecord[]): Promise<RecordMetadata[]> {
-    const run = this.#queue.then(() => this.#send(records));
+    const run = this.#queue.then(async () => {
+      const out: RecordMetadata[] = [];
+      for (const chunk of requestChunks(records)) out.push(...(await this.#send(chunk)));
+      return out;
+    });
     this.#queue = run.catch(() => undefined);
     return run;
   }
@@ -152,4 +156,36 @@ export class SourceProducer {
 function hasUnknownTopic(e: unknown): boolean {
   const type = (e as { type?: unknown } | null)?.type;
   return type === 'UNKNOWN_TOPIC_OR_PARTITION' || type === 'LEADER_NOT_AVAILABLE';
+}
+
+/**
+ * One produce request carries one record batch per partition, and the broker refuses a batch over
+ * message.max.bytes (1 MiB by default); records are sent in consecutive requests of at most this many bytes.
+ */
+export const MAX_REQUEST_BYTES = 768 * 1024;
+
+function sizeOf(v: unknown): number {
+  if (v === null || v === undefined) return 0;
+  if (typeof v === 'string') return Buffer.byteLength(v);
+  if (Buffer.isBuffer(v)) return v.length;
+  return 64;
+}
+
+export function requestChunks(records: readonly ProducerRecord[], maxBytes = MAX_REQUEST_BYTES): ProducerRecord[][] {
+  const out: ProducerRecord[][] = [];
+  let current: ProducerRecord[] = [];
+  let bytes = 0;
+  for (const r of records) {
+    let size = 70 + sizeOf(r.key) + sizeOf(r.value);
+    for (const [k, v] of Object.entries(r.headers ?? {})) size += k.length + (Array.isArray(v) ? v.reduce((n: number, x) => n + sizeOf(x), 0) : sizeOf(v));
+    if (current.length > 0 && bytes + size > maxBytes) {
+      out.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(r);
+    bytes += size;
+  }
+  if (current.length > 0) out.push(current);
+  return out;
 }
