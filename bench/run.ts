@@ -2,6 +2,7 @@
 const BENCHES: Record<string, () => Promise<{ main(args: string[]): Promise<void> }>> = {
   sandbox: () => import('./sandbox.ts'),
   cdc: () => import('./cdc.ts'),
+  es: () => import('./es.ts'),
 };
 
 const [name, ...args] = process.argv.slice(2);
