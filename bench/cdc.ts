@@ -58,7 +58,7 @@ export async function main(args: string[]): Promise<void> {
       'connector.class': 'io.debezium.connector.mysql.MySqlConnector', 'database.hostname': DB.host, 'database.port': String(DB.port),
       'database.user': 'conveyor', 'database.password': 'conveyor', 'database.server.id': String(200_000 + Math.floor(Math.random() * 100_000)),
       'topic.prefix': prefix, 'database.include.list': dbName, 'schema.history.internal.kafka.topic': `schemahistory.${prefix}`,
-      'schema.history.internal.kafka.bootstrap.servers': BOOTSTRAP, 'snapshot.fetch.size': '5000', 'max.batch.size': '256', 'poll.interval.ms': '10',
+      'schema.history.internal.kafka.bootstrap.servers': BOOTSTRAP, 'snapshot.fetch.size': '5000', 'max.batch.size': '2048', 'poll.interval.ms': '10',
       'topic.creation.default.replication.factor': '1', 'topic.creation.default.partitions': '1',
     });
     const high = async (): Promise<number> => Number((await topics.endOffsets(topic).catch(() => new Map<number, { high: bigint }>())).get(0)?.high ?? 0n);
