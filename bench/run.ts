@@ -1,6 +1,7 @@
 /** Benchmark dispatcher: node --no-node-snapshot bench/run.ts <name> runs bench/<name>.ts's main(). */
 const BENCHES: Record<string, () => Promise<{ main(args: string[]): Promise<void> }>> = {
   sandbox: () => import('./sandbox.ts'),
+  file: () => import('./file.ts'),
   cdc: () => import('./cdc.ts'),
   es: () => import('./es.ts'),
 };
