@@ -44,6 +44,8 @@ export interface PipelineFactoryOptions {
   sinkBufferRecords?: number;
   /** Consumer session timeout for sink tasks (kafkajs default 30 s). */
   sinkSessionTimeoutMs?: number;
+  /** Told each topic a connector's tasks produced to or consumed from (Kafka Connect's active topics). */
+  onTopicUsed?: (connector: string, topic: string) => void;
 }
 
 interface Lifecycle {
@@ -117,6 +119,7 @@ export function createPipelineFactory(options: PipelineFactoryOptions): Pipeline
         },
         openProducer: async () => SourceProducer.create({ kafka, admin: await sharedAdmin(), logger, compression: cfg.compression }),
         logger,
+        ...(options.onTopicUsed === undefined ? {} : { onTopicUsed: (topic: string) => options.onTopicUsed?.(connector, topic) }),
       });
     },
     sinkSource(connector, taskId, connectorConfig) {
@@ -131,6 +134,7 @@ export function createPipelineFactory(options: PipelineFactoryOptions): Pipeline
         chain: cfg.chain,
         errors: cfg.errors,
         logger,
+        ...(options.onTopicUsed === undefined ? {} : { onTopicUsed: (topic: string) => options.onTopicUsed?.(connector, topic) }),
         ...(options.sinkBufferRecords === undefined ? {} : { maxBufferedRecords: options.sinkBufferRecords }),
         openConsumer: (handlers) =>
           SinkConsumer.create({

@@ -39,6 +39,8 @@ export interface SinkPipelineOptions {
   /** Buffered messages above which partitions are paused (resumed at half). */
   maxBufferedRecords?: number;
   logger: Logger;
+  /** Told each topic this pipeline consumed from (Kafka Connect's active topics). */
+  onTopicUsed?: (topic: string) => void;
   clock?: Clock;
 }
 
@@ -109,6 +111,7 @@ export class SinkPipeline implements RecordSource {
       this.#log.debug('ignoring a batch of a partition not assigned to this task', { topic: batch.topic, partition: batch.partition });
       return Promise.resolve();
     }
+    this.#o.onTopicUsed?.(batch.topic);
     if (this.#buffer.push(batch) > 0) {
       this.#applyBackpressure();
       this.#notify();

@@ -40,6 +40,8 @@ export interface SourcePipelineOptions {
   /** Opens the task's producer on start; the pipeline closes it on stop. */
   openProducer(): Promise<RecordProducer>;
   logger: Logger;
+  /** Told each topic this pipeline wrote to (Kafka Connect's active topics). */
+  onTopicUsed?: (topic: string) => void;
   clock?: Clock;
 }
 
@@ -113,8 +115,10 @@ export class SourcePipeline implements RecordSink {
       if (out.length === 0) return;
       for (const topic of new Set(out.map((x) => x.record.topic))) await this.#ensureTopic(topic);
       const sent = await guardedAsync(this.#errors.operator, 'KAFKA_PRODUCE', PRODUCER_CLASS, () => producer.send(out.map((x) => x.record)));
-      if (sent.ok) this.stats.records += out.length;
-      else this.stats.failed += out.length;
+      if (sent.ok) {
+        this.stats.records += out.length;
+        if (this.#o.onTopicUsed !== undefined) for (const topic of new Set(out.map((x) => x.record.topic))) this.#o.onTopicUsed(topic);
+      } else this.stats.failed += out.length;
       // Kafka Connect with errors.tolerance=all acknowledges records whose send failed, so offsets move past them.
       for (const x of out) x.submitted.ack();
     } catch (e) {

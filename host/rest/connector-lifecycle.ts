@@ -15,6 +15,7 @@ export interface LifecycleApi {
   taskStatus(name: string, task: number): ConnectorStatus['tasks'][number];
   taskConfigs(name: string): { id: { connector: string; task: number }; config: Record<string, string> }[];
   connectorTopics(name: string): Record<string, { topics: string[] }>;
+  resetConnectorTopics(name: string): void;
   connectorOffsets(name: string): Promise<{ offsets: ConnectorOffset[] }>;
   alterConnectorOffsets(name: string, offsets: ConnectorOffset[]): Promise<{ message: string }>;
   resetConnectorOffsets(name: string): Promise<{ message: string }>;
@@ -73,7 +74,7 @@ export function connectorLifecycleRouter(api: LifecycleApi): Router {
     res.json(api.connectorTopics(name(req)));
   });
   r.put('/connectors/:name/topics/reset', (req, res) => {
-    api.connectorInfo(name(req));
+    api.resetConnectorTopics(name(req));
     res.status(202).end();
   });
   r.get('/connectors/:name/offsets', async (req, res) => {

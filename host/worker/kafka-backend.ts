@@ -22,7 +22,11 @@ export interface KafkaBackend {
   close(): Promise<void>;
 }
 
-export async function createKafkaBackend(config: WorkerConfig, log: Logger): Promise<KafkaBackend | null> {
+export async function createKafkaBackend(
+  config: WorkerConfig,
+  log: Logger,
+  onTopicUsed?: (connector: string, topic: string) => void,
+): Promise<KafkaBackend | null> {
   if (config.bootstrapServers === null || config.offsetStorageFile === null) return null;
   const klog = log.child({ [LogField.component]: 'kafka' });
   const offsetStore = new FileOffsetBackingStore({ filename: config.offsetStorageFile, logger: klog });
@@ -32,6 +36,7 @@ export async function createKafkaBackend(config: WorkerConfig, log: Logger): Pro
     worker: config.connectProperties,
     offsetStore,
     logger: log,
+    ...(onTopicUsed === undefined ? {} : { onTopicUsed }),
   });
   const kafka: Kafka = createKafka({ bootstrapServers: config.bootstrapServers, clientId: `conveyor-admin-${config.workerId}`, logger: klog });
   let admin: Promise<Admin> | undefined;

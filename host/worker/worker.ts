@@ -16,6 +16,7 @@ import type { SandboxCreator } from '../sandbox/sandbox-pool.ts';
 import { frameworkErrors, invalidConfigMessage, pluginConfigReports } from './connector-config.ts';
 import { ConnectorRuntime } from './connector-runtime.ts';
 import type { ConnectorDeps, TargetState } from './connector-runtime.ts';
+import { ActiveTopics } from './active-topics.ts';
 import { createKafkaBackend } from './kafka-backend.ts';
 import type { KafkaBackend } from './kafka-backend.ts';
 import { restartConfigErrors } from './restart-policy.ts';
@@ -47,7 +48,10 @@ export class Worker {
   readonly kafka: KafkaBackend | null;
   private readonly store: StandaloneConfigStore | null;
 
-  private constructor(config: WorkerConfig, log: Logger, sandbox: SandboxCreator, directory: PluginDirectory, kafka: KafkaBackend | null, store: StandaloneConfigStore | null) {
+  private readonly activeTopics: ActiveTopics;
+
+  private constructor(config: WorkerConfig, log: Logger, sandbox: SandboxCreator, directory: PluginDirectory, kafka: KafkaBackend | null, store: StandaloneConfigStore | null, activeTopics: ActiveTopics) {
+    this.activeTopics = activeTopics;
     this.config = config;
     this.log = log;
     this.sandbox = sandbox;
@@ -75,9 +79,10 @@ export class Worker {
     const roots = [...(config.builtinPlugins ? await buildBuiltinPlugins() : []), ...config.pluginPath];
     const plog = wlog.child({ [LogField.component]: 'plugins' });
     const directory = await PluginDirectory.create({ roots, inspect: sandboxInspector(sandbox, plog), log: plog, rescanMs: config.pluginRescanMs });
-    const kafka = await createKafkaBackend(config, wlog);
+    const activeTopics = new ActiveTopics();
+    const kafka = await createKafkaBackend(config, wlog, (connector, topic) => activeTopics.record(connector, topic));
     const store = config.configStorageFile === null ? null : await StandaloneConfigStore.open({ filename: config.configStorageFile, logger: wlog });
-    const w = new Worker(config, wlog, sandbox, directory, kafka, store);
+    const w = new Worker(config, wlog, sandbox, directory, kafka, store, activeTopics);
     w.setState('RUNNING');
     await w.restore();
     return w;
@@ -214,6 +219,7 @@ export class Worker {
   async deleteConnector(name: string): Promise<void> {
     const rt = this.runtime(name);
     this.connectors.delete(name);
+    this.activeTopics.reset(name);
     await rt.stop();
     await this.store?.remove(name);
   }
@@ -286,9 +292,18 @@ export class Worker {
     return { message: 'The offsets for this connector have been reset successfully' };
   }
 
-  /** The topics a connector uses (its configured topics: sink topics, source topic key). */
+  /**
+   * The topics a connector's tasks produced to or consumed from since it was created or last reset. Without Kafka
+   * (the in-memory bus used in tests) these are its configured topics.
+   */
   connectorTopics(name: string): Record<string, { topics: string[] }> {
-    return { [name]: { topics: this.topicsOf(this.runtime(name)) } };
+    const rt = this.runtime(name);
+    return { [name]: { topics: this.kafka === null ? this.topicsOf(rt) : this.activeTopics.topics(name) } };
+  }
+
+  resetConnectorTopics(name: string): void {
+    this.runtime(name);
+    this.activeTopics.reset(name);
   }
 
   pluginConfig(className: string): ConfigKeyInfo[] {

@@ -183,6 +183,9 @@ void test('pause/resume/stop, restart (204/202), tasks, task status and restart,
 
   assert.equal((await w.call('PUT', `/connectors/${name}/stop`)).status, 204);
   await until(name, 'STOPPED');
+  assert.equal((await w.call('PUT', `/connectors/${name}/topics/reset`)).status, 202);
+  assert.deepEqual((await w.call('GET', `/connectors/${name}/topics`)).body, { [name]: { topics: [] } }, 'a reset empties the active topics of a stopped connector');
+  isError((await w.call('PUT', '/connectors/nope/topics/reset')).body, 404);
   assert.deepEqual((await w.call('GET', `/connectors/${name}`)).body, { name, config: { ...datagen(topic), name }, tasks: [], type: 'source' });
   assert.equal((await w.call('PUT', `/connectors/${name}/resume`)).status, 202);
   await until(name, 'RUNNING', 'RUNNING');
