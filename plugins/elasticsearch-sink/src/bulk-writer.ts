@@ -133,6 +133,17 @@ export class BulkWriter {
     this.#offsets.markDone(topic, partition, offset);
   }
 
+  /** Sends what is buffered (up to max.in.flight.requests at once) without waiting; throws the writer's failure. */
+  dispatch(): void {
+    this.#throwIfUnusable();
+    this.#forcing++;
+    try {
+      this.#pump();
+    } finally {
+      this.#forcing--;
+    }
+  }
+
   /** Sends everything buffered and waits until it is settled; throws the writer's failure if there is one. */
   async flush(): Promise<void> {
     this.#throwIfUnusable();

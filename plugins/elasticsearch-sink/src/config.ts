@@ -31,7 +31,7 @@ export const ES_SINK_CONFIG: ConfigDefinition = [
   k({ name: 'max.buffered.records', type: 'int', default: 20000, importance: 'low', group: 'Connector', documentation: 'Records buffered (queued or in flight) before put() waits.', validators: positive }),
   k({ name: 'linger.ms', type: 'long', default: 1, importance: 'low', group: 'Connector', documentation: 'How long a partial batch waits for more records before it is sent.', validators: [{ kind: 'range', min: 0, max: 604800000 }] }),
   k({ name: 'flush.timeout.ms', type: 'long', default: 180000, importance: 'low', group: 'Connector', documentation: 'How long flush and a full buffer may wait before the task fails.', validators: [{ kind: 'range', min: 1000, max: 604800000 }] }),
-  k({ name: 'flush.synchronously', type: 'boolean', default: false, importance: 'low', group: 'Connector', documentation: 'Accepted for compatibility; flushes always wait for the in-flight requests of the flushed records.' }),
+  k({ name: 'flush.synchronously', type: 'boolean', default: false, importance: 'low', group: 'Connector', documentation: 'When true, each offset commit waits until every buffered record is acknowledged by Elasticsearch; when false, it commits what has been acknowledged so far and lets the rest follow.' }),
   k({ name: 'max.retries', type: 'int', default: 5, importance: 'low', group: 'Connector', documentation: 'Retries of a failed bulk request or item before the task fails.', validators: nonNegative }),
   k({ name: 'retry.backoff.ms', type: 'long', default: 100, importance: 'low', group: 'Connector', documentation: 'First retry delay; it doubles per attempt (with jitter) up to a cap.', validators: [{ kind: 'range', min: 0, max: 86400000 }] }),
   k({ name: 'key.ignore', type: 'boolean', default: false, importance: 'high', group: 'Data Conversion', documentation: 'Use topic+partition+offset as the document id instead of the record key.' }),
@@ -69,6 +69,7 @@ export interface EsSinkConfig {
   readonly maxBufferedRecords: number;
   readonly lingerMs: number;
   readonly flushTimeoutMs: number;
+  readonly flushSynchronously: boolean;
   readonly maxRetries: number;
   readonly retryBackoffMs: number;
   readonly keyIgnore: boolean;
@@ -146,6 +147,7 @@ export function normalizeConfig(c: ParsedConfig): EsSinkConfig {
     maxBufferedRecords: Number(c['max.buffered.records']),
     lingerMs: Number(c['linger.ms']),
     flushTimeoutMs: Number(c['flush.timeout.ms']),
+    flushSynchronously: c['flush.synchronously'] === true,
     maxRetries: Number(c['max.retries']),
     retryBackoffMs: Number(c['retry.backoff.ms']),
     keyIgnore: c['key.ignore'] === true,

@@ -86,8 +86,14 @@ export class ElasticsearchSink {
   }
 
   /** Flushes and returns the next offsets to commit (only over records Elasticsearch acknowledged). */
+  /**
+   * The offsets Elasticsearch has acknowledged. Buffered records are sent on, but preCommit does not wait for them
+   * (as Confluent's sink with flush.synchronously=false): an outage longer than the sandbox's call deadline then
+   * only holds the committed offsets back, and the task keeps retrying instead of failing.
+   */
   async preCommit(): Promise<TopicPartitionOffsets> {
-    await this.writer.flush();
+    if (this.#o.config.flushSynchronously) await this.writer.flush();
+    else this.writer.dispatch();
     return this.writer.committableOffsets();
   }
 

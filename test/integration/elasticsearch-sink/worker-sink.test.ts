@@ -73,15 +73,21 @@ void test('Kafka → ES through a worker: replay, and an ES outage mid-run', { t
   assert.ok([200, 201].includes((await sink(third, outageTopic, `http://127.0.0.1:${proxy.port}`)).status));
   await produce(fx.kafka, outageTopic, Array.from({ length: 200 }, (_, i) => ({ key: `a${i}`, value: { n: i } })));
   await eventually(async () => ((await indexed(es, outageTopic)).size === 200 ? true : undefined), 'the first batch indexed through the proxy', 30_000);
+  // The outage lasts 30 s, as when Elasticsearch is stopped and started again; the sink keeps retrying.
+  const OUTAGE_MS = 30_000;
+  const cutAt = Date.now();
   proxy.cut();
   await produce(fx.kafka, outageTopic, Array.from({ length: 300 }, (_, i) => ({ key: `b${i}`, value: { n: i } })));
   await eventually(() => (proxy.refused >= 3 ? true : undefined), 'the sink retrying against the cut proxy', 30_000);
+  await new Promise((resolve) => setTimeout(resolve, Math.max(0, OUTAGE_MS - (Date.now() - cutAt))));
+  const refusedDuringOutage = proxy.refused;
   proxy.restore();
   const after = await eventually(async () => {
     const d = await indexed(es, outageTopic);
     return d.size === 500 ? d : undefined;
   }, 'every record indexed after Elasticsearch came back', 40_000);
   assert.equal([...after.keys()].filter((k) => k.startsWith('b')).length, 300);
+  assert.ok(refusedDuringOutage > 3, `the sink kept retrying through the whole outage (${refusedDuringOutage} refused connections)`);
   const status = (await w.rest('GET', `/connectors/${third}/status`)).body as { tasks: { state: string }[] };
   assert.ok(status.tasks.every((x) => x.state === 'RUNNING'), JSON.stringify(status));
 });

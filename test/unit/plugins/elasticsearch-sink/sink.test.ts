@@ -23,6 +23,7 @@ test('invalid records fail put() unless dropped or reported; skipped records sti
   const c = client();
   const s = new ElasticsearchSink({ config: config({ 'drop.invalid.message': 'true', 'behavior.on.null.values': 'ignore' }), client: c, clock: virtualClock(), onSkip: (_r, why) => void skipped.push(why) });
   await s.put([bad, record({ offset: 1, key: 'k', value: null }), record({ offset: 2, key: 'k', value: { a: 2 } })]);
+  await s.writer.flush();
   assert.deepEqual(await s.preCommit(), { 'orders/0': 3 });
   assert.equal(skipped.length, 2);
   assert.deepEqual(c.created, ['orders']);
@@ -33,4 +34,17 @@ test('invalid records fail put() unless dropped or reported; skipped records sti
   await s2.put([bad]);
   assert.deepEqual(reported, [0]);
   assert.deepEqual(await s2.preCommit(), { 'orders/0': 1 });
+});
+
+test('preCommit sends buffered records but returns only acknowledged offsets, without waiting', async () => {
+  const hanging = Object.assign(client(), { bulk: () => new Promise<never>(() => undefined) });
+  const s = new ElasticsearchSink({ config: config({ 'behavior.on.null.values': 'ignore' }), client: hanging, clock: virtualClock() });
+  await s.put([record({ offset: 0, key: 'k', value: null }), record({ offset: 1, key: 'k', value: { a: 1 } }), record({ offset: 2, key: 'j', value: { a: 2 } })]);
+  // Elasticsearch never answers: the skipped tombstone is durable, the two writes are in flight.
+  assert.deepEqual(await s.preCommit(), { 'orders/0': 1 });
+  assert.equal(s.writer.buffered, 2);
+
+  const sync = new ElasticsearchSink({ config: config({ 'flush.synchronously': 'true' }), client: client(), clock: virtualClock() });
+  await sync.put([record({ offset: 0, key: 'k', value: { a: 1 } })]);
+  assert.deepEqual(await sync.preCommit(), { 'orders/0': 1 }, 'flush.synchronously=true waits for the acknowledgement');
 });
