@@ -19,7 +19,7 @@ import { header } from '../connect/record.ts';
 import type { Header, SinkRecord as ConnectSinkRecord, SourceRecord as ConnectSourceRecord } from '../connect/record.ts';
 
 /** The options JsonConverter uses by default; the SDK's value JSON follows them. */
-export const SDK_JSON: JsonCodecOptions = Object.freeze({ decimalFormat: 'BASE64', replaceNullWithDefault: true });
+export const SDK_JSON: JsonCodecOptions = Object.freeze({ decimalFormat: 'BASE64', replaceNullWithDefault: true, int64Strings: true });
 
 /** A source record as plugins return it: the SDK shape, whose optional schemas are JsonConverter schema JSON. */
 export type SchemaSourceRecord = SourceRecord;

@@ -12,6 +12,11 @@ import { JsonNumber, JsonObject, jsonDouble, jsonFloat, jsonInteger, jsonNodeTyp
 export interface JsonCodecOptions {
   readonly decimalFormat: 'BASE64' | 'NUMERIC';
   readonly replaceNullWithDefault: boolean;
+  /**
+   * Accept a decimal string such as "18446744073709551615" where the schema is INT64. Records coming out of the
+   * sandbox carry 64-bit integers beyond ±2^53 this way, since a JSON number there would lose digits.
+   */
+  readonly int64Strings?: boolean;
 }
 
 const TYPE_NAMES: Record<SchemaType, string> = {
@@ -280,6 +285,9 @@ export function convertToConnect(schema: Schema | null, node: JsonTree | undefin
     case 'INT32':
     case 'INT64': {
       const [lo, hi] = RANGES[type] ?? [0n, 0n];
+      if (type === 'INT64' && opts.int64Strings === true && typeof node === 'string' && /^-?\d+$/.test(node)) {
+        return integral(new JsonNumber(node), type, lo, hi);
+      }
       return integral(node, type, lo, hi);
     }
     case 'FLOAT32':

@@ -57,3 +57,28 @@ void test('JSON values survive the tree conversion', () => {
   assert.deepEqual(fromJsonTree(toJsonTree(v)), v);
   assert.throws(() => toJsonTree(Number.NaN), /Cannot represent NaN/);
 });
+
+test('INT64 values beyond ±2^53 cross out of the sandbox as decimal strings and become exact bigints', () => {
+  const valueSchema: ConnectSchema = {
+    type: 'struct',
+    optional: false,
+    fields: [
+      { field: 'big', type: 'int64', optional: false },
+      { field: 'small', type: 'int64', optional: false },
+    ],
+  };
+  const r = sourceRecordToConnect({
+    topic: 't',
+    valueSchema,
+    value: { big: '18446744073709551615'.slice(1), small: 42 },
+    sourcePartition: {},
+    sourceOffset: {},
+  });
+  assert.ok(isStruct(r.value));
+  assert.equal(r.value.get('big'), 8446744073709551615n);
+  assert.equal(r.value.get('small'), 42);
+  const bytes = new JsonConverter();
+  bytes.configure({ 'schemas.enable': 'false' }, false);
+  assert.equal(bytes.fromConnectData('t', r.valueSchema, r.value)?.toString(), '{"big":8446744073709551615,"small":42}');
+  assert.throws(() => sourceRecordToConnect({ topic: 't', valueSchema, value: { big: '12x', small: 1 }, sourcePartition: {}, sourceOffset: {} }), /expected a number, found/);
+});
