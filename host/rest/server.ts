@@ -27,7 +27,9 @@ export const CONVEYOR_VERSION = '0.1.0';
 export async function startRestServer(api: RestApi, options: { host: string; port: number; log: Logger }): Promise<RestServer> {
   const app = express();
   app.disable('x-powered-by');
-  app.use(express.json({ limit: '4mb' }));
+  // Bodies are JSON whatever their Content-Type, so `curl -X PUT .../config -d @config.json` (sent as
+  // application/x-www-form-urlencoded) works as users of Kafka Connect's REST API expect.
+  app.use(express.json({ limit: '4mb', type: () => true }));
   app.use(adminRouter(api, options.log, CONVEYOR_VERSION));
   app.use(connectorPluginsRouter(api));
   app.use(connectorsRouter(api));
