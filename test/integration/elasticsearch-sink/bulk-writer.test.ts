@@ -20,8 +20,9 @@ after(async () => {
 function sink(topic: string, props: Record<string, string> = {}, hooks: Partial<ConstructorParameters<typeof ElasticsearchSink>[0]> = {}) {
   const index = uniqueName('es_sink');
   created.push(index);
+  // flush.synchronously: each preCommit below waits for Elasticsearch, so it returns every acknowledged offset.
   const config = normalizeConfig(
-    parseConfig(ES_SINK_CONFIG, { 'connection.url': stack.elasticsearchUrl, 'topic.to.external.resource.mapping': `${topic}:${index}`, 'retry.backoff.ms': '10', ...props }),
+    parseConfig(ES_SINK_CONFIG, { 'connection.url': stack.elasticsearchUrl, 'topic.to.external.resource.mapping': `${topic}:${index}`, 'retry.backoff.ms': '10', 'flush.synchronously': 'true', ...props }),
   );
   return { index, s: new ElasticsearchSink({ config, client: esAdapter(client), clock: realClock, ...hooks }) };
 }
