@@ -24,4 +24,4 @@ if [ "$scope" != unit ]; then
 fi
 
 echo "conveyor: running tests: ${patterns[*]}" >&2
-exec "$CONVEYOR_NODE" --no-node-snapshot --test --test-concurrency=1 --test-timeout=240000 --test-force-exit "${patterns[@]}"
+exec "$CONVEYOR_NODE" --no-node-snapshot --test --test-concurrency=1 --test-timeout=240000 "${patterns[@]}"
