@@ -5,6 +5,7 @@
  * bytes and BASE64 decimals as base64 strings, maps with string keys as objects and other maps as [key, value]
  * pairs, logical dates and times as integers.
  */
+import { BASE64_ALPHABET, base64Encode } from '../../../sdk/base64.ts';
 import type { ConnectField, ConnectSchema, ConnectSchemaType } from '../../../sdk/schema.ts';
 
 export type { ConnectField, ConnectSchema, ConnectSchemaType };
@@ -37,23 +38,9 @@ export function isConnectSchema(value: unknown): value is ConnectSchema {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && typeof (value as { type?: unknown }).type === 'string';
 }
 
-const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-const B64_INDEX: Record<string, number> = Object.fromEntries([...B64].map((c, i) => [c, i]));
+export { base64Encode };
 
-/** Base64 without Node's Buffer or atob, which the sandbox does not have. */
-export function base64Encode(bytes: readonly number[] | Uint8Array): string {
-  let out = '';
-  for (let i = 0; i < bytes.length; i += 3) {
-    const a = bytes[i] ?? 0;
-    const b = bytes[i + 1] ?? 0;
-    const c = bytes[i + 2] ?? 0;
-    const n = (a << 16) | (b << 8) | c;
-    out += B64[(n >> 18) & 63]! + B64[(n >> 12) & 63]!;
-    out += i + 1 < bytes.length ? B64[(n >> 6) & 63]! : '=';
-    out += i + 2 < bytes.length ? B64[n & 63]! : '=';
-  }
-  return out;
-}
+const B64_INDEX: Record<string, number> = Object.fromEntries([...BASE64_ALPHABET].map((c, i) => [c, i]));
 
 export function base64Decode(text: string): Uint8Array {
   const clean = text.replace(/[\s=]/g, '');

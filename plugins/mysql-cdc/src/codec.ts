@@ -2,21 +2,12 @@
  * Byte and number encodings the sandbox needs without Buffer: base64 (Kafka Connect's JsonConverter writes bytes
  * and Decimal values as base64 strings), Connect Decimal's unscaled two's-complement bytes, float32 rounding.
  */
-const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-const LOOKUP: Record<string, number> = Object.fromEntries([...ALPHABET].map((c, i) => [c, i]));
+import { BASE64_ALPHABET, base64Encode } from '../../../sdk/base64.ts';
+
+const LOOKUP: Record<string, number> = Object.fromEntries([...BASE64_ALPHABET].map((c, i) => [c, i]));
 
 export function bytesToBase64(bytes: Uint8Array): string {
-  let out = '';
-  for (let i = 0; i < bytes.length; i += 3) {
-    const a = bytes[i] ?? 0;
-    const b = bytes[i + 1] ?? 0;
-    const c = bytes[i + 2] ?? 0;
-    const n = (a << 16) | (b << 8) | c;
-    out += ALPHABET[(n >> 18) & 63]! + ALPHABET[(n >> 12) & 63]!;
-    out += i + 1 < bytes.length ? ALPHABET[(n >> 6) & 63]! : '=';
-    out += i + 2 < bytes.length ? ALPHABET[n & 63]! : '=';
-  }
-  return out;
+  return base64Encode(bytes);
 }
 
 export function base64ToBytes(text: string): Uint8Array {
