@@ -1,4 +1,5 @@
 /**
+ * conveyor distributed worker.properties   (like connect-distributed: a worker of a cluster on etcd)
  * conveyor standalone worker.properties [connector.properties|connector.json ...]   (like connect-standalone)
  * conveyor [--config worker.json] [--port 8083] [--plugin-path DIR]... [--worker-id ID] [--no-builtin-plugins]
  * Starts a worker with its REST API; SIGINT/SIGTERM stop it cleanly.
@@ -11,6 +12,8 @@ import { startRestServer } from '../rest/server.ts';
 import { Worker } from '../worker/worker.ts';
 import { workerConfig } from '../worker/worker-config.ts';
 import type { WorkerConfig } from '../worker/worker-config.ts';
+import { DistributedHerder } from '../distributed/herder.ts';
+import { distributedInputFromProperties } from '../distributed/distributed-config.ts';
 import { readConnectorFile, readWorkerProperties, workerInputFromProperties } from './standalone.ts';
 
 const argv = process.argv.slice(2);
@@ -38,7 +41,47 @@ async function flagsConfig(args: string[]): Promise<WorkerConfig> {
   });
 }
 
+/** Stops once on SIGINT/SIGTERM: graceful shutdown (a distributed worker hands its tasks over at once). */
+function onSignals(log: Logger, stop: () => Promise<void>): (reason: string, code?: number) => void {
+  let stopping = false;
+  const shutdown = (reason: string, code = 0): void => {
+    if (stopping) return;
+    stopping = true;
+    log.info('stopping worker', { reason });
+    void stop()
+      .catch((err: unknown) => log.error('shutdown failed', { error: err }))
+      .then(() => process.exit(code));
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  return shutdown;
+}
+
+async function runDistributed(file: string | undefined): Promise<void> {
+  if (file === undefined) {
+    process.stderr.write('usage: conveyor distributed worker.properties\n');
+    process.exit(2);
+  }
+  const { worker, settings } = distributedInputFromProperties(await readWorkerProperties(file));
+  const config = workerConfig(worker);
+  const log = createJsonLogger({ level: config.logLevel });
+  const herder = await DistributedHerder.create({ config, settings, log });
+  const rest = await startRestServer(herder, { host: config.restHost, port: config.restPort, log: log.child({ component: 'rest' }), routing: herder });
+  onSignals(log, async () => {
+    await herder.close();
+    await rest.close();
+  });
+  const url = new URL(settings.advertisedUrl);
+  if (url.port === '0') url.port = String(rest.port);
+  await herder.join(url.toString().replace(/\/$/, ''));
+  log.info('worker joined the cluster', { cluster: settings.clusterId, url: url.toString() });
+}
+
 async function run(): Promise<void> {
+  if (argv[0] === 'distributed') {
+    await runDistributed(argv[1]);
+    return;
+  }
   const standalone = argv[0] === 'standalone';
   if (standalone && argv[1] === undefined) {
     process.stderr.write('usage: conveyor standalone worker.properties [connector.properties|connector.json ...]\n');
@@ -49,18 +92,10 @@ async function run(): Promise<void> {
   const worker = await Worker.create(config, log);
   const rest = await startRestServer(worker, { host: config.restHost, port: config.restPort, log: log.child({ component: 'rest' }) });
 
-  let stopping = false;
-  const stop = (signal: string, code = 0): void => {
-    if (stopping) return;
-    stopping = true;
-    log.info('stopping worker', { signal });
-    void rest
-      .close()
-      .then(() => worker.close())
-      .then(() => process.exit(code));
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
+  const stop = onSignals(log, async () => {
+    await rest.close();
+    await worker.close();
+  });
   if (standalone) await startConnectorFiles(worker, argv.slice(2), log, () => stop('connector-file-error', 1));
 }
 

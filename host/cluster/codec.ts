@@ -18,6 +18,8 @@ export interface RestartRequest {
   readonly onlyFailed: boolean;
   readonly includeTasks: boolean;
   readonly requestedAt: string;
+  /** POST /connectors/{c}/tasks/{task}/restart: only this task. */
+  readonly task?: number;
 }
 
 export interface WorkerRegistration {
@@ -80,7 +82,7 @@ export function decodeStatus(text: string): UnitStatus {
 
 export function decodeRestart(text: string): RestartRequest {
   const v = parse('restart request', text);
-  if (!isObj(v) || typeof v.onlyFailed !== 'boolean' || typeof v.includeTasks !== 'boolean' || typeof v.requestedAt !== 'string') {
+  if (!isObj(v) || typeof v.onlyFailed !== 'boolean' || typeof v.includeTasks !== 'boolean' || typeof v.requestedAt !== 'string' || (v.task !== undefined && !Number.isInteger(v.task))) {
     throw invalid('restart request');
   }
   return v as unknown as RestartRequest;

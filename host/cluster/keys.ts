@@ -18,6 +18,7 @@ import { unitId } from './types.ts';
  *   claims/task/<connector>/<n>           ownership of a running task, under the owner's lease      {worker, generation}
  *   status/connectors/<connector>         connector status                                 {state, worker_id, trace?, generation}
  *   status/tasks/<connector>/<n>          task status                                      {state, worker_id, trace?, generation}
+ *   topics/<connector>/<topic>            a topic the connector's tasks used (active topics)   ""
  *
  * Source offsets are not here: they stay in the Kafka offsets topic; sink progress is the consumer group's.
  */
@@ -43,6 +44,9 @@ export interface ClusterKeys {
   connectorStatus(connector: string): string;
   readonly taskStatuses: string;
   taskStatus(connector: string, task: number): string;
+  readonly topics: string;
+  /** Active topics of one connector: keys topicsOf(c) + encoded topic. */
+  topicsOf(connector: string): string;
   /** The encoded name at the end of a key below `prefix`, decoded; undefined when the key is not directly below. */
   nameUnder(prefix: string, key: string): string | undefined;
 }
@@ -68,6 +72,7 @@ export function clusterKeys(cluster: string): ClusterKeys {
     claims: `${root}claims/`,
     connectorStatuses: `${root}status/connectors/`,
     taskStatuses: `${root}status/tasks/`,
+    topics: `${root}topics/`,
   };
   return {
     ...k,
@@ -80,6 +85,7 @@ export function clusterKeys(cluster: string): ClusterKeys {
     claim: (unit) => k.claims + unitId(unit),
     connectorStatus: (c) => k.connectorStatuses + enc(c),
     taskStatus: (c, t) => `${k.taskStatuses}${enc(c)}/${t}`,
+    topicsOf: (c) => `${k.topics}${enc(c)}/`,
     nameUnder: (prefix, key) => {
       if (!key.startsWith(prefix)) return undefined;
       const rest = key.slice(prefix.length);

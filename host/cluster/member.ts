@@ -51,6 +51,7 @@ export class ClusterMember {
   #state: MemberState = 'joining';
   #joined: Joined | undefined;
   #rebalancer: Promise<Rebalancer | undefined> = Promise.resolve(undefined);
+  #current: Rebalancer | undefined;
   #rejoin: NodeJS.Timeout | undefined;
 
   private constructor(o: ClusterMemberOptions) {
@@ -71,6 +72,11 @@ export class ClusterMember {
 
   isLeader(): boolean {
     return this.#joined?.election.state === 'leader';
+  }
+
+  /** True while this worker leads and its rebalancer is computing or writing a new assignment. */
+  rebalancing(): boolean {
+    return this.isLeader() && this.#current?.state === 'rebalancing';
   }
 
   /** The leader's worker id as etcd has it now (for forwarding REST writes); undefined while there is none. */
@@ -160,13 +166,14 @@ export class ClusterMember {
     this.#rebalancer = (async () => {
       await (await previous)?.stop();
       if (j === undefined || this.#joined !== j) return undefined;
-      return Rebalancer.create({
+      this.#current = await Rebalancer.create({
         client: this.#o.client,
         keys: this.#o.keys,
         term,
         logger: this.#log,
         onDeposed: () => void j.election.stepDown('assignment write refused'),
       });
+      return this.#current;
     })().catch((err: unknown) => {
       this.#log.error('rebalancer failed to start; stepping down', { err });
       void j?.election.stepDown('rebalancer failed');
@@ -177,6 +184,7 @@ export class ClusterMember {
   async #stopRebalancer(): Promise<void> {
     const previous = this.#rebalancer;
     this.#rebalancer = previous.then(async (r) => {
+      if (this.#current === r) this.#current = undefined;
       await r?.stop();
       return undefined;
     });

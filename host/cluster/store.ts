@@ -1,8 +1,8 @@
 import type { Etcd3 } from 'etcd3';
 import { ConveyorError, ErrorCode } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
-import type { RestartRequest, TargetState, UnitStatus } from './codec.ts';
-import { decodeConfig, decodeRestart, decodeStatus, decodeTargetState, decodeTaskConfigs } from './codec.ts';
+import type { RestartRequest, TargetState, UnitStatus, WorkerRegistration } from './codec.ts';
+import { decodeConfig, decodeRestart, decodeStatus, decodeTargetState, decodeTaskConfigs, decodeWorker } from './codec.ts';
 import type { ClusterKeys } from './keys.ts';
 import { PrefixWatch } from './prefix-watch.ts';
 import type { WatchSink } from './prefix-watch.ts';
@@ -44,6 +44,17 @@ export class ClusterStore {
       .else(this.#client.put(k.connectorConfig(name)).value(JSON.stringify(config)))
       .commit();
     this.#log.info('connector config stored', { connector: name });
+  }
+
+  /** Creates a connector only if none of that name exists; false when it already does. */
+  async createConnector(name: string, config: Readonly<Record<string, string>>, initialState: TargetState = 'STARTED'): Promise<boolean> {
+    const k = this.keys;
+    const res = await this.#client
+      .if(k.connectorConfig(name), 'Create', '==', 0)
+      .then(this.#client.put(k.connectorConfig(name)).value(JSON.stringify(config)), this.#client.put(k.targetState(name)).value(JSON.stringify(initialState)))
+      .commit();
+    if (res.succeeded) this.#log.info('connector created', { connector: name, initialState });
+    return res.succeeded;
   }
 
   async getConnectorConfig(name: string): Promise<Record<string, string> | undefined> {
@@ -90,6 +101,7 @@ export class ClusterStore {
         c.delete().key(k.restart(name)),
         c.delete().key(k.connectorStatus(name)),
         c.delete().prefix(`${k.taskStatuses}${encodeURIComponent(name)}/`),
+        c.delete().prefix(k.topicsOf(name)),
       )
       .commit();
     if (res.succeeded) this.#log.info('connector deleted', { connector: name });
@@ -148,13 +160,32 @@ export class ClusterStore {
     return res.succeeded;
   }
 
-  /** Writes a status only while the writer still owns the unit; throws CONVEYOR_CONFLICT otherwise. */
+  /**
+   * Writes a status only while the writer still owns the unit and the connector exists (a status written after a
+   * delete would outlive it); throws CONVEYOR_CONFLICT otherwise.
+   */
   async putConnectorStatus(name: string, status: UnitStatus, guard: OwnershipGuard): Promise<void> {
-    await this.#guardedPut(this.keys.connectorStatus(name), JSON.stringify(status), guard);
+    await this.#guardedPut(this.keys.connectorStatus(name), JSON.stringify(status), guard, name);
   }
 
   async putTaskStatus(name: string, task: number, status: UnitStatus, guard: OwnershipGuard): Promise<void> {
-    await this.#guardedPut(this.keys.taskStatus(name, task), JSON.stringify(status), guard);
+    await this.#guardedPut(this.keys.taskStatus(name, task), JSON.stringify(status), guard, name);
+  }
+
+  /** Records a topic the connector's tasks used (GET /connectors/{c}/topics). */
+  async recordTopic(name: string, topic: string): Promise<void> {
+    const k = this.keys;
+    await this.#client.if(k.connectorConfig(name), 'Create', '>', 0).then(this.#client.put(k.topicsOf(name) + encodeURIComponent(topic)).value('')).commit();
+  }
+
+  async listTopics(name: string): Promise<string[]> {
+    const prefix = this.keys.topicsOf(name);
+    const keys = await this.#client.getAll().prefix(prefix).keys();
+    return keys.map((key) => decodeURIComponent(key.slice(prefix.length))).sort();
+  }
+
+  async resetTopics(name: string): Promise<void> {
+    await this.#client.delete().prefix(this.keys.topicsOf(name));
   }
 
   /** For the leader: marks units it cannot place (no workers) without any ownership. */
@@ -176,14 +207,24 @@ export class ClusterStore {
     return out;
   }
 
+  /** A live worker's registration (its key exists while its lease does). */
+  async getWorker(id: string): Promise<WorkerRegistration | undefined> {
+    const text = await this.#client.get(this.keys.worker(id)).string();
+    return text === null ? undefined : decodeWorker(text);
+  }
+
   /** Watches any range under the cluster prefix (e.g. keys.connectorConfigs) with resume and re-list. */
   watch(prefix: string, sink: WatchSink): Promise<PrefixWatch> {
     if (!prefix.startsWith(this.keys.root)) throw new ConveyorError(ErrorCode.badRequest, `${prefix} is outside the cluster prefix`);
     return PrefixWatch.create({ client: this.#client, range: { prefix }, sink, logger: this.#log });
   }
 
-  async #guardedPut(key: string, value: string, guard: OwnershipGuard): Promise<void> {
-    const res = await this.#client.if(guard.claimKey, 'Lease', '==', guard.leaseId).then(this.#client.put(key).value(value)).commit();
+  async #guardedPut(key: string, value: string, guard: OwnershipGuard, connector: string): Promise<void> {
+    const res = await this.#client
+      .if(guard.claimKey, 'Lease', '==', guard.leaseId)
+      .and(this.keys.connectorConfig(connector), 'Create', '>', 0)
+      .then(this.#client.put(key).value(value))
+      .commit();
     if (!res.succeeded) {
       throw new ConveyorError(ErrorCode.conflict, `write to ${key} refused: the writer no longer owns ${guard.claimKey}`);
     }

@@ -10,12 +10,12 @@ export interface LifecycleApi {
   pauseConnector(name: string): Promise<void>;
   resumeConnector(name: string): Promise<void>;
   stopConnector(name: string): Promise<void>;
-  restartConnector(name: string, includeTasks: boolean, onlyFailed: boolean): ConnectorStatus | null;
+  restartConnector(name: string, includeTasks: boolean, onlyFailed: boolean): Promise<ConnectorStatus | null>;
   restartTask(name: string, task: number): Promise<void>;
   taskStatus(name: string, task: number): ConnectorStatus['tasks'][number];
   taskConfigs(name: string): { id: { connector: string; task: number }; config: Record<string, string> }[];
-  connectorTopics(name: string): Record<string, { topics: string[] }>;
-  resetConnectorTopics(name: string): void;
+  connectorTopics(name: string): Record<string, { topics: string[] }> | Promise<Record<string, { topics: string[] }>>;
+  resetConnectorTopics(name: string): void | Promise<void>;
   connectorOffsets(name: string): Promise<{ offsets: ConnectorOffset[] }>;
   alterConnectorOffsets(name: string, offsets: ConnectorOffset[]): Promise<{ message: string }>;
   resetConnectorOffsets(name: string): Promise<{ message: string }>;
@@ -55,8 +55,8 @@ export function connectorLifecycleRouter(api: LifecycleApi): Router {
     await api.stopConnector(name(req));
     res.status(204).end();
   });
-  r.post('/connectors/:name/restart', (req, res) => {
-    const snapshot = api.restartConnector(name(req), flag(req, 'includeTasks'), flag(req, 'onlyFailed'));
+  r.post('/connectors/:name/restart', async (req, res) => {
+    const snapshot = await api.restartConnector(name(req), flag(req, 'includeTasks'), flag(req, 'onlyFailed'));
     if (snapshot === null) res.status(204).end();
     else res.status(202).json(snapshot);
   });
@@ -70,11 +70,11 @@ export function connectorLifecycleRouter(api: LifecycleApi): Router {
     await api.restartTask(name(req), task(req));
     res.status(204).end();
   });
-  r.get('/connectors/:name/topics', (req, res) => {
-    res.json(api.connectorTopics(name(req)));
+  r.get('/connectors/:name/topics', async (req, res) => {
+    res.json(await api.connectorTopics(name(req)));
   });
-  r.put('/connectors/:name/topics/reset', (req, res) => {
-    api.resetConnectorTopics(name(req));
+  r.put('/connectors/:name/topics/reset', async (req, res) => {
+    await api.resetConnectorTopics(name(req));
     res.status(202).end();
   });
   r.get('/connectors/:name/offsets', async (req, res) => {

@@ -14,6 +14,8 @@ import type { ConnectorsApi } from './connectors.ts';
 import { diagnosticsRouter } from './diagnostics.ts';
 import type { DiagnosticsApi } from './diagnostics.ts';
 import { errorHandler } from './errors.ts';
+import { leaderForwarding } from './forwarding.ts';
+import type { LeaderRouting } from './forwarding.ts';
 
 export type RestApi = PluginsApi & ConnectorsApi & DiagnosticsApi & LifecycleApi & AdminApi;
 
@@ -24,12 +26,21 @@ export interface RestServer {
 
 export const CONVEYOR_VERSION = '0.1.0';
 
-export async function startRestServer(api: RestApi, options: { host: string; port: number; log: Logger }): Promise<RestServer> {
+export interface RestServerOptions {
+  host: string;
+  port: number;
+  log: Logger;
+  /** Distributed mode: writes go to the leader (host/rest/forwarding.ts). */
+  routing?: LeaderRouting;
+}
+
+export async function startRestServer(api: RestApi, options: RestServerOptions): Promise<RestServer> {
   const app = express();
   app.disable('x-powered-by');
   // Bodies are JSON whatever their Content-Type, so `curl -X PUT .../config -d @config.json` (sent as
   // application/x-www-form-urlencoded) works as users of Kafka Connect's REST API expect.
   app.use(express.json({ limit: '4mb', type: () => true }));
+  if (options.routing !== undefined) app.use(leaderForwarding(options.routing, options.log));
   app.use(adminRouter(api, options.log, CONVEYOR_VERSION));
   app.use(connectorPluginsRouter(api));
   app.use(connectorsRouter(api));

@@ -45,6 +45,8 @@ export interface ConnectorDeps {
   recordSink: RecordSink;
   recordSource(connector: string, topics: readonly string[]): RecordSource;
   pipelines?: TaskPipelines;
+  /** Told every connector (task null) and task state change, e.g. to store it in the cluster (distributed mode). */
+  onStateChange?(connector: string, task: number | null, state: ConnectorState, trace: string | undefined): void;
   /** Called with the task configs each time the connector computes them (persisted in standalone mode). */
   onTaskConfigs?(connector: string, configs: readonly RawConfig[]): Promise<void>;
   offsets: SourceOffsetStore;
@@ -91,6 +93,8 @@ export class ConnectorRuntime {
   private readonly deps: ConnectorDeps;
   private readonly log: Logger;
   private stopped = false;
+  /** Distributed mode: this runtime holds the connector unit or some task units, never computes tasks on resume. */
+  private unitMode = false;
   private target: TargetState;
   private readonly restart: RestartPolicy;
 
@@ -105,15 +109,19 @@ export class ConnectorRuntime {
   }
 
   private setState(state: ConnectorState, trace?: string): void {
+    const changed = state !== this.state || trace !== this.trace;
     if (state !== this.state) this.log.info('connector state', { from: this.state, to: state });
     this.state = state;
     this.trace = trace;
+    if (changed) this.deps.onStateChange?.(this.name, null, state, trace);
   }
 
   private setTaskState(t: TaskHandle, state: TaskState, trace?: string): void {
+    const changed = state !== t.state || trace !== t.trace;
     if (state !== t.state) this.log.info('task state', { [LogField.task]: t.id, from: t.state, to: state, ...(trace ? { trace } : {}) });
     t.state = state;
     t.trace = trace;
+    if (changed) this.deps.onStateChange?.(this.name, t.id, state, trace);
   }
 
   private newInstance(key: string, capabilities: (cap: string, method: string, args: unknown[]) => Promise<unknown>, log: Logger): Promise<SandboxInstance> {
@@ -149,20 +157,28 @@ export class ConnectorRuntime {
     await this.startConnector();
   }
 
-  private async startConnector(): Promise<void> {
+  /** The plugin's task configs, each merged over the connector config, computed in a short-lived isolate. */
+  async computeTaskConfigs(): Promise<RawConfig[]> {
     const maxTasks = Number(this.config['tasks.max'] ?? '1');
-    let configs: RawConfig[];
     const instance = await this.newInstance(`${this.name}-connector-${++generations}`, denyAll, this.log);
     try {
-      configs = await instance.invoke<RawConfig[]>('taskConfigs', { raw: this.config, maxTasks, connector: this.name });
+      const configs = await instance.invoke<RawConfig[]>('taskConfigs', { raw: this.config, maxTasks, connector: this.name });
       if (!Array.isArray(configs) || configs.length === 0) throw new ConveyorError(ErrorCode.taskFailed, 'taskConfigs() returned no task configs');
-    } catch (err) {
-      this.setState('FAILED', traceOf(err));
-      return;
+      return configs.map((c) => ({ ...this.config, ...c }));
     } finally {
       await instance.dispose();
     }
-    this.tasks = configs.map((c, id) => ({ id, config: { ...this.config, ...c }, state: 'UNASSIGNED', generation: 0, attempts: 0 }));
+  }
+
+  private async startConnector(): Promise<void> {
+    let configs: RawConfig[];
+    try {
+      configs = await this.computeTaskConfigs();
+    } catch (err) {
+      this.setState('FAILED', traceOf(err));
+      return;
+    }
+    this.tasks = configs.map((config, id) => ({ id, config, state: 'UNASSIGNED', generation: 0, attempts: 0 }));
     await this.deps.onTaskConfigs?.(this.name, configs).catch((err: unknown) => this.log.warn('task configs not persisted', { error: err }));
     if (this.target === 'PAUSED') {
       this.setState('PAUSED');
@@ -173,9 +189,45 @@ export class ConnectorRuntime {
     await Promise.all(this.tasks.map((t) => this.startTask(t)));
   }
 
+  /**
+   * Distributed mode, where the connector and each of its tasks are separate units: this runtime runs only the
+   * connector (computes task configs, which the caller stores) or only the tasks it is given.
+   */
+  async startConnectorUnit(): Promise<RawConfig[] | null> {
+    this.unitMode = true;
+    try {
+      const configs = this.target === 'STOPPED' ? [] : await this.computeTaskConfigs();
+      this.setState(this.target === 'STARTED' ? 'RUNNING' : this.target);
+      return configs;
+    } catch (err) {
+      this.setState('FAILED', traceOf(err));
+      return null;
+    }
+  }
+
+  /** Distributed mode: runs one task from its stored (merged) config; PAUSED when the target state says so. */
+  async runTask(id: number, config: RawConfig): Promise<void> {
+    this.unitMode = true;
+    if (this.tasks.some((t) => t.id === id)) throw new ConveyorError(ErrorCode.conflict, `task ${this.name}-${id} already runs here`);
+    const t: TaskHandle = { id, config: { ...config }, state: 'UNASSIGNED', generation: 0, attempts: 0 };
+    this.tasks.push(t);
+    if (this.target === 'PAUSED') this.setTaskState(t, 'PAUSED');
+    else await this.startTask(t);
+  }
+
+  /** Distributed mode: stops one task (gracefully) and forgets it. */
+  async stopTask(id: number): Promise<void> {
+    const t = this.tasks.find((x) => x.id === id);
+    if (t === undefined) return;
+    this.tasks = this.tasks.filter((x) => x !== t);
+    clearTimeout(t.restartTimer);
+    await this.teardown(t, t.state === 'RUNNING');
+    if (t.state !== 'FAILED') this.setTaskState(t, 'UNASSIGNED');
+  }
+
   /** PUT /pause: tasks stop consuming and producing (their resources are released) until resumed. */
   async pause(): Promise<void> {
-    if (this.target === 'STOPPED' && this.state === 'STOPPED') {
+    if (!this.unitMode && this.target === 'STOPPED' && this.state === 'STOPPED') {
       this.target = 'PAUSED';
       await this.startConnector();
       return;
@@ -190,7 +242,7 @@ export class ConnectorRuntime {
   async resume(): Promise<void> {
     const was = this.target;
     this.target = 'STARTED';
-    if (was === 'STOPPED' || this.tasks.length === 0) {
+    if (!this.unitMode && (was === 'STOPPED' || this.tasks.length === 0)) {
       await this.startConnector();
       return;
     }

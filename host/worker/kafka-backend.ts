@@ -1,6 +1,7 @@
 /**
- * The Kafka side of a standalone worker: source offsets in a local file (offset.storage.file.filename), per-task
- * pipelines from host/pipeline, and an admin client for offsets of sink connectors (consumer group connect-<name>).
+ * The Kafka side of a worker: source offsets in a local file (standalone, offset.storage.file.filename) or a compacted
+ * topic (distributed, offset.storage.topic), per-task pipelines from host/pipeline, and an admin client for offsets
+ * of sink connectors (consumer group connect-<name>).
  */
 import type { Admin, Kafka } from 'kafkajs';
 import { LogField } from '../core/log-fields.ts';
@@ -8,7 +9,10 @@ import type { Logger } from '../core/logger.ts';
 import { createKafka } from '../kafka/client.ts';
 import { createPipelineFactory, pipelineOffsetReader } from '../pipeline/index.ts';
 import type { PipelineFactory } from '../pipeline/index.ts';
+import { TopicAdmin } from '../kafka/admin.ts';
+import { SourceProducer } from '../kafka/producer.ts';
 import { FileOffsetBackingStore } from '../storage/file-offset-store.ts';
+import { KafkaOffsetBackingStore } from '../storage/kafka-offset-store.ts';
 import type { OffsetBackingStore } from '../storage/offset-store.ts';
 import type { SourceOffsetStore } from './offset-store.ts';
 import type { WorkerConfig } from './worker-config.ts';
@@ -22,23 +26,68 @@ export interface KafkaBackend {
   close(): Promise<void>;
 }
 
+/** Options the distributed worker adds to every pipeline (exactly-once source, ownership fencing). */
+export interface PipelineExtras {
+  exactlyOnce?: { transactionalId(connector: string, task: number): string };
+  fence?: (connector: string, task: number) => Promise<void>;
+}
+
+interface OffsetBacking {
+  readonly store: OffsetBackingStore;
+  close(): Promise<void>;
+}
+
+async function openOffsetStore(config: WorkerConfig, kafka: Kafka, log: Logger): Promise<OffsetBacking | null> {
+  if (config.offsetStorageFile !== null) {
+    const store = new FileOffsetBackingStore({ filename: config.offsetStorageFile, logger: log });
+    await store.start();
+    return { store, close: () => store.stop() };
+  }
+  if (config.offsetStorageTopic === null) return null;
+  const admin = await TopicAdmin.create(kafka, log);
+  const producer = await SourceProducer.create({ kafka, admin, logger: log });
+  const props = config.connectProperties;
+  const store = new KafkaOffsetBackingStore({
+    kafka,
+    admin,
+    producer,
+    logger: log,
+    topic: config.offsetStorageTopic,
+    partitions: Number(props['offset.storage.partitions'] ?? 25),
+    // Kafka Connect defaults to 3; -1 (the broker's default) also suits a single-broker development cluster.
+    replicationFactor: Number(props['offset.storage.replication.factor'] ?? -1),
+  });
+  await store.start();
+  return {
+    store,
+    async close() {
+      await store.stop();
+      await producer.close();
+      await admin.close();
+    },
+  };
+}
+
 export async function createKafkaBackend(
   config: WorkerConfig,
   log: Logger,
   onTopicUsed?: (connector: string, topic: string) => void,
+  extras: PipelineExtras = {},
 ): Promise<KafkaBackend | null> {
-  if (config.bootstrapServers === null || config.offsetStorageFile === null) return null;
+  if (config.bootstrapServers === null) return null;
   const klog = log.child({ [LogField.component]: 'kafka' });
-  const offsetStore = new FileOffsetBackingStore({ filename: config.offsetStorageFile, logger: klog });
-  await offsetStore.start();
+  const kafka: Kafka = createKafka({ bootstrapServers: config.bootstrapServers, clientId: `conveyor-admin-${config.workerId}`, logger: klog });
+  const offsets = await openOffsetStore(config, kafka, klog);
+  if (offsets === null) return null;
+  const offsetStore = offsets.store;
   const pipelines = createPipelineFactory({
     kafka: { bootstrapServers: config.bootstrapServers, clientId: `conveyor-${config.workerId}` },
     worker: config.connectProperties,
     offsetStore,
     logger: log,
     ...(onTopicUsed === undefined ? {} : { onTopicUsed }),
+    ...extras,
   });
-  const kafka: Kafka = createKafka({ bootstrapServers: config.bootstrapServers, clientId: `conveyor-admin-${config.workerId}`, logger: klog });
   let admin: Promise<Admin> | undefined;
   const getAdmin = (): Promise<Admin> => {
     admin ??= (async () => {
@@ -66,7 +115,7 @@ export async function createKafkaBackend(
     async close() {
       await pipelines.close();
       await (await admin?.catch(() => undefined))?.disconnect();
-      await offsetStore.stop();
+      await offsets.close();
     },
   };
 }

@@ -22,15 +22,17 @@ export interface WorkerConfig {
   pluginRescanMs: number;
   /** bootstrap.servers: with it, tasks move records through Kafka (host/pipeline); without, the in-memory bus. */
   bootstrapServers: string | null;
-  /** offset.storage.file.filename (required with bootstrapServers). */
+  /** offset.storage.file.filename (standalone; with bootstrapServers this or offsetStorageTopic is required). */
   offsetStorageFile: string | null;
+  /** offset.storage.topic (distributed mode: source offsets in a compacted Kafka topic shared by the workers). */
+  offsetStorageTopic: string | null;
   /** Where connector configs and target states persist (StandaloneConfigStore); null keeps them in memory. */
   configStorageFile: string | null;
   /** Kafka Connect worker properties as given (converters and sub-keys, offset.flush.interval.ms, ...). */
   connectProperties: Readonly<Record<string, string>>;
 }
 
-const KEYS = ['workerId', 'restHost', 'restPort', 'pluginPath', 'builtinPlugins', 'sandboxProcesses', 'limits', 'policies', 'logLevel', 'pluginRescanMs', 'bootstrapServers', 'offsetStorageFile', 'configStorageFile', 'connectProperties'];
+const KEYS = ['workerId', 'restHost', 'restPort', 'pluginPath', 'builtinPlugins', 'sandboxProcesses', 'limits', 'policies', 'logLevel', 'pluginRescanMs', 'bootstrapServers', 'offsetStorageFile', 'offsetStorageTopic', 'configStorageFile', 'connectProperties'];
 
 function optString(input: Record<string, unknown>, key: string): string | null {
   const v = input[key];
@@ -63,12 +65,16 @@ export function workerConfig(input: Record<string, unknown> = {}): WorkerConfig 
   if (typeof policies !== 'object' || policies === null) throw bad('policies must map connector names (or "*") to policies');
   const bootstrapServers = optString(input, 'bootstrapServers');
   const offsetStorageFile = optString(input, 'offsetStorageFile');
-  if (bootstrapServers !== null && offsetStorageFile === null) throw bad('offset.storage.file.filename (offsetStorageFile) is required with bootstrap.servers');
+  const offsetStorageTopic = optString(input, 'offsetStorageTopic');
+  if (bootstrapServers !== null && offsetStorageFile === null && offsetStorageTopic === null) {
+    throw bad('offset.storage.file.filename (offsetStorageFile) or offset.storage.topic (offsetStorageTopic) is required with bootstrap.servers');
+  }
   const props = input['connectProperties'] ?? {};
   if (typeof props !== 'object' || props === null || Object.values(props).some((v) => typeof v !== 'string')) throw bad('connectProperties must map keys to strings');
   return Object.freeze({
     bootstrapServers,
     offsetStorageFile,
+    offsetStorageTopic,
     configStorageFile: optString(input, 'configStorageFile'),
     connectProperties: Object.freeze({ ...(props as Record<string, string>) }),
     workerId: typeof input['workerId'] === 'string' ? input['workerId'] : `${hostname()}:${port}`,

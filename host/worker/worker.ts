@@ -18,7 +18,7 @@ import { ConnectorRuntime } from './connector-runtime.ts';
 import type { ConnectorDeps, TargetState } from './connector-runtime.ts';
 import { ActiveTopics } from './active-topics.ts';
 import { createKafkaBackend } from './kafka-backend.ts';
-import type { KafkaBackend } from './kafka-backend.ts';
+import type { KafkaBackend, PipelineExtras } from './kafka-backend.ts';
 import { restartConfigErrors } from './restart-policy.ts';
 import { withFileGrant } from './builtin-file-policy.ts';
 import { withEsGrant } from './builtin-es-policy.ts';
@@ -33,6 +33,12 @@ import type { ConnectorInfo, ConnectorStatus } from './states.ts';
 import type { WorkerConfig } from './worker-config.ts';
 
 export type WorkerState = 'STARTING' | 'RUNNING' | 'STOPPING' | 'STOPPED';
+
+/** What distributed mode changes in a worker: pipeline fencing and exactly-once, active topics kept in the cluster. */
+export interface WorkerOptions {
+  pipelineExtras?: PipelineExtras;
+  onTopicUsed?: (connector: string, topic: string) => void;
+}
 
 export class Worker {
   readonly config: WorkerConfig;
@@ -73,14 +79,15 @@ export class Worker {
     };
   }
 
-  static async create(config: WorkerConfig, log: Logger): Promise<Worker> {
+  static async create(config: WorkerConfig, log: Logger, options: WorkerOptions = {}): Promise<Worker> {
     const wlog = log.child({ [LogField.worker]: config.workerId });
     const sandbox = createSandboxPool({ processes: config.sandboxProcesses, limits: config.limits, log: wlog.child({ [LogField.component]: 'sandbox' }) });
     const roots = [...(config.builtinPlugins ? await buildBuiltinPlugins() : []), ...config.pluginPath];
     const plog = wlog.child({ [LogField.component]: 'plugins' });
     const directory = await PluginDirectory.create({ roots, inspect: sandboxInspector(sandbox, plog), log: plog, rescanMs: config.pluginRescanMs });
     const activeTopics = new ActiveTopics();
-    const kafka = await createKafkaBackend(config, wlog, (connector, topic) => activeTopics.record(connector, topic));
+    const onTopicUsed = options.onTopicUsed ?? ((connector: string, topic: string) => activeTopics.record(connector, topic));
+    const kafka = await createKafkaBackend(config, wlog, onTopicUsed, options.pipelineExtras);
     const store = config.configStorageFile === null ? null : await StandaloneConfigStore.open({ filename: config.configStorageFile, logger: wlog });
     const w = new Worker(config, wlog, sandbox, directory, kafka, store, activeTopics);
     w.setState('RUNNING');
@@ -92,6 +99,16 @@ export class Worker {
   private grantFiles(name: string, plugin: PluginVersion, config: Readonly<Record<string, string>>): ConnectorDeps {
     const policies = withEsGrant(withFileGrant(this.deps.policies, name, plugin, config), name, plugin, config);
     return policies === this.deps.policies ? this.deps : { ...this.deps, policies };
+  }
+
+  /** The plugin a connector config names (connector.class, plugin.version); throws notFound for an unknown class. */
+  resolvePlugin(config: RawConfig): PluginVersion {
+    return this.directory.registry.resolve(config['connector.class'] ?? '', config['plugin.version']);
+  }
+
+  /** A runtime for a connector managed elsewhere (distributed mode), with this worker's sandbox, pipelines and grants. */
+  newRuntime(name: string, config: Record<string, string>, plugin: PluginVersion, target: TargetState, hooks: Pick<ConnectorDeps, 'onStateChange'>): ConnectorRuntime {
+    return new ConnectorRuntime(name, config, plugin, { ...this.grantFiles(name, plugin, config), ...hooks }, target);
   }
 
   /** Starts the connectors persisted by an earlier run, in their stored target states. */
@@ -243,7 +260,8 @@ export class Worker {
   }
 
   /** POST /restart: null when nothing but the connector restarts (204), else the RESTARTING snapshot (202). */
-  restartConnector(name: string, includeTasks: boolean, onlyFailed: boolean): ConnectorStatus | null {
+  // eslint-disable-next-line @typescript-eslint/require-await -- LifecycleApi allows a promise (distributed mode)
+  async restartConnector(name: string, includeTasks: boolean, onlyFailed: boolean): Promise<ConnectorStatus | null> {
     const rt = this.runtime(name);
     const snapshot = rt.markRestarting(includeTasks, onlyFailed);
     void rt.restartInstances(includeTasks, onlyFailed).catch((err: unknown) => this.log.error('restart failed', { [LogField.connector]: name, error: err }));

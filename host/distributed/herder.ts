@@ -1,0 +1,529 @@
+/**
+ * Distributed mode: one worker of a Conveyor cluster on etcd (Kafka Connect calls this the herder). It serves the
+ * REST API from its watched copy of the cluster state, writes configs and requests to etcd (on the leader; other
+ * workers forward writes), and runs the connectors and tasks the leader assigns it, storing their statuses behind
+ * ownership guards. A connector unit computes task configs and stores them; each task unit runs one task from its
+ * stored config. Changes in configs, target states and restart requests reach the units that own them by watch.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Etcd3 } from 'etcd3';
+import type { RawConfig } from '../../sdk/connector.ts';
+import { createEtcdClient } from '../cluster/client.ts';
+import type { RestartRequest, TargetState, UnitStatus } from '../cluster/codec.ts';
+import { clusterKeys } from '../cluster/keys.ts';
+import { ClusterMember } from '../cluster/member.ts';
+import { ClusterStore } from '../cluster/store.ts';
+import type { ConnectorSnapshot } from '../cluster/store.ts';
+import type { StopReason, TaskHost, UnitContext, WorkUnit } from '../cluster/types.ts';
+import { unitId } from '../cluster/types.ts';
+import { ConveyorError, ErrorCode } from '../core/errors.ts';
+import { LogField } from '../core/log-fields.ts';
+import type { Logger } from '../core/logger.ts';
+import type { BrokenBundle, PluginVersion } from '../plugins/plugin-version.ts';
+import type { LeaderRouting } from '../rest/forwarding.ts';
+import type { RestApi } from '../rest/server.ts';
+import type { ConfigInfos, ConfigKeyInfo } from '../worker/config-infos.ts';
+import { alterOffsets, readOffsets, resetOffsets } from '../worker/connector-offsets.ts';
+import type { ConnectorOffset } from '../worker/connector-offsets.ts';
+import type { ConnectorRuntime } from '../worker/connector-runtime.ts';
+import type { PipelineExtras } from '../worker/kafka-backend.ts';
+import type { ConnectorInfo, ConnectorState, ConnectorStatus, StateStatus, TaskStatus } from '../worker/states.ts';
+import { Worker } from '../worker/worker.ts';
+import type { WorkerConfig } from '../worker/worker-config.ts';
+import { ClusterView } from './cluster-view.ts';
+import type { ConnectorView } from './cluster-view.ts';
+import type { DistributedSettings } from './distributed-config.ts';
+
+export interface HerderOptions {
+  readonly config: WorkerConfig;
+  readonly settings: DistributedSettings;
+  readonly log: Logger;
+}
+
+/** A connector or task this worker runs, and what it was started from (a change restarts it). */
+interface LocalUnit {
+  readonly unit: WorkUnit;
+  readonly context: UnitContext;
+  runtime: ConnectorRuntime | undefined;
+  inputs: string;
+  target: TargetState;
+  statusWrites: Promise<void>;
+}
+
+function notFound(name: string): ConveyorError {
+  return new ConveyorError(ErrorCode.notFound, `Connector ${name} not found`);
+}
+
+function connectorInputs(c: Pick<ConnectorSnapshot, 'config' | 'targetState'>): string {
+  return JSON.stringify([c.config, c.targetState]);
+}
+
+function taskInputs(c: Pick<ConnectorSnapshot, 'taskConfigs'>, task: number): string {
+  return JSON.stringify(c.taskConfigs[task] ?? null);
+}
+
+export class DistributedHerder implements RestApi, TaskHost, LeaderRouting {
+  readonly workerId: string;
+  readonly worker: Worker;
+  readonly #o: HerderOptions;
+  readonly #client: Etcd3;
+  readonly #store: ClusterStore;
+  readonly #view: ClusterView;
+  readonly #log: Logger;
+  readonly #units = new Map<string, LocalUnit>();
+  readonly #queues = new Map<string, Promise<void>>();
+  readonly #handledRestarts = new Map<string, string>();
+  readonly #topicsSeen = new Set<string>();
+  #member: ClusterMember | undefined;
+  #reconcileTimer: NodeJS.Timeout | undefined;
+  #closed = false;
+
+  private constructor(o: HerderOptions, client: Etcd3, store: ClusterStore, worker: Worker, view: ClusterView) {
+    this.#o = o;
+    this.workerId = o.config.workerId;
+    this.#client = client;
+    this.#store = store;
+    this.worker = worker;
+    this.#view = view;
+    this.#log = o.log.child({ [LogField.component]: 'herder', [LogField.worker]: o.config.workerId });
+    for (const [name, req] of view.restarts()) this.#handledRestarts.set(name, req.requestedAt);
+  }
+
+  static async create(o: HerderOptions): Promise<DistributedHerder> {
+    const client = createEtcdClient({ hosts: o.settings.etcdEndpoints });
+    const store = new ClusterStore({ client, keys: clusterKeys(o.settings.clusterId), logger: o.log });
+    let self: DistributedHerder | undefined;
+    const extras: PipelineExtras = {
+      fence: async (connector, task) => {
+        if (self === undefined) throw new ConveyorError(ErrorCode.conflict, 'worker has not joined the cluster');
+        await self.#assertOwns({ kind: 'task', connector, task });
+      },
+      ...(o.settings.exactlyOnceSource ? { exactlyOnce: { transactionalId: (c: string, t: number) => `${o.settings.clusterId}-${c}-${t}` } } : {}),
+    };
+    let worker: Worker | undefined;
+    try {
+      worker = await Worker.create(o.config, o.log, { pipelineExtras: extras, onTopicUsed: (c, t) => {
+          if (self !== undefined) self.#recordTopic(c, t);
+        } });
+      const view = await ClusterView.create(store, o.log, () => {
+        if (self !== undefined) self.#scheduleReconcile();
+      });
+      self = new DistributedHerder(o, client, store, worker, view);
+      return self;
+    } catch (err) {
+      await worker?.close();
+      client.close();
+      throw err;
+    }
+  }
+
+  /** Joins the cluster (registers under a lease, stands for leader, takes assignments) advertising this REST URL. */
+  async join(url: string): Promise<void> {
+    this.#member = await ClusterMember.create({
+      client: this.#client,
+      keys: this.#store.keys,
+      workerId: this.workerId,
+      url,
+      host: this,
+      logger: this.#o.log,
+      leaseTtlSeconds: this.#o.settings.leaseTtlSeconds,
+    });
+  }
+
+  /** Graceful shutdown: hands every unit over at once (claims released, lease revoked), then closes. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearTimeout(this.#reconcileTimer);
+    await this.#member?.leave();
+    await this.#view.close();
+    await this.worker.close();
+    this.#client.close();
+  }
+
+  /** GET /health: RUNNING once joined and while the member is active (FENCED while it rejoins). */
+  get workerState(): string {
+    if (this.#closed) return 'STOPPED';
+    const m = this.#member;
+    if (m === undefined || m.state === 'joining') return 'STARTING';
+    return m.state === 'active' ? 'RUNNING' : m.state.toUpperCase();
+  }
+
+  // --- LeaderRouting -------------------------------------------------------------------------------------------
+
+  isLeader(): boolean {
+    return this.#member?.isLeader() === true;
+  }
+
+  rebalancing(): boolean {
+    return this.#member?.rebalancing() === true;
+  }
+
+  async leaderUrl(): Promise<string | undefined> {
+    const id = await this.#member?.leader();
+    if (id === undefined) return undefined;
+    return this.#view.workers().get(id)?.url ?? (await this.#store.getWorker(id))?.url;
+  }
+
+  // --- TaskHost: the units the leader assigns this worker --------------------------------------------------------
+
+  async start(unit: WorkUnit, context: UnitContext): Promise<void> {
+    await this.#serial(unit, async () => {
+      const local: LocalUnit = { unit, context, runtime: undefined, inputs: '', target: 'STARTED', statusWrites: Promise.resolve() };
+      this.#units.set(unitId(unit), local);
+      if (unit.kind === 'task') this.#topicsSeen.clear();
+      await this.#run(local);
+    });
+  }
+
+  async stop(unit: WorkUnit, reason: StopReason): Promise<void> {
+    await this.#serial(unit, async () => {
+      const local = this.#units.get(unitId(unit));
+      if (local === undefined) return;
+      this.#units.delete(unitId(unit));
+      this.#log.info('unit stopping', { unit: unitId(unit), reason });
+      await local.runtime?.stop();
+    });
+  }
+
+  async #run(local: LocalUnit): Promise<void> {
+    const { unit } = local;
+    const c = await this.#store.getConnector(unit.connector);
+    if (c === undefined) {
+      this.#log.info('assigned unit of a deleted connector; waiting for the leader to unassign it', { unit: unitId(unit) });
+      return;
+    }
+    local.target = c.targetState;
+    local.inputs = unit.kind === 'connector' ? connectorInputs(c) : taskInputs(c, unit.task);
+    let plugin: PluginVersion;
+    try {
+      plugin = this.worker.resolvePlugin(c.config);
+    } catch (err) {
+      this.#writeStatus(local, 'FAILED', (err as Error).message);
+      return;
+    }
+    const runtime = this.worker.newRuntime(unit.connector, { ...c.config }, plugin, c.targetState, {
+      onStateChange: (_c, task, state, trace) => {
+        if ((unit.kind === 'connector') === (task === null)) this.#writeStatus(local, state, trace);
+      },
+    });
+    local.runtime = runtime;
+    if (unit.kind === 'connector') {
+      const configs = await runtime.startConnectorUnit();
+      if (configs !== null && JSON.stringify(configs) !== JSON.stringify(c.taskConfigs)) {
+        await this.#store.putTaskConfigs(unit.connector, configs);
+        this.#log.info('task configs stored', { [LogField.connector]: unit.connector, tasks: configs.length });
+      }
+      return;
+    }
+    const config = c.taskConfigs[unit.task];
+    if (config === undefined) {
+      this.#log.info('assigned task no longer exists; waiting for the leader to unassign it', { unit: unitId(unit) });
+      return;
+    }
+    await runtime.runTask(unit.task, config);
+  }
+
+  #writeStatus(local: LocalUnit, state: ConnectorState, trace: string | undefined): void {
+    const { unit, context } = local;
+    const status: UnitStatus = { state, worker_id: this.workerId, generation: context.generation, ...(trace === undefined ? {} : { trace }) };
+    local.statusWrites = local.statusWrites
+      .then(() =>
+        unit.kind === 'connector'
+          ? this.#store.putConnectorStatus(unit.connector, status, context.guard)
+          : this.#store.putTaskStatus(unit.connector, unit.task, status, context.guard),
+      )
+      .catch((err: unknown) => this.#log.debug('status not stored (unit no longer owned or connector deleted)', { unit: unitId(unit), state, error: err }));
+  }
+
+  /** Start, stop and restart of one unit never overlap. */
+  #serial(unit: WorkUnit, fn: () => Promise<void>): Promise<void> {
+    const id = unitId(unit);
+    const next = (this.#queues.get(id) ?? Promise.resolve()).then(fn, fn);
+    const tail = next.catch((err: unknown) => this.#log.error('unit operation failed', { unit: id, error: err }));
+    this.#queues.set(id, tail);
+    void tail.then(() => {
+      if (this.#queues.get(id) === tail) this.#queues.delete(id);
+    });
+    return next;
+  }
+
+  async #assertOwns(unit: WorkUnit): Promise<void> {
+    const m = this.#member;
+    if (m === undefined) throw new ConveyorError(ErrorCode.conflict, `worker ${this.workerId} has not joined the cluster`);
+    await m.assertOwns(unit);
+  }
+
+  #scheduleReconcile(): void {
+    if (this.#closed) return;
+    clearTimeout(this.#reconcileTimer);
+    this.#reconcileTimer = setTimeout(() => this.#reconcile(), 20);
+  }
+
+  /** Brings the local units in line with the watched state: restarts on changed configs, pause/resume, restart requests. */
+  #reconcile(): void {
+    for (const local of this.#units.values()) {
+      const c = this.#view.connector(local.unit.connector);
+      if (c === undefined || local.runtime === undefined) continue;
+      if (local.unit.kind === 'connector') {
+        if (connectorInputs(c) !== local.inputs) this.#restart(local, 'connector config or target state changed');
+        continue;
+      }
+      if (taskInputs(c, local.unit.task) !== local.inputs) this.#restart(local, 'task config changed');
+      else if (c.targetState !== local.target && c.targetState !== 'STOPPED') this.#retarget(local, c);
+    }
+    for (const [name, req] of this.#view.restarts()) {
+      if (this.#handledRestarts.get(name) === req.requestedAt) continue;
+      this.#handledRestarts.set(name, req.requestedAt);
+      this.#applyRestart(name, req);
+    }
+  }
+
+  #restart(local: LocalUnit, reason: string): void {
+    void this.#serial(local.unit, async () => {
+      if (this.#units.get(unitId(local.unit)) !== local) return;
+      const c = await this.#store.getConnector(local.unit.connector);
+      if (reason !== 'restart requested' && c !== undefined) {
+        const now = local.unit.kind === 'connector' ? connectorInputs(c) : taskInputs(c, local.unit.task);
+        if (now === local.inputs) return; // the watch lagged behind what this unit started from
+      }
+      this.#log.info('restarting unit', { unit: unitId(local.unit), reason });
+      await local.runtime?.stop();
+      local.runtime = undefined;
+      await this.#run(local);
+    });
+  }
+
+  #retarget(local: LocalUnit, c: ConnectorView): void {
+    local.target = c.targetState;
+    void this.#serial(local.unit, async () => {
+      if (c.targetState === 'PAUSED') await local.runtime?.pause();
+      else await local.runtime?.resume();
+    });
+  }
+
+  #applyRestart(name: string, req: RestartRequest): void {
+    let ownsConnector = false;
+    for (const local of this.#units.values()) {
+      if (local.unit.connector !== name || local.runtime === undefined) continue;
+      const status = local.runtime.status();
+      if (local.unit.kind === 'connector') {
+        ownsConnector = true;
+        if (req.task === undefined && (!req.onlyFailed || status.connector.state === 'FAILED')) this.#restart(local, 'restart requested');
+        continue;
+      }
+      const state = status.tasks[0]?.state;
+      const picked = req.task !== undefined ? req.task === local.unit.task : req.includeTasks && (!req.onlyFailed || state === 'FAILED');
+      if (picked) this.#restart(local, 'restart requested');
+    }
+    // The connector's owner clears the request once every worker has had time to see it.
+    if (ownsConnector) setTimeout(() => void this.#store.completeRestart(name, req).catch(() => undefined), 5000).unref();
+  }
+
+  #recordTopic(connector: string, topic: string): void {
+    const key = `${connector}\u0000${topic}`;
+    if (this.#topicsSeen.has(key)) return;
+    this.#topicsSeen.add(key);
+    void this.#store.recordTopic(connector, topic).catch((err: unknown) => {
+      this.#topicsSeen.delete(key);
+      this.#log.warn('active topic not recorded', { [LogField.connector]: connector, topic, error: err });
+    });
+  }
+
+  // --- REST: reads from the watched state ----------------------------------------------------------------------
+
+  #connector(name: string): ConnectorView {
+    const c = this.#view.connector(name);
+    if (c === undefined) throw notFound(name);
+    return c;
+  }
+
+  #type(config: RawConfig): 'source' | 'sink' {
+    try {
+      return this.worker.resolvePlugin(config).manifest.type;
+    } catch {
+      return config['topics'] !== undefined || config['topics.regex'] !== undefined ? 'sink' : 'source';
+    }
+  }
+
+  plugins(): PluginVersion[] {
+    return this.worker.plugins();
+  }
+
+  brokenPlugins(): BrokenBundle[] {
+    return this.worker.brokenPlugins();
+  }
+
+  pluginConfig(className: string): ConfigKeyInfo[] {
+    return this.worker.pluginConfig(className);
+  }
+
+  validateReport(config: RawConfig): Promise<ConfigInfos> {
+    return this.worker.validateReport(config);
+  }
+
+  connectorNames(): string[] {
+    return this.#view.connectorNames();
+  }
+
+  connectorInfo(name: string): ConnectorInfo {
+    const c = this.#connector(name);
+    return { name, config: { ...c.config }, tasks: c.taskConfigs.map((_, task) => ({ connector: name, task })), type: this.#type(c.config) };
+  }
+
+  connectorStatus(name: string): ConnectorStatus {
+    const c = this.#connector(name);
+    const live = this.#view.workers();
+    const shown = (s: UnitStatus | undefined): StateStatus => {
+      if (s === undefined) return { state: 'UNASSIGNED', worker_id: '' };
+      // A worker that died cannot report; until the unit's new owner does, it is unassigned.
+      const state = s.worker_id !== '' && !live.has(s.worker_id) ? 'UNASSIGNED' : s.state;
+      return { state, worker_id: s.worker_id, ...(s.trace === undefined ? {} : { trace: s.trace }) };
+    };
+    return {
+      name,
+      connector: shown(this.#view.connectorStatus(name)),
+      tasks: c.taskConfigs.map((_, id): TaskStatus => ({ id, ...shown(this.#view.taskStatus(name, id)) })),
+      type: this.#type(c.config),
+    };
+  }
+
+  taskStatus(name: string, task: number): TaskStatus {
+    const t = this.connectorStatus(name).tasks.find((x) => x.id === task);
+    if (t === undefined) throw new ConveyorError(ErrorCode.notFound, `Task ${name}-${task} not found`);
+    return t;
+  }
+
+  taskConfigs(name: string): { id: { connector: string; task: number }; config: Record<string, string> }[] {
+    return this.#connector(name).taskConfigs.map((config, task) => ({ id: { connector: name, task }, config: { ...config } }));
+  }
+
+  capabilityCalls(name: string): ReturnType<Worker['capabilityCalls']> {
+    this.#connector(name);
+    return this.worker.metrics.snapshot(name);
+  }
+
+  async connectorTopics(name: string): Promise<Record<string, { topics: string[] }>> {
+    this.#connector(name);
+    return { [name]: { topics: await this.#store.listTopics(name) } };
+  }
+
+  async connectorOffsets(name: string): Promise<{ offsets: ConnectorOffset[] }> {
+    const c = this.#connector(name);
+    return { offsets: await readOffsets(this.worker.kafka, name, this.#type(c.config), this.#topics(c)) };
+  }
+
+  clusterId(): Promise<string | null> {
+    return this.worker.clusterId();
+  }
+
+  #topics(c: ConnectorView): string[] {
+    const raw = this.#type(c.config) === 'sink' ? c.config['topics'] : c.config['topic'];
+    return (raw ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  }
+
+  // --- REST: writes (on the leader; followers forward them) ---------------------------------------------------
+
+  async createConnector(name: string, config: RawConfig, initialState: TargetState = 'STARTED'): Promise<ConnectorInfo> {
+    if (name === '' || /[/\\]/.test(name)) throw new ConveyorError(ErrorCode.badRequest, 'connector name may not be empty or contain / or \\');
+    if ((await this.#store.getConnectorConfig(name)) !== undefined) throw new ConveyorError(ErrorCode.conflict, `Connector ${name} already exists`);
+    const full = { ...config, name };
+    const plugin = await this.worker.validate(full);
+    if (!(await this.#store.createConnector(name, full, initialState))) throw new ConveyorError(ErrorCode.conflict, `Connector ${name} already exists`);
+    return { name, config: full, tasks: [], type: plugin.manifest.type };
+  }
+
+  async putConnectorConfig(name: string, config: RawConfig): Promise<{ created: boolean; info: ConnectorInfo }> {
+    if (config['name'] !== undefined && config['name'] !== name) {
+      throw new ConveyorError(ErrorCode.badRequest, `Connector name configuration (${config['name']}) doesn't match connector name in the URL (${name})`);
+    }
+    const existing = await this.#store.getConnector(name);
+    if (existing === undefined) return { created: true, info: await this.createConnector(name, config) };
+    const full = { ...config, name };
+    const plugin = await this.worker.validate(full);
+    await this.#store.putConnectorConfig(name, full);
+    return { created: false, info: { name, config: full, tasks: existing.taskConfigs.map((_, task) => ({ connector: name, task })), type: plugin.manifest.type } };
+  }
+
+  async patchConnectorConfig(name: string, patch: Record<string, string | null>): Promise<ConnectorInfo> {
+    const current = await this.#store.getConnectorConfig(name);
+    if (current === undefined) throw notFound(name);
+    if (patch['name'] !== undefined && patch['name'] !== name) {
+      throw new ConveyorError(ErrorCode.badRequest, `Connector name configuration (${String(patch['name'])}) doesn't match connector name in the URL (${name})`);
+    }
+    const next: Record<string, string> = { ...current };
+    for (const [k, v] of Object.entries(patch)) {
+      if (v === null) delete next[k];
+      else next[k] = v;
+    }
+    return (await this.putConnectorConfig(name, next)).info;
+  }
+
+  async deleteConnector(name: string): Promise<void> {
+    if (!(await this.#store.deleteConnector(name))) throw notFound(name);
+  }
+
+  pauseConnector(name: string): Promise<void> {
+    return this.#store.putTargetState(name, 'PAUSED').catch((err: unknown) => this.#rethrowMissing(name, err));
+  }
+
+  resumeConnector(name: string): Promise<void> {
+    return this.#store.putTargetState(name, 'STARTED').catch((err: unknown) => this.#rethrowMissing(name, err));
+  }
+
+  stopConnector(name: string): Promise<void> {
+    return this.#store.putTargetState(name, 'STOPPED').catch((err: unknown) => this.#rethrowMissing(name, err));
+  }
+
+  #rethrowMissing(name: string, err: unknown): never {
+    if (err instanceof ConveyorError && err.code === ErrorCode.notFound) throw notFound(name);
+    throw err;
+  }
+
+  async restartConnector(name: string, includeTasks: boolean, onlyFailed: boolean): Promise<ConnectorStatus | null> {
+    const status = this.connectorStatus(name);
+    await this.#store.requestRestart(name, { onlyFailed, includeTasks, requestedAt: `${new Date().toISOString()}#${randomUUID()}` }).catch((err: unknown) => this.#rethrowMissing(name, err));
+    if (!includeTasks && !onlyFailed) return null;
+    const connector = !onlyFailed || status.connector.state === 'FAILED';
+    return {
+      ...status,
+      connector: connector ? { ...status.connector, state: 'RESTARTING' } : status.connector,
+      tasks: status.tasks.map((t) => (includeTasks && (!onlyFailed || t.state === 'FAILED') ? { ...t, state: 'RESTARTING' } : t)),
+    };
+  }
+
+  async restartTask(name: string, task: number): Promise<void> {
+    this.taskStatus(name, task);
+    await this.#store
+      .requestRestart(name, { onlyFailed: false, includeTasks: true, task, requestedAt: `${new Date().toISOString()}#${randomUUID()}` })
+      .catch((err: unknown) => this.#rethrowMissing(name, err));
+  }
+
+  async resetConnectorTopics(name: string): Promise<void> {
+    this.#connector(name);
+    await this.#store.resetTopics(name);
+  }
+
+  #requireStopped(name: string): ConnectorView {
+    const c = this.#connector(name);
+    if (c.targetState !== 'STOPPED') {
+      throw new ConveyorError(
+        ErrorCode.badRequest,
+        `Connectors must be in the STOPPED state before their offsets can be modified. This can be done for the specified connector by issuing a 'PUT' request to the '/connectors/${name}/stop' endpoint`,
+      );
+    }
+    return c;
+  }
+
+  async alterConnectorOffsets(name: string, offsets: ConnectorOffset[]): Promise<{ message: string }> {
+    const c = this.#requireStopped(name);
+    await alterOffsets(this.worker.kafka, name, this.#type(c.config), offsets);
+    return { message: 'The offsets for this connector have been altered successfully' };
+  }
+
+  async resetConnectorOffsets(name: string): Promise<{ message: string }> {
+    const c = this.#requireStopped(name);
+    await resetOffsets(this.worker.kafka, name, this.#type(c.config));
+    return { message: 'The offsets for this connector have been reset successfully' };
+  }
+}
