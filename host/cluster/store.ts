@@ -108,11 +108,15 @@ export class ClusterStore {
     return res.succeeded;
   }
 
-  /** Task configs are written as one batch; a connector without them has no tasks. */
+  /**
+   * Task configs are written as one batch; a connector without them has no tasks. The tasks' statuses are cleared in
+   * the same transaction: they described the previous configs, and the new tasks' owners report afresh.
+   */
   async putTaskConfigs(name: string, configs: readonly Readonly<Record<string, string>>[]): Promise<void> {
+    const k = this.keys;
     const res = await this.#client
-      .if(this.keys.connectorConfig(name), 'Create', '>', 0)
-      .then(this.#client.put(this.keys.taskConfigsOf(name)).value(JSON.stringify(configs)))
+      .if(k.connectorConfig(name), 'Create', '>', 0)
+      .then(this.#client.put(k.taskConfigsOf(name)).value(JSON.stringify(configs)), this.#client.delete().prefix(`${k.taskStatuses}${encodeURIComponent(name)}/`))
       .commit();
     if (!res.succeeded) throw new ConveyorError(ErrorCode.notFound, `connector ${name} does not exist`);
   }

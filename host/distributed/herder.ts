@@ -305,14 +305,15 @@ export class DistributedHerder implements RestApi, TaskHost, LeaderRouting {
   #applyRestart(name: string, req: RestartRequest): void {
     let ownsConnector = false;
     for (const local of this.#units.values()) {
-      if (local.unit.connector !== name || local.runtime === undefined) continue;
-      const status = local.runtime.status();
+      if (local.unit.connector !== name) continue;
+      // A unit in the middle of (re)starting has no runtime yet; its restart is queued behind that start.
+      const status = local.runtime?.status();
       if (local.unit.kind === 'connector') {
         ownsConnector = true;
-        if (req.task === undefined && (!req.onlyFailed || status.connector.state === 'FAILED')) this.#restart(local, 'restart requested');
+        if (req.task === undefined && (!req.onlyFailed || status?.connector.state === 'FAILED')) this.#restart(local, 'restart requested');
         continue;
       }
-      const state = status.tasks[0]?.state;
+      const state = status?.tasks[0]?.state;
       const picked = req.task !== undefined ? req.task === local.unit.task : req.includeTasks && (!req.onlyFailed || state === 'FAILED');
       if (picked) this.#restart(local, 'restart requested');
     }

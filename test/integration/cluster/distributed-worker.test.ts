@@ -1,0 +1,219 @@
+/**
+ * Distributed workers (DistributedHerder + REST) on the real etcd and Kafka, in this process: writes forwarded to
+ * the leader, tasks spread over the workers, target states, config updates and restarts reaching each unit's owner,
+ * and a graceful leave handing tasks over without waiting for the lease.
+ */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { createJsonLogger } from '../../../host/core/logger.ts';
+import { DistributedHerder } from '../../../host/distributed/herder.ts';
+import { FORWARDED_HEADER } from '../../../host/rest/forwarding.ts';
+import { startRestServer } from '../../../host/rest/server.ts';
+import type { RestServer } from '../../../host/rest/server.ts';
+import { workerConfig } from '../../../host/worker/worker-config.ts';
+import { BOOTSTRAP } from '../kafka/helpers.ts';
+import { stack, uniqueName } from '../../helpers/stack.ts';
+
+interface Node {
+  herder: DistributedHerder;
+  rest: RestServer;
+  url: string;
+  lines: string[];
+}
+
+interface TaskView {
+  id: number;
+  state: string;
+  worker_id: string;
+}
+
+const cluster = uniqueName('dw');
+const topic = uniqueName('dw-topic');
+const nodes: Node[] = [];
+
+async function startNode(id: string, leaseTtlSeconds: number): Promise<Node> {
+  const lines: string[] = [];
+  const log = createJsonLogger({ level: 'info', write: (l) => void lines.push(l) });
+  const config = workerConfig({
+    workerId: id,
+    restPort: 0,
+    sandboxProcesses: 1,
+    bootstrapServers: BOOTSTRAP,
+    offsetStorageTopic: `${cluster}-offsets`,
+    connectProperties: {
+      'offset.flush.interval.ms': '200',
+      'offset.storage.partitions': '1',
+      'key.converter': 'org.apache.kafka.connect.storage.StringConverter',
+      'value.converter': 'org.apache.kafka.connect.storage.StringConverter',
+    },
+  });
+  const settings = { clusterId: cluster, etcdEndpoints: stack.etcdHosts, leaseTtlSeconds, advertisedUrl: '', exactlyOnceSource: false };
+  const herder = await DistributedHerder.create({ config, settings, log });
+  const rest = await startRestServer(herder, { host: '127.0.0.1', port: 0, log, routing: herder });
+  const url = `http://127.0.0.1:${rest.port}`;
+  await herder.join(url);
+  const node = { herder, rest, url, lines };
+  nodes.push(node);
+  return node;
+}
+
+/** One request; a 409 for a rebalance or a missing leader is retried, as a Kafka Connect client would. */
+async function call(node: Node, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: unknown }> {
+  for (let attempt = 0; ; attempt++) {
+    const res = await once(node, method, path, body, headers);
+    const message = String((res.body as { message?: unknown } | null)?.message ?? '');
+    if (res.status !== 409 || !/rebalance|no leader/.test(message) || attempt >= 50) return res;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+async function once(node: Node, method: string, path: string, body: unknown, headers: Record<string, string>): Promise<{ status: number; body: unknown }> {
+  const res = await fetch(node.url + path, {
+    method,
+    headers: { 'content-type': 'application/json', ...headers },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text === '' ? null : (JSON.parse(text) as unknown) };
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const v = await probe();
+      if (v !== undefined) return v;
+    } catch (err) {
+      last = err;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}${last === undefined ? '' : `: ${String(last)}`}`);
+}
+
+async function tasksIn(node: Node, name: string, state: string, count: number): Promise<TaskView[]> {
+  return until(`${count} tasks of ${name} ${state}`, async () => {
+    const res = await call(node, 'GET', `/connectors/${name}/status`);
+    const tasks = (res.body as { tasks?: TaskView[] }).tasks ?? [];
+    return tasks.length === count && tasks.every((t) => t.state === state) ? tasks : undefined;
+  });
+}
+
+async function leaderAndFollower(): Promise<{ leader: Node; follower: Node }> {
+  return until('a leader', () => {
+    const leader = nodes.find((n) => n.herder.isLeader());
+    const follower = nodes.find((n) => !n.herder.isLeader());
+    return Promise.resolve(leader !== undefined && follower !== undefined ? { leader, follower } : undefined);
+  });
+}
+
+const datagen = (rate: string): Record<string, string> => ({
+  'connector.class': 'DatagenSource',
+  'tasks.max': '4',
+  topic,
+  rate,
+  'topic.creation.default.replication.factor': '1',
+  'topic.creation.default.partitions': '4',
+});
+
+before(async () => {
+  await startNode('dw-1', 5);
+  await startNode('dw-2', 30);
+});
+
+after(async () => {
+  for (const n of nodes) {
+    await n.herder.close();
+    await n.rest.close();
+  }
+});
+
+test('a write sent to a follower is forwarded to the leader; tasks spread over both workers and run', async () => {
+  const { follower, leader } = await leaderAndFollower();
+  const created = await call(follower, 'POST', '/connectors', { name: 'gen', config: datagen('20') });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  assert.ok(leader.lines.some((l) => l.includes('"POST"') || l.includes('connector created')), 'the leader wrote the config');
+  const tasks = await tasksIn(follower, 'gen', 'RUNNING', 4);
+  assert.deepEqual(new Set(tasks.map((t) => t.worker_id)), new Set(['dw-1', 'dw-2']), 'both workers hold tasks');
+  const [a, b] = await Promise.all(nodes.map((n) => call(n, 'GET', '/connectors/gen')));
+  assert.deepEqual(a?.body, b?.body, 'every worker answers reads alike');
+  const topics = await until('active topics', async () => {
+    const res = await call(leader, 'GET', '/connectors/gen/topics');
+    const list = (res.body as Record<string, { topics: string[] }>)['gen']?.topics ?? [];
+    return list.length > 0 ? list : undefined;
+  });
+  assert.deepEqual(topics, [topic]);
+});
+
+test('a duplicate create is 409; unknown connectors and tasks are 404; a forwarded write reaching a follower is 409', async () => {
+  const { follower } = await leaderAndFollower();
+  assert.equal((await call(follower, 'POST', '/connectors', { name: 'gen', config: datagen('20') })).status, 409);
+  assert.equal((await call(follower, 'GET', '/connectors/nope/status')).status, 404);
+  assert.equal((await call(follower, 'POST', '/connectors/gen/tasks/9/restart')).status, 404);
+  const looped = await call(follower, 'PUT', '/connectors/gen/pause', undefined, { [FORWARDED_HEADER]: 'elsewhere' });
+  assert.equal(looped.status, 409);
+  assert.match(String((looped.body as { message: string }).message), /not the leader/);
+});
+
+test('pause, resume, stop and resume again reach every task owner through etcd', async () => {
+  const { follower } = await leaderAndFollower();
+  assert.equal((await call(follower, 'PUT', '/connectors/gen/pause')).status, 202);
+  await tasksIn(follower, 'gen', 'PAUSED', 4);
+  assert.equal((await call(follower, 'PUT', '/connectors/gen/resume')).status, 202);
+  await tasksIn(follower, 'gen', 'RUNNING', 4);
+  assert.equal((await call(follower, 'PUT', '/connectors/gen/stop')).status, 204);
+  await until('no tasks while stopped', async () => {
+    const res = (await call(follower, 'GET', '/connectors/gen/status')).body as { connector: { state: string }; tasks: unknown[] };
+    return res.connector.state === 'STOPPED' && res.tasks.length === 0 ? true : undefined;
+  });
+  assert.equal((await call(follower, 'PUT', '/connectors/gen/resume')).status, 202);
+  await tasksIn(follower, 'gen', 'RUNNING', 4);
+});
+
+test('a config update restarts the tasks with the new config; restart requests reach the owners', async () => {
+  const { follower } = await leaderAndFollower();
+  const put = await call(follower, 'PUT', '/connectors/gen/config', datagen('30'));
+  assert.equal(put.status, 200);
+  await until('task configs with the new rate', async () => {
+    const res = (await call(follower, 'GET', '/connectors/gen/tasks')).body as { config: Record<string, string> }[];
+    return res.length === 4 && res.every((t) => t.config['rate'] === '30') ? true : undefined;
+  });
+  await tasksIn(follower, 'gen', 'RUNNING', 4);
+  const restart = await call(follower, 'POST', '/connectors/gen/restart?includeTasks=true');
+  assert.equal(restart.status, 202);
+  assert.ok((restart.body as { tasks: TaskView[] }).tasks.every((t) => t.state === 'RESTARTING'));
+  await until('every unit restarted', () => {
+    const restarted = nodes.flatMap((n) => n.lines.filter((l) => l.includes('restarting unit') && l.includes('restart requested')));
+    return Promise.resolve(restarted.length >= 5 ? restarted : undefined);
+  });
+  await tasksIn(follower, 'gen', 'RUNNING', 4);
+});
+
+test('a graceful leave hands the tasks over at once, long before the leaving worker lease (30 s) could expire', async () => {
+  const leaving = nodes.find((n) => n.herder.workerId === 'dw-2');
+  const staying = nodes.find((n) => n.herder.workerId === 'dw-1');
+  assert.ok(leaving !== undefined && staying !== undefined);
+  await tasksIn(staying, 'gen', 'RUNNING', 4);
+  nodes.splice(nodes.indexOf(leaving), 1);
+  await leaving.herder.close();
+  await leaving.rest.close();
+  const tasks = await until(
+    'all tasks on dw-1',
+    async () => {
+      const res = (await call(staying, 'GET', '/connectors/gen/status')).body as { tasks: TaskView[] };
+      return res.tasks.length === 4 && res.tasks.every((t) => t.state === 'RUNNING' && t.worker_id === 'dw-1') ? res.tasks : undefined;
+    },
+    15_000,
+  );
+  assert.equal(tasks.length, 4);
+});
+
+test('delete removes the connector everywhere and stops its tasks', async () => {
+  const staying = nodes[0];
+  assert.ok(staying !== undefined);
+  assert.equal((await call(staying, 'DELETE', '/connectors/gen')).status, 204);
+  await until('connector gone', async () => ((await call(staying, 'GET', '/connectors')).body as string[]).length === 0 ? true : undefined);
+  assert.equal((await call(staying, 'GET', '/connectors/gen/status')).status, 404);
+  await until('tasks stopped', () => Promise.resolve(staying.lines.filter((l) => l.includes('"unit stopped"') && l.includes('task/gen/')).length >= 4 ? true : undefined));
+});
