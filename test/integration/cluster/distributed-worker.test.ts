@@ -61,7 +61,8 @@ async function startNode(id: string, leaseTtlSeconds: number): Promise<Node> {
 async function call(node: Node, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: unknown }> {
   for (let attempt = 0; ; attempt++) {
     const res = await once(node, method, path, body, headers);
-    const message = String((res.body as { message?: unknown } | null)?.message ?? '');
+    const m = (res.body as { message?: unknown } | null)?.message;
+    const message = typeof m === 'string' ? m : '';
     if (res.status !== 409 || !/rebalance|no leader/.test(message) || attempt >= 50) return res;
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -89,7 +90,7 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`timed out waiting for ${what}${last === undefined ? '' : `: ${String(last)}`}`);
+  throw new Error(`timed out waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`);
 }
 
 async function tasksIn(node: Node, name: string, state: string, count: number): Promise<TaskView[]> {
