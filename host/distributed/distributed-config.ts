@@ -64,7 +64,8 @@ function advertised(props: Record<string, string>, host: string, port: number): 
 export function distributedInputFromProperties(props: Record<string, string>): DistributedInput {
   if (props['offset.storage.file.filename'] !== undefined) throw bad('offset.storage.file.filename is a standalone key; distributed workers keep offsets in offset.storage.topic');
   const worker = workerInputFromProperties(props);
-  const clusterId = (props['cluster.id'] ?? props['group.id'] ?? '').trim();
+  const named = (props['cluster.id'] ?? '').trim();
+  const clusterId = named !== '' ? named : (props['group.id'] ?? '').trim();
   if (clusterId === '') throw bad('cluster.id (or group.id) is required in distributed mode');
   const etcd = props['etcd.endpoints'];
   if (etcd === undefined) throw bad('etcd.endpoints is required in distributed mode');
