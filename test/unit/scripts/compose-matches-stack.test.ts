@@ -54,3 +54,18 @@ test('docker-compose publishes each service on the port the local stack uses', (
   assert.match(compose, /apache\/kafka:4\.1\.1/);
   assert.match(read('scripts/stack/kafka.sh'), /KAFKA_VERSION="\$\{CONVEYOR_KAFKA_VERSION:-4\.1\.1\}"/);
 });
+
+test('the compose workers run `conveyor distributed` with worker.properties that parse, on one cluster, against the compose etcd and Kafka', async () => {
+  const { parseProperties } = await import('../../../host/cli/properties.ts');
+  const { distributedInputFromProperties } = await import('../../../host/distributed/distributed-config.ts');
+  const compose = read('docker-compose.yml');
+  const files = [...compose.matchAll(/bin\/conveyor distributed \/app\/(docker\/worker-\d\.properties)/g)].map((m) => String(m[1]));
+  assert.deepEqual(files, ['docker/worker-1.properties', 'docker/worker-2.properties']);
+  const parsed = files.map((f) => distributedInputFromProperties(parseProperties(read(f))));
+  assert.equal(new Set(parsed.map((p) => p.settings.clusterId)).size, 1, 'one cluster');
+  for (const [i, p] of parsed.entries()) {
+    assert.deepEqual(p.settings.etcdEndpoints, ['http://etcd:2379']);
+    assert.equal(p.worker['bootstrapServers'], 'kafka:9092');
+    assert.equal(p.settings.advertisedUrl, `http://conveyor-${i + 1}:8083`, 'each worker advertises its own service name');
+  }
+});
