@@ -22,6 +22,7 @@ import type { KafkaBackend, PipelineExtras } from './kafka-backend.ts';
 import { restartConfigErrors } from './restart-policy.ts';
 import { withFileGrant } from './builtin-file-policy.ts';
 import { withEsGrant } from './builtin-es-policy.ts';
+import { withMysqlGrant } from './builtin-mysql-policy.ts';
 import { alterOffsets, readOffsets, resetOffsets } from './connector-offsets.ts';
 import type { ConnectorOffset } from './connector-offsets.ts';
 import { COMMON_KEYS, configInfos, configKeyInfo } from './config-infos.ts';
@@ -95,9 +96,9 @@ export class Worker {
     return w;
   }
 
-  /** Built-in file connectors may use their file's directory, the built-in ES sink its connection.url (builtin-*-policy.ts). */
+  /** Built-in connectors may use what their config names: file connectors their file's directory, the ES sink its connection.url, the CDC source its database (builtin-*-policy.ts). */
   private grantFiles(name: string, plugin: PluginVersion, config: Readonly<Record<string, string>>): ConnectorDeps {
-    const policies = withEsGrant(withFileGrant(this.deps.policies, name, plugin, config), name, plugin, config);
+    const policies = withMysqlGrant(withEsGrant(withFileGrant(this.deps.policies, name, plugin, config), name, plugin, config), name, plugin, config);
     return policies === this.deps.policies ? this.deps : { ...this.deps, policies };
   }
 
