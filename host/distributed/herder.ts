@@ -1,21 +1,17 @@
 /**
  * Distributed mode: one worker of a Conveyor cluster on etcd (Kafka Connect calls this the herder). It serves the
  * REST API from its watched copy of the cluster state, writes configs and requests to etcd (on the leader; other
- * workers forward writes), and runs the connectors and tasks the leader assigns it, storing their statuses behind
- * ownership guards. A connector unit computes task configs and stores them; each task unit runs one task from its
- * stored config. Changes in configs, target states and restart requests reach the units that own them by watch.
+ * workers forward writes), and runs the connectors and tasks the leader assigns it (local-units.ts).
  */
 import { randomUUID } from 'node:crypto';
 import type { Etcd3 } from 'etcd3';
 import type { RawConfig } from '../../sdk/connector.ts';
 import { createEtcdClient } from '../cluster/client.ts';
-import type { RestartRequest, TargetState, UnitStatus } from '../cluster/codec.ts';
+import type { TargetState, UnitStatus } from '../cluster/codec.ts';
 import { clusterKeys } from '../cluster/keys.ts';
 import { ClusterMember } from '../cluster/member.ts';
 import { ClusterStore } from '../cluster/store.ts';
-import type { ConnectorSnapshot } from '../cluster/store.ts';
-import type { StopReason, TaskHost, UnitContext, WorkUnit } from '../cluster/types.ts';
-import { unitId } from '../cluster/types.ts';
+import type { WorkUnit } from '../cluster/types.ts';
 import { ConveyorError, ErrorCode } from '../core/errors.ts';
 import { LogField } from '../core/log-fields.ts';
 import type { Logger } from '../core/logger.ts';
@@ -25,13 +21,13 @@ import type { RestApi } from '../rest/server.ts';
 import type { ConfigInfos, ConfigKeyInfo } from '../worker/config-infos.ts';
 import { alterOffsets, readOffsets, resetOffsets } from '../worker/connector-offsets.ts';
 import type { ConnectorOffset } from '../worker/connector-offsets.ts';
-import type { ConnectorRuntime } from '../worker/connector-runtime.ts';
 import type { PipelineExtras } from '../worker/kafka-backend.ts';
-import type { ConnectorInfo, ConnectorState, ConnectorStatus, StateStatus, TaskStatus } from '../worker/states.ts';
+import type { ConnectorInfo, ConnectorStatus, StateStatus, TaskStatus } from '../worker/states.ts';
 import { Worker } from '../worker/worker.ts';
 import type { WorkerConfig } from '../worker/worker-config.ts';
 import { ClusterView } from './cluster-view.ts';
 import type { ConnectorView } from './cluster-view.ts';
+import { LocalUnits } from './local-units.ts';
 import type { DistributedSettings } from './distributed-config.ts';
 
 export interface HerderOptions {
@@ -40,29 +36,11 @@ export interface HerderOptions {
   readonly log: Logger;
 }
 
-/** A connector or task this worker runs, and what it was started from (a change restarts it). */
-interface LocalUnit {
-  readonly unit: WorkUnit;
-  readonly context: UnitContext;
-  runtime: ConnectorRuntime | undefined;
-  inputs: string;
-  target: TargetState;
-  statusWrites: Promise<void>;
-}
-
 function notFound(name: string): ConveyorError {
   return new ConveyorError(ErrorCode.notFound, `Connector ${name} not found`);
 }
 
-function connectorInputs(c: Pick<ConnectorSnapshot, 'config' | 'targetState'>): string {
-  return JSON.stringify([c.config, c.targetState]);
-}
-
-function taskInputs(c: Pick<ConnectorSnapshot, 'taskConfigs'>, task: number): string {
-  return JSON.stringify(c.taskConfigs[task] ?? null);
-}
-
-export class DistributedHerder implements RestApi, TaskHost, LeaderRouting {
+export class DistributedHerder implements RestApi, LeaderRouting {
   readonly workerId: string;
   readonly worker: Worker;
   readonly #o: HerderOptions;
@@ -70,12 +48,9 @@ export class DistributedHerder implements RestApi, TaskHost, LeaderRouting {
   readonly #store: ClusterStore;
   readonly #view: ClusterView;
   readonly #log: Logger;
-  readonly #units = new Map<string, LocalUnit>();
-  readonly #queues = new Map<string, Promise<void>>();
-  readonly #handledRestarts = new Map<string, string>();
+  readonly #units: LocalUnits;
   readonly #topicsSeen = new Set<string>();
   #member: ClusterMember | undefined;
-  #reconcileTimer: NodeJS.Timeout | undefined;
   #closed = false;
 
   private constructor(o: HerderOptions, client: Etcd3, store: ClusterStore, worker: Worker, view: ClusterView) {
@@ -86,7 +61,7 @@ export class DistributedHerder implements RestApi, TaskHost, LeaderRouting {
     this.worker = worker;
     this.#view = view;
     this.#log = o.log.child({ [LogField.component]: 'herder', [LogField.worker]: o.config.workerId });
-    for (const [name, req] of view.restarts()) this.#handledRestarts.set(name, req.requestedAt);
+    this.#units = new LocalUnits({ workerId: this.workerId, worker, store, view, log: this.#log, onTaskStart: () => this.#topicsSeen.clear() });
   }
 
   static async create(o: HerderOptions): Promise<DistributedHerder> {
@@ -106,7 +81,7 @@ export class DistributedHerder implements RestApi, TaskHost, LeaderRouting {
           if (self !== undefined) self.#recordTopic(c, t);
         } });
       const view = await ClusterView.create(store, o.log, () => {
-        if (self !== undefined) self.#scheduleReconcile();
+        if (self !== undefined) self.#units.scheduleReconcile();
       });
       self = new DistributedHerder(o, client, store, worker, view);
       return self;
@@ -124,7 +99,7 @@ export class DistributedHerder implements RestApi, TaskHost, LeaderRouting {
       keys: this.#store.keys,
       workerId: this.workerId,
       url,
-      host: this,
+      host: this.#units,
       logger: this.#o.log,
       leaseTtlSeconds: this.#o.settings.leaseTtlSeconds,
     });
@@ -134,7 +109,7 @@ export class DistributedHerder implements RestApi, TaskHost, LeaderRouting {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    clearTimeout(this.#reconcileTimer);
+    this.#units.close();
     await this.#member?.leave();
     await this.#view.close();
     await this.worker.close();
@@ -165,160 +140,10 @@ export class DistributedHerder implements RestApi, TaskHost, LeaderRouting {
     return this.#view.workers().get(id)?.url ?? (await this.#store.getWorker(id))?.url;
   }
 
-  // --- TaskHost: the units the leader assigns this worker --------------------------------------------------------
-
-  async start(unit: WorkUnit, context: UnitContext): Promise<void> {
-    await this.#serial(unit, async () => {
-      const local: LocalUnit = { unit, context, runtime: undefined, inputs: '', target: 'STARTED', statusWrites: Promise.resolve() };
-      this.#units.set(unitId(unit), local);
-      if (unit.kind === 'task') this.#topicsSeen.clear();
-      await this.#run(local);
-    });
-  }
-
-  async stop(unit: WorkUnit, reason: StopReason): Promise<void> {
-    await this.#serial(unit, async () => {
-      const local = this.#units.get(unitId(unit));
-      if (local === undefined) return;
-      this.#units.delete(unitId(unit));
-      this.#log.info('unit stopping', { unit: unitId(unit), reason });
-      await local.runtime?.stop();
-    });
-  }
-
-  async #run(local: LocalUnit): Promise<void> {
-    const { unit } = local;
-    const c = await this.#store.getConnector(unit.connector);
-    if (c === undefined) {
-      this.#log.info('assigned unit of a deleted connector; waiting for the leader to unassign it', { unit: unitId(unit) });
-      return;
-    }
-    local.target = c.targetState;
-    local.inputs = unit.kind === 'connector' ? connectorInputs(c) : taskInputs(c, unit.task);
-    let plugin: PluginVersion;
-    try {
-      plugin = this.worker.resolvePlugin(c.config);
-    } catch (err) {
-      this.#writeStatus(local, 'FAILED', (err as Error).message);
-      return;
-    }
-    const runtime = this.worker.newRuntime(unit.connector, { ...c.config }, plugin, c.targetState, {
-      onStateChange: (_c, task, state, trace) => {
-        if ((unit.kind === 'connector') === (task === null)) this.#writeStatus(local, state, trace);
-      },
-    });
-    local.runtime = runtime;
-    if (unit.kind === 'connector') {
-      const configs = await runtime.startConnectorUnit();
-      if (configs !== null && JSON.stringify(configs) !== JSON.stringify(c.taskConfigs)) {
-        await this.#store.putTaskConfigs(unit.connector, configs);
-        this.#log.info('task configs stored', { [LogField.connector]: unit.connector, tasks: configs.length });
-      }
-      return;
-    }
-    const config = c.taskConfigs[unit.task];
-    if (config === undefined) {
-      this.#log.info('assigned task no longer exists; waiting for the leader to unassign it', { unit: unitId(unit) });
-      return;
-    }
-    await runtime.runTask(unit.task, config);
-  }
-
-  #writeStatus(local: LocalUnit, state: ConnectorState, trace: string | undefined): void {
-    const { unit, context } = local;
-    const status: UnitStatus = { state, worker_id: this.workerId, generation: context.generation, ...(trace === undefined ? {} : { trace }) };
-    local.statusWrites = local.statusWrites
-      .then(() =>
-        unit.kind === 'connector'
-          ? this.#store.putConnectorStatus(unit.connector, status, context.guard)
-          : this.#store.putTaskStatus(unit.connector, unit.task, status, context.guard),
-      )
-      .catch((err: unknown) => this.#log.debug('status not stored (unit no longer owned or connector deleted)', { unit: unitId(unit), state, error: err }));
-  }
-
-  /** Start, stop and restart of one unit never overlap. */
-  #serial(unit: WorkUnit, fn: () => Promise<void>): Promise<void> {
-    const id = unitId(unit);
-    const next = (this.#queues.get(id) ?? Promise.resolve()).then(fn, fn);
-    const tail = next.catch((err: unknown) => this.#log.error('unit operation failed', { unit: id, error: err }));
-    this.#queues.set(id, tail);
-    void tail.then(() => {
-      if (this.#queues.get(id) === tail) this.#queues.delete(id);
-    });
-    return next;
-  }
-
   async #assertOwns(unit: WorkUnit): Promise<void> {
     const m = this.#member;
     if (m === undefined) throw new ConveyorError(ErrorCode.conflict, `worker ${this.workerId} has not joined the cluster`);
     await m.assertOwns(unit);
-  }
-
-  #scheduleReconcile(): void {
-    if (this.#closed) return;
-    clearTimeout(this.#reconcileTimer);
-    this.#reconcileTimer = setTimeout(() => this.#reconcile(), 20);
-  }
-
-  /** Brings the local units in line with the watched state: restarts on changed configs, pause/resume, restart requests. */
-  #reconcile(): void {
-    for (const local of this.#units.values()) {
-      const c = this.#view.connector(local.unit.connector);
-      if (c === undefined || local.runtime === undefined) continue;
-      if (local.unit.kind === 'connector') {
-        if (connectorInputs(c) !== local.inputs) this.#restart(local, 'connector config or target state changed');
-        continue;
-      }
-      if (taskInputs(c, local.unit.task) !== local.inputs) this.#restart(local, 'task config changed');
-      else if (c.targetState !== local.target && c.targetState !== 'STOPPED') this.#retarget(local, c);
-    }
-    for (const [name, req] of this.#view.restarts()) {
-      if (this.#handledRestarts.get(name) === req.requestedAt) continue;
-      this.#handledRestarts.set(name, req.requestedAt);
-      this.#applyRestart(name, req);
-    }
-  }
-
-  #restart(local: LocalUnit, reason: string): void {
-    void this.#serial(local.unit, async () => {
-      if (this.#units.get(unitId(local.unit)) !== local) return;
-      const c = await this.#store.getConnector(local.unit.connector);
-      if (reason !== 'restart requested' && c !== undefined) {
-        const now = local.unit.kind === 'connector' ? connectorInputs(c) : taskInputs(c, local.unit.task);
-        if (now === local.inputs) return; // the watch lagged behind what this unit started from
-      }
-      this.#log.info('restarting unit', { unit: unitId(local.unit), reason });
-      await local.runtime?.stop();
-      local.runtime = undefined;
-      await this.#run(local);
-    });
-  }
-
-  #retarget(local: LocalUnit, c: ConnectorView): void {
-    local.target = c.targetState;
-    void this.#serial(local.unit, async () => {
-      if (c.targetState === 'PAUSED') await local.runtime?.pause();
-      else await local.runtime?.resume();
-    });
-  }
-
-  #applyRestart(name: string, req: RestartRequest): void {
-    let ownsConnector = false;
-    for (const local of this.#units.values()) {
-      if (local.unit.connector !== name) continue;
-      // A unit in the middle of (re)starting has no runtime yet; its restart is queued behind that start.
-      const status = local.runtime?.status();
-      if (local.unit.kind === 'connector') {
-        ownsConnector = true;
-        if (req.task === undefined && (!req.onlyFailed || status?.connector.state === 'FAILED')) this.#restart(local, 'restart requested');
-        continue;
-      }
-      const state = status?.tasks[0]?.state;
-      const picked = req.task !== undefined ? req.task === local.unit.task : req.includeTasks && (!req.onlyFailed || state === 'FAILED');
-      if (picked) this.#restart(local, 'restart requested');
-    }
-    // The connector's owner clears the request once every worker has had time to see it.
-    if (ownsConnector) setTimeout(() => void this.#store.completeRestart(name, req).catch(() => undefined), 5000).unref();
   }
 
   #recordTopic(connector: string, topic: string): void {
