@@ -78,7 +78,7 @@ export class LocalUnits implements TaskHost {
       if (local === undefined) return;
       this.#units.delete(unitId(unit));
       this.#log.info('unit stopping', { unit: unitId(unit), reason });
-      await local.runtime?.stop();
+      await local.runtime?.stop(reason !== 'fenced');
     });
   }
 

@@ -397,15 +397,18 @@ export class ConnectorRuntime {
       await Promise.race([runner.stop().catch(() => undefined), timeout]);
       clearTimeout(timer);
     }
+    // Without grace (a fenced worker racing its lease deadline) the plugin is stopped first, so it produces no more.
+    if (!graceful) await instance?.dispose().catch(() => undefined);
     await pipeline?.stop().catch((err: unknown) => this.log.warn('pipeline did not stop cleanly', { [LogField.task]: t.id, error: err }));
-    await instance?.dispose().catch(() => undefined);
+    if (graceful) await instance?.dispose().catch(() => undefined);
     await broker?.release();
   }
 
-  async stop(): Promise<void> {
+  /** Stops everything; graceful=false skips the tasks' own stop() (a fenced worker must be done within its lease). */
+  async stop(graceful = true): Promise<void> {
     this.stopped = true;
     for (const t of this.tasks) clearTimeout(t.restartTimer);
-    await Promise.all(this.tasks.map((t) => this.teardown(t, t.state === 'RUNNING')));
+    await Promise.all(this.tasks.map((t) => this.teardown(t, graceful && t.state === 'RUNNING')));
     for (const t of this.tasks) if (t.state !== 'FAILED') this.setTaskState(t, 'UNASSIGNED');
     this.setState('UNASSIGNED');
   }
