@@ -9,6 +9,7 @@ const config = [
   { name: 'key.space', type: 'long', default: 1000, importance: 'medium', documentation: 'Keys are drawn from key-0 .. key-(N-1).', group: 'Generation', validators: [{ kind: 'range', min: 1 }] },
   { name: 'seed', type: 'long', default: 42, importance: 'low', documentation: 'PRNG seed; each task uses seed + task id.', group: 'Generation' },
   { name: 'batch.size', type: 'int', default: 500, importance: 'low', documentation: 'Maximum records returned by one poll.', group: 'Generation', validators: [{ kind: 'range', min: 1, max: 100000 }] },
+  { name: 'value.sequence', type: 'boolean', default: false, importance: 'low', documentation: 'Make each value a JSON string {"task", "seq", "payload"}, so a consumer can verify that every record arrived (and how often).', group: 'Generation' },
   { name: 'max.records', type: 'long', default: -1, importance: 'low', documentation: 'Stop producing after this many records per task; -1 means unbounded.', group: 'Generation' },
 ] as const;
 
@@ -32,10 +33,12 @@ class DatagenTask implements SourceTask {
 
   private record(seq: number, size: number): SourceRecord {
     const key = `key-${Math.floor(this.next() * Number(this.ctx.config['key.space']))}`;
+    const body = payload(this.next, size);
+    const sequenced = String(this.ctx.config['value.sequence']) === 'true';
     return {
       topic: String(this.ctx.config['topic']),
       key,
-      value: payload(this.next, size),
+      value: sequenced ? JSON.stringify({ task: this.ctx.taskId, seq: seq + 1, payload: body }) : body,
       timestamp: this.ctx.clock.now(),
       sourcePartition: { task: this.ctx.taskId },
       sourceOffset: { seq: seq + 1 },
