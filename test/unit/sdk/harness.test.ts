@@ -48,12 +48,12 @@ test('datagen with value.sequence numbers each value with its task and sequence,
   const first = createTaskHarness(datagen, { config: { ...config, 'value.sequence': 'true' } });
   await first.start();
   const records = await first.pollUntil(60);
-  const values = records.map((r) => JSON.parse(String(r.value)) as { task: number; seq: number; payload: string });
+  const values = records.map((r) => JSON.parse(r.value as string) as { task: number; seq: number; payload: string });
   assert.deepEqual(values.map((v) => v.seq), Array.from({ length: records.length }, (_, i) => i + 1));
   assert.ok(values.every((v) => v.task === 0 && v.payload.length === 64));
   const resumed = createTaskHarness(datagen, { config: { ...config, 'value.sequence': 'true' }, offsets: new Map([[JSON.stringify({ task: 0 }), { seq: 50 }]]) });
   await resumed.start();
-  const next = (await resumed.poll()).map((r) => (JSON.parse(String(r.value)) as { seq: number }).seq);
+  const next = (await resumed.poll()).map((r) => (JSON.parse(r.value as string) as { seq: number }).seq);
   assert.equal(next[0], 51);
 });
 
