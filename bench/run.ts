@@ -4,6 +4,7 @@ const BENCHES: Record<string, () => Promise<{ main(args: string[]): Promise<void
   file: () => import('./file.ts'),
   cdc: () => import('./cdc.ts'),
   es: () => import('./es.ts'),
+  failover: () => import('./failover.ts'),
 };
 
 const [name, ...args] = process.argv.slice(2);
