@@ -60,7 +60,14 @@ export class KafkaOffsetBackingStore implements OffsetBackingStore {
       onRecord: (r) => this.#apply(r),
       ...(this.#options.readTimeoutMs === undefined ? {} : { readTimeoutMs: this.#options.readTimeoutMs }),
     });
-    await this.#reader.start();
+    try {
+      await this.#reader.start();
+    } catch (e) {
+      // A new topic's partitions may not have leaders yet: leave nothing behind, so start can be tried again.
+      await this.#reader.stop().catch(() => undefined);
+      this.#reader = undefined;
+      throw e;
+    }
     this.#log.info('offset store started', { partitions: this.#data.size });
   }
 

@@ -378,7 +378,10 @@ export class ConnectorRuntime {
       const failedAt = t.generation;
       this.log.info('task restart scheduled', { [LogField.task]: t.id, delayMs: delay, attempt: t.attempts });
       t.restartTimer = setTimeout(() => {
-        if (t.state === 'FAILED' && t.generation === failedAt && this.target === 'STARTED' && !this.stopped) void this.startTask(t);
+        if (t.state !== 'FAILED' || t.generation !== failedAt || this.target !== 'STARTED' || this.stopped) return;
+        // Not FAILED while it starts again: a start that succeeds must be able to report RUNNING.
+        this.setTaskState(t, 'RESTARTING', t.trace);
+        void this.startTask(t);
       }, delay).unref();
     }
   }

@@ -9,6 +9,7 @@ import type { Logger } from '../core/logger.ts';
 import { createKafka } from '../kafka/client.ts';
 import { createPipelineFactory, pipelineOffsetReader } from '../pipeline/index.ts';
 import type { PipelineFactory } from '../pipeline/index.ts';
+import { retryWithBackoff } from '../errors/retry.ts';
 import { TopicAdmin } from '../kafka/admin.ts';
 import { SourceProducer } from '../kafka/producer.ts';
 import { FileOffsetBackingStore } from '../storage/file-offset-store.ts';
@@ -57,7 +58,8 @@ async function openOffsetStore(config: WorkerConfig, kafka: Kafka, log: Logger):
     // Kafka Connect defaults to 3; -1 (the broker's default) also suits a single-broker development cluster.
     replicationFactor: Number(props['offset.storage.replication.factor'] ?? -1),
   });
-  await store.start();
+  // Right after the topic is created (or while Kafka restarts) its partitions may have no leader yet: retry.
+  await retryWithBackoff(() => store.start(), { timeoutMs: 60_000, maxDelayMs: 2000, onRetry: (attempt, error) => log.warn('offset store not ready; retrying', { attempt, error }) });
   return {
     store,
     async close() {

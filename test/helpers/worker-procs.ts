@@ -194,12 +194,14 @@ export class WorkerCluster {
 
   /** Until every task of every named connector is RUNNING on a live worker (and, if given, the predicate holds). */
   async allRunning(names: readonly string[], timeoutMs = 90_000, extra?: (s: Map<string, ConnectorStatusView>) => boolean): Promise<Map<string, ConnectorStatusView>> {
+    let last = '';
     return this.until(
-      `all tasks of ${names.join(', ')} RUNNING`,
+      () => `all tasks of ${names.join(', ')} RUNNING (last seen: ${last})`,
       async () => {
         const out = new Map<string, ConnectorStatusView>();
         for (const n of names) {
           const s = await this.status(n);
+          last = `${n}: ${s.tasks.map((t) => `${t.id}=${t.state}@${t.worker_id}${t.trace === undefined ? '' : ` (${t.trace.split('\n')[0] ?? ''})`}`).join(', ')}`;
           if (s.tasks.length === 0 || !s.tasks.every((t) => t.state === 'RUNNING' && this.workers.has(t.worker_id))) return undefined;
           out.set(n, s);
         }
@@ -223,7 +225,7 @@ export class WorkerCluster {
     }
   }
 
-  async until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000, everyMs = 200): Promise<T> {
+  async until<T>(what: string | (() => string), probe: () => Promise<T | undefined>, timeoutMs = 60_000, everyMs = 200): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     let last: unknown;
     while (Date.now() < deadline) {
@@ -235,7 +237,8 @@ export class WorkerCluster {
       }
       await sleep(everyMs);
     }
-    throw new Error(`timed out waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`);
+    const description = typeof what === 'string' ? what : what();
+    throw new Error(`timed out waiting for ${description}${last instanceof Error ? `: ${last.message}` : ''}`);
   }
 
   /**
