@@ -60,6 +60,8 @@ export interface SinkConsumerOptions {
    * task's flush. When false the caller calls commit() itself.
    */
   commitOnDurable?: boolean;
+  /** Checked before every commit (distributed mode: does this worker still own the task?); a throw commits nothing. */
+  beforeCommit?: () => Promise<void>;
   sessionTimeoutMs?: number;
   heartbeatIntervalMs?: number;
 }
@@ -194,6 +196,7 @@ export class SinkConsumer {
   async #commitNow(): Promise<void> {
     const todo = [...this.#durable.values()].filter((o) => (this.#committed.get(key(o)) ?? -1n) < o.offset);
     if (todo.length === 0) return;
+    await this.#options.beforeCommit?.();
     try {
       await this.#consumer.commitOffsets(todo.map((o) => ({ topic: o.topic, partition: o.partition, offset: o.offset.toString() })));
     } catch (e) {

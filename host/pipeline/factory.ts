@@ -12,6 +12,9 @@ import { TopicAdmin } from '../kafka/admin.ts';
 import { createKafka } from '../kafka/client.ts';
 import { SinkConsumer } from '../kafka/consumer.ts';
 import { SourceProducer } from '../kafka/producer.ts';
+import { TransactionalProducer } from '../kafka/transactional-producer.ts';
+import { ConveyorError, ErrorCode } from '../core/errors.ts';
+import { KafkaOffsetBackingStore } from '../storage/kafka-offset-store.ts';
 import { TopicCreator } from '../kafka/topic-creation.ts';
 import type { OffsetBackingStore } from '../storage/offset-store.ts';
 import { OffsetWriter } from '../storage/offset-writer.ts';
@@ -46,6 +49,13 @@ export interface PipelineFactoryOptions {
   sinkSessionTimeoutMs?: number;
   /** Told each topic a connector's tasks produced to or consumed from (Kafka Connect's active topics). */
   onTopicUsed?: (connector: string, topic: string) => void;
+  /**
+   * exactly.once.source.support=enabled: each source task's records and offsets commit in one transaction under
+   * this transactional.id. Needs offsets in a Kafka topic (KafkaOffsetBackingStore).
+   */
+  exactlyOnce?: { transactionalId(connector: string, task: number): string };
+  /** Distributed mode: throws once this worker no longer owns the task; checked before every offset commit. */
+  fence?: (connector: string, task: number) => Promise<void>;
 }
 
 interface Lifecycle {
@@ -103,14 +113,29 @@ export function createPipelineFactory(options: PipelineFactoryOptions): Pipeline
       const cfg = sourceTaskConfig(connectorConfig, options.worker, settings);
       const logger = options.logger.child({ [LogField.connector]: connector, [LogField.task]: taskId });
       let creator: TopicCreator | undefined;
+      const fence = options.fence === undefined ? undefined : () => (options.fence as NonNullable<typeof options.fence>)(connector, taskId);
+      const eos = options.exactlyOnce;
+      const offsetsTopic = options.offsetStore instanceof KafkaOffsetBackingStore ? options.offsetStore.topic : undefined;
+      if (eos !== undefined && offsetsTopic === undefined) {
+        throw new ConveyorError(ErrorCode.configInvalid, 'exactly.once.source.support=enabled needs source offsets in a Kafka topic (offset.storage.topic, distributed mode)');
+      }
       return new SourcePipeline({
         connector,
         taskId,
+        ...(eos === undefined || offsetsTopic === undefined
+          ? {}
+          : {
+              transactions: {
+                open: () => TransactionalProducer.create({ kafka, transactionalId: eos.transactionalId(connector, taskId), logger }),
+                offsetsTopic,
+                ...(fence === undefined ? {} : { fence }),
+              },
+            }),
         connectorClass: cfg.connectorClass,
         converters: cfg.converters,
         chain: cfg.chain,
         errors: cfg.errors,
-        offsets: new OffsetWriter({ connector, store: options.offsetStore, logger, flushIntervalMs: settings.offsetFlushIntervalMs }),
+        offsets: new OffsetWriter({ connector, store: options.offsetStore, logger, flushIntervalMs: settings.offsetFlushIntervalMs, ...(fence === undefined ? {} : { beforeFlush: fence }) }),
         topics: {
           ensure: async (t) => {
             creator ??= new TopicCreator(cfg.topicCreation, await sharedAdmin(), logger);
@@ -143,6 +168,7 @@ export function createPipelineFactory(options: PipelineFactoryOptions): Pipeline
             logger,
             subscription: cfg.subscription,
             commitOnDurable: false,
+            ...(options.fence === undefined ? {} : { beforeCommit: () => (options.fence as NonNullable<typeof options.fence>)(connector, taskId) }),
             ...handlers,
             ...(options.sinkSessionTimeoutMs === undefined ? {} : { sessionTimeoutMs: options.sinkSessionTimeoutMs }),
           }),

@@ -16,6 +16,9 @@ import type { ErrorHandlingConfig } from '../errors/error-config.ts';
 import { retryWithBackoff } from '../errors/retry.ts';
 import type { Clock } from '../errors/retry.ts';
 import type { ProducerRecord } from '../kafka/producer.ts';
+import type { TransactionalProducer } from '../kafka/transactional-producer.ts';
+import { canonicalKey, serializeOffsetKey, serializeOffsetValue } from '../storage/offset-format.ts';
+import type { SourceOffset, SourcePartition } from '../storage/offset-store.ts';
 import type { OffsetWriter, SubmittedRecord } from '../storage/offset-writer.ts';
 import type { RecordSink } from '../worker/record-bus.ts';
 import { errorHandling, guarded, guardedAsync, transform } from './processing.ts';
@@ -43,6 +46,11 @@ export interface SourcePipelineOptions {
   /** Told each topic this pipeline wrote to (Kafka Connect's active topics). */
   onTopicUsed?: (topic: string) => void;
   clock?: Clock;
+  /**
+   * Exactly-once source: each batch's records and the source offsets it reached commit in one Kafka transaction
+   * (the offsets in offsetsTopic); openProducer and the OffsetWriter's flushing are then not used.
+   */
+  transactions?: { open(): Promise<TransactionalProducer>; offsetsTopic: string; fence?: () => Promise<void> };
 }
 
 interface Outgoing {
@@ -57,6 +65,7 @@ export class SourcePipeline implements RecordSink {
   readonly #errors: ErrorHandling;
   #state: PipelineState = 'CREATED';
   #producer: RecordProducer | undefined;
+  #tx: TransactionalProducer | undefined;
   #tail: Promise<unknown> = Promise.resolve();
 
   constructor(options: SourcePipelineOptions) {
@@ -83,12 +92,13 @@ export class SourcePipeline implements RecordSink {
     if (this.#state !== 'CREATED') throw new ConveyorError(ErrorCode.internal, `source pipeline cannot start from ${this.#state}`);
     this.#setState('STARTING');
     try {
-      this.#producer = await this.#o.openProducer();
+      if (this.#o.transactions !== undefined) this.#tx = await this.#o.transactions.open();
+      else this.#producer = await this.#o.openProducer();
     } catch (e) {
       this.#setState('FAILED');
       throw e;
     }
-    this.#o.offsets.start();
+    if (this.#tx === undefined) this.#o.offsets.start();
     this.#setState('RUNNING');
   }
 
@@ -100,6 +110,7 @@ export class SourcePipeline implements RecordSink {
   }
 
   async #append(records: readonly SchemaSourceRecord[]): Promise<void> {
+    if (this.#tx !== undefined) return this.#appendTransaction(this.#tx, records);
     const producer = this.#producer;
     if (this.#state !== 'RUNNING' || producer === undefined) {
       throw new ConveyorError(ErrorCode.unavailable, `source pipeline of ${this.#o.connector}-${this.#o.taskId} is ${this.#state}`, { retriable: true });
@@ -121,6 +132,36 @@ export class SourcePipeline implements RecordSink {
       } else this.stats.failed += out.length;
       // Kafka Connect with errors.tolerance=all acknowledges records whose send failed, so offsets move past them.
       for (const x of out) x.submitted.ack();
+    } catch (e) {
+      this.#setState('FAILED');
+      throw e;
+    }
+  }
+
+  /** Exactly-once: the batch's records and the last source offset of each source partition, in one transaction. */
+  async #appendTransaction(tx: TransactionalProducer, records: readonly SchemaSourceRecord[]): Promise<void> {
+    const t = this.#o.transactions;
+    if (this.#state !== 'RUNNING' || t === undefined) {
+      throw new ConveyorError(ErrorCode.unavailable, `source pipeline of ${this.#o.connector}-${this.#o.taskId} is ${this.#state}`, { retriable: true });
+    }
+    try {
+      const out: ProducerRecord[] = [];
+      const reached = new Map<string, { partition: SourcePartition; offset: SourceOffset }>();
+      for (const r of records) {
+        if (r.sourcePartition !== null && r.sourcePartition !== undefined && r.sourceOffset !== null && r.sourceOffset !== undefined) {
+          reached.set(canonicalKey(this.#o.connector, r.sourcePartition), { partition: r.sourcePartition, offset: r.sourceOffset });
+        }
+        const record = await this.#prepare(r);
+        if (record !== null) out.push(record);
+      }
+      if (out.length === 0 && reached.size === 0) return;
+      const topics = new Set(out.map((x) => x.topic));
+      for (const topic of topics) await this.#ensureTopic(topic);
+      await t.fence?.();
+      const offsets = [...reached.values()].map((e) => ({ topic: t.offsetsTopic, key: serializeOffsetKey(this.#o.connector, e.partition), value: serializeOffsetValue(e.offset) }));
+      await tx.commit(out, offsets);
+      this.stats.records += out.length;
+      if (this.#o.onTopicUsed !== undefined) for (const topic of topics) this.#o.onTopicUsed(topic);
     } catch (e) {
       this.#setState('FAILED');
       throw e;
@@ -190,13 +231,15 @@ export class SourcePipeline implements RecordSink {
     await this.#tail;
     let error: Error | undefined;
     try {
-      await this.#o.offsets.stop();
+      if (this.#tx === undefined) await this.#o.offsets.stop();
     } catch (e) {
       error = e instanceof Error ? e : new Error(String(e));
       this.#log.error('final flush of source offsets failed', { error: e });
     }
     await this.#producer?.close().catch((e: unknown) => this.#log.warn('producer did not close cleanly', { error: e }));
+    await this.#tx?.close().catch((e: unknown) => this.#log.warn('transactional producer did not close cleanly', { error: e }));
     this.#producer = undefined;
+    this.#tx = undefined;
     this.#o.chain.close();
     this.#setState(failed ? 'FAILED' : 'STOPPED');
     if (error !== undefined) throw error;

@@ -40,6 +40,11 @@ export class KafkaOffsetBackingStore implements OffsetBackingStore {
     this.#log = options.logger.child({ component: 'kafka-offset-store', topic: options.topic });
   }
 
+  /** offset.storage.topic: exactly-once source tasks write their offsets here inside their own transactions. */
+  get topic(): string {
+    return this.#options.topic;
+  }
+
   async start(): Promise<void> {
     const { admin, topic } = this.#options;
     await admin.ensureTopic({

@@ -24,6 +24,8 @@ export interface OffsetWriterOptions {
   /** offset.flush.interval.ms (Kafka Connect default 60000). */
   flushIntervalMs?: number;
   scheduler?: IntervalScheduler;
+  /** Checked before every write (distributed mode: does this worker still own the task?); a throw writes nothing. */
+  beforeFlush?: () => Promise<void>;
 }
 
 interface Tracked {
@@ -52,6 +54,7 @@ export class OffsetWriter {
   readonly #pending = new Map<string, OffsetEntry>();
   #flushing: Promise<boolean> | undefined;
   #timer: unknown;
+  readonly #beforeFlush: (() => Promise<void>) | undefined;
 
   constructor(options: OffsetWriterOptions) {
     this.#connector = options.connector;
@@ -59,6 +62,7 @@ export class OffsetWriter {
     this.#log = options.logger.child({ component: 'offset-writer' });
     this.#intervalMs = options.flushIntervalMs ?? 60_000;
     this.#scheduler = options.scheduler ?? realScheduler;
+    this.#beforeFlush = options.beforeFlush;
   }
 
   /** Tracks a record in send order; records without a source partition or offset need no tracking. */
@@ -109,7 +113,8 @@ export class OffsetWriter {
     if (this.#pending.size === 0) return Promise.resolve(false);
     const snapshot = new Map(this.#pending);
     this.#pending.clear();
-    const run = this.#store.set([...snapshot.values()]).then(
+    const check = this.#beforeFlush?.() ?? Promise.resolve();
+    const run = check.then(() => this.#store.set([...snapshot.values()])).then(
       () => {
         this.#log.debug('flushed source offsets', { partitions: snapshot.size });
         return true;

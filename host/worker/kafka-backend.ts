@@ -8,7 +8,7 @@ import { LogField } from '../core/log-fields.ts';
 import type { Logger } from '../core/logger.ts';
 import { createKafka } from '../kafka/client.ts';
 import { createPipelineFactory, pipelineOffsetReader } from '../pipeline/index.ts';
-import type { PipelineFactory } from '../pipeline/index.ts';
+import type { PipelineFactory, PipelineFactoryOptions } from '../pipeline/index.ts';
 import { retryWithBackoff } from '../errors/retry.ts';
 import { TopicAdmin } from '../kafka/admin.ts';
 import { SourceProducer } from '../kafka/producer.ts';
@@ -28,10 +28,7 @@ export interface KafkaBackend {
 }
 
 /** Options the distributed worker adds to every pipeline (exactly-once source, ownership fencing). */
-export interface PipelineExtras {
-  exactlyOnce?: { transactionalId(connector: string, task: number): string };
-  fence?: (connector: string, task: number) => Promise<void>;
-}
+export type PipelineExtras = Pick<PipelineFactoryOptions, 'exactlyOnce' | 'fence'>;
 
 interface OffsetBacking {
   readonly store: OffsetBackingStore;
