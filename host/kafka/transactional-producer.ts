@@ -15,6 +15,9 @@ import type { ProducerRecord } from './producer.ts';
 
 const { Partitioners } = kafkajs;
 
+/** transaction.timeout.ms: how long a crashed task's open transaction can hold back read_committed readers. */
+export const TRANSACTION_TIMEOUT_MS = 15_000;
+
 /** A record written inside the transaction as is (the source offsets, keyed for the offsets topic). */
 export interface RawRecord {
   topic: string;
@@ -50,6 +53,8 @@ export class TransactionalProducer {
       transactionalId: options.transactionalId,
       idempotent: true,
       maxInFlightRequests: 1,
+      // A crashed worker's open transaction blocks read_committed readers of its partitions until it times out.
+      transactionTimeout: TRANSACTION_TIMEOUT_MS,
       allowAutoTopicCreation: false,
       createPartitioner: Partitioners.DefaultPartitioner,
     });
