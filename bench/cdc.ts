@@ -5,14 +5,19 @@
  * - latency: rows inserted at 1,000 and 5,000 changes/s (multi-row INSERTs every 10 ms, each row carrying the
  *   wall-clock time its statement was sent), measured to the moment a consumer receives the change from Kafka
  *   (so it includes the commit, binlog, sandbox, converter, produce and consume), p50/p99.
- * Debezium figures are printed only when measured; this version does not run the Debezium reference (null).
+ * - the same work through Debezium's MySQL connector (io.debezium:debezium-connector-mysql from Maven Central) in
+ *   Apache Kafka Connect standalone, against the same MariaDB and broker: a copy of the table in its own database,
+ *   the connector created over Kafka Connect's REST API once the JVM is up (so start-up is not counted), then the
+ *   same latency runs. If it cannot run, its figures are null and the reason goes to stderr.
  */
 import { parseArgs } from 'node:util';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
+import type { Kafka } from 'kafkajs';
 import { createJsonLogger } from '../host/core/logger.ts';
+import { runDebezium } from './reference/debezium.ts';
 import { TopicAdmin } from '../host/kafka/admin.ts';
 import { createKafka } from '../host/kafka/client.ts';
 import { Worker } from '../host/worker/worker.ts';
@@ -70,51 +75,23 @@ export async function main(args: string[]): Promise<void> {
     const snapshotRps = Math.round(rows / (snapshotMs / 1000));
     process.stdout.write(`snapshot: ${rows} rows in ${(snapshotMs / 1000).toFixed(2)} s = ${snapshotRps} rows/s\n`);
 
-    const latencies = new Map<number, number[]>();
-    const consumer = kafka.consumer({ groupId: `cdc-bench-${tag}`, allowAutoTopicCreation: false, maxWaitTimeInMs: 5 });
-    await consumer.connect();
-    await consumer.subscribe({ topics: [topic], fromBeginning: false });
-    await consumer.run({
-      autoCommit: false,
-      eachMessage: ({ message }) => {
-        const now = Date.now();
-        const v = JSON.parse(message.value?.toString('utf8') ?? 'null') as { payload?: { op?: string; after?: { sent_ms?: number; qty?: number } } } | null;
-        const after = v?.payload?.after;
-        if (v?.payload?.op === 'c' && after?.sent_ms) latencies.get(after.qty ?? 0)?.push(now - after.sent_ms);
-        return Promise.resolve();
-      },
-    });
-    await sleep(3000);
-    let nextId = rows + 1;
-    const results: Record<number, { p50: number; p99: number; n: number }> = {};
-    for (const rate of [1000, 5000]) {
-      latencies.set(rate, []);
-      const perTick = rate / 100;
-      const t0 = performance.now();
-      let sent = 0;
-      for (let tick = 0; tick < seconds * 100; tick++) {
-        const due = t0 + tick * 10;
-        const wait = due - performance.now();
-        if (wait > 0) await sleep(wait);
-        const now = Date.now();
-        const chunk = Array.from({ length: perTick }, () => [nextId, `live-${nextId++}`, rate, now]);
-        await admin.query(`INSERT INTO ${dbName}.items VALUES ?`, [chunk]);
-        sent += perTick;
-      }
-      const deadline = Date.now() + 60_000;
-      while ((latencies.get(rate)?.length ?? 0) < sent && Date.now() < deadline) await sleep(50);
-      const l = latencies.get(rate) ?? [];
-      if (l.length < sent) throw new Error(`only ${l.length} of ${sent} changes arrived at ${rate}/s`);
-      const achieved = Math.round(sent / ((performance.now() - t0) / 1000));
-      results[rate] = { p50: pct(l, 50), p99: pct(l, 99), n: l.length };
-      process.stdout.write(`latency at ${rate} changes/s (achieved ${achieved}/s incl. drain, ${l.length} changes): p50 ${pct(l, 50)} ms, p99 ${pct(l, 99)} ms\n`);
+    const results = await measureLatency({ kafka, db: admin, dbName, topic, firstId: rows + 1, seconds, group: `cdc-bench-${tag}`, label: 'conveyor' });
+    await worker.deleteConnector(prefix).catch(() => undefined);
+    await worker.close();
+    worker = null;
+    let dbz: Awaited<ReturnType<typeof runDebezium>> = null;
+    try {
+      dbz = await runDebezium({ db: admin, dbHost: DB.host, dbPort: DB.port, bootstrap: BOOTSTRAP, rows, tag, topics, measure: (o) => measureLatency({ kafka, db: admin, seconds, ...o }) });
+    } catch (e) {
+      process.stderr.write(`debezium reference failed: ${e instanceof Error ? e.message : String(e)}\n`);
     }
-    await consumer.disconnect();
-    process.stdout.write('debezium reference: not run in this version (no figures)\n');
+    if (dbz !== null) process.stdout.write(`debezium: snapshot ${dbz.snapshotRps} rows/s; p99 ${dbz.latency[1000]?.p99} ms at 1,000/s, ${dbz.latency[5000]?.p99} ms at 5,000/s\n`);
+    const ratio = (a: number | undefined, b: number | undefined): number | null => (a === undefined || b === undefined || b === 0 ? null : Math.round((a / b) * 100) / 100);
     process.stdout.write(JSON.stringify({
-      bench: 'cdc', snapshot_rps: snapshotRps, debezium_snapshot_rps: null, snapshot_ratio: null,
-      p50_ms_1k: results[1000]?.p50 ?? null, p99_ms_1k: results[1000]?.p99 ?? null, debezium_p99_ms_1k: null,
-      p99_ms_5k: results[5000]?.p99 ?? null, debezium_p99_ms_5k: null,
+      bench: 'cdc', snapshot_rps: snapshotRps, debezium_snapshot_rps: dbz?.snapshotRps ?? null, snapshot_ratio: ratio(snapshotRps, dbz?.snapshotRps),
+      p50_ms_1k: results[1000]?.p50 ?? null, p99_ms_1k: results[1000]?.p99 ?? null, debezium_p99_ms_1k: dbz?.latency[1000]?.p99 ?? null,
+      p99_ms_5k: results[5000]?.p99 ?? null, debezium_p99_ms_5k: dbz?.latency[5000]?.p99 ?? null,
+      p99_ratio_1k: ratio(results[1000]?.p99, dbz?.latency[1000]?.p99), p99_ratio_5k: ratio(results[5000]?.p99, dbz?.latency[5000]?.p99),
     }) + '\n');
   } finally {
     await worker?.deleteConnector(prefix).catch(() => undefined);
@@ -126,4 +103,60 @@ export async function main(args: string[]): Promise<void> {
     await admin.end();
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+export interface LatencyRun {
+  kafka: Kafka;
+  db: mysql.Connection;
+  dbName: string;
+  topic: string;
+  firstId: number;
+  seconds: number;
+  group: string;
+  label: string;
+}
+
+/** Inserts at 1,000 then 5,000 rows/s, each row carrying its send time; p50/p99 of send → consumed from Kafka. */
+export async function measureLatency(o: LatencyRun): Promise<Record<number, { p50: number; p99: number; n: number }>> {
+  const latencies = new Map<number, number[]>();
+  const consumer = o.kafka.consumer({ groupId: o.group, allowAutoTopicCreation: false, maxWaitTimeInMs: 5 });
+  await consumer.connect();
+  await consumer.subscribe({ topics: [o.topic], fromBeginning: false });
+  await consumer.run({
+    autoCommit: false,
+    eachMessage: ({ message }) => {
+      const now = Date.now();
+      const v = JSON.parse(message.value?.toString('utf8') ?? 'null') as { payload?: { op?: string; after?: { sent_ms?: number; qty?: number } } } | null;
+      const after = v?.payload?.after;
+      if (v?.payload?.op === 'c' && after?.sent_ms) latencies.get(after.qty ?? 0)?.push(now - after.sent_ms);
+      return Promise.resolve();
+    },
+  });
+  await sleep(3000);
+  let nextId = o.firstId;
+  const results: Record<number, { p50: number; p99: number; n: number }> = {};
+  for (const rate of [1000, 5000]) {
+    latencies.set(rate, []);
+    const perTick = rate / 100;
+    const t0 = performance.now();
+    let sent = 0;
+    for (let tick = 0; tick < o.seconds * 100; tick++) {
+      const due = t0 + tick * 10;
+      const wait = due - performance.now();
+      if (wait > 0) await sleep(wait);
+      const now = Date.now();
+      const chunk = Array.from({ length: perTick }, () => [nextId, `live-${nextId++}`, rate, now]);
+      await o.db.query(`INSERT INTO ${o.dbName}.items VALUES ?`, [chunk]);
+      sent += perTick;
+    }
+    const deadline = Date.now() + 60_000;
+    while ((latencies.get(rate)?.length ?? 0) < sent && Date.now() < deadline) await sleep(50);
+    const l = latencies.get(rate) ?? [];
+    if (l.length < sent) throw new Error(`only ${l.length} of ${sent} changes arrived at ${rate}/s`);
+    const achieved = Math.round(sent / ((performance.now() - t0) / 1000));
+    results[rate] = { p50: pct(l, 50), p99: pct(l, 99), n: l.length };
+    process.stdout.write(`${o.label}: latency at ${rate} changes/s (achieved ${achieved}/s incl. drain, ${l.length} changes): p50 ${pct(l, 50)} ms, p99 ${pct(l, 99)} ms\n`);
+  }
+  await consumer.disconnect();
+  return results;
 }
