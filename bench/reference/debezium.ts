@@ -1,5 +1,5 @@
 /**
- * The Debezium side of `npm run bench -- cdc`: io.debezium:debezium-connector-mysql (Maven Central) in Apache Kafka
+ * The Debezium side of `npm run bench -- cdc`: io.debezium:debezium-connector-mariadb (Maven Central) in Apache Kafka
  * Connect standalone against the same MariaDB and broker. A copy of the benchmark table is made in a database of
  * its own; the connector is created over Kafka Connect's REST API once the JVM answers, so JVM start-up is not
  * counted, and the snapshot is timed until every row is in Kafka; then the caller's latency runs are repeated.
@@ -11,7 +11,13 @@ import type mysql from 'mysql2/promise';
 import type { TopicAdmin } from '../../host/kafka/admin.ts';
 import { startConnectStandalone } from './kafka-connect.ts';
 
-export const DEBEZIUM_VERSION = '3.6.1.Final';
+/**
+ * Debezium 3.x reads MariaDB with its own connector (the MySQL one refuses MariaDB 10.11: it issues MySQL 8.4's
+ * SHOW BINARY LOG STATUS). 3.5.0.Final is the newest debezium-connector-mariadb this machine's Maven proxy serves.
+ */
+export const DEBEZIUM_VERSION = '3.5.0.Final';
+const DEBEZIUM_ARTIFACT = 'debezium-connector-mariadb';
+const DEBEZIUM_CLASS = 'io.debezium.connector.mariadb.MariaDbConnector';
 
 export interface DebeziumRun {
   db: mysql.Connection;
@@ -41,8 +47,8 @@ export async function runDebezium(o: DebeziumRun): Promise<{ snapshotRps: number
   }
   const connect = await startConnectStandalone({
     dir,
-    cacheDir: join(process.cwd(), '.stack', 'reference', `debezium-mysql-${DEBEZIUM_VERSION}`),
-    extraArtifacts: [{ groupId: 'io.debezium', artifactId: 'debezium-connector-mysql', version: DEBEZIUM_VERSION }],
+    cacheDir: join(process.cwd(), '.stack', 'reference', `${DEBEZIUM_ARTIFACT}-${DEBEZIUM_VERSION}`),
+    extraArtifacts: [{ groupId: 'io.debezium', artifactId: DEBEZIUM_ARTIFACT, version: DEBEZIUM_VERSION }],
     worker: {
       'bootstrap.servers': o.bootstrap,
       listeners: `http://127.0.0.1:${port}`,
@@ -60,9 +66,9 @@ export async function runDebezium(o: DebeziumRun): Promise<{ snapshotRps: number
       await sleep(250);
     }
     const config = {
-          'connector.class': 'io.debezium.connector.mysql.MySqlConnector', 'database.hostname': o.dbHost, 'database.port': String(o.dbPort),
+          'connector.class': DEBEZIUM_CLASS, 'database.hostname': o.dbHost, 'database.port': String(o.dbPort),
           'database.user': 'conveyor', 'database.password': 'conveyor', 'database.server.id': String(300_000 + Math.floor(Math.random() * 100_000)),
-          'database.ssl.mode': 'disabled', 'topic.prefix': prefix, 'database.include.list': dbName, 'snapshot.locking.mode': 'none',
+          'database.ssl.mode': 'disable', 'topic.prefix': prefix, 'database.include.list': dbName, 'snapshot.locking.mode': 'none',
           'schema.history.internal.kafka.topic': `schemahistory.${prefix}`, 'schema.history.internal.kafka.bootstrap.servers': o.bootstrap,
           'snapshot.fetch.size': '5000', 'max.batch.size': '2048', 'poll.interval.ms': '10',
           'topic.creation.default.replication.factor': '1', 'topic.creation.default.partitions': '1',
@@ -71,7 +77,7 @@ export async function runDebezium(o: DebeziumRun): Promise<{ snapshotRps: number
     const res = await fetch(`${connect.restUrl}/connectors`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: prefix, config }) });
     if (!res.ok) {
       // Kafka Connect 4.1 answers a failed validation with an NPE (KAFKA-20693); the validate endpoint names the errors.
-      const report = (await fetch(`${connect.restUrl}/connector-plugins/MySqlConnector/config/validate`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(config) })
+      const report = (await fetch(`${connect.restUrl}/connector-plugins/MariaDbConnector/config/validate`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(config) })
         .then((r) => r.json(), () => null)) as { configs?: { value?: { name: string; errors: string[] } | null }[] } | null;
       const errors = (report?.configs ?? []).filter((c) => (c.value?.errors.length ?? 0) > 0).map((c) => `${c.value?.name ?? "?"}: ${(c.value?.errors ?? []).join("; ")}`);
       throw new Error(`creating the Debezium connector failed: ${res.status} ${await res.text()}; validation errors: ${errors.join(' | ') || 'none reported'}`);
