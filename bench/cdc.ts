@@ -5,10 +5,10 @@
  * - latency: rows inserted at 1,000 and 5,000 changes/s (multi-row INSERTs every 10 ms, each row carrying the
  *   wall-clock time its statement was sent), measured to the moment a consumer receives the change from Kafka
  *   (so it includes the commit, binlog, sandbox, converter, produce and consume), p50/p99.
- * - the same work through Debezium's MySQL connector (io.debezium:debezium-connector-mysql from Maven Central) in
- *   Apache Kafka Connect standalone, against the same MariaDB and broker: a copy of the table in its own database,
- *   the connector created over Kafka Connect's REST API once the JVM is up (so start-up is not counted), then the
- *   same latency runs. If it cannot run, its figures are null and the reason goes to stderr.
+ * - the same work through Debezium's MariaDB connector (io.debezium:debezium-connector-mariadb from Maven Central,
+ *   bench/reference/debezium.ts) in Apache Kafka Connect standalone, against the same MariaDB and broker: a copy of
+ *   the table in its own database, the connector created over Kafka Connect's REST API once the JVM is up (so
+ *   start-up is not counted), then the same latency runs. If it cannot run, its figures are null and the reason goes to stderr.
  */
 import { parseArgs } from 'node:util';
 import { mkdtemp, rm } from 'node:fs/promises';
