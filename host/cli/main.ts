@@ -43,6 +43,8 @@ async function flagsConfig(args: string[]): Promise<WorkerConfig> {
 
 /** Stops once on SIGINT/SIGTERM: graceful shutdown (a distributed worker hands its tasks over at once). */
 function onSignals(log: Logger, stop: () => Promise<void>): (reason: string, code?: number) => void {
+  // A promise nobody awaited must not take the whole worker (and every task on it) down: log it and carry on.
+  process.on('unhandledRejection', (error) => log.error('unhandled rejection', { error }));
   let stopping = false;
   const shutdown = (reason: string, code = 0): void => {
     if (stopping) return;

@@ -173,7 +173,7 @@ export class LocalUnits implements TaskHost {
     void this.#serial(local.unit, async () => {
       if (this.#units.get(unitId(local.unit)) !== local) return;
       const c = await this.#o.store.getConnector(local.unit.connector);
-      if (reason !== 'restart requested' && c !== undefined) {
+      if (reason !== 'restart requested' && c !== undefined && local.runtime !== undefined) {
         const now = local.unit.kind === 'connector' ? connectorInputs(c) : taskInputs(c, local.unit.task);
         if (now === local.inputs) return; // the watch lagged behind what this unit started from
       }
@@ -181,6 +181,9 @@ export class LocalUnits implements TaskHost {
       await local.runtime?.stop();
       local.runtime = undefined;
       await this.#run(local);
+    }).catch(() => {
+      // Logged by #serial. etcd may be unreachable for a moment: try again while the unit is still ours.
+      if (!this.#closed && this.#units.get(unitId(local.unit)) === local) setTimeout(() => this.#restart(local, reason), 1000).unref();
     });
   }
 
@@ -189,7 +192,7 @@ export class LocalUnits implements TaskHost {
     void this.#serial(local.unit, async () => {
       if (c.targetState === 'PAUSED') await local.runtime?.pause();
       else await local.runtime?.resume();
-    });
+    }).catch(() => undefined); // logged by #serial
   }
 
   #applyRestart(name: string, req: RestartRequest): void {
