@@ -3,7 +3,7 @@
  * partition's order). It tracks what it holds per partition so a partition's re-delivered messages (kafkajs
  * restarts fetching from the committed offset after every rebalance) are not buffered twice.
  */
-import type { SinkBatch, SinkMessage, TopicPartition } from '../kafka/consumer.ts';
+import type { SinkBatch, SinkMessage, TopicPartition } from '../kafka/sink-records.ts';
 import { topicPartitionKey } from '../../sdk/records.ts';
 
 export interface Buffered extends TopicPartition {

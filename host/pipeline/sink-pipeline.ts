@@ -16,7 +16,7 @@ import type { Logger } from '../core/logger.ts';
 import type { ErrorHandlingConfig } from '../errors/error-config.ts';
 import type { ErrorReporter, OriginalRecord } from '../errors/reporters.ts';
 import type { Clock } from '../errors/retry.ts';
-import type { DurableOffset, SinkBatch, TopicPartition } from '../kafka/consumer.ts';
+import type { DurableOffset, SinkBatch, TopicPartition } from '../kafka/sink-records.ts';
 import type { RecordSource } from '../worker/record-bus.ts';
 import { errorHandling, guarded, transform } from './processing.ts';
 import type { ErrorHandling } from './processing.ts';
@@ -131,10 +131,8 @@ export class SinkPipeline implements RecordSource {
     }
     const dropped = this.#buffer.drop(keys);
     this.stats.revokedDropped += dropped;
-    const unpause = [...this.#paused].filter(([k]) => keys.has(k));
-    for (const [k] of unpause) this.#paused.delete(k);
-    // kafkajs keeps pause state across assignments; a partition that comes back must not stay paused.
-    if (unpause.length > 0) this.#consumer?.resume(unpause.map(([, tp]) => tp));
+    // The consumer forgets (and resumes) the pause of a partition it lost; so does the pipeline.
+    for (const k of keys) this.#paused.delete(k);
     this.#log.info('partitions revoked; their buffered records are left to the next owner', { partitions: keys.size, dropped });
   }
 

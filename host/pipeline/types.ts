@@ -3,7 +3,7 @@
  * implementations are host/kafka's SourceProducer, TopicCreator and SinkConsumer.
  */
 import type { ProducerRecord, RecordMetadata } from '../kafka/producer.ts';
-import type { DurableOffset, SinkBatch, TopicPartition } from '../kafka/consumer.ts';
+import type { DurableOffset, SinkBatch, TopicPartition } from '../kafka/sink-records.ts';
 import type { ConveyorError } from '../core/errors.ts';
 
 export type PipelineState = 'CREATED' | 'STARTING' | 'RUNNING' | 'STOPPING' | 'STOPPED' | 'FAILED';

@@ -5,6 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -109,6 +110,8 @@ export class WorkerCluster {
       'value.converter': 'org.apache.kafka.connect.storage.StringConverter',
       'conveyor.sandbox.processes': '1',
       'exactly.once.source.support': this.#o.exactlyOnce === true ? 'enabled' : 'disabled',
+      // CONVEYOR_WORKER_LOG_LEVEL=debug makes the workers' logs (kept with CONVEYOR_KEEP_WORK_DIR=1) say more.
+      ...(process.env['CONVEYOR_WORKER_LOG_LEVEL'] === undefined ? {} : { 'conveyor.log.level': process.env['CONVEYOR_WORKER_LOG_LEVEL'] }),
       ...this.#o.properties,
     };
     await writeFile(file, Object.entries(props).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
@@ -116,9 +119,11 @@ export class WorkerCluster {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const logs: LogLine[] = [];
+    const logFile = createWriteStream(join(await this.#workDir(), `${id}-${this.history.length}.log`));
     const read = (stream: NodeJS.ReadableStream | null): void => {
       if (stream === null) return;
       createInterface({ input: stream }).on('line', (text) => {
+        logFile.write(text + '\n');
         try {
           const line = JSON.parse(text) as Record<string, unknown>;
           const time = typeof line['time'] === 'string' ? Date.parse(line['time']) : NaN;
@@ -131,6 +136,7 @@ export class WorkerCluster {
     read(child.stdout);
     read(child.stderr);
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.once('close', () => logFile.end());
     const w: WorkerProc = { id, port, url: `http://127.0.0.1:${port}`, child, logs, exited };
     this.workers.set(id, w);
     this.history.push(w);
@@ -270,7 +276,9 @@ export class WorkerCluster {
     const client = createEtcdClient({ hosts: [...(this.#o.etcdHosts ?? stack.etcdHosts)] });
     await client.delete().prefix(clusterKeys(this.clusterId).root).exec().catch(() => undefined);
     client.close();
-    if (this.#dir !== undefined) await rm(this.#dir, { recursive: true, force: true });
+    // CONVEYOR_KEEP_WORK_DIR=1 keeps the workers' properties and logs (<id>-<n>.log) for a post-mortem.
+    if (this.#dir !== undefined && process.env['CONVEYOR_KEEP_WORK_DIR'] !== '1') await rm(this.#dir, { recursive: true, force: true });
+    else if (this.#dir !== undefined) process.stderr.write(`worker logs kept in ${this.#dir}\n`);
   }
 }
 

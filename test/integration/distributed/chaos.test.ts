@@ -7,21 +7,16 @@
  * is using them then.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import { Kafka, logLevel } from 'kafkajs';
 import { overlaps, sleep, WorkerCluster } from '../../helpers/worker-procs.ts';
 import { stack, uniqueName } from '../../helpers/stack.ts';
+import { stackCommand } from '../../helpers/stack-control.ts';
 
-const ROOT = new URL('../../../', import.meta.url).pathname;
 const cluster = new WorkerCluster({ leaseTtlSeconds: 4 });
 const pipelines = ['a', 'b'].map((p) => ({ source: `chaos-gen-${p}`, sink: `chaos-sink-${p}`, topic: uniqueName(`chaos_${p}`) }));
 const connectors = pipelines.flatMap((p) => [p.source, p.sink]);
 const LONG = { timeout: 300_000 };
-
-function stackCommand(...args: string[]): void {
-  execFileSync('bash', [`${ROOT}scripts/stack.sh`, ...args], { stdio: ['ignore', 'ignore', 'inherit'], timeout: 240_000 });
-}
 
 /** Restarted tasks come back after a Kafka outage: Conveyor's opt-in automatic restart, with short backoff. */
 const autoRestart = { 'conveyor.task.restart.enabled': 'true', 'conveyor.task.restart.backoff.initial.ms': '500', 'conveyor.task.restart.backoff.max.ms': '3000' };

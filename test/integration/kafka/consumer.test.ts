@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SinkConsumer } from '../../../host/kafka/consumer.ts';
-import type { SinkBatch, TopicPartition } from '../../../host/kafka/consumer.ts';
+import type { SinkBatch, TopicPartition } from '../../../host/kafka/sink-records.ts';
 import { SourceProducer } from '../../../host/kafka/producer.ts';
 import { eventually, kafkaFixture, logger, uniqueName } from './helpers.ts';
 import type { KafkaFixture } from './helpers.ts';

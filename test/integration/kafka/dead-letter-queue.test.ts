@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SinkConsumer } from '../../../host/kafka/consumer.ts';
-import type { SinkMessage } from '../../../host/kafka/consumer.ts';
+import type { SinkMessage } from '../../../host/kafka/sink-records.ts';
 import { SourceProducer } from '../../../host/kafka/producer.ts';
 import { DeadLetterQueueReporter } from '../../../host/errors/dead-letter-queue.ts';
 import { parseErrorHandlingConfig } from '../../../host/errors/error-config.ts';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseBootstrapServers } from '../../../host/kafka/client.ts';
-import { parseSubscription } from '../../../host/kafka/consumer.ts';
+import { parseSubscription } from '../../../host/kafka/sink-records.ts';
 import { parseCompression } from '../../../host/kafka/producer.ts';
 
 void test('compression.type: none and gzip work with kafkajs alone; other codecs are refused up front', () => {

@@ -1,7 +1,7 @@
 import { createJsonLogger } from '../../../host/core/logger.ts';
 import type { Logger } from '../../../host/core/logger.ts';
 import type { Clock } from '../../../host/errors/retry.ts';
-import type { DurableOffset, SinkBatch, TopicPartition } from '../../../host/kafka/consumer.ts';
+import type { DurableOffset, SinkBatch, TopicPartition } from '../../../host/kafka/sink-records.ts';
 import type { ProducerRecord, RecordMetadata } from '../../../host/kafka/producer.ts';
 import type { ConsumerHandlers, RecordConsumer, RecordProducer } from '../../../host/pipeline/types.ts';
 import type { IntervalScheduler } from '../../../host/storage/offset-writer.ts';

@@ -1,0 +1,43 @@
+/** What the sink consumer delivers and commits, and the topics it subscribes to (Kafka Connect's sink keys). */
+import type { IHeaders } from 'kafkajs';
+import { ConveyorError, ErrorCode } from '../core/errors.ts';
+
+export interface TopicPartition {
+  topic: string;
+  partition: number;
+}
+
+export interface SinkMessage {
+  offset: bigint;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: IHeaders;
+  timestamp: number;
+}
+
+export interface SinkBatch extends TopicPartition {
+  messages: SinkMessage[];
+}
+
+/** The offset to commit: the next one to read, as Kafka commits (last durable record's offset + 1). */
+export interface DurableOffset extends TopicPartition {
+  offset: bigint;
+}
+
+export type TopicSubscription = { topics: readonly string[] } | { topicsRegex: RegExp };
+
+/** Kafka Connect sink keys: exactly one of `topics` (comma list) and `topics.regex`. */
+export function parseSubscription(config: Readonly<Record<string, string>>): TopicSubscription {
+  const topics = (config.topics ?? '').split(',').map((t) => t.trim()).filter((t) => t.length > 0);
+  const regex = (config['topics.regex'] ?? '').trim();
+  if (topics.length > 0 && regex.length > 0) {
+    throw new ConveyorError(ErrorCode.configInvalid, 'topics and topics.regex are mutually exclusive');
+  }
+  if (topics.length > 0) return { topics };
+  if (regex.length === 0) throw new ConveyorError(ErrorCode.configInvalid, 'Must configure one of topics or topics.regex');
+  try {
+    return { topicsRegex: new RegExp(`^(?:${regex})$`) };
+  } catch (e) {
+    throw new ConveyorError(ErrorCode.configInvalid, `Invalid value ${regex} for configuration topics.regex`, { cause: e });
+  }
+}
