@@ -68,6 +68,8 @@ export class SinkConsumer {
   /** Offsets the broker acknowledged, from kafkajs's COMMIT_OFFSETS events. */
   readonly #acked = new Map<string, bigint>();
   readonly #paused = new Map<string, TopicPartition>();
+  /** kafkajs consumers this one has disconnected or given up on: kafkajs must not restart them. */
+  readonly #retired = new WeakSet<Consumer>();
   #consumer: Consumer | undefined;
   #assigned = new Map<string, TopicPartition>();
   #commitChain: Promise<void> = Promise.resolve();
@@ -95,8 +97,12 @@ export class SinkConsumer {
 
   async #start(): Promise<void> {
     const o = this.#options;
-    const consumer = o.kafka.consumer({
+    const consumer: Consumer = o.kafka.consumer({
       groupId: this.groupId,
+      // kafkajs restarts a crashed consumer on a timer it sets after the crash handlers ran, even when the consumer
+      // was disconnected meanwhile: that restart would join the group as a member nobody reads, holding partitions
+      // that are then never consumed or committed. A retired consumer is never restarted.
+      retry: { restartOnFailure: () => Promise.resolve(!this.#retired.has(consumer)) },
       allowAutoTopicCreation: false,
       // The Java consumer's fetch.max.wait.ms; kafkajs defaults to 5 s, which also delays every disconnect.
       maxWaitTimeInMs: 500,
@@ -127,6 +133,7 @@ export class SinkConsumer {
       });
     } catch (e) {
       this.#unlisten();
+      this.#retired.add(consumer);
       await consumer.disconnect().catch(() => undefined);
       throw toConveyorError(e, `cannot start the consumer of group ${this.groupId}`);
     }
@@ -150,7 +157,11 @@ export class SinkConsumer {
         const error = toConveyorError(event.payload.error, `consumer of group ${this.groupId} crashed`);
         this.#guard.failed(error.message);
         this.#log.error('consumer crashed', { error, restart: event.payload.restart });
-        if (!event.payload.restart) this.#options.onFailure?.(error);
+        // kafkajs gives up on errors it deems final (no broker available, say); a broker outage is not final for
+        // a sink task, so the consumer is recreated, within the same bounded number of recoveries as a stall.
+        if (!event.payload.restart && !this.#retired.has(consumer) && !this.#recovering && !this.#closed) {
+          void this.#recover({ kind: 'fetch', forMs: 0, boundMs: this.#guard.boundMs, lastError: error.message }, `kafkajs stopped the consumer of group ${this.groupId} after: ${error.message}`);
+        }
       }),
     ];
   }
@@ -310,20 +321,21 @@ export class SinkConsumer {
   }
 
   /** Recreates a stalled consumer: its partitions are given up (read again from the committed offsets) and it re-joins. */
-  async #recover(stall: Stall): Promise<void> {
+  async #recover(stall: Stall, why?: string): Promise<void> {
     this.#recovering = true;
-    const reason = describeStall(this.groupId, stall);
+    const reason = why ?? describeStall(this.groupId, stall);
     const limit = this.#options.maxRecoveries ?? 3;
     try {
       if (this.#recoveries >= limit) {
-        this.#log.error('consumer stalled; giving up', { reason, recoveries: this.#recoveries });
+        this.#log.error('consumer cannot recover; giving up', { reason, recoveries: this.#recoveries });
         this.#closed = true;
         this.#options.onFailure?.(new ConveyorError(ErrorCode.unavailable, `${reason}; recreated ${this.#recoveries} times without progress`, { retriable: true }));
         return;
       }
       this.#recoveries++;
-      this.#log.error('consumer stalled; recreating it', { reason, attempt: this.#recoveries, of: limit });
+      this.#log.error(why === undefined ? 'consumer stalled; recreating it' : 'consumer stopped; recreating it', { reason, attempt: this.#recoveries, of: limit });
       const old = this.#consumer;
+      if (old !== undefined) this.#retired.add(old);
       this.#consumer = undefined;
       this.#unlisten();
       const lost = this.assignment();
@@ -347,12 +359,17 @@ export class SinkConsumer {
   /** Commits what is durable, then leaves the group. */
   async close(): Promise<void> {
     this.#closed = true;
+    if (this.#consumer !== undefined) this.#retired.add(this.#consumer);
     clearInterval(this.#watch);
     try {
       await this.commit();
     } finally {
       this.#unlisten();
-      await this.#consumer?.disconnect();
+      const consumer = this.#consumer;
+      if (consumer !== undefined) {
+        this.#retired.add(consumer);
+        await consumer.disconnect();
+      }
       this.#log.info('consumer closed');
     }
   }

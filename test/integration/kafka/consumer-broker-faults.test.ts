@@ -6,12 +6,13 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { createJsonLogger } from '../../../host/core/logger.ts';
+import { createKafka } from '../../../host/kafka/client.ts';
 import { SinkConsumer } from '../../../host/kafka/consumer.ts';
 import type { SinkConsumerOptions } from '../../../host/kafka/consumer.ts';
 import { stallBoundMs } from '../../../host/kafka/progress-guard.ts';
 import { SourceProducer } from '../../../host/kafka/producer.ts';
 import { kafkaPid, stackCommand } from '../../helpers/stack-control.ts';
-import { eventually, kafkaFixture, logger, uniqueName } from './helpers.ts';
+import { BOOTSTRAP, eventually, kafkaFixture, logger, uniqueName } from './helpers.ts';
 import type { KafkaFixture } from './helpers.ts';
 
 let fx: KafkaFixture;
@@ -70,8 +71,9 @@ async function committed(consumer: SinkConsumer, topic: string): Promise<bigint 
  */
 async function commitUntilStored(consumer: SinkConsumer, topic: string, offset: bigint, timeoutMs: number): Promise<number> {
   const started = Date.now();
-  consumer.markDurable([{ topic, partition: 0, offset }]);
   for (;;) {
+    // Declared again on every flush: a consumer recreated meanwhile forgot what its lost partitions had durable.
+    consumer.markDurable([{ topic, partition: 0, offset }]);
     await consumer.commit().catch(() => undefined);
     const c = await committed(consumer, topic).catch(() => undefined);
     if (c === offset) return Date.now() - started;
@@ -97,7 +99,9 @@ void test('a Kafka restart under a running sink: what it declared durable while 
     // Declared durable at once, while the restarted consumer is still re-joining its group (kafkajs answers commits
     // then without sending them). Bound: the consumer's own stall bound, past which it would recreate itself.
     const bound = stallBoundMs(SESSION_MS, REBALANCE_MS);
-    const took = await commitUntilStored(consumer, topic, 20n, 2 * bound);
+    const took = await commitUntilStored(consumer, topic, 20n, 2 * bound).catch((e: unknown) => {
+      throw new Error(`${String(e)}; the consumer logged: ${lines.map((l) => `${String(l['msg'])}${l['error'] === undefined ? '' : ` (${JSON.stringify(l['error']).slice(0, 200)})`}`).join(' | ')}`);
+    });
     process.stderr.write(`restart: durable offset 20 committed ${took} ms after the broker was back (bound ${2 * bound} ms)\n`);
     await produce(topic, 5);
     await eventually(() => (seen.size === 25 ? true : undefined), 'records produced after the restart', 60_000);
@@ -129,5 +133,63 @@ void test('a broker frozen past the stall bound: the consumer says it stalled, r
     assert.ok(lines.some((l) => l['msg'] === 'consumer recreated'), 'the consumer was recreated');
   } finally {
     await consumer.close().catch(() => undefined);
+  }
+});
+
+void test('a consumer closed while kafkajs handles its crash is never restarted behind our back to hold partitions', { timeout: 240_000 }, async () => {
+  const topic = await fx.topic('faults-zombie', 2);
+  await producer.send([0, 1].map((partition) => ({ topic, partition, key: `k${partition}`, value: 'v' })));
+  const connector = uniqueName('faults');
+  fx.groups.push(`connect-${connector}`);
+  const lines: Record<string, unknown>[] = [];
+  let closing: Promise<void> | undefined;
+  const doomed: { consumer?: SinkConsumer } = {};
+  let crashAt = 0;
+  // The kafkajs log line "Crash: ..." is written as kafkajs starts handling a crash, before it decides to restart:
+  // closing right then is the race a worker hits when it stops a task while the broker is away.
+  const log = createJsonLogger({
+    level: 'info',
+    write: (line) => {
+      const l = JSON.parse(line) as Record<string, unknown>;
+      lines.push(l);
+      if (closing === undefined && doomed.consumer !== undefined && String(l['msg']).startsWith('Crash: ')) {
+        crashAt = lines.length;
+        closing = doomed.consumer.close().catch(() => undefined);
+      }
+    },
+  });
+  const kafka = createKafka({ bootstrapServers: BOOTSTRAP, clientId: uniqueName('faults-zombie'), logger: log });
+  const seen = new Set<string>();
+  const options = (): SinkConsumerOptions => ({
+    kafka,
+    connector,
+    logger: log,
+    subscription: { topics: [topic] },
+    sessionTimeoutMs: SESSION_MS,
+    rebalanceTimeoutMs: REBALANCE_MS,
+    heartbeatIntervalMs: 1000,
+    onBatch: (b) => {
+      for (const m of b.messages) seen.add(`${b.partition}/${m.offset}`);
+      return Promise.resolve();
+    },
+  });
+  doomed.consumer = await SinkConsumer.create(options());
+  await eventually(() => (seen.size === 2 ? true : undefined), 'both records');
+  stackCommand('down', 'kafka');
+  try {
+    await eventually(() => (closing !== undefined ? true : undefined), 'kafkajs to handle a crash', 60_000);
+    await closing;
+  } finally {
+    stackCommand('up', 'kafka');
+  }
+  // kafkajs decides on a restart right after handling the crash; by now (the broker restarted meanwhile) it has.
+  const restarts = lines.slice(crashAt).filter((l) => String(l['msg']).startsWith('Restarting the consumer'));
+  assert.equal(restarts.length, 0, 'kafkajs restarted no consumer after close');
+  const next = await SinkConsumer.create(options());
+  try {
+    // A lone member of the group gets every partition once the rebalance settled (the dead member's session expired).
+    await eventually(() => (next.assignment().length === 2 ? true : undefined), 'the new consumer to hold both partitions', 2 * stallBoundMs(SESSION_MS, REBALANCE_MS));
+  } finally {
+    await next.close();
   }
 });
