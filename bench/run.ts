@@ -5,6 +5,7 @@ const BENCHES: Record<string, () => Promise<{ main(args: string[]): Promise<void
   cdc: () => import('./cdc.ts'),
   es: () => import('./es.ts'),
   failover: () => import('./failover.ts'),
+  kafka: () => import('./kafka.ts'),
 };
 
 const [name, ...args] = process.argv.slice(2);

@@ -2,18 +2,24 @@
  * Exactly-once source support (Kafka Connect's exactly.once.source.support=enabled, KIP-618): one transactional
  * producer per source task, whose transactional.id is derived from cluster, connector and task. Each batch of records
  * and the source offsets that batch reached commit in ONE Kafka transaction; read_committed consumers (and the
- * offset store) never see an aborted one. Should the broker report this producer fenced (a newer one with the same
- * transactional.id), the transaction aborts and the task fails. Measured: kafkajs 2.2.4 against Kafka 4.1 is NOT
- * fenced by a newer producer's initialisation, so the pipeline also checks task ownership (etcd) before every commit.
+ * offset store) never see an aborted one.
+ *
+ * The producer is @platformatic/kafka's, which speaks the current transaction APIs, so the broker fences: when a newer
+ * producer initialises the same transactional.id, this one's next send, commit or abort fails with
+ * PRODUCER_FENCED or INVALID_PRODUCER_EPOCH, its open transaction is aborted by the broker, and the task fails with a
+ * conflict. The producer id and epoch are initialised from -1/-1, as the Java client does: a task restarted under
+ * the same transactional.id then takes over (bumping the epoch) instead of being refused as a zombie. The pipeline's
+ * etcd ownership check before every commit stays as a second wall.
  */
-import kafkajs from 'kafkajs';
-import type { Kafka, Message, Producer } from 'kafkajs';
+import { findErrorBy, Producer } from '@platformatic/kafka';
+import type { MessageToProduce } from '@platformatic/kafka';
 import { ConveyorError, ErrorCode } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
+import type { TopicAdmin } from './admin.ts';
+import { Partitioning } from './partitioning.ts';
 import { toConveyorError } from './client.ts';
+import { toMessage } from './messages.ts';
 import type { ProducerRecord } from './producer.ts';
-
-const { Partitioners } = kafkajs;
 
 /** transaction.timeout.ms: how long a crashed task's open transaction can hold back read_committed readers. */
 export const TRANSACTION_TIMEOUT_MS = 15_000;
@@ -25,45 +31,58 @@ export interface RawRecord {
   value: Buffer | null;
 }
 
-const FENCED = new Set(['PRODUCER_FENCED', 'INVALID_PRODUCER_EPOCH', 'TRANSACTIONAL_ID_AUTHORIZATION_FAILED', 'INVALID_TXN_STATE']);
+export interface TransactionalProducerOptions {
+  bootstrapServers: readonly string[];
+  clientId: string;
+  transactionalId: string;
+  admin: TopicAdmin;
+  logger: Logger;
+}
 
 function isFenced(e: unknown): boolean {
-  for (let c: unknown = e; c !== undefined && c !== null; c = (c as { cause?: unknown }).cause) {
-    const type = (c as { type?: unknown }).type;
-    if (typeof type === 'string' && FENCED.has(type)) return true;
-  }
-  return false;
+  if (!(e instanceof Error)) return false;
+  return findErrorBy(e, 'apiId', 'PRODUCER_FENCED') !== null || findErrorBy(e, 'apiId', 'INVALID_PRODUCER_EPOCH') !== null;
 }
 
 export class TransactionalProducer {
   readonly transactionalId: string;
   readonly #producer: Producer;
+  readonly #partitioning: Partitioning;
   readonly #log: Logger;
   #queue: Promise<unknown> = Promise.resolve();
+  #fenced: ConveyorError | undefined;
 
-  private constructor(producer: Producer, transactionalId: string, log: Logger) {
+  private constructor(producer: Producer, o: TransactionalProducerOptions) {
     this.#producer = producer;
-    this.transactionalId = transactionalId;
-    this.#log = log;
+    this.transactionalId = o.transactionalId;
+    this.#partitioning = new Partitioning(o.admin);
+    this.#log = o.logger.child({ component: 'transactional-producer', transactionalId: o.transactionalId });
   }
 
-  /** Connects and initialises the transactional id, which fences any older producer holding it. */
-  static async create(options: { kafka: Kafka; transactionalId: string; logger: Logger }): Promise<TransactionalProducer> {
-    const producer = options.kafka.producer({
-      transactionalId: options.transactionalId,
+  /** Initialises the transactional id, which fences any older producer holding it. */
+  static async create(o: TransactionalProducerOptions): Promise<TransactionalProducer> {
+    const producer = new Producer({
+      clientId: o.clientId,
+      bootstrapBrokers: [...o.bootstrapServers],
+      transactionalId: o.transactionalId,
       idempotent: true,
-      maxInFlightRequests: 1,
-      // A crashed worker's open transaction blocks read_committed readers of its partitions until it times out.
-      transactionTimeout: TRANSACTION_TIMEOUT_MS,
-      allowAutoTopicCreation: false,
-      createPartitioner: Partitioners.DefaultPartitioner,
+      autocreateTopics: false,
+      // Also the transaction timeout the broker is told: a crashed worker's open transaction blocks
+      // read_committed readers of its partitions until it expires.
+      timeout: TRANSACTION_TIMEOUT_MS,
     });
+    const self = new TransactionalProducer(producer, o);
     try {
-      await producer.connect();
+      // Starting a transaction with no producer yet runs InitProducerId; -1/-1 asks for a new epoch of whatever
+      // producer id the transactional.id has, which fences the previous holder. The transaction object is only
+      // dropped locally: the broker knows of no transaction until a partition is added to one.
+      const tx = await producer.beginTransaction({ producerId: -1n, producerEpoch: -1 });
+      await tx.cancel();
     } catch (e) {
-      throw toConveyorError(e, `cannot connect the transactional producer ${options.transactionalId}`);
+      await producer.close().catch(() => undefined);
+      throw self.#error(e, `cannot initialise transactional.id ${o.transactionalId}`);
     }
-    return new TransactionalProducer(producer, options.transactionalId, options.logger.child({ component: 'transactional-producer', transactionalId: options.transactionalId }));
+    return self;
   }
 
   /** Writes the records and the extra records in one transaction; resolves once it committed. Batches run in call order. */
@@ -74,46 +93,40 @@ export class TransactionalProducer {
   }
 
   async #commit(records: readonly ProducerRecord[], extra: readonly RawRecord[]): Promise<void> {
-    const byTopic = new Map<string, Message[]>();
-    const add = (topic: string, m: Message): void => {
-      const list = byTopic.get(topic) ?? [];
-      list.push(m);
-      byTopic.set(topic, list);
-    };
-    for (const r of records) {
-      add(r.topic, {
-        key: r.key,
-        value: r.value,
-        ...(r.partition === undefined ? {} : { partition: r.partition }),
-        ...(r.headers === undefined ? {} : { headers: r.headers }),
-        ...(r.timestamp === undefined ? {} : { timestamp: String(r.timestamp) }),
-      });
-    }
-    for (const r of extra) add(r.topic, { key: r.key, value: r.value });
+    if (this.#fenced !== undefined) throw this.#fenced;
+    const messages: MessageToProduce[] = [];
+    for (const r of records) messages.push(toMessage(r, await this.#partitioning.partitionOf(r.topic, r.key, r.partition)));
+    for (const r of extra) messages.push(toMessage(r, await this.#partitioning.partitionOf(r.topic, r.key)));
+    if (messages.length === 0) return;
     let tx;
     try {
-      tx = await this.#producer.transaction();
+      tx = await this.#producer.beginTransaction();
     } catch (e) {
       throw this.#error(e, 'cannot begin a transaction');
     }
     try {
-      await tx.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+      await tx.send({ messages });
       await tx.commit();
     } catch (e) {
-      await tx.abort().catch((abortError: unknown) => this.#log.warn('transaction abort failed', { error: abortError }));
+      await tx.abort().catch((abortError: unknown) => {
+        this.#log.warn('transaction abort failed', { error: abortError });
+        return tx.cancel();
+      }).catch(() => undefined);
       throw this.#error(e, `transaction of ${records.length} records aborted`);
     }
   }
 
   #error(e: unknown, what: string): ConveyorError {
     if (isFenced(e)) {
-      return new ConveyorError(ErrorCode.conflict, `fenced: another worker owns transactional.id ${this.transactionalId} (${what})`, { cause: e, retriable: false });
+      // A fenced producer can never write again; the task fails and a restart initialises a new one.
+      this.#fenced = new ConveyorError(ErrorCode.conflict, `fenced: another producer took transactional.id ${this.transactionalId} (${what})`, { cause: e, retriable: false });
+      return this.#fenced;
     }
     return toConveyorError(e, what);
   }
 
   async close(): Promise<void> {
     await this.#queue;
-    await this.#producer.disconnect();
+    await this.#producer.close();
   }
 }

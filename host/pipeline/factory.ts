@@ -9,7 +9,7 @@ import { LogField } from '../core/log-fields.ts';
 import type { Logger } from '../core/logger.ts';
 import { DeadLetterQueueReporter } from '../errors/dead-letter-queue.ts';
 import { TopicAdmin } from '../kafka/admin.ts';
-import { createKafka } from '../kafka/client.ts';
+import { createKafka, parseBootstrapServers } from '../kafka/client.ts';
 import { SinkConsumer } from '../kafka/consumer.ts';
 import { SourceProducer } from '../kafka/producer.ts';
 import { TransactionalProducer } from '../kafka/transactional-producer.ts';
@@ -126,7 +126,14 @@ export function createPipelineFactory(options: PipelineFactoryOptions): Pipeline
           ? {}
           : {
               transactions: {
-                open: () => TransactionalProducer.create({ kafka, transactionalId: eos.transactionalId(connector, taskId), logger }),
+                open: async () =>
+                  TransactionalProducer.create({
+                    bootstrapServers: parseBootstrapServers(options.kafka.bootstrapServers),
+                    clientId: options.kafka.clientId ?? 'conveyor-worker',
+                    transactionalId: eos.transactionalId(connector, taskId),
+                    admin: await sharedAdmin(),
+                    logger,
+                  }),
                 offsetsTopic,
                 ...(fence === undefined ? {} : { fence }),
               },

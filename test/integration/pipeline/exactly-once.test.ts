@@ -1,8 +1,8 @@
 /**
  * exactly.once.source.support on the real Kafka: records and source offsets commit in one transaction per batch, and
- * the ownership fence hook keeps a worker that lost its task from committing records or offsets. (Kafka's own
- * fencing by transactional.id epoch does not hold with kafkajs 2.2.4 against Kafka 4.1: a zombie's later
- * transaction still commits. The ownership check before every commit is what stops a zombie here.)
+ * the ownership fence hook keeps a worker that lost its task from committing records or offsets. (The broker's own
+ * fencing by transactional.id epoch is tested in test/integration/kafka/transactional-fencing.test.ts; the ownership
+ * check before every commit is the second wall, tested here.)
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
