@@ -2,6 +2,7 @@ import kafkajs from 'kafkajs';
 import type { Kafka, logCreator, RetryOptions } from 'kafkajs';
 import { ConveyorError, ErrorCode, isConveyorError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
+import { registerCodecs } from './codecs.ts';
 
 const { Kafka: KafkaClient, logLevel: KafkaLogLevel } = kafkajs;
 
@@ -24,6 +25,7 @@ export function parseBootstrapServers(value: string | readonly string[]): string
 
 /** A kafkajs client whose log lines go through our logger (component=kafkajs). */
 export function createKafka(options: KafkaClientOptions): Kafka {
+  registerCodecs();
   const log = options.logger.child({ component: 'kafkajs' });
   const creator: logCreator = () => (entry) => {
     const { message, ...fields } = entry.log;

@@ -7,17 +7,23 @@ import { toConveyorError } from './client.ts';
 
 const { CompressionTypes, Partitioners } = kafkajs;
 
-/** kafkajs ships gzip only; snappy, lz4 and zstd need codec packages we do not install. */
-export const SUPPORTED_COMPRESSION = ['none', 'gzip'] as const;
+/** kafkajs ships gzip only; snappy, lz4 and zstd are registered from @platformatic/kafka's codecs (codecs.ts). */
+export const SUPPORTED_COMPRESSION = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
 export type CompressionCodec = (typeof SUPPORTED_COMPRESSION)[number];
-const KNOWN_UNSUPPORTED = ['snappy', 'lz4', 'zstd'];
 
 export function parseCompression(value: string | undefined): CompressionCodec {
   const v = (value ?? 'none').trim().toLowerCase();
   if ((SUPPORTED_COMPRESSION as readonly string[]).includes(v)) return v as CompressionCodec;
-  const why = KNOWN_UNSUPPORTED.includes(v) ? 'this worker supports only none and gzip' : 'unknown codec';
-  throw new ConveyorError(ErrorCode.configInvalid, `Invalid value ${value} for configuration compression.type: ${why}`);
+  throw new ConveyorError(ErrorCode.configInvalid, `Invalid value ${value} for configuration compression.type: String must be one of: ${SUPPORTED_COMPRESSION.join(', ')}`);
 }
+
+const KAFKAJS_CODEC = {
+  none: CompressionTypes.None,
+  gzip: CompressionTypes.GZIP,
+  snappy: CompressionTypes.Snappy,
+  lz4: CompressionTypes.LZ4,
+  zstd: CompressionTypes.ZSTD,
+} as const;
 
 export interface ProducerRecord {
   topic: string;
@@ -120,7 +126,7 @@ export class SourceProducer {
     try {
       acks = await this.#producer.sendBatch({
         acks: -1,
-        compression: this.#compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
+        compression: KAFKAJS_CODEC[this.#compression],
         topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
       });
     } catch (e) {

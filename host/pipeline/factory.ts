@@ -99,7 +99,7 @@ export function createPipelineFactory(options: PipelineFactoryOptions): Pipeline
   };
   const sharedDlqProducer = (): Promise<SourceProducer> => {
     dlqProducer ??= sharedAdmin()
-      .then((a) => SourceProducer.create({ kafka, admin: a, logger: log }))
+      .then((a) => SourceProducer.create({ kafka, admin: a, logger: log, compression: settings.compression }))
       .catch((e: unknown) => {
         dlqProducer = undefined;
         throw e;
