@@ -28,6 +28,13 @@ export interface SinkConsumerOptions {
   sessionTimeoutMs?: number;
   rebalanceTimeoutMs?: number;
   heartbeatIntervalMs?: number;
+  /** fetch.max.wait.ms (default 500, the Java consumer's), fetch.min.bytes, fetch.max.bytes, max.partition.fetch.bytes. */
+  maxWaitTimeMs?: number;
+  minBytes?: number;
+  maxBytes?: number;
+  maxBytesPerPartition?: number;
+  /** isolation.level=read_uncommitted (kafkajs reads committed by default). */
+  readUncommitted?: boolean;
   /** How long without a completed fetch, or with offsets waiting for a commit, counts as a stall (default session + rebalance timeout). */
   stallTimeoutMs?: number;
   /** How long one commit (ownership check and request, with kafkajs's own retries) may take (default 30 s). */
@@ -105,7 +112,11 @@ export class SinkConsumer {
       retry: { restartOnFailure: () => Promise.resolve(!this.#retired.has(consumer)) },
       allowAutoTopicCreation: false,
       // The Java consumer's fetch.max.wait.ms; kafkajs defaults to 5 s, which also delays every disconnect.
-      maxWaitTimeInMs: 500,
+      maxWaitTimeInMs: o.maxWaitTimeMs ?? 500,
+      ...(o.minBytes === undefined ? {} : { minBytes: o.minBytes }),
+      ...(o.maxBytes === undefined ? {} : { maxBytes: o.maxBytes }),
+      ...(o.maxBytesPerPartition === undefined ? {} : { maxBytesPerPartition: o.maxBytesPerPartition }),
+      ...(o.readUncommitted === undefined ? {} : { readUncommitted: o.readUncommitted }),
       sessionTimeout: o.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS,
       rebalanceTimeout: o.rebalanceTimeoutMs ?? DEFAULT_REBALANCE_TIMEOUT_MS,
       ...(o.heartbeatIntervalMs === undefined ? {} : { heartbeatInterval: o.heartbeatIntervalMs }),

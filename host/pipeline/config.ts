@@ -11,10 +11,12 @@ import type { ErrorHandlingConfig } from '../errors/error-config.ts';
 import { parseErrorHandlingConfig } from '../errors/error-config.ts';
 import { parseSubscription } from '../kafka/sink-records.ts';
 import type { TopicSubscription } from '../kafka/sink-records.ts';
-import { parseCompression } from '../kafka/producer.ts';
+import { consumerOptions, parseOverridePolicy, producerOptions } from '../kafka/client-overrides.ts';
+import type { ConsumerClientOptions, OverridePolicy } from '../kafka/client-overrides.ts';
 import type { CompressionCodec } from '../kafka/producer.ts';
 import { parseTopicCreationRules } from '../kafka/topic-creation.ts';
 import type { TopicCreationRules } from '../kafka/topic-creation.ts';
+import type { Logger } from '../core/logger.ts';
 
 export type FlatConfig = Readonly<Record<string, string>>;
 
@@ -25,14 +27,17 @@ export const DEFAULT_OFFSET_FLUSH_INTERVAL_MS = 60_000;
 export interface PipelineWorkerSettings {
   readonly offsetFlushIntervalMs: number;
   readonly topicCreationEnable: boolean;
+  /** The worker's producer.compression.type, for producers no connector owns (the dead letter queue's). */
   readonly compression: CompressionCodec;
+  readonly overridePolicy: OverridePolicy;
 }
 
 export function parseWorkerSettings(worker: FlatConfig): PipelineWorkerSettings {
   return Object.freeze({
     offsetFlushIntervalMs: positiveInt(worker, 'offset.flush.interval.ms', DEFAULT_OFFSET_FLUSH_INTERVAL_MS),
     topicCreationEnable: bool(worker, 'topic.creation.enable', true),
-    compression: parseCompression(worker['producer.compression.type']),
+    compression: producerOptions(worker, {}).compression ?? 'none',
+    overridePolicy: parseOverridePolicy(worker),
   });
 }
 
@@ -46,10 +51,13 @@ interface CommonTaskConfig {
 export interface SourceTaskConfig extends CommonTaskConfig {
   readonly topicCreation: TopicCreationRules;
   readonly compression: CompressionCodec;
+  readonly idempotent: boolean;
 }
 
 export interface SinkTaskConfig extends CommonTaskConfig {
   readonly subscription: TopicSubscription;
+  /** consumer.* (worker) and consumer.override.* (connector) as the sink consumer's options. */
+  readonly consumer: ConsumerClientOptions;
 }
 
 function common(connector: FlatConfig, worker: FlatConfig): CommonTaskConfig {
@@ -61,17 +69,18 @@ function common(connector: FlatConfig, worker: FlatConfig): CommonTaskConfig {
   };
 }
 
-export function sourceTaskConfig(connector: FlatConfig, worker: FlatConfig, settings: PipelineWorkerSettings): SourceTaskConfig {
-  const override = connector['producer.override.compression.type'];
+export function sourceTaskConfig(connector: FlatConfig, worker: FlatConfig, settings: PipelineWorkerSettings, log?: Logger): SourceTaskConfig {
+  const producer = producerOptions(worker, connector, log);
   return {
     ...common(connector, worker),
     topicCreation: parseTopicCreationRules(connector, settings.topicCreationEnable),
-    compression: override === undefined ? settings.compression : parseCompression(override),
+    compression: producer.compression ?? settings.compression,
+    idempotent: producer.idempotent ?? true,
   };
 }
 
-export function sinkTaskConfig(connector: FlatConfig, worker: FlatConfig): SinkTaskConfig {
-  return { ...common(connector, worker), subscription: parseSubscription(connector) };
+export function sinkTaskConfig(connector: FlatConfig, worker: FlatConfig, log?: Logger): SinkTaskConfig {
+  return { ...common(connector, worker), subscription: parseSubscription(connector), consumer: consumerOptions(worker, connector, log) };
 }
 
 function positiveInt(config: FlatConfig, key: string, fallback: number): number {

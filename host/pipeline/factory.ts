@@ -45,7 +45,7 @@ export interface PipelineFactoryOptions {
   logger: Logger;
   /** Consumed records a sink task may have buffered before its partitions are paused. */
   sinkBufferRecords?: number;
-  /** Consumer session timeout for sink tasks (kafkajs default 30 s). */
+  /** Consumer session timeout for sink tasks unless consumer.session.timeout.ms sets one (kafkajs default 30 s). */
   sinkSessionTimeoutMs?: number;
   /** Told each topic a connector's tasks produced to or consumed from (Kafka Connect's active topics). */
   onTopicUsed?: (connector: string, topic: string) => void;
@@ -110,8 +110,8 @@ export function createPipelineFactory(options: PipelineFactoryOptions): Pipeline
   return {
     settings,
     sourceSink(connector, taskId, connectorConfig) {
-      const cfg = sourceTaskConfig(connectorConfig, options.worker, settings);
       const logger = options.logger.child({ [LogField.connector]: connector, [LogField.task]: taskId });
+      const cfg = sourceTaskConfig(connectorConfig, options.worker, settings, logger);
       let creator: TopicCreator | undefined;
       const fence = options.fence === undefined ? undefined : () => (options.fence as NonNullable<typeof options.fence>)(connector, taskId);
       const eos = options.exactlyOnce;
@@ -149,14 +149,14 @@ export function createPipelineFactory(options: PipelineFactoryOptions): Pipeline
             return creator.ensure(t);
           },
         },
-        openProducer: async () => SourceProducer.create({ kafka, admin: await sharedAdmin(), logger, compression: cfg.compression }),
+        openProducer: async () => SourceProducer.create({ kafka, admin: await sharedAdmin(), logger, compression: cfg.compression, idempotent: cfg.idempotent }),
         logger,
         ...(options.onTopicUsed === undefined ? {} : { onTopicUsed: (topic: string) => options.onTopicUsed?.(connector, topic) }),
       });
     },
     sinkSource(connector, taskId, connectorConfig) {
-      const cfg = sinkTaskConfig(connectorConfig, options.worker);
       const logger = options.logger.child({ [LogField.connector]: connector, [LogField.task]: taskId });
+      const cfg = sinkTaskConfig(connectorConfig, options.worker, logger);
       const dlq = cfg.errors.deadLetterQueue;
       return new SinkPipeline({
         connector,
@@ -178,6 +178,7 @@ export function createPipelineFactory(options: PipelineFactoryOptions): Pipeline
             ...(options.fence === undefined ? {} : { beforeCommit: () => (options.fence as NonNullable<typeof options.fence>)(connector, taskId) }),
             ...handlers,
             ...(options.sinkSessionTimeoutMs === undefined ? {} : { sessionTimeoutMs: options.sinkSessionTimeoutMs }),
+            ...cfg.consumer,
           }),
         ...(dlq === undefined
           ? {}

@@ -20,6 +20,7 @@ import { ActiveTopics } from './active-topics.ts';
 import { createKafkaBackend } from './kafka-backend.ts';
 import type { KafkaBackend, PipelineExtras } from './kafka-backend.ts';
 import { restartConfigErrors } from './restart-policy.ts';
+import { clientConfigErrors } from '../kafka/client-overrides.ts';
 import { withFileGrant } from './builtin-file-policy.ts';
 import { withEsGrant } from './builtin-es-policy.ts';
 import { withMysqlGrant } from './builtin-mysql-policy.ts';
@@ -188,7 +189,7 @@ export class Worker {
     if (cls === undefined || cls === '') throw new ConveyorError(ErrorCode.configInvalid, invalidConfigMessage({ 'connector.class': ['Missing required configuration "connector.class" which has no default value.'] }));
     const plugin = this.directory.registry.resolve(cls, config['plugin.version']);
     const errors = frameworkErrors(plugin, config);
-    for (const [k, errs] of Object.entries(restartConfigErrors(config))) errors[k] = [...(errors[k] ?? []), ...errs];
+    for (const [k, errs] of Object.entries({ ...restartConfigErrors(config), ...clientConfigErrors(this.config.connectProperties, config) })) errors[k] = [...(errors[k] ?? []), ...errs];
     for (const r of pluginConfigReports(plugin, config)) if (r.errors.length > 0) errors[r.name] = [...(errors[r.name] ?? []), ...r.errors];
     if (Object.keys(errors).length === 0) {
       for (const [k, errs] of Object.entries(await ConnectorRuntime.validateInSandbox(plugin, config, this.deps))) errors[k] = [...(errors[k] ?? []), ...errs];
@@ -335,7 +336,7 @@ export class Worker {
   async validateReport(config: RawConfig): Promise<ConfigInfos> {
     const plugin = this.directory.registry.resolve(config['connector.class'] ?? '', config['plugin.version']);
     const errors = frameworkErrors(plugin, config);
-    for (const [k, errs] of Object.entries(restartConfigErrors(config))) errors[k] = [...(errors[k] ?? []), ...errs];
+    for (const [k, errs] of Object.entries({ ...restartConfigErrors(config), ...clientConfigErrors(this.config.connectProperties, config) })) errors[k] = [...(errors[k] ?? []), ...errs];
     const reports = pluginConfigReports(plugin, config);
     if (Object.keys(errors).length === 0 && reports.every((r) => r.errors.length === 0)) {
       for (const [k, errs] of Object.entries(await ConnectorRuntime.validateInSandbox(plugin, config, this.deps))) errors[k] = [...(errors[k] ?? []), ...errs];

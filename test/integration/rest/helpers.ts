@@ -25,7 +25,7 @@ export async function tempDir(): Promise<{ dir: string; remove(): Promise<void> 
   return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
 }
 
-export async function startRestWorker(dir: string): Promise<RestWorker> {
+export async function startRestWorker(dir: string, properties: Readonly<Record<string, string>> = {}): Promise<RestWorker> {
   const lines: string[] = [];
   const log = createJsonLogger({ level: 'info', write: (l) => void lines.push(l) });
   const config = workerConfig({
@@ -35,7 +35,7 @@ export async function startRestWorker(dir: string): Promise<RestWorker> {
     bootstrapServers: BOOTSTRAP,
     offsetStorageFile: join(dir, 'offsets.json'),
     configStorageFile: join(dir, 'connectors.json'),
-    connectProperties: { 'offset.flush.interval.ms': '200', 'key.converter': 'org.apache.kafka.connect.storage.StringConverter', 'value.converter': 'org.apache.kafka.connect.json.JsonConverter', 'value.converter.schemas.enable': 'false' },
+    connectProperties: { 'offset.flush.interval.ms': '200', 'key.converter': 'org.apache.kafka.connect.storage.StringConverter', 'value.converter': 'org.apache.kafka.connect.json.JsonConverter', 'value.converter.schemas.enable': 'false', ...properties },
   });
   const worker = await Worker.create(config, log);
   const rest = await startRestServer(worker, { host: '127.0.0.1', port: 0, log });

@@ -3,15 +3,17 @@ import assert from 'node:assert/strict';
 import { parseWorkerSettings, sinkTaskConfig, sourceTaskConfig } from '../../../host/pipeline/config.ts';
 
 void test('worker settings default as Kafka Connect does and reject bad values', () => {
-  assert.deepEqual(parseWorkerSettings({}), { offsetFlushIntervalMs: 60_000, topicCreationEnable: true, compression: 'none' });
-  assert.deepEqual(parseWorkerSettings({ 'offset.flush.interval.ms': '500', 'topic.creation.enable': 'false', 'producer.compression.type': 'gzip' }), {
+  assert.deepEqual(parseWorkerSettings({}), { offsetFlushIntervalMs: 60_000, topicCreationEnable: true, compression: 'none', overridePolicy: 'All' });
+  assert.deepEqual(parseWorkerSettings({ 'offset.flush.interval.ms': '500', 'topic.creation.enable': 'false', 'producer.compression.type': 'gzip', 'connector.client.config.override.policy': 'None' }), {
     offsetFlushIntervalMs: 500,
     topicCreationEnable: false,
     compression: 'gzip',
+    overridePolicy: 'None',
   });
   assert.throws(() => parseWorkerSettings({ 'offset.flush.interval.ms': '0' }), /offset.flush.interval.ms/);
   assert.throws(() => parseWorkerSettings({ 'topic.creation.enable': 'yes' }), /topic.creation.enable/);
-  assert.throws(() => parseWorkerSettings({ 'producer.compression.type': 'zstd' }), /supports only none and gzip/);
+  assert.throws(() => parseWorkerSettings({ 'producer.compression.type': 'brotli' }), /String must be one of: none, gzip, snappy, lz4, zstd/);
+  assert.throws(() => parseWorkerSettings({ 'connector.client.config.override.policy': 'Most' }), /connector.client.config.override.policy/);
 });
 
 void test('a source task config honours topic.creation.* and producer.override.compression.type', () => {
