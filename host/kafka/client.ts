@@ -37,7 +37,7 @@ export function createKafka(options: KafkaClientOptions): Kafka {
     else log.trace(message, extra);
   };
   const level = options.logger.level();
-  return new KafkaClient({
+  const kafka = new KafkaClient({
     clientId: options.clientId,
     brokers: parseBootstrapServers(options.bootstrapServers),
     logCreator: creator,
@@ -46,6 +46,23 @@ export function createKafka(options: KafkaClientOptions): Kafka {
     ...(options.requestTimeoutMs === undefined ? {} : { requestTimeout: options.requestTimeoutMs }),
     ...(options.retry === undefined ? {} : { retry: options.retry }),
   });
+  ENDPOINTS.set(kafka, { bootstrapServers: parseBootstrapServers(options.bootstrapServers), clientId: options.clientId });
+  return kafka;
+}
+
+/** Where a client connects: what a producer of another client library needs to reach the same cluster. */
+export interface KafkaEndpoint {
+  readonly bootstrapServers: readonly string[];
+  readonly clientId: string;
+}
+
+const ENDPOINTS = new WeakMap<Kafka, KafkaEndpoint>();
+
+/** The endpoint a client made by createKafka connects to. */
+export function endpointOf(kafka: Kafka): KafkaEndpoint {
+  const e = ENDPOINTS.get(kafka);
+  if (e === undefined) throw new ConveyorError(ErrorCode.internal, 'a Kafka client not made by createKafka has no known endpoint');
+  return e;
 }
 
 /** kafkajs errors carry `retriable`; keep it, keep the cause, and give the error one of our codes. */

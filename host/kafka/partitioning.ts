@@ -21,14 +21,21 @@ export class Partitioning {
     this.#admin = admin;
   }
 
-  async partitionOf(topic: string, key: Buffer | string | null, given?: number): Promise<number> {
-    if (given !== undefined) return given;
-    let n = this.#counts.get(topic);
-    if (n === undefined) {
-      n = (await this.#admin.partitions(topic)).length;
+  /** Reads (once) the partition counts of these topics; call before partitionOf for a batch. */
+  async prepare(topics: Iterable<string>): Promise<void> {
+    for (const topic of topics) {
+      if (this.#counts.has(topic)) continue;
+      const n = (await this.#admin.partitions(topic)).length;
       if (n === 0) throw new ConveyorError(ErrorCode.unavailable, `topic ${topic} does not exist`, { retriable: true });
       this.#counts.set(topic, n);
     }
+  }
+
+  /** The partition of one record of a prepared topic: plain synchronous code, called per record. */
+  partitionOf(topic: string, key: Buffer | string | null, given?: number): number {
+    if (given !== undefined) return given;
+    const n = this.#counts.get(topic);
+    if (n === undefined) throw new ConveyorError(ErrorCode.internal, `partitions of ${topic} were not prepared`);
     if (key === null) return this.#next++ % n;
     return javaPartition(typeof key === 'string' ? Buffer.from(key) : key, n);
   }

@@ -95,8 +95,9 @@ export class TransactionalProducer {
   async #commit(records: readonly ProducerRecord[], extra: readonly RawRecord[]): Promise<void> {
     if (this.#fenced !== undefined) throw this.#fenced;
     const messages: MessageToProduce[] = [];
-    for (const r of records) messages.push(toMessage(r, await this.#partitioning.partitionOf(r.topic, r.key, r.partition)));
-    for (const r of extra) messages.push(toMessage(r, await this.#partitioning.partitionOf(r.topic, r.key)));
+    await this.#partitioning.prepare(new Set([...records.filter((r) => r.partition === undefined).map((r) => r.topic), ...extra.map((r) => r.topic)]));
+    for (const r of records) messages.push(toMessage(r, this.#partitioning.partitionOf(r.topic, r.key, r.partition)));
+    for (const r of extra) messages.push(toMessage(r, this.#partitioning.partitionOf(r.topic, r.key)));
     if (messages.length === 0) return;
     let tx;
     try {

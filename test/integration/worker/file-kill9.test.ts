@@ -44,7 +44,7 @@ async function stopped(child: ChildProcess): Promise<void> {
   await new Promise((r) => child.once('exit', r));
 }
 
-void test('file → Kafka → file: 100,000 lines survive a kill -9 of the worker; duplicates stay within the uncommitted window', { timeout: 90_000 }, async (t) => {
+void test('file → Kafka → file: 100,000 lines survive a kill -9 of the worker; duplicates stay within the uncommitted window', { timeout: 240_000 }, async (t) => {
   const fx = await kafkaFixture();
   const dir = await mkdtemp(join(tmpdir(), 'conveyor-kill9-'));
   const children: ChildProcess[] = [];
@@ -94,7 +94,7 @@ void test('file → Kafka → file: 100,000 lines survive a kill -9 of the worke
   const all = await eventually(async () => {
     const got = await lines(output);
     return new Set(got).size === LINES ? got : undefined;
-  }, 'every line in the sink file after the restart', 70_000);
+  }, 'every line in the sink file after the restart', 150_000);
   second.kill('SIGTERM');
   await stopped(second);
 
