@@ -34,6 +34,8 @@ export interface BrokerOptions {
 
 export interface CapabilityBroker {
   handle(cap: string, method: string, args: unknown[]): Promise<unknown>;
+  /** From now on every call is refused before it reaches its target (the task's stop() returned, or it failed). */
+  revoke(): void;
   release(): Promise<void>;
 }
 
@@ -51,10 +53,16 @@ export function createCapabilityBroker(o: BrokerOptions): CapabilityBroker {
     errantRecordReporter: () => errantCapability(() => o.errant?.(), o.log),
   };
   const always = new Set<string>(['offsets']);
+  let revoked = false;
 
   async function handle(cap: string, method: string, args: unknown[]): Promise<unknown> {
     const call = `${cap}.${method}`;
     const started = performance.now();
+    if (revoked) {
+      // Counted, not logged: a plugin still calling after its stop would otherwise write a warning per call.
+      o.metrics.record(o.connector, o.taskId, call, 'denied', 0);
+      throw new ConveyorError(ErrorCode.capabilityDenied, `capability denied: ${call} (the task's capabilities were revoked when it stopped)`);
+    }
     try {
       const factory = factories[cap as CapabilityName];
       if (factory === undefined) throw invalid(call, `unknown capability ${cap}`);
@@ -82,7 +90,11 @@ export function createCapabilityBroker(o: BrokerOptions): CapabilityBroker {
 
   return {
     handle,
+    revoke() {
+      revoked = true;
+    },
     async release() {
+      revoked = true;
       await Promise.all([...made.values()].map(async (m) => { await m.release?.().catch(() => undefined); }));
       made.clear();
     },

@@ -8,10 +8,10 @@ import type { BundleInspector } from './loader.ts';
 let seq = 0;
 
 export function sandboxInspector(sandbox: SandboxCreator, log: Logger): BundleInspector {
-  return async (key: string, code: string): Promise<PluginDescription> => {
+  return async (key: string, code: string, options: { wasm?: boolean } = {}): Promise<PluginDescription> => {
     const instance = await sandbox.create({
       taskKey: `inspect-${++seq}-${key}`,
-      plugin: { key, code, capabilities: [] },
+      plugin: { key, code, capabilities: [], wasm: options.wasm === true },
       capabilities: () => Promise.reject(new ConveyorError(ErrorCode.capabilityDenied, 'capability denied: no capabilities while inspecting a bundle')),
       log: log.child({ plugin: key }),
       limits: { memoryMb: 64, callDeadlineMs: 5000, cpuQuotaMs: 5000 },

@@ -11,8 +11,8 @@ import { isTgz, readTgz } from './tgz.ts';
 
 const MAX_CODE_BYTES = 32 * 1024 * 1024;
 
-/** Runs the code in a throwaway sandbox and returns what it registers; throws with the reason otherwise. */
-export type BundleInspector = (key: string, code: string) => Promise<PluginDescription>;
+/** Runs the code in a throwaway sandbox (with WebAssembly when the manifest asks for it) and returns what it registers; throws with the reason otherwise. */
+export type BundleInspector = (key: string, code: string, options?: { wasm?: boolean }) => Promise<PluginDescription>;
 
 /** Reads a file of a bundle directory or .tgz; null when it is missing, an error when it is too large. */
 type BundleReader = (name: string) => Promise<string | null>;
@@ -52,7 +52,7 @@ export async function loadBundle(dir: string, inspect: BundleInspector): Promise
   const key = pluginKey(manifest);
   let d: PluginDescription;
   try {
-    d = await inspect(key, code);
+    d = await inspect(key, code, { wasm: manifest.wasm === true });
   } catch (err) {
     throw new Error(`code does not load: ${(err as Error).message}`);
   }

@@ -20,6 +20,7 @@ export function checkManifest(raw: unknown): BundleManifest | string {
   if (!Array.isArray(m['capabilities'])) return 'manifest capabilities must be an array';
   const unknown = (m['capabilities'] as unknown[]).filter((c) => !(CAPABILITY_NAMES as readonly unknown[]).includes(c));
   if (unknown.length > 0) return `manifest requests unknown capabilities: ${unknown.map((c) => JSON.stringify(c)).join(', ')}`;
+  if (m['wasm'] !== undefined && typeof m['wasm'] !== 'boolean') return 'manifest wasm must be true or false';
   if (!Array.isArray(m['config'])) return 'manifest config must be an array of config keys';
   for (const k of m['config'] as unknown[]) {
     const key = k as Partial<ConfigKey>;
@@ -40,6 +41,7 @@ export function checkManifest(raw: unknown): BundleManifest | string {
     aliases: m['aliases'] as string[],
     config: m['config'] as ConfigKey[],
     capabilities: m['capabilities'] as BundleManifest['capabilities'],
+    ...(m['wasm'] === true ? { wasm: true } : {}),
     code: { file: code.file, sha256: code.sha256 },
   };
 }

@@ -16,6 +16,16 @@ export interface SandboxLimits {
   maxCapabilityBytes: number;
   /** Capability calls one task may have in flight. */
   maxPendingCalls: number;
+  /** Unhandled promise rejections a task may leave (each is logged and counted) before it is failed. */
+  maxUnhandledRejections: number;
+  /** Plugin log lines per task per second; more are dropped and counted. */
+  logLinesPerSecond: number;
+  /** Plugin log bytes (message plus fields) per task per second; more are dropped and counted. */
+  logBytesPerSecond: number;
+  /** Plugin log bytes per task per UTC day; more are dropped and counted. */
+  logBytesPerDay: number;
+  /** A longer plugin log line is truncated to this many bytes. */
+  maxLogLineBytes: number;
 }
 
 export const DEFAULT_LIMITS: SandboxLimits = Object.freeze({
@@ -25,13 +35,20 @@ export const DEFAULT_LIMITS: SandboxLimits = Object.freeze({
   maxBatchBytes: 16 * 1024 * 1024,
   maxCapabilityBytes: 4 * 1024 * 1024,
   maxPendingCalls: 256,
+  maxUnhandledRejections: 100,
+  logLinesPerSecond: 500,
+  logBytesPerSecond: 64 * 1024,
+  logBytesPerDay: 256 * 1024 * 1024,
+  maxLogLineBytes: 4096,
 });
+
+export type LimitName = 'memory' | 'cpu' | 'deadline' | 'batch-size' | 'pending-calls' | 'unhandled-rejections';
 
 export interface WireError {
   code: ErrorCode;
   message: string;
   /** Set when a sandbox limit was breached: which one and the measured figure. */
-  limit?: { name: 'memory' | 'cpu' | 'deadline' | 'batch-size' | 'pending-calls'; measured: number; allowed: number; unit: string };
+  limit?: { name: LimitName; measured: number; allowed: number; unit: string };
   stack?: string;
 }
 
@@ -39,6 +56,8 @@ export interface TaskSpec {
   taskKey: string;
   pluginKey: string;
   capabilities: CapabilityName[];
+  /** The manifest asks for WebAssembly; without it the guest has no WebAssembly global. */
+  wasm: boolean;
   limits: SandboxLimits;
 }
 
@@ -54,7 +73,10 @@ export type ToChild =
 export interface TaskStats {
   taskKey: string;
   cpuMs: number;
+  /** Heap, external (ArrayBuffer) and WebAssembly memory of the isolate, as last sampled. */
   heapUsedBytes: number;
+  wasmBytes: number;
+  unhandledRejections: number;
 }
 
 export type FromChild =
@@ -62,6 +84,6 @@ export type FromChild =
   | { t: 'reply'; req: number; ok: true; value: string | null; createMs?: number }
   | { t: 'reply'; req: number; ok: false; error: WireError }
   | { t: 'cap'; taskKey: string; id: number; cap: string; method: string; args: string }
-  | { t: 'log'; taskKey: string; level: string; msg: string; fields: string }
+  | { t: 'log'; taskKey: string; level: string; msg: string; fields: string; origin?: 'host' }
   | { t: 'taskFailed'; taskKey: string; error: WireError }
   | { t: 'statsReply'; req: number; tasks: TaskStats[]; rssBytes: number };

@@ -8,7 +8,7 @@ import { ConveyorError, ErrorCode } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import { SandboxError, toWireError } from './errors.ts';
 import { DEFAULT_LIMITS } from './protocol.ts';
-import type { SandboxLimits, WireError } from './protocol.ts';
+import type { SandboxLimits, TaskStats, WireError } from './protocol.ts';
 import { SandboxProcess } from './sandbox-process.ts';
 
 /** Serves one capability call of one task; returns plain JSON-compatible data or throws a ConveyorError. */
@@ -16,7 +16,8 @@ export type CapabilityHandler = (cap: string, method: string, args: unknown[]) =
 
 export interface CreateInstanceOptions {
   taskKey: string;
-  plugin: { key: string; code: string; capabilities: readonly CapabilityName[] };
+  /** wasm: the manifest asks for WebAssembly (absent from the guest otherwise). */
+  plugin: { key: string; code: string; capabilities: readonly CapabilityName[]; wasm?: boolean };
   capabilities: CapabilityHandler;
   log: Logger;
   limits?: Partial<SandboxLimits>;
@@ -35,7 +36,7 @@ export interface SandboxInstance {
 export interface SandboxCreator {
   create(options: CreateInstanceOptions): Promise<SandboxInstance>;
   /** Memory and CPU per task and per process, for benchmarks and diagnostics. */
-  stats(): Promise<{ processes: { pid: number | undefined; rssBytes: number; tasks: { taskKey: string; cpuMs: number; heapUsedBytes: number }[] }[] }>;
+  stats(): Promise<{ processes: { pid: number | undefined; rssBytes: number; tasks: TaskStats[] }[] }>;
   destroy(): Promise<void>;
 }
 
@@ -50,6 +51,8 @@ interface Entry {
   proc: SandboxProcess;
   failed: SandboxError | null;
   listeners: ((e: SandboxError) => void)[];
+  /** Being disposed: no more capability calls are served, the sandbox's last lines about the task still log. */
+  disposing: boolean;
 }
 
 /** An error envelope comes from guest code: it may claim any code, but never a host-side one such as a crash. */
@@ -80,7 +83,7 @@ export function createSandboxPool(options: SandboxPoolOptions): SandboxCreator {
   const routes = {
     capability(taskKey: string, id: number, cap: string, method: string, args: string): void {
       const entry = entries.get(taskKey);
-      if (!entry) return;
+      if (!entry || entry.disposing) return;
       const reply = (ok: boolean, value: string): void => entry.proc.post({ t: 'capResult', taskKey, id, ok, value });
       let parsed: unknown[];
       try {
@@ -100,7 +103,7 @@ export function createSandboxPool(options: SandboxPoolOptions): SandboxCreator {
         (err: unknown) => reply(false, JSON.stringify(toWireError(err))),
       );
     },
-    log(taskKey: string, level: string, msg: string, fields: string): void {
+    log(taskKey: string, level: string, msg: string, fields: string, origin: 'host' | 'plugin'): void {
       const entry = entries.get(taskKey);
       if (!entry) return;
       let f: Record<string, unknown> = {};
@@ -112,7 +115,8 @@ export function createSandboxPool(options: SandboxPoolOptions): SandboxCreator {
       }
       const l = entry.options.log;
       const lvl = level === 'debug' || level === 'warn' || level === 'error' ? level : 'info';
-      l[lvl](msg, { pluginFields: f, source: 'plugin' });
+      if (origin === 'host') l[lvl](msg, { ...f, source: 'sandbox' });
+      else l[lvl](msg, { pluginFields: f, source: 'plugin' });
     },
     taskFailed(taskKey: string, error: WireError): void {
       const entry = entries.get(taskKey);
@@ -158,13 +162,13 @@ export function createSandboxPool(options: SandboxPoolOptions): SandboxCreator {
         proc.post({ t: 'load', pluginKey: opts.plugin.key, code: opts.plugin.code });
         proc.loaded.add(opts.plugin.key);
       }
-      const entry: Entry = { options: opts, proc, failed: null, listeners: [] };
+      const entry: Entry = { options: opts, proc, failed: null, listeners: [], disposing: false };
       entries.set(opts.taskKey, entry);
       proc.tasks.add(opts.taskKey);
       const limits: SandboxLimits = { ...DEFAULT_LIMITS, ...options.limits, ...opts.limits };
       let createMs = 0;
       try {
-        const reply = await proc.request({ t: 'create', spec: { taskKey: opts.taskKey, pluginKey: opts.plugin.key, capabilities: [...opts.plugin.capabilities], limits } });
+        const reply = await proc.request({ t: 'create', spec: { taskKey: opts.taskKey, pluginKey: opts.plugin.key, capabilities: [...opts.plugin.capabilities], wasm: opts.plugin.wasm === true, limits } });
         createMs = reply.createMs ?? 0;
       } catch (err) {
         entries.delete(opts.taskKey);
@@ -192,9 +196,10 @@ export function createSandboxPool(options: SandboxPoolOptions): SandboxCreator {
           entry.listeners.push(listener);
         },
         async dispose() {
-          entries.delete(opts.taskKey);
+          entry.disposing = true;
           proc.tasks.delete(opts.taskKey);
           if (proc.alive) await proc.request({ t: 'dispose', taskKey: opts.taskKey }).catch(() => undefined);
+          if (entries.get(opts.taskKey) === entry) entries.delete(opts.taskKey);
         },
       };
       return instance;

@@ -13,7 +13,8 @@ const CHILD_MAIN = join(import.meta.dirname, 'child', 'main.ts');
 
 export interface ProcessRoutes {
   capability(taskKey: string, id: number, cap: string, method: string, args: string): void;
-  log(taskKey: string, level: string, msg: string, fields: string): void;
+  /** A plugin's log line, or (origin 'host') a line the sandbox says about the task. */
+  log(taskKey: string, level: string, msg: string, fields: string, origin: 'host' | 'plugin'): void;
   taskFailed(taskKey: string, error: WireError): void;
   exited(proc: SandboxProcess, error: WireError): void;
 }
@@ -58,7 +59,7 @@ export class SandboxProcess {
           routes.capability(m.taskKey, m.id, m.cap, m.method, m.args);
           return;
         case 'log':
-          routes.log(m.taskKey, m.level, m.msg, m.fields);
+          routes.log(m.taskKey, m.level, m.msg, m.fields, m.origin ?? 'plugin');
           return;
         case 'taskFailed':
           routes.taskFailed(m.taskKey, m.error);

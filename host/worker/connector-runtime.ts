@@ -71,6 +71,8 @@ interface TaskHandle {
   broker?: CapabilityBroker;
   runner?: TaskRunner;
   pipeline?: PipelineLifecycle;
+  /** The pipeline's start while it runs: a teardown waits for it, a pipeline stopped mid-start would leak what it opens. */
+  pipelineStarting?: Promise<void>;
   restartTimer?: NodeJS.Timeout;
 }
 
@@ -127,7 +129,7 @@ export class ConnectorRuntime {
   private newInstance(key: string, capabilities: (cap: string, method: string, args: unknown[]) => Promise<unknown>, log: Logger): Promise<SandboxInstance> {
     return this.deps.sandbox.create({
       taskKey: key,
-      plugin: { key: this.plugin.key, code: this.plugin.code, capabilities: this.plugin.manifest.capabilities },
+      plugin: { key: this.plugin.key, code: this.plugin.code, capabilities: this.plugin.manifest.capabilities, wasm: this.plugin.manifest.wasm === true },
       capabilities,
       log,
       ...(this.deps.limits ? { limits: this.deps.limits } : {}),
@@ -186,7 +188,13 @@ export class ConnectorRuntime {
       return;
     }
     this.setState('RUNNING');
-    await Promise.all(this.tasks.map((t) => this.startTask(t)));
+    // Not awaited, as Kafka Connect does not wait for Task.start(): create and update answer at once and a start
+    // that fails or never returns shows in the task's status.
+    for (const t of this.tasks) this.startInBackground(t);
+  }
+
+  private startInBackground(t: TaskHandle): void {
+    this.startTask(t).catch((err: unknown) => this.log.error('task start failed', { [LogField.task]: t.id, error: err }));
   }
 
   /**
@@ -311,6 +319,9 @@ export class ConnectorRuntime {
   private async startTask(t: TaskHandle): Promise<void> {
     if (this.stopped) return;
     const gen = ++t.generation;
+    // A teardown (stop, delete, reconfigure) during any await below bumps the generation; what this start made
+    // after that is released here, what it had already attached to t the teardown released.
+    const superseded = (): boolean => t.generation !== gen || this.stopped;
     const log = this.log.child({ [LogField.task]: t.id });
     const broker = createCapabilityBroker({
       connector: this.name,
@@ -326,11 +337,16 @@ export class ConnectorRuntime {
     t.broker = broker;
     try {
       const instance = await this.newInstance(`${this.name}-${t.id}-${++generations}`, (cap, method, args) => broker.handle(cap, method, args), log);
+      if (superseded()) {
+        await instance.dispose();
+        return;
+      }
       t.instance = instance;
       const onFailure = (err: unknown): void => void this.taskFailed(t, gen, err);
       instance.onFailure(onFailure);
       const opts = { connector: this.name, taskId: t.id, config: t.config, instance, log, onFailure };
       const runner = await this.newRunner(t, opts);
+      if (superseded()) return;
       t.runner = runner;
       await runner.start();
       if (t.generation === gen && t.state !== 'FAILED') this.setTaskState(t, 'RUNNING');
@@ -349,14 +365,23 @@ export class ConnectorRuntime {
     }
     if (source) {
       const sink = p.sourceSink(this.name, t.id, t.config);
-      t.pipeline = sink;
-      await sink.start();
+      await this.startPipeline(t, sink);
       return new SourceTaskRunner(opts, sink, this.deps.offsets);
     }
     const from = p.sinkSource(this.name, t.id, t.config);
-    t.pipeline = from;
-    await from.start();
+    await this.startPipeline(t, from);
     return new SinkTaskRunner(opts, from);
+  }
+
+  private async startPipeline(t: TaskHandle, pipeline: PipelineLifecycle): Promise<void> {
+    t.pipeline = pipeline;
+    const starting = pipeline.start();
+    t.pipelineStarting = starting;
+    try {
+      await starting;
+    } finally {
+      if (t.pipelineStarting === starting) t.pipelineStarting = undefined;
+    }
   }
 
   private async taskFailed(t: TaskHandle, gen: number, err: unknown): Promise<void> {
@@ -387,8 +412,9 @@ export class ConnectorRuntime {
   }
 
   private async teardown(t: TaskHandle, graceful: boolean): Promise<void> {
-    const { runner, instance, broker, pipeline } = t;
+    const { runner, instance, broker, pipeline, pipelineStarting } = t;
     t.generation++;
+    t.pipelineStarting = undefined;
     t.pipeline = undefined;
     t.runner = undefined;
     t.instance = undefined;
@@ -400,8 +426,12 @@ export class ConnectorRuntime {
       await Promise.race([runner.stop().catch(() => undefined), timeout]);
       clearTimeout(timer);
     }
+    // The plugin's stop() has returned (or was skipped): nothing it calls from now on may reach its target, though
+    // the pipeline and the isolate take a while longer to go.
+    broker?.revoke();
     // Without grace (a fenced worker racing its lease deadline) the plugin is stopped first, so it produces no more.
     if (!graceful) await instance?.dispose().catch(() => undefined);
+    await pipelineStarting?.catch(() => undefined);
     await pipeline?.stop().catch((err: unknown) => this.log.warn('pipeline did not stop cleanly', { [LogField.task]: t.id, error: err }));
     if (graceful) await instance?.dispose().catch(() => undefined);
     await broker?.release();

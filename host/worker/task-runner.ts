@@ -53,6 +53,8 @@ abstract class BaseRunner implements TaskRunner {
 
   async start(): Promise<void> {
     await this.o.instance.invoke('start', { raw: this.o.config, connector: this.o.connector, taskId: this.o.taskId });
+    // Stopped while start() ran (a reconfiguration or delete does not wait for a start): no loop to run.
+    if (this.stopping) return;
     this.loop = this.run().catch((err: unknown) => {
       if (!this.stopping) this.o.onFailure(err);
     });
@@ -90,11 +92,18 @@ export class SourceTaskRunner extends BaseRunner {
    */
   protected async run(): Promise<void> {
     let lastCommit = performance.now();
-    let next: Promise<unknown> = this.o.instance.invoke('poll');
+    // The prefetched poll may fail (the task failed in the sandbox) while this batch is appended: it is awaited on the
+    // next turn, so its rejection is marked handled here rather than reported as unhandled meanwhile.
+    const prefetch = (): Promise<unknown> => {
+      const p = this.o.instance.invoke('poll');
+      p.catch(() => undefined);
+      return p;
+    };
+    let next: Promise<unknown> = prefetch();
     try {
       while (!this.stopping) {
         const batch = await next;
-        next = this.stopping ? Promise.resolve([]) : this.o.instance.invoke('poll');
+        next = this.stopping ? Promise.resolve([]) : prefetch();
         await this.handleBatch(checkSourceRecords(batch));
         if (performance.now() - lastCommit >= (this.o.commitIntervalMs ?? 1000)) {
           await this.flush();

@@ -30,7 +30,8 @@ export async function readPluginSource(dir: string): Promise<PluginSource> {
   const caps = s.capabilities ?? [];
   const unknown = caps.filter((c) => !(CAPABILITY_NAMES as readonly string[]).includes(c));
   if (unknown.length > 0) throw new PluginBuildError(`${SOURCE_MANIFEST_FILE}: unknown capabilities ${unknown.join(', ')}`);
-  return { name: s.name, version: s.version, description: s.description ?? '', entry: s.entry ?? 'src/index.ts', capabilities: caps };
+  if (s.wasm !== undefined && typeof s.wasm !== 'boolean') throw new PluginBuildError(`${SOURCE_MANIFEST_FILE}: wasm must be true or false`);
+  return { name: s.name, version: s.version, description: s.description ?? '', entry: s.entry ?? 'src/index.ts', capabilities: caps, ...(s.wasm === true ? { wasm: true } : {}) };
 }
 
 const forbidNodeBuiltins: esbuild.Plugin = {
@@ -104,6 +105,7 @@ export async function buildPlugin(dir: string, outDir = join(dir, 'bundle')): Pr
     aliases: description.aliases,
     config: description.config,
     capabilities: source.capabilities,
+    ...(source.wasm === true ? { wasm: true } : {}),
     code: { file: CODE_FILE, sha256: createHash('sha256').update(code).digest('hex') },
   };
   await mkdir(outDir, { recursive: true });

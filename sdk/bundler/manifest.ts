@@ -8,6 +8,8 @@ export interface PluginSource {
   description?: string;
   entry: string;
   capabilities: CapabilityName[];
+  /** The plugin uses WebAssembly; without it the sandbox removes the WebAssembly global. */
+  wasm?: boolean;
 }
 
 /** manifest.json inside a built bundle. */
@@ -21,6 +23,8 @@ export interface BundleManifest {
   aliases: string[];
   config: ConfigDefinition;
   capabilities: CapabilityName[];
+  /** WebAssembly is available in the plugin's isolates only when this is true. */
+  wasm?: boolean;
   code: { file: string; sha256: string };
 }
 

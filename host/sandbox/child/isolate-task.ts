@@ -2,6 +2,8 @@
 import ivm from 'isolated-vm';
 import { ErrorCode } from '../../core/errors.ts';
 import type { SandboxLimits, TaskSpec, WireError } from '../protocol.ts';
+import { CpuMeter } from './cpu-meter.ts';
+import { limitError, TaskFault } from './task-fault.ts';
 
 /** Code plus the V8 code cache we produced for it on first compile (never data that came with a bundle). */
 export interface CompiledCode {
@@ -13,9 +15,13 @@ export interface CompiledCode {
 export interface IsolateTaskEvents {
   hostCall(id: number, cap: string, method: string, args: string): void;
   failed(error: WireError): void;
+  /** A promise rejection the plugin left unhandled; the task goes on until their count passes the limit. */
+  unhandledRejection?(error: { message: string; stack?: string }, count: number): void;
 }
 
 const MB = 1024 * 1024;
+/** Pages of 64 KiB per MB: a task's WebAssembly memories may reserve as much as its memory limit. */
+const WASM_PAGES_PER_MB = 16;
 
 interface CacheInfo {
   cachedData?: ivm.ExternalCopy<ArrayBuffer>;
@@ -33,61 +39,65 @@ async function compile(isolate: ivm.Isolate, c: CompiledCode): Promise<ivm.Scrip
   return script;
 }
 
-/** Thrown by task operations; carries the WireError sent back to the worker. */
-export class TaskFault extends Error {
-  readonly wire: WireError;
-  constructor(wire: WireError) {
-    super(wire.message);
-    this.name = 'TaskFault';
-    this.wire = wire;
-  }
+/** Where the callbacks created before the task object exists deliver. */
+interface Inbox {
+  result(id: number, json: unknown): void;
 }
 
-export function limitError(name: NonNullable<WireError['limit']>['name'], measured: number, allowed: number, unit: string, detail: string): WireError {
-  return {
-    code: ErrorCode.limitExceeded,
-    message: `${name} limit exceeded: ${detail} (measured ${measured} ${unit}, limit ${allowed} ${unit})`,
-    limit: { name, measured, allowed, unit },
-  };
-}
+const round1 = (bytes: number): number => Math.round((bytes / MB) * 10) / 10;
 
 export class IsolateTask {
   readonly spec: TaskSpec;
   private readonly isolate: ivm.Isolate;
   private readonly context: ivm.Context;
-  private readonly dispatchRef: ivm.Reference<(method: string, arg: string) => Promise<string>>;
+  private readonly dispatchRef: ivm.Reference<(id: number, method: string, arg: string) => void>;
   private readonly settleRef: ivm.Reference<(id: number, ok: boolean, json: string) => void>;
   private readonly events: IsolateTaskEvents;
+  private readonly cpu: CpuMeter;
+  private readonly results = new Map<number, (json: string) => void>();
   private failure: WireError | null = null;
   private readonly failWaiters = new Set<(e: WireError) => void>();
-  private cpuMark = 0n;
-  private lastHeapBytes = 0;
+  private nextCall = 1;
+  private heapBytes = 0;
+  private wasmBytes = 0;
+  private unhandled = 0;
   private heapCheckPending = false;
   private inFlight = 0;
 
-  private constructor(spec: TaskSpec, isolate: ivm.Isolate, context: ivm.Context, entry: ivm.Reference<{ dispatch: unknown; settle: unknown }>, events: IsolateTaskEvents) {
+  private constructor(spec: TaskSpec, isolate: ivm.Isolate, context: ivm.Context, entry: ivm.Reference<{ dispatch: unknown; settle: unknown }>, events: IsolateTaskEvents, inbox: Inbox) {
     this.spec = spec;
     this.isolate = isolate;
     this.context = context;
-    this.dispatchRef = entry.getSync('dispatch', { reference: true }) as ivm.Reference<(method: string, arg: string) => Promise<string>>;
+    this.dispatchRef = entry.getSync('dispatch', { reference: true }) as ivm.Reference<(id: number, method: string, arg: string) => void>;
     this.settleRef = entry.getSync('settle', { reference: true }) as ivm.Reference<(id: number, ok: boolean, json: string) => void>;
     this.events = events;
-    this.cpuMark = isolate.cpuTime;
+    this.cpu = new CpuMeter(() => (isolate.isDisposed ? 0n : isolate.cpuTime));
+    inbox.result = (id, json) => {
+      if (typeof json === 'string') this.results.get(id)?.(json);
+    };
   }
 
   static async create(spec: TaskSpec, bootstrap: CompiledCode, plugin: CompiledCode, events: IsolateTaskEvents): Promise<IsolateTask> {
     const isolate = new ivm.Isolate({ memoryLimit: spec.limits.memoryMb });
+    const inbox: Inbox = { result: () => undefined };
     try {
       const context = await isolate.createContext();
       const jail = context.global;
-      const bootInfo = { maxPending: spec.limits.maxPendingCalls, maxArgBytes: spec.limits.maxCapabilityBytes, maxBatchBytes: spec.limits.maxBatchBytes };
+      const bootInfo = {
+        maxPending: spec.limits.maxPendingCalls,
+        maxArgBytes: spec.limits.maxCapabilityBytes,
+        maxBatchBytes: spec.limits.maxBatchBytes,
+        wasm: spec.wasm,
+        wasmBudgetPages: Math.floor(spec.limits.memoryMb * WASM_PAGES_PER_MB),
+      };
       await jail.set('__conveyorBootInfo', JSON.stringify(bootInfo));
       await jail.set('__conveyorHostCall', new ivm.Callback((id: number, cap: string, method: string, args: string) => events.hostCall(id, cap, method, args), { ignored: true }));
+      await jail.set('__conveyorResult', new ivm.Callback((id: number, json: unknown) => inbox.result(id, json), { ignored: true }));
       const boot = await compile(isolate, bootstrap);
       const entry = (await boot.run(context, { reference: true, timeout: spec.limits.callDeadlineMs })) as ivm.Reference<{ dispatch: unknown; settle: unknown }>;
       const code = await compile(isolate, plugin);
       await code.run(context, { timeout: spec.limits.callDeadlineMs });
-      return new IsolateTask(spec, isolate, context, entry, events);
+      return new IsolateTask(spec, isolate, context, entry, events, inbox);
     } catch (err) {
       const disposedByLimit = isolate.isDisposed;
       if (!isolate.isDisposed) isolate.dispose();
@@ -100,76 +110,123 @@ export class IsolateTask {
     return this.failure;
   }
 
-  /** Calls into the guest runtime; resolves with the result JSON or rejects with a WireError. */
+  /** Calls into the guest runtime; resolves with the result JSON or rejects with a TaskFault. */
   async invoke(method: string, arg: string): Promise<string> {
     if (this.failure) throw new TaskFault(this.failure);
     const limits: SandboxLimits = this.spec.limits;
     if (arg.length > limits.maxBatchBytes) throw new TaskFault(limitError('batch-size', arg.length, limits.maxBatchBytes, 'bytes', `${method} argument too large`));
     this.inFlight++;
-    if (this.inFlight === 1) this.cpuMark = this.isolate.cpuTime;
+    if (this.inFlight === 1) this.cpu.reset();
+    const id = this.nextCall++;
     let timer: NodeJS.Timeout | undefined;
     let onFail: ((e: WireError) => void) | undefined;
     try {
-      const call = this.dispatchRef.apply(undefined, [method, arg], { result: { promise: true, copy: true }, timeout: limits.callDeadlineMs }) as unknown as Promise<string>;
+      const result = new Promise<string>((resolve) => this.results.set(id, resolve));
       const failed = new Promise<never>((_, reject) => {
         onFail = reject;
         this.failWaiters.add(reject);
-        timer = setTimeout(() => this.fail(limitError('deadline', limits.callDeadlineMs, limits.callDeadlineMs, 'ms', `${method} did not return within the call deadline`)), limits.callDeadlineMs);
+        timer = setTimeout(() => this.fail(this.deadlineError(method)), limits.callDeadlineMs);
       });
+      // Only a V8 disposal or a promise rejection the plugin left unhandled fails the apply itself: the envelope
+      // always arrives through the result callback.
+      this.dispatchRef.apply(undefined, [id, method, arg]).catch((err: unknown) => this.applyFailed(err, method));
       let json: string;
       try {
-        json = await Promise.race([call, failed]);
+        json = await Promise.race([result, failed]);
       } catch (err) {
-        call.catch(() => undefined);
-        throw new TaskFault(this.failure ?? this.translate(err, method));
+        throw new TaskFault(this.failure ?? (err as WireError));
       }
-      if (typeof json !== 'string') throw new TaskFault(this.fail({ code: ErrorCode.taskFailed, message: `${method} returned a non-string envelope` }));
       if (json.length > limits.maxBatchBytes) throw new TaskFault(this.fail(limitError('batch-size', json.length, limits.maxBatchBytes, 'bytes', `${method} result too large`)));
       if (json.startsWith('{"ok":false') && json.includes('Array buffer allocation failed')) throw new TaskFault(await this.arrayBufferRefused(method));
       return json;
     } finally {
       clearTimeout(timer);
+      this.results.delete(id);
       if (onFail) this.failWaiters.delete(onFail);
       this.inFlight--;
-      if (this.inFlight === 0 && this.failure === null) this.cpuMark = this.isolate.isDisposed ? 0n : this.isolate.cpuTime;
+      if (this.inFlight === 0 && this.failure === null) this.cpu.reset();
     }
+  }
+
+  private deadlineError(method: string): WireError {
+    const deadline = this.spec.limits.callDeadlineMs;
+    const blocked = this.cpu.blockedForMs(performance.now());
+    const detail = blocked === null
+      ? `${method} did not return within the call deadline`
+      : `${method} was blocked in Atomics.wait for ${Math.round(blocked)} ms and did not return within the call deadline`;
+    return limitError('deadline', deadline, deadline, 'ms', detail);
   }
 
   /** V8 refuses ArrayBuffer allocations past the isolate's limit with a RangeError; report it as the memory limit. */
   private async arrayBufferRefused(method: string): Promise<WireError> {
     const s = await this.isolate.getHeapStatistics().catch(() => null);
-    const usedMb = s ? Math.round(((s.used_heap_size + s.externally_allocated_size) / MB) * 10) / 10 : this.spec.limits.memoryMb;
+    const usedMb = s ? round1(s.used_heap_size + s.externally_allocated_size + this.wasmBytes) : this.spec.limits.memoryMb;
     return this.fail(limitError('memory', usedMb, this.spec.limits.memoryMb, 'MB', `${method} allocated ArrayBuffers until V8 refused the next one`));
   }
 
-  private translate(err: unknown, method: string): WireError {
+  /** An apply into the isolate failed: V8 disposed it (memory), or the plugin left a promise rejection unhandled. */
+  private applyFailed(err: unknown, during: string): void {
+    if (this.failure) return;
     if (this.isolate.isDisposed) {
-      const heapMb = Math.round((this.lastHeapBytes / MB) * 10) / 10;
-      return this.fail(limitError('memory', Math.max(heapMb, this.spec.limits.memoryMb), this.spec.limits.memoryMb, 'MB', `isolate reached its heap limit during ${method} and was disposed by V8`));
+      const heapMb = round1(this.heapBytes + this.wasmBytes);
+      this.fail(limitError('memory', Math.max(heapMb, this.spec.limits.memoryMb), this.spec.limits.memoryMb, 'MB', `isolate reached its heap limit during ${during} and was disposed by V8`));
+      return;
     }
-    const e = err as Error;
-    if (/timed out/i.test(e.message ?? '')) {
-      return this.fail(limitError('deadline', this.spec.limits.callDeadlineMs, this.spec.limits.callDeadlineMs, 'ms', `${method} ran synchronously past the call deadline`));
+    const e = err as { message?: unknown; stack?: unknown } | null | undefined;
+    const message = String(e?.message ?? err).slice(0, 2000);
+    const stack = typeof e?.stack === 'string' ? e.stack.slice(0, 8000) : undefined;
+    this.unhandled++;
+    this.events.unhandledRejection?.(stack === undefined ? { message } : { message, stack }, this.unhandled);
+    const max = this.spec.limits.maxUnhandledRejections;
+    if (this.unhandled > max) {
+      this.fail({ ...limitError('unhandled-rejections', this.unhandled, max, 'rejections', `the plugin left promise rejections unhandled; the last: ${message}`), ...(stack ? { stack } : {}) });
     }
-    return this.fail({ code: ErrorCode.taskFailed, message: `${method} failed: ${e.message ?? String(err)}`, ...(e.stack ? { stack: e.stack } : {}) });
   }
 
   /** Resolves a guest promise created by a capability call. Never blocks the child's event loop. */
   settle(id: number, ok: boolean, json: string): void {
     if (this.failure || this.isolate.isDisposed) return;
-    this.settleRef.applyIgnored(undefined, [id, ok, json]);
+    this.settleRef.apply(undefined, [id, ok, json]).catch((err: unknown) => this.applyFailed(err, 'a capability continuation'));
+  }
+
+  /** The guest's Atomics.wait wrapper: a wait started, or ended after blockedMs. */
+  blocking(event: string, blockedMs: number): void {
+    if (event === 'wait') this.cpu.waitStarted(performance.now());
+    else if (event === 'done') this.cpu.waitEnded(blockedMs);
+  }
+
+  /** The guest's WebAssembly guard: bytes its live memories hold now (their maxima are already bounded). */
+  wasmUsage(bytes: number): void {
+    if (!Number.isFinite(bytes) || bytes < 0) return;
+    this.wasmBytes = bytes;
+    this.checkMemory();
+  }
+
+  private checkMemory(): void {
+    const used = this.heapBytes + this.wasmBytes;
+    const limit = this.spec.limits.memoryMb * MB;
+    if (used > limit * 1.1 && !this.failure) {
+      const what = this.wasmBytes > 0 ? 'isolate heap, external and WebAssembly memory over the limit' : 'isolate heap plus external memory over the limit';
+      this.fail(limitError('memory', Math.round(used / MB), this.spec.limits.memoryMb, 'MB', what));
+    }
   }
 
   /** Watchdog tick: CPU against quota (measured live, works while the isolate spins), heap sampled asynchronously. */
   checkLimits(): void {
     if (this.failure) return;
+    const limits = this.spec.limits;
     if (this.isolate.isDisposed) {
-      this.fail(limitError('memory', this.spec.limits.memoryMb, this.spec.limits.memoryMb, 'MB', 'isolate reached its heap limit and was disposed by V8'));
+      this.fail(limitError('memory', limits.memoryMb, limits.memoryMb, 'MB', 'isolate reached its heap limit and was disposed by V8'));
       return;
     }
-    const usedMs = Number(this.isolate.cpuTime - this.cpuMark) / 1e6;
-    if (usedMs > this.spec.limits.cpuQuotaMs) {
-      this.fail(limitError('cpu', Math.round(usedMs), this.spec.limits.cpuQuotaMs, 'ms', this.inFlight > 0 ? 'CPU used by one call' : 'CPU used while no call was in flight (runaway async code)'));
+    const blocked = this.cpu.blockedForMs(performance.now());
+    if (blocked !== null && blocked > limits.callDeadlineMs && this.inFlight === 0) {
+      this.fail(limitError('deadline', Math.round(blocked), limits.callDeadlineMs, 'ms', 'blocked in Atomics.wait with no call in flight'));
+      return;
+    }
+    const usedMs = this.cpu.usedMs();
+    if (usedMs > limits.cpuQuotaMs) {
+      this.fail(limitError('cpu', Math.round(usedMs), limits.cpuQuotaMs, 'ms', this.inFlight > 0 ? 'CPU used by one call' : 'CPU used while no call was in flight (runaway async code)'));
       return;
     }
     if (!this.heapCheckPending) {
@@ -177,11 +234,8 @@ export class IsolateTask {
       this.isolate.getHeapStatistics().then(
         (s) => {
           this.heapCheckPending = false;
-          this.lastHeapBytes = s.used_heap_size + s.externally_allocated_size;
-          const limit = this.spec.limits.memoryMb * MB;
-          if (this.lastHeapBytes > limit * 1.1 && !this.failure) {
-            this.fail(limitError('memory', Math.round(this.lastHeapBytes / MB), this.spec.limits.memoryMb, 'MB', 'isolate heap plus external memory over the limit'));
-          }
+          this.heapBytes = s.used_heap_size + s.externally_allocated_size;
+          this.checkMemory();
         },
         () => {
           this.heapCheckPending = false;
@@ -190,8 +244,13 @@ export class IsolateTask {
     }
   }
 
-  stats(): { cpuMs: number; heapUsedBytes: number } {
-    return { cpuMs: this.isolate.isDisposed ? 0 : Number(this.isolate.cpuTime) / 1e6, heapUsedBytes: this.lastHeapBytes };
+  stats(): { cpuMs: number; heapUsedBytes: number; wasmBytes: number; unhandledRejections: number } {
+    return {
+      cpuMs: this.isolate.isDisposed ? 0 : Number(this.isolate.cpuTime) / 1e6,
+      heapUsedBytes: this.heapBytes + this.wasmBytes,
+      wasmBytes: this.wasmBytes,
+      unhandledRejections: this.unhandled,
+    };
   }
 
   /** Marks the task failed, disposes the isolate and wakes every waiting call. Returns the error for throwing. */

@@ -7,12 +7,15 @@ import { ErrorCode } from '../../core/errors.ts';
 import { FrameChannel } from '../frame-channel.ts';
 import { bootstrapSource } from '../guest/build-bootstrap.ts';
 import type { FromChild, TaskSpec, ToChild, WireError } from '../protocol.ts';
-import { IsolateTask, limitError, TaskFault } from './isolate-task.ts';
+import { IsolateTask } from './isolate-task.ts';
 import type { CompiledCode } from './isolate-task.ts';
+import { LogBudget } from './log-budget.ts';
+import { limitError, TaskFault } from './task-fault.ts';
 
 const WATCHDOG_MS = 20;
-const LOGS_PER_SECOND = 500;
+const LOG_REPORT_CHECK_MS = 1000;
 const MAX_SLEEP_MS = 60_000;
+const LEVELS = ['debug', 'info', 'warn', 'error'];
 
 /** fd 3 is the worker's framed channel; when it closes the worker is gone and so are we. */
 const socket = new Socket({ fd: 3, readable: true, writable: true });
@@ -27,7 +30,7 @@ const bootstrap: CompiledCode = { filename: 'conveyor-bootstrap.js', code: boots
 const plugins = new Map<string, CompiledCode>();
 const tasks = new Map<string, IsolateTask>();
 const pendingCalls = new Map<string, number>();
-const logBudget = new Map<string, { second: number; count: number; dropped: number }>();
+const logBudgets = new Map<string, LogBudget>();
 
 function asWireError(err: unknown): WireError {
   if (err instanceof TaskFault) return err.wire;
@@ -44,11 +47,22 @@ function settleError(task: IsolateTask, id: number, error: WireError): void {
   settle(task, id, false, JSON.stringify({ code: error.code, message: error.message }));
 }
 
+/** A number sent by the trusted bootstrap (Atomics.wait and WebAssembly guards) as a one-element JSON array. */
+function firstNumber(args: string): number {
+  try {
+    return Number((JSON.parse(args) as unknown[])[0]);
+  } catch {
+    return NaN;
+  }
+}
+
 function onHostCall(spec: TaskSpec, id: number, cap: string, method: string, args: string): void {
   const task = tasks.get(spec.taskKey);
   if (task === undefined || task.failed) return;
-  if (cap === 'log') {
-    forwardLog(spec.taskKey, method, args);
+  if (id === 0) {
+    if (cap === 'log') forwardLog(spec, method, args);
+    else if (cap === 'block') task.blocking(method, firstNumber(args));
+    else if (cap === 'wasm') task.wasmUsage(firstNumber(args));
     return;
   }
   pendingCalls.set(spec.taskKey, (pendingCalls.get(spec.taskKey) ?? 0) + 1);
@@ -78,26 +92,33 @@ function onHostCall(spec: TaskSpec, id: number, cap: string, method: string, arg
   send({ t: 'cap', taskKey: spec.taskKey, id, cap, method, args });
 }
 
-function forwardLog(taskKey: string, level: string, args: string): void {
-  const second = Math.floor(Date.now() / 1000);
-  const b = logBudget.get(taskKey) ?? { second, count: 0, dropped: 0 };
-  if (b.second !== second) {
-    if (b.dropped > 0) send({ t: 'log', taskKey, level: 'warn', msg: 'plugin log lines dropped by rate limit', fields: JSON.stringify({ dropped: b.dropped }) });
-    b.second = second;
-    b.count = 0;
-    b.dropped = 0;
+/** A line the host itself says about a task (dropped logs, unhandled rejections): logged with the task's context. */
+function hostLog(taskKey: string, level: 'warn' | 'error', msg: string, fields: Record<string, unknown>): void {
+  send({ t: 'log', taskKey, level, msg, fields: JSON.stringify(fields), origin: 'host' });
+}
+
+function reportDroppedLogs(taskKey: string, budget: LogBudget, force: boolean): void {
+  const report = budget.report(force);
+  if (report !== null) hostLog(taskKey, 'warn', 'plugin log lines dropped or truncated by the log budget', { ...report });
+}
+
+function forwardLog(spec: TaskSpec, level: string, args: string): void {
+  let budget = logBudgets.get(spec.taskKey);
+  if (budget === undefined) {
+    budget = new LogBudget(spec.limits);
+    logBudgets.set(spec.taskKey, budget);
   }
-  logBudget.set(taskKey, b);
-  if (++b.count > LOGS_PER_SECOND) {
-    b.dropped++;
+  let msg: string;
+  let fields: string;
+  try {
+    const parsed = JSON.parse(args) as [unknown, unknown];
+    msg = String(parsed[0]);
+    fields = typeof parsed[1] === 'string' ? parsed[1] : '{}';
+  } catch {
     return;
   }
-  try {
-    const [msg, fields] = JSON.parse(args) as [string, string];
-    send({ t: 'log', taskKey, level: ['debug', 'info', 'warn', 'error'].includes(level) ? level : 'info', msg, fields });
-  } catch {
-    // a malformed log call is dropped
-  }
+  const line = budget.admit(msg, fields);
+  if (line !== null) send({ t: 'log', taskKey: spec.taskKey, level: LEVELS.includes(level) ? level : 'info', msg: line.msg, fields: line.fields });
 }
 
 async function handle(msg: ToChild): Promise<void> {
@@ -120,6 +141,12 @@ async function handle(msg: ToChild): Promise<void> {
         const task = await IsolateTask.create(spec, bootstrap, plugin, {
           hostCall: (id, cap, method, args) => onHostCall(spec, id, cap, method, args),
           failed: (error) => send({ t: 'taskFailed', taskKey: spec.taskKey, error }),
+          unhandledRejection: (error, count) => hostLog(spec.taskKey, 'warn', 'unhandled promise rejection in plugin', {
+            error: error.message,
+            ...(error.stack === undefined ? {} : { stack: error.stack }),
+            unhandledRejections: count,
+            limit: spec.limits.maxUnhandledRejections,
+          }),
         });
         tasks.get(spec.taskKey)?.dispose();
         tasks.set(spec.taskKey, task);
@@ -142,13 +169,16 @@ async function handle(msg: ToChild): Promise<void> {
       }
       return;
     }
-    case 'dispose':
+    case 'dispose': {
       tasks.get(msg.taskKey)?.dispose();
       tasks.delete(msg.taskKey);
       pendingCalls.delete(msg.taskKey);
-      logBudget.delete(msg.taskKey);
+      const budget = logBudgets.get(msg.taskKey);
+      if (budget !== undefined) reportDroppedLogs(msg.taskKey, budget, true);
+      logBudgets.delete(msg.taskKey);
       send({ t: 'reply', req: msg.req, ok: true, value: null });
       return;
+    }
     case 'capResult': {
       const task = tasks.get(msg.taskKey);
       if (task !== undefined) settle(task, msg.id, msg.ok, msg.value);
@@ -163,5 +193,9 @@ async function handle(msg: ToChild): Promise<void> {
 setInterval(() => {
   for (const task of tasks.values()) task.checkLimits();
 }, WATCHDOG_MS);
+
+setInterval(() => {
+  for (const [taskKey, budget] of logBudgets) reportDroppedLogs(taskKey, budget, false);
+}, LOG_REPORT_CHECK_MS).unref();
 
 send({ t: 'ready', pid: process.pid });

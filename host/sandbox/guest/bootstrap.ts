@@ -1,25 +1,32 @@
 /**
- * Trusted code that runs first in every isolate context. It takes the one host callback off the global object,
- * keeps it in this closure, installs the plugin registration hook and builds the capability API from plain
- * functions. The script's completion value ({ dispatch, settle }) is held by the host only, as References.
- * Bundled by esbuild into a script; imports nothing but the pure SDK runtime.
+ * Trusted code that runs first in every isolate context. It takes the host callbacks off the global object,
+ * keeps them in this closure, guards WebAssembly and Atomics.wait, installs the plugin registration hook and builds
+ * the capability API from plain functions. The script's completion value ({ dispatch, settle }) is held by the host
+ * only, as References. Bundled by esbuild into a script; imports nothing but the pure SDK runtime.
  */
 import type { Capabilities } from '../../../sdk/capabilities.ts';
 import type { PluginDefinition } from '../../../sdk/connector.ts';
 import { createPluginRuntime } from '../../../sdk/runtime.ts';
 import type { PluginRuntime, RuntimeMethod } from '../../../sdk/runtime.ts';
+import { guardAtomicsWait } from './blocking-guard.ts';
+import { guardWebAssembly } from './wasm-guard.ts';
 
 type HostCall = (id: number, cap: string, method: string, args: string) => void;
+type HostResult = (id: number, json: string) => void;
 interface BootInfo {
   maxPending: number;
   maxArgBytes: number;
   maxBatchBytes: number;
+  wasm: boolean;
+  wasmBudgetPages: number;
 }
 
 const g = globalThis as unknown as Record<string, unknown>;
 const hostCall = g['__conveyorHostCall'] as HostCall;
+const hostResult = g['__conveyorResult'] as HostResult;
 const info = JSON.parse(g['__conveyorBootInfo'] as string) as BootInfo;
 delete g['__conveyorHostCall'];
+delete g['__conveyorResult'];
 delete g['__conveyorBootInfo'];
 
 const stringify = JSON.stringify;
@@ -35,6 +42,16 @@ function guestError(code: string, message: string): Error {
   e.conveyorError = true;
   return e;
 }
+
+const sampleWasm = guardWebAssembly(g, {
+  enabled: info.wasm,
+  budgetPages: info.wasmBudgetPages,
+  // Concatenation, not JSON.stringify: the plugin may define Array.prototype.toJSON by the time this runs.
+  report: (bytes) => hostCall(0, 'wasm', 'usage', '[' + bytes + ']'),
+  limitError: (message) => guestError('CONVEYOR_LIMIT_EXCEEDED', message),
+  invalidError: (message) => guestError('CONVEYOR_PLUGIN_INVALID', message),
+});
+guardAtomicsWait(g, (event, blockedMs) => hostCall(0, 'block', event, '[' + blockedMs + ']'));
 
 function call(cap: string, method: string, args: unknown[]): Promise<unknown> {
   if (pending.size >= info.maxPending) {
@@ -107,19 +124,23 @@ Object.defineProperty(g, '__conveyorRegister', {
 let runtime: PluginRuntime | null = null;
 
 function failure(err: unknown): string {
-  const e = (typeof err === 'object' && err !== null ? err : { message: String(err) }) as { code?: unknown; message?: unknown; stack?: unknown; name?: unknown };
-  return stringify({
-    ok: false,
-    error: {
-      code: typeof e.code === 'string' && e.code.startsWith('CONVEYOR_') ? e.code : 'CONVEYOR_TASK_FAILED',
-      message: String(e.message ?? err).slice(0, 16384),
-      stack: typeof e.stack === 'string' ? e.stack.slice(0, 16384) : undefined,
-    },
-  });
+  try {
+    const e = (typeof err === 'object' && err !== null ? err : { message: String(err) }) as { code?: unknown; message?: unknown; stack?: unknown; name?: unknown };
+    return stringify({
+      ok: false,
+      error: {
+        code: typeof e.code === 'string' && e.code.startsWith('CONVEYOR_') ? e.code : 'CONVEYOR_TASK_FAILED',
+        message: String(e.message ?? err).slice(0, 16384),
+        stack: typeof e.stack === 'string' ? e.stack.slice(0, 16384) : undefined,
+      },
+    });
+  } catch {
+    return stringify({ ok: false, error: { code: 'CONVEYOR_TASK_FAILED', message: 'plugin failed with an error that cannot be read' } });
+  }
 }
 
 /** Always resolves with a JSON envelope {ok, value} or {ok: false, error}: errors keep their code across the boundary. */
-async function dispatch(method: string, argJson: string): Promise<string> {
+async function run(method: string, argJson: string): Promise<string> {
   try {
     if (runtime === null) {
       if (registered === undefined) throw guestError('CONVEYOR_PLUGIN_INVALID', 'the bundle did not register a plugin definition (missing export)');
@@ -134,6 +155,21 @@ async function dispatch(method: string, argJson: string): Promise<string> {
   } catch (err) {
     return failure(err);
   }
+}
+
+/**
+ * Starts one call; its envelope comes back through the result callback, not as this function's value. isolated-vm
+ * fails the host's apply() when a promise rejection is left unhandled during it, and the envelope must not be lost
+ * with it: the host counts such a failure as an unhandled rejection and still receives the envelope here.
+ */
+function dispatch(id: number, method: string, argJson: string): void {
+  void run(method, argJson).then((json) => {
+    try {
+      sampleWasm();
+    } finally {
+      hostResult(id, json);
+    }
+  });
 }
 
 export const entry = Object.freeze({ dispatch, settle });

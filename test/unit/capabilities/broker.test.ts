@@ -89,3 +89,19 @@ test('offsets are always granted and calls are counted per connector, task and c
   assert.ok(row && row.counters.calls >= 3 && row.counters.errors >= 1);
   assert.ok((metrics.snapshot('c1').find((r) => r.call === 'http.fetch')?.counters.denied ?? 0) >= 1);
 });
+
+test('a revoked broker refuses every call before it reaches its target, and counts it', async () => {
+  let reached = 0;
+  const b = createCapabilityBroker({
+    connector: 'revoked', taskId: 0, plugin: 'demo@1', requested: ['http'], policy: policyFrom({ httpOrigins: [origin] }),
+    offsets: () => { reached++; return Promise.resolve(null); }, metrics, log: createJsonLogger({ write: () => undefined }),
+  });
+  await b.handle('offsets', 'get', [{ k: 1 }]);
+  assert.equal(reached, 1);
+  b.revoke();
+  await assert.rejects(b.handle('offsets', 'get', [{ k: 1 }]), { code: 'CONVEYOR_CAPABILITY_DENIED', message: "capability denied: offsets.get (the task's capabilities were revoked when it stopped)" });
+  await assert.rejects(b.handle('http', 'fetch', [`${origin}/x`]), { code: 'CONVEYOR_CAPABILITY_DENIED' });
+  assert.equal(reached, 1, 'nothing reached the offsets store after revoke');
+  const counters = metrics.snapshot('revoked');
+  assert.deepEqual(counters.map((c) => [c.call, c.counters.denied]).sort(), [['http.fetch', 1], ['offsets.get', 1]]);
+});

@@ -4,6 +4,7 @@ import type { JsonValue, SourceRecord, SourceTask, TaskContext } from '../../../
 
 const keep: unknown[] = [];
 const rec = (value: JsonValue): SourceRecord => ({ topic: 'hostile-out', value, sourcePartition: { p: 0 }, sourceOffset: { o: 0 } });
+let grown = false;
 
 function probe(): Record<string, JsonValue> {
   const g = globalThis as unknown as Record<string, unknown>;
@@ -32,6 +33,7 @@ function probe(): Record<string, JsonValue> {
 class HostileTask implements SourceTask {
   private ctx!: TaskContext;
   private mode = '';
+  private polls = 0;
 
   start(ctx: TaskContext): Promise<void> | void {
     this.ctx = ctx;
@@ -40,6 +42,9 @@ class HostileTask implements SourceTask {
   }
 
   async poll(): Promise<SourceRecord[]> {
+    this.polls++;
+    const more = await misbehave(this.mode, this.ctx, this.polls);
+    if (more !== null) return more;
     switch (this.mode) {
       case 'busy-poll':
         for (;;);
@@ -107,11 +112,135 @@ class HostileTask implements SourceTask {
     }
   }
 
-  stop(): void {}
+  async stop(): Promise<void> {
+    if (this.mode !== 'call-after-stop') return;
+    const url = String(this.ctx.raw['url']);
+    await this.ctx.http.fetch(`${url}/in-stop`);
+    // Keeps calling after stop() returned, as a plugin with a stray timer loop would.
+    void (async () => {
+      for (let i = 0; i < 400; i++) {
+        await this.ctx.clock.sleep(5);
+        await this.ctx.http.fetch(`${url}/after-stop`).catch(() => undefined);
+      }
+    })();
+  }
 }
 
-export default defineSource({
-  className: 'HostileSource',
-  config: [{ name: 'mode', type: 'string', importance: 'high', documentation: 'How to misbehave.' }],
-  task: () => new HostileTask(),
-});
+/** The modes added for the sandbox holes of issue 14 item 10; null when the mode is one of the older ones. */
+async function misbehave(mode: string, ctx: TaskContext, polls: number): Promise<SourceRecord[] | null> {
+  const g = globalThis as unknown as Record<string, unknown>;
+  switch (mode) {
+    case 'wasm-absent':
+      await ctx.clock.sleep(20);
+      return [rec({ webAssembly: typeof g['WebAssembly'] })];
+    case 'stray-rejection':
+      // Three unhandled rejections, one in the call and one in a capability continuation, then a quiet task.
+      if (polls <= 2) void Promise.reject(new Error(`stray rejection ${polls}`));
+      if (polls === 3) void ctx.clock.sleep(1).then(() => Promise.reject(new Error('stray rejection in a continuation')));
+      await ctx.clock.sleep(20);
+      return [rec({ polls })];
+    case 'stray-flood':
+      void Promise.reject(new Error(`stray rejection ${polls}`));
+      await ctx.clock.sleep(5);
+      return [];
+    case 'log-flood': {
+      const line = 'z'.repeat(8192);
+      for (let i = 0; i < 40; i++) ctx.log.info(line, { i, polls });
+      await ctx.clock.sleep(10);
+      return [];
+    }
+    case 'atomics-wait':
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
+      return [];
+    case 'call-after-stop':
+      await ctx.clock.sleep(20);
+      return [];
+    default:
+      return wasmMode(mode, g['WebAssembly'] as Wasm | undefined);
+  }
+}
+
+/** The bits of the WebAssembly API the wasm modes use (the project's lib has no WebAssembly types). */
+interface WasmMemory {
+  buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+interface Wasm {
+  Memory: new (d: { initial: number; maximum?: number }) => WasmMemory;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (m: object, imports?: object) => { exports: Record<string, unknown> };
+}
+
+const WASM_HEADER = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
+/** (memory (export "m") 1): a module that defines its own memory, with no maximum. */
+const OWN_MEMORY_MODULE = new Uint8Array([...WASM_HEADER, 0x05, 0x03, 0x01, 0x00, 0x01, 0x07, 0x05, 0x01, 0x01, 0x6d, 0x02, 0x00]);
+/** (import "env" "m" (memory 1)): a module that imports its memory. */
+const IMPORTED_MEMORY_MODULE = new Uint8Array([...WASM_HEADER, 0x02, 0x0a, 0x01, 0x03, 0x65, 0x6e, 0x76, 0x01, 0x6d, 0x02, 0x00, 0x01]);
+
+function wasmMode(mode: string, W: Wasm | undefined): SourceRecord[] | null {
+  if (!mode.startsWith('wasm-')) return null;
+  if (W === undefined) throw new Error('WebAssembly is not available');
+  if (grown) return [];
+  switch (mode) {
+    case 'wasm-grow': {
+      // Grows one memory towards 1 GB, writing every page.
+      const m = new W.Memory({ initial: 1, maximum: 65536 });
+      keep.push(m);
+      for (let i = 0; i < 1024; i++) {
+        m.grow(16);
+        new Uint8Array(m.buffer).fill(1);
+      }
+      grown = true;
+      return [];
+    }
+    case 'wasm-many':
+      // Many memories, each small and within any single-memory cap, together 1 GB.
+      for (let i = 0; i < 100; i++) {
+        const m = new W.Memory({ initial: 160, maximum: 160 });
+        new Uint8Array(m.buffer).fill(1);
+        keep.push(m);
+      }
+      grown = true;
+      return [];
+    case 'wasm-own-memory': {
+      const instance = new W.Instance(new W.Module(OWN_MEMORY_MODULE));
+      const m = instance.exports['m'] as WasmMemory;
+      keep.push(m);
+      for (let i = 0; i < 1024; i++) m.grow(16);
+      new Uint8Array(m.buffer).fill(1);
+      grown = true;
+      return [];
+    }
+    case 'wasm-plus-heap': {
+      // 48 MB of WebAssembly memory plus 30 MB of ArrayBuffers: each alone is under a 64 MB limit, together not.
+      const m = new W.Memory({ initial: 768, maximum: 768 });
+      new Uint8Array(m.buffer).fill(1);
+      keep.push(m);
+      for (let i = 0; i < 3; i++) keep.push(new Uint8Array(10 * 1024 * 1024).fill(1));
+      grown = true;
+      return [];
+    }
+    case 'wasm-imported': {
+      const memory = new W.Memory({ initial: 1, maximum: 16 });
+      new W.Instance(new W.Module(IMPORTED_MEMORY_MODULE), { env: { m: memory } });
+      const ctor = Object.getPrototypeOf(memory) as { constructor: unknown };
+      return [rec({ instantiated: true, isMemory: memory instanceof W.Memory, constructorIsMemory: ctor.constructor === W.Memory, bytes: memory.buffer.byteLength })];
+    }
+    default:
+      return null;
+  }
+}
+
+/** The plugin definition under a class name: the same code is bundled with and without WebAssembly. */
+export function hostile(className: string): ReturnType<typeof defineSource> {
+  return defineSource({
+    className,
+    config: [
+      { name: 'mode', type: 'string', importance: 'high', documentation: 'How to misbehave.' },
+      { name: 'url', type: 'string', importance: 'low', default: '', documentation: 'Where call-after-stop calls.' },
+    ],
+    task: () => new HostileTask(),
+  });
+}
+
+export default hostile('HostileSource');

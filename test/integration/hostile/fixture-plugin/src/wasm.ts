@@ -1,0 +1,3 @@
+import { hostile } from './index.ts';
+
+export default hostile('HostileWasmSource');
