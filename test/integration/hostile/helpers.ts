@@ -67,7 +67,8 @@ export async function startHostileWorker(limits: Partial<SandboxLimits>, healthy
     const consumer = w.worker.topics.consumer(`probe-${mode}`, ['hostile-out']);
     const found = await waitFor(`${name} output`, async () => (await consumer.fetch(1000, 100)).find((r) => r.offset >= from));
     consumer.close();
-    assert.equal(w.worker.connectorStatus(name).tasks[0]?.state, 'RUNNING');
+    const status = w.worker.connectorStatus(name);
+    assert.equal(status.tasks[0]?.state, 'RUNNING', JSON.stringify(status));
     await assertHealthyProgress();
     await w.worker.deleteConnector(name);
     return found.value as Record<string, unknown>;

@@ -177,6 +177,8 @@ const OWN_MEMORY_MODULE = new Uint8Array([...WASM_HEADER, 0x05, 0x03, 0x01, 0x00
 /** (import "env" "m" (memory 1)): a module that imports its memory. */
 const IMPORTED_MEMORY_MODULE = new Uint8Array([...WASM_HEADER, 0x02, 0x0a, 0x01, 0x03, 0x65, 0x6e, 0x76, 0x01, 0x6d, 0x02, 0x00, 0x01]);
 
+let importedMemory: WasmMemory | undefined;
+
 function wasmMode(mode: string, W: Wasm | undefined): SourceRecord[] | null {
   if (!mode.startsWith('wasm-')) return null;
   if (W === undefined) throw new Error('WebAssembly is not available');
@@ -221,7 +223,9 @@ function wasmMode(mode: string, W: Wasm | undefined): SourceRecord[] | null {
       return [];
     }
     case 'wasm-imported': {
-      const memory = new W.Memory({ initial: 1, maximum: 16 });
+      // One memory for the task, as a real module has: a memory stays in the task's budget until it is collected.
+      importedMemory ??= new W.Memory({ initial: 1, maximum: 16 });
+      const memory = importedMemory;
       new W.Instance(new W.Module(IMPORTED_MEMORY_MODULE), { env: { m: memory } });
       const ctor = Object.getPrototypeOf(memory) as { constructor: unknown };
       return [rec({ instantiated: true, isMemory: memory instanceof W.Memory, constructorIsMemory: ctor.constructor === W.Memory, bytes: memory.buffer.byteLength })];
