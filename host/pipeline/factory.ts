@@ -20,6 +20,7 @@ import type { OffsetBackingStore } from '../storage/offset-store.ts';
 import { OffsetWriter } from '../storage/offset-writer.ts';
 import type { RecordSink, RecordSource } from '../worker/record-bus.ts';
 import { parseWorkerSettings, sinkTaskConfig, sourceTaskConfig } from './config.ts';
+import { internalTopics } from './internal-topics.ts';
 import type { FlatConfig, PipelineWorkerSettings } from './config.ts';
 import { SinkPipeline } from './sink-pipeline.ts';
 import { SourcePipeline } from './source-pipeline.ts';
@@ -122,6 +123,7 @@ export function createPipelineFactory(options: PipelineFactoryOptions): Pipeline
       return new SourcePipeline({
         connector,
         taskId,
+        internalTopic: internalTopics(options.worker, offsetsTopic),
         ...(eos === undefined || offsetsTopic === undefined
           ? {}
           : {

@@ -17,6 +17,8 @@ import { retryWithBackoff } from '../errors/retry.ts';
 import type { Clock } from '../errors/retry.ts';
 import type { ProducerRecord } from '../kafka/producer.ts';
 import type { TransactionalProducer } from '../kafka/transactional-producer.ts';
+import { internalTopicError } from './internal-topics.ts';
+import type { InternalTopicCheck } from './internal-topics.ts';
 import { canonicalKey, serializeOffsetKey, serializeOffsetValue } from '../storage/offset-format.ts';
 import type { SourceOffset, SourcePartition } from '../storage/offset-store.ts';
 import type { OffsetWriter, SubmittedRecord } from '../storage/offset-writer.ts';
@@ -51,6 +53,8 @@ export interface SourcePipelineOptions {
    * (the offsets in offsetsTopic); openProducer and the OffsetWriter's flushing are then not used.
    */
   transactions?: { open(): Promise<TransactionalProducer>; offsetsTopic: string; fence?: () => Promise<void> };
+  /** Topics no record may reach (internal-topics.ts); such a record fails the task. */
+  internalTopic?: InternalTopicCheck;
 }
 
 interface Outgoing {
@@ -215,6 +219,8 @@ export class SourcePipeline implements RecordSink {
 
   /** topic.creation.* before the first send to a topic; retriable admin errors are retried per errors.retry.*. */
   async #ensureTopic(topic: string): Promise<void> {
+    const internal = this.#o.internalTopic?.(topic);
+    if (internal !== undefined) throw internalTopicError(this.#o.connector, topic, internal);
     const { retryTimeoutMs, retryDelayMaxMs } = this.#o.errors;
     try {
       await retryWithBackoff(() => this.#o.topics.ensure(topic), { timeoutMs: retryTimeoutMs, maxDelayMs: retryDelayMaxMs, ...(this.#o.clock === undefined ? {} : { clock: this.#o.clock }) });

@@ -134,3 +134,29 @@ void test('offsets flush on the interval, and a batch Kafka never acknowledged f
   assert.deepEqual(await store.getAll(connector), [{ connector, partition: { table: 'orders' }, offset: { pos: 1 } }]);
   assert.deepEqual(await fx.admin.existingTopics([missing]), new Set(), 'no topic is created without topic.creation.*');
 });
+
+void test('a record aimed at the worker\'s offsets topic or a Kafka internal topic fails the task, naming the topic; nothing is written', async (t) => {
+  const offsetsTopic = uniqueName('pipeline-offsets');
+  fx.topics.push(offsetsTopic);
+  const store = await offsetStore(offsetsTopic);
+  t.after(() => store.stop());
+  const f = factory(store, { 'offset.flush.interval.ms': '100' });
+  try {
+    for (const target of [offsetsTopic, '__consumer_offsets']) {
+      const connector = uniqueName('src');
+      const p = f.sourceSink(connector, 0, { ...CONFIG, 'errors.tolerance': 'all' });
+      await p.start();
+      const before = (await fx.admin.endOffsets(target)).get(0)?.high;
+      await assert.rejects(p.append([order(target, 1)]), (e: { code?: string; message?: string }) => {
+        assert.equal(e.code, 'CONVEYOR_CAPABILITY_DENIED');
+        assert.match(String(e.message), new RegExp(`^connector ${connector} may not write to topic ${target}: it is `));
+        return true;
+      });
+      assert.equal(p.state, 'FAILED');
+      await p.stop();
+      assert.equal((await fx.admin.endOffsets(target)).get(0)?.high, before, `nothing written to ${target}`);
+    }
+  } finally {
+    await f.close();
+  }
+});
