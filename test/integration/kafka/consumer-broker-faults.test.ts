@@ -10,23 +10,17 @@ import { createKafka } from '../../../host/kafka/client.ts';
 import { SinkConsumer } from '../../../host/kafka/consumer.ts';
 import type { SinkConsumerOptions } from '../../../host/kafka/consumer.ts';
 import { stallBoundMs } from '../../../host/kafka/progress-guard.ts';
-import { SourceProducer } from '../../../host/kafka/producer.ts';
 import { kafkaPid, stackCommand } from '../../helpers/stack-control.ts';
-import { BOOTSTRAP, eventually, kafkaFixture, logger, uniqueName } from './helpers.ts';
-import type { KafkaFixture } from './helpers.ts';
+import { BOOTSTRAP, eventually, producingFixture, uniqueName } from './helpers.ts';
+import type { ProducingFixture } from './helpers.ts';
 
-let fx: KafkaFixture;
-let producer: SourceProducer;
+let fx: ProducingFixture;
 
 before(async () => {
-  fx = await kafkaFixture();
-  producer = await SourceProducer.create({ kafka: fx.kafka, admin: fx.admin, logger });
+  fx = await producingFixture();
 });
 
-after(async () => {
-  await producer.close();
-  await fx.cleanup();
-});
+after(() => fx.cleanup());
 
 const SESSION_MS = 6000;
 const REBALANCE_MS = 6000;
@@ -58,7 +52,7 @@ async function startConsumer(topic: string, extra: Partial<SinkConsumerOptions> 
 }
 
 async function produce(topic: string, n: number): Promise<void> {
-  await producer.send(Array.from({ length: n }, (_, i) => ({ topic, partition: 0, key: `k${i}`, value: `v${i}` })));
+  await fx.producer.send(Array.from({ length: n }, (_, i) => ({ topic, partition: 0, key: `k${i}`, value: `v${i}` })));
 }
 
 async function committed(consumer: SinkConsumer, topic: string): Promise<bigint | undefined> {
@@ -138,7 +132,7 @@ void test('a broker frozen past the stall bound: the consumer says it stalled, r
 
 void test('a consumer closed while kafkajs handles its crash is never restarted behind our back to hold partitions', { timeout: 240_000 }, async () => {
   const topic = await fx.topic('faults-zombie', 2);
-  await producer.send([0, 1].map((partition) => ({ topic, partition, key: `k${partition}`, value: 'v' })));
+  await fx.producer.send([0, 1].map((partition) => ({ topic, partition, key: `k${partition}`, value: 'v' })));
   const connector = uniqueName('faults');
   fx.groups.push(`connect-${connector}`);
   const lines: Record<string, unknown>[] = [];

@@ -2,22 +2,16 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SinkConsumer } from '../../../host/kafka/consumer.ts';
 import type { SinkBatch, TopicPartition } from '../../../host/kafka/sink-records.ts';
-import { SourceProducer } from '../../../host/kafka/producer.ts';
-import { eventually, kafkaFixture, logger, uniqueName } from './helpers.ts';
-import type { KafkaFixture } from './helpers.ts';
+import { eventually, producingFixture, logger, uniqueName } from './helpers.ts';
+import type { ProducingFixture } from './helpers.ts';
 
-let fx: KafkaFixture;
-let producer: SourceProducer;
+let fx: ProducingFixture;
 
 before(async () => {
-  fx = await kafkaFixture();
-  producer = await SourceProducer.create({ kafka: fx.kafka, admin: fx.admin, logger });
+  fx = await producingFixture();
 });
 
-after(async () => {
-  await producer.close();
-  await fx.cleanup();
-});
+after(() => fx.cleanup());
 
 function connectorName(): string {
   const name = uniqueName('sink');
@@ -26,7 +20,7 @@ function connectorName(): string {
 }
 
 async function produce(topic: string, n: number, from = 0, partition?: number): Promise<void> {
-  await producer.send(Array.from({ length: n }, (_, i) => ({ topic, key: `k${from + i}`, value: `v${from + i}`, ...(partition === undefined ? {} : { partition }) })));
+  await fx.producer.send(Array.from({ length: n }, (_, i) => ({ topic, key: `k${from + i}`, value: `v${from + i}`, ...(partition === undefined ? {} : { partition }) })));
 }
 
 void test('group connect-<name> commits only offsets declared durable', async () => {

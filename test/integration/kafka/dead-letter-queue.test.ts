@@ -2,25 +2,19 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SinkConsumer } from '../../../host/kafka/consumer.ts';
 import type { SinkMessage } from '../../../host/kafka/sink-records.ts';
-import { SourceProducer } from '../../../host/kafka/producer.ts';
 import { DeadLetterQueueReporter } from '../../../host/errors/dead-letter-queue.ts';
 import { parseErrorHandlingConfig } from '../../../host/errors/error-config.ts';
 import { ToleranceOperator } from '../../../host/errors/tolerance.ts';
-import { eventually, kafkaFixture, logger, uniqueName } from './helpers.ts';
-import type { KafkaFixture } from './helpers.ts';
+import { eventually, producingFixture, logger, uniqueName } from './helpers.ts';
+import type { ProducingFixture } from './helpers.ts';
 
-let fx: KafkaFixture;
-let producer: SourceProducer;
+let fx: ProducingFixture;
 
 before(async () => {
-  fx = await kafkaFixture();
-  producer = await SourceProducer.create({ kafka: fx.kafka, admin: fx.admin, logger });
+  fx = await producingFixture();
 });
 
-after(async () => {
-  await producer.close();
-  await fx.cleanup();
-});
+after(() => fx.cleanup());
 
 async function consumeAll(topic: string, n: number): Promise<SinkMessage[]> {
   const connector = uniqueName('dlq-reader');
@@ -50,11 +44,11 @@ void test('a tolerated sink failure lands in the DLQ with the original record an
   });
   const dlqConfig = config.deadLetterQueue;
   assert.ok(dlqConfig);
-  const dlq = await DeadLetterQueueReporter.create({ admin: fx.admin, producer, logger, connector: 'orders-sink', taskId: 3, ...dlqConfig });
+  const dlq = await DeadLetterQueueReporter.create({ admin: fx.admin, producer: fx.producer, logger, connector: 'orders-sink', taskId: 3, ...dlqConfig });
   assert.equal((await fx.admin.partitions(dlqTopic)).length, 1);
   const op = new ToleranceOperator({ config, reporters: [dlq], logger });
 
-  const [ack] = await producer.send([{ topic: input, key: 'order-7', value: 'not json', headers: { trace: 'abc' }, timestamp: 1_700_000_000_000 }]);
+  const [ack] = await fx.producer.send([{ topic: input, key: 'order-7', value: 'not json', headers: { trace: 'abc' }, timestamp: 1_700_000_000_000 }]);
   assert.ok(ack);
   const [msg] = await consumeAll(input, 1);
   assert.ok(msg);
@@ -86,7 +80,7 @@ void test('without context headers only the original headers are kept', async ()
   const dlqTopic = uniqueName('dlq-plain');
   fx.topics.push(dlqTopic);
   const dlq = await DeadLetterQueueReporter.create({
-    admin: fx.admin, producer, logger, connector: 'c', taskId: 0, topic: dlqTopic, replicationFactor: 1, contextHeadersEnable: false,
+    admin: fx.admin, producer: fx.producer, logger, connector: 'c', taskId: 0, topic: dlqTopic, replicationFactor: 1, contextHeadersEnable: false,
   });
   await dlq.report({
     stage: 'TASK_PUT', className: 'S', error: new Error('x'), attempts: 1,

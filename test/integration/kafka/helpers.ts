@@ -4,6 +4,7 @@ import { createJsonLogger } from '../../../host/core/logger.ts';
 import type { Logger } from '../../../host/core/logger.ts';
 import { TopicAdmin } from '../../../host/kafka/admin.ts';
 import { createKafka } from '../../../host/kafka/client.ts';
+import { SourceProducer } from '../../../host/kafka/producer.ts';
 
 export const BOOTSTRAP = process.env.CONVEYOR_KAFKA_BOOTSTRAP ?? '127.0.0.1:9092';
 
@@ -49,6 +50,24 @@ export async function kafkaFixture(): Promise<KafkaFixture> {
     },
   };
   return fx;
+}
+
+/** A fixture with one shared producer for tests that write records; cleanup closes the producer first. */
+export interface ProducingFixture extends KafkaFixture {
+  producer: SourceProducer;
+}
+
+export async function producingFixture(): Promise<ProducingFixture> {
+  const fx = await kafkaFixture();
+  const producer = await SourceProducer.create({ kafka: fx.kafka, admin: fx.admin, logger });
+  return {
+    ...fx,
+    producer,
+    async cleanup() {
+      await producer.close();
+      await fx.cleanup();
+    },
+  };
 }
 
 export async function eventually<T>(fn: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 20_000): Promise<T> {

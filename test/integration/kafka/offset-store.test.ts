@@ -1,28 +1,22 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SourceProducer } from '../../../host/kafka/producer.ts';
 import { TopicLog } from '../../../host/kafka/topic-log.ts';
 import type { LogRecord } from '../../../host/kafka/topic-log.ts';
 import { KafkaOffsetBackingStore } from '../../../host/storage/kafka-offset-store.ts';
 import { OffsetWriter } from '../../../host/storage/offset-writer.ts';
-import { kafkaFixture, logger, uniqueName } from './helpers.ts';
-import type { KafkaFixture } from './helpers.ts';
+import { producingFixture, logger, uniqueName } from './helpers.ts';
+import type { ProducingFixture } from './helpers.ts';
 
-let fx: KafkaFixture;
-let producer: SourceProducer;
+let fx: ProducingFixture;
 
 before(async () => {
-  fx = await kafkaFixture();
-  producer = await SourceProducer.create({ kafka: fx.kafka, admin: fx.admin, logger });
+  fx = await producingFixture();
 });
 
-after(async () => {
-  await producer.close();
-  await fx.cleanup();
-});
+after(() => fx.cleanup());
 
 function store(topic: string): KafkaOffsetBackingStore {
-  return new KafkaOffsetBackingStore({ kafka: fx.kafka, admin: fx.admin, producer, logger, topic, partitions: 3, replicationFactor: 1 });
+  return new KafkaOffsetBackingStore({ kafka: fx.kafka, admin: fx.admin, producer: fx.producer, logger, topic, partitions: 3, replicationFactor: 1 });
 }
 
 async function readRaw(topic: string): Promise<LogRecord[]> {
@@ -61,7 +55,7 @@ void test('a new store reads the whole topic on start, including records written
   await a.set([{ connector: 'c1', partition: { file: 'a' }, offset: { line: 2 } }]);
   await a.set([{ connector: 'c1', partition: { file: 'b' }, offset: null }]);
   // As Kafka Connect's own worker would have written it.
-  await producer.send([{ topic, key: '["c3",{"table":"t","db":"x"}]', value: '{"ts":99}' }]);
+  await fx.producer.send([{ topic, key: '["c3",{"table":"t","db":"x"}]', value: '{"ts":99}' }]);
   await a.stop();
 
   const b = store(topic);
@@ -95,7 +89,7 @@ void test('the offset writer flushes only acknowledged offsets to the topic', as
   const writer = new OffsetWriter({ connector: 'src', store: s, logger, flushIntervalMs: 3_600_000 });
   const data = await fx.topic('data');
   const handles = [1, 2, 3].map((n) => ({ n, handle: writer.submit({ file: 'f' }, { line: n }) }));
-  const acks = await producer.send(handles.slice(0, 2).map(({ n }) => ({ topic: data, key: null, value: `line ${n}` })));
+  const acks = await fx.producer.send(handles.slice(0, 2).map(({ n }) => ({ topic: data, key: null, value: `line ${n}` })));
   assert.equal(acks.length, 2);
   handles[0]?.handle.ack();
   handles[1]?.handle.ack();

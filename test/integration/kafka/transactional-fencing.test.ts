@@ -24,7 +24,7 @@ after(async () => {
 });
 
 function open(transactionalId: string): Promise<TransactionalProducer> {
-  return TransactionalProducer.create({ bootstrapServers: [BOOTSTRAP], clientId: uniqueName('fencing'), transactionalId, admin: fx.admin, logger });
+  return TransactionalProducer.create({ kafka: fx.kafka, transactionalId, admin: fx.admin, logger });
 }
 
 const rec = (topic: string, v: string): ProducerRecord => ({ topic, key: v, value: v });

@@ -7,26 +7,20 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConveyorError, ErrorCode } from '../../../host/core/errors.ts';
-import { SourceProducer } from '../../../host/kafka/producer.ts';
 import { createPipelineFactory } from '../../../host/pipeline/factory.ts';
 import type { SchemaSourceRecord } from '../../../host/pipeline/records.ts';
 import { KafkaOffsetBackingStore } from '../../../host/storage/kafka-offset-store.ts';
-import { BOOTSTRAP, kafkaFixture, logger, uniqueName } from '../kafka/helpers.ts';
-import type { KafkaFixture } from '../kafka/helpers.ts';
+import { BOOTSTRAP, producingFixture, logger, uniqueName } from '../kafka/helpers.ts';
+import type { ProducingFixture } from '../kafka/helpers.ts';
 import { readTopic } from './helpers.ts';
 
-let fx: KafkaFixture;
-let producer: SourceProducer;
+let fx: ProducingFixture;
 
 before(async () => {
-  fx = await kafkaFixture();
-  producer = await SourceProducer.create({ kafka: fx.kafka, admin: fx.admin, logger });
+  fx = await producingFixture();
 });
 
-after(async () => {
-  await producer.close();
-  await fx.cleanup();
-});
+after(() => fx.cleanup());
 
 const CONFIG = {
   'connector.class': 'io.conveyor.Test',
@@ -36,7 +30,7 @@ const CONFIG = {
 
 async function offsetStore(): Promise<KafkaOffsetBackingStore> {
   const topic = await fx.topic('eos-offsets', 1, { 'cleanup.policy': 'compact' });
-  const store = new KafkaOffsetBackingStore({ kafka: fx.kafka, admin: fx.admin, producer, logger, topic, partitions: 1, replicationFactor: 1 });
+  const store = new KafkaOffsetBackingStore({ kafka: fx.kafka, admin: fx.admin, producer: fx.producer, logger, topic, partitions: 1, replicationFactor: 1 });
   await store.start();
   return store;
 }

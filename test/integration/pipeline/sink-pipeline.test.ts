@@ -1,26 +1,20 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isConveyorError } from '../../../host/core/errors.ts';
-import { SourceProducer } from '../../../host/kafka/producer.ts';
 import type { ProducerRecord } from '../../../host/kafka/producer.ts';
 import type { SinkPipelineHandle } from '../../../host/pipeline/factory.ts';
 import type { SinkRecord, TopicPartitionOffsets } from '../../../sdk/records.ts';
-import { eventually, kafkaFixture, logger, uniqueName } from '../kafka/helpers.ts';
-import type { KafkaFixture } from '../kafka/helpers.ts';
+import { eventually, producingFixture, uniqueName } from '../kafka/helpers.ts';
+import type { ProducingFixture } from '../kafka/helpers.ts';
 import { factory, noOffsets, readTopic } from './helpers.ts';
 
-let fx: KafkaFixture;
-let producer: SourceProducer;
+let fx: ProducingFixture;
 
 before(async () => {
-  fx = await kafkaFixture();
-  producer = await SourceProducer.create({ kafka: fx.kafka, admin: fx.admin, logger });
+  fx = await producingFixture();
 });
 
-after(async () => {
-  await producer.close();
-  await fx.cleanup();
-});
+after(() => fx.cleanup());
 
 const row = (id: number): string =>
   `{"schema":{"type":"struct","fields":[{"type":"int32","optional":false,"field":"id"},{"type":"string","optional":true,"field":"name"}],"optional":false,"name":"row"},"payload":{"id":${id},"name":"r${id}"}}`;
@@ -51,7 +45,7 @@ async function fetchN(p: SinkPipelineHandle, n: number): Promise<SinkRecord[]> {
 void test('records come back as the task sees them; only offsets declared durable are committed; a restart resumes there', async (t) => {
   const topic = await fx.topic('pipeline-sink', 2);
   const records: ProducerRecord[] = Array.from({ length: 10 }, (_, i) => ({ topic, partition: i % 2, key: `k${i}`, value: row(i), headers: { n: String(i) } }));
-  await producer.send(records);
+  await fx.producer.send(records);
   const connector = connectorName();
   const config = { ...CONFIG, topics: topic, transforms: 'src', 'transforms.src.type': 'org.apache.kafka.connect.transforms.InsertField$Value', 'transforms.src.topic.field': 'from' };
   const f = factory(noOffsets);
@@ -97,7 +91,7 @@ void test('a poison record under errors.tolerance=all goes to the DLQ with its o
   const topic = await fx.topic('pipeline-poison', 1);
   const dlq = uniqueName('pipeline-dlq');
   fx.topics.push(dlq);
-  await producer.send([
+  await fx.producer.send([
     { topic, key: 'a', value: row(1) },
     { topic, key: 'b', value: 'not json at all', headers: { trace: 't-1' } },
     { topic, key: 'c', value: row(3) },
@@ -118,7 +112,7 @@ void test('a poison record under errors.tolerance=all goes to the DLQ with its o
     assert.deepEqual((await fetchN(p, 2)).map((r) => r.key), ['a', 'c']);
     assert.deepEqual(p.position(), { [`${topic}/0`]: 3 });
     assert.equal(p.stats.failed, 1);
-    await producer.send([{ topic, key: 'd', value: row(4) }]);
+    await fx.producer.send([{ topic, key: 'd', value: row(4) }]);
     assert.deepEqual((await fetchN(p, 1)).map((r) => r.key), ['d']);
     p.close();
     await p.stop();
@@ -142,7 +136,7 @@ void test('a poison record under errors.tolerance=all goes to the DLQ with its o
 
 void test('under errors.tolerance=none a poison record fails the task with a clear error and nothing past it is committed', async (t) => {
   const topic = await fx.topic('pipeline-fatal', 1);
-  await producer.send([
+  await fx.producer.send([
     { topic, key: 'a', value: row(1) },
     { topic, key: 'b', value: '{"payload":1}' },
   ]);
@@ -178,7 +172,7 @@ void test('under errors.tolerance=none a poison record fails the task with a cle
 
 void test('a rebalance loses nothing: the moved partition is read again from what was declared durable, and the old owner cannot commit it', async (t) => {
   const topic = await fx.topic('pipeline-rebalance', 2);
-  await producer.send(Array.from({ length: 12 }, (_, i) => ({ topic, partition: i % 2, key: `k${i}`, value: row(i) })));
+  await fx.producer.send(Array.from({ length: 12 }, (_, i) => ({ topic, partition: i % 2, key: `k${i}`, value: row(i) })));
   const connector = connectorName();
   const config = { ...CONFIG, topics: topic };
   const f = factory(noOffsets);

@@ -1,28 +1,22 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SourceProducer } from '../../../host/kafka/producer.ts';
 import type { SchemaSourceRecord } from '../../../host/pipeline/records.ts';
 import { KafkaOffsetBackingStore } from '../../../host/storage/kafka-offset-store.ts';
 import type { ConnectSchema } from '../../../sdk/schema.ts';
-import { eventually, kafkaFixture, logger, uniqueName } from '../kafka/helpers.ts';
-import type { KafkaFixture } from '../kafka/helpers.ts';
+import { eventually, producingFixture, logger, uniqueName } from '../kafka/helpers.ts';
+import type { ProducingFixture } from '../kafka/helpers.ts';
 import { factory, readTopic } from './helpers.ts';
 
-let fx: KafkaFixture;
-let producer: SourceProducer;
+let fx: ProducingFixture;
 
 before(async () => {
-  fx = await kafkaFixture();
-  producer = await SourceProducer.create({ kafka: fx.kafka, admin: fx.admin, logger });
+  fx = await producingFixture();
 });
 
-after(async () => {
-  await producer.close();
-  await fx.cleanup();
-});
+after(() => fx.cleanup());
 
 async function offsetStore(topic: string): Promise<KafkaOffsetBackingStore> {
-  const store = new KafkaOffsetBackingStore({ kafka: fx.kafka, admin: fx.admin, producer, logger, topic, partitions: 1, replicationFactor: 1 });
+  const store = new KafkaOffsetBackingStore({ kafka: fx.kafka, admin: fx.admin, producer: fx.producer, logger, topic, partitions: 1, replicationFactor: 1 });
   await store.start();
   return store;
 }

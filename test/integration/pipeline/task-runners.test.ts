@@ -6,28 +6,22 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RuntimeMethod } from '../../../sdk/runtime.ts';
 import type { SinkRecord, SourceRecord, TopicPartitionOffsets } from '../../../sdk/records.ts';
-import { SourceProducer } from '../../../host/kafka/producer.ts';
 import { pipelineOffsetReader } from '../../../host/pipeline/offsets.ts';
 import type { SandboxInstance } from '../../../host/sandbox/sandbox-pool.ts';
 import { KafkaOffsetBackingStore } from '../../../host/storage/kafka-offset-store.ts';
 import { SinkTaskRunner, SourceTaskRunner } from '../../../host/worker/task-runner.ts';
 import { traceOf } from '../../../host/worker/connector-runtime.ts';
-import { eventually, kafkaFixture, logger, uniqueName } from '../kafka/helpers.ts';
-import type { KafkaFixture } from '../kafka/helpers.ts';
+import { eventually, producingFixture, logger, uniqueName } from '../kafka/helpers.ts';
+import type { ProducingFixture } from '../kafka/helpers.ts';
 import { factory, noOffsets, readTopic } from './helpers.ts';
 
-let fx: KafkaFixture;
-let producer: SourceProducer;
+let fx: ProducingFixture;
 
 before(async () => {
-  fx = await kafkaFixture();
-  producer = await SourceProducer.create({ kafka: fx.kafka, admin: fx.admin, logger });
+  fx = await producingFixture();
 });
 
-after(async () => {
-  await producer.close();
-  await fx.cleanup();
-});
+after(() => fx.cleanup());
 
 type Handler = (arg: unknown) => unknown;
 
@@ -60,7 +54,7 @@ void test('a source task runner appends through the pipeline; offsets come from 
   const topic = await fx.topic('runner-src', 1);
   const offsetsTopic = uniqueName('runner-offsets');
   fx.topics.push(offsetsTopic);
-  const store = new KafkaOffsetBackingStore({ kafka: fx.kafka, admin: fx.admin, producer, logger, topic: offsetsTopic, partitions: 1, replicationFactor: 1 });
+  const store = new KafkaOffsetBackingStore({ kafka: fx.kafka, admin: fx.admin, producer: fx.producer, logger, topic: offsetsTopic, partitions: 1, replicationFactor: 1 });
   await store.start();
   t.after(() => store.stop());
   const f = factory(store, { 'offset.flush.interval.ms': '100' });
@@ -115,7 +109,7 @@ void test('a source task whose record fails conversion under tolerance none fail
 
 void test('a sink task runner gets batches from the pipeline and only what preCommit returns is committed', async () => {
   const topic = await fx.topic('runner-sink', 1);
-  await producer.send(Array.from({ length: 5 }, (_, i) => ({ topic, key: `k${i}`, value: `{"n":${i}}` })));
+  await fx.producer.send(Array.from({ length: 5 }, (_, i) => ({ topic, key: `k${i}`, value: `{"n":${i}}` })));
   const connector = uniqueName('sink');
   fx.groups.push(`connect-${connector}`);
   const config = { ...SOURCE_CONFIG, 'connector.class': 'CountingSink', topics: topic };
