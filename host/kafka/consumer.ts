@@ -201,11 +201,8 @@ export class SinkConsumer {
     this.#assigned = next;
     // What a lost partition had durable was committed on REBALANCING; never commit it from here on. kafkajs keeps
     // pause state across assignments, so a lost partition is resumed there: if it comes back it must be fetched.
-    const wasPaused = revoked.filter((tp) => this.#paused.has(key(tp)));
+    this.resume(revoked);
     for (const tp of revoked) this.#forget(key(tp));
-    this.#toKafkajs((c) => {
-      for (const [topic, ps] of groupByTopic(wasPaused)) c.resume([{ topic, partitions: ps }]);
-    });
     // After a crash-restart kafkajs has a new group object with nothing paused: pause again what should be.
     this.#applyPaused();
     this.#log.info('partitions assigned', { assigned: next.size, revoked: revoked.length, added: added.length, paused: this.#paused.size });
@@ -243,7 +240,8 @@ export class SinkConsumer {
   }
 
   #hasUncommitted(): boolean {
-    return this.#uncommitted().length > 0;
+    for (const o of this.#durable.values()) if ((this.#committed.get(key(o)) ?? -1n) < o.offset) return true;
+    return false;
   }
 
   /**
@@ -276,15 +274,15 @@ export class SinkConsumer {
     try {
       await consumer.commitOffsets(todo.map((o) => ({ topic: o.topic, partition: o.partition, offset: o.offset.toString() })));
     } catch (e) {
-      const error = toConveyorError(e, `cannot commit offsets of group ${this.groupId}`);
-      this.#guard.failed(error.message);
-      throw error;
+      throw toConveyorError(e, `cannot commit offsets of group ${this.groupId}`);
     }
-    const unsent = todo.filter((o) => (this.#acked.get(key(o)) ?? -1n) < o.offset);
-    for (const o of todo) if (!unsent.includes(o)) this.#committed.set(key(o), o.offset);
-    if (unsent.length > 0) {
-      const message = `offsets of group ${this.groupId} were not committed (${unsent.length} partitions): the consumer is re-joining the group; the next commit retries`;
-      this.#guard.failed(message);
+    let unsent = 0;
+    for (const o of todo) {
+      if ((this.#acked.get(key(o)) ?? -1n) < o.offset) unsent++;
+      else this.#committed.set(key(o), o.offset);
+    }
+    if (unsent > 0) {
+      const message = `offsets of group ${this.groupId} were not committed (${unsent} partitions): the consumer is re-joining the group; the next commit retries`;
       throw new ConveyorError(ErrorCode.unavailable, message, { retriable: true });
     }
     if (!this.#hasUncommitted()) this.#guard.settled();

@@ -1,11 +1,12 @@
 import { findErrorBy, ProduceAcks, Producer } from '@platformatic/kafka';
 import type { MessageToProduce } from '@platformatic/kafka';
-import type { IHeaders, Kafka } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import { ConveyorError, ErrorCode } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import type { TopicAdmin } from './admin.ts';
 import { endpointOf } from './client.ts';
 import { toMessage } from './messages.ts';
+import type { OutgoingRecord } from './messages.ts';
 import { Partitioning } from './partitioning.ts';
 
 /** Attempts of one send, a second apart, before it fails (the broker away for good, say). */
@@ -21,15 +22,9 @@ export function parseCompression(value: string | undefined): CompressionCodec {
   throw new ConveyorError(ErrorCode.configInvalid, `Invalid value ${value} for configuration compression.type: String must be one of: ${SUPPORTED_COMPRESSION.join(', ')}`);
 }
 
-export interface ProducerRecord {
-  topic: string;
+export interface ProducerRecord extends OutgoingRecord {
   /** Unset: the Java client's default partitioner (murmur2 of the key; spread when there is no key). */
   partition?: number;
-  key: Buffer | string | null;
-  value: Buffer | string | null;
-  headers?: IHeaders;
-  /** Milliseconds since the epoch. */
-  timestamp?: number;
 }
 
 /** What the broker acknowledged for one record. */

@@ -13,11 +13,12 @@
  */
 import { findErrorBy, Producer } from '@platformatic/kafka';
 import type { MessageToProduce } from '@platformatic/kafka';
+import type { Kafka } from 'kafkajs';
 import { ConveyorError, ErrorCode } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import type { TopicAdmin } from './admin.ts';
 import { Partitioning } from './partitioning.ts';
-import { toConveyorError } from './client.ts';
+import { endpointOf, toConveyorError } from './client.ts';
 import { toMessage } from './messages.ts';
 import type { ProducerRecord } from './producer.ts';
 
@@ -32,8 +33,8 @@ export interface RawRecord {
 }
 
 export interface TransactionalProducerOptions {
-  bootstrapServers: readonly string[];
-  clientId: string;
+  /** The cluster's client (made by createKafka): the producer connects where it does. */
+  kafka: Kafka;
   transactionalId: string;
   admin: TopicAdmin;
   logger: Logger;
@@ -61,9 +62,10 @@ export class TransactionalProducer {
 
   /** Initialises the transactional id, which fences any older producer holding it. */
   static async create(o: TransactionalProducerOptions): Promise<TransactionalProducer> {
+    const endpoint = endpointOf(o.kafka);
     const producer = new Producer({
-      clientId: o.clientId,
-      bootstrapBrokers: [...o.bootstrapServers],
+      clientId: endpoint.clientId,
+      bootstrapBrokers: [...endpoint.bootstrapServers],
       transactionalId: o.transactionalId,
       idempotent: true,
       autocreateTopics: false,

@@ -9,7 +9,7 @@ import { LogField } from '../core/log-fields.ts';
 import type { Logger } from '../core/logger.ts';
 import { DeadLetterQueueReporter } from '../errors/dead-letter-queue.ts';
 import { TopicAdmin } from '../kafka/admin.ts';
-import { createKafka, parseBootstrapServers } from '../kafka/client.ts';
+import { createKafka } from '../kafka/client.ts';
 import { SinkConsumer } from '../kafka/consumer.ts';
 import { SourceProducer } from '../kafka/producer.ts';
 import { TransactionalProducer } from '../kafka/transactional-producer.ts';
@@ -130,8 +130,7 @@ export function createPipelineFactory(options: PipelineFactoryOptions): Pipeline
               transactions: {
                 open: async () =>
                   TransactionalProducer.create({
-                    bootstrapServers: parseBootstrapServers(options.kafka.bootstrapServers),
-                    clientId: options.kafka.clientId ?? 'conveyor-worker',
+                    kafka,
                     transactionalId: eos.transactionalId(connector, taskId),
                     admin: await sharedAdmin(),
                     logger,
