@@ -5,6 +5,9 @@
  * handled are cached, so the steady state costs no request.
  */
 import type { JsonValue } from '../../../sdk/records.ts';
+import { backoffMs, DEFAULT_MAX_BACKOFF_MS } from './bulk-writer.ts';
+import type { WriterClock } from './bulk-writer.ts';
+import { isRetriableRequestError } from './classify.ts';
 import type { ConnectSchema } from './connect-schema.ts';
 import { buildIndexMapping } from './mapping.ts';
 
@@ -19,6 +22,11 @@ export interface IndexAdmin {
 export interface IndexManagerOptions {
   readonly compactMapEntries: boolean;
   readonly dataStream: boolean;
+  /** An index call that fails retriably (no connection, 429, 5xx) is retried as bulk requests are: max.retries, retry.backoff.ms. */
+  readonly maxRetries: number;
+  readonly retryBackoffMs: number;
+  readonly clock: WriterClock;
+  readonly random?: () => number;
 }
 
 export class IndexManager {
@@ -41,10 +49,22 @@ export class IndexManager {
     if (this.#ready.has(index) || this.#options.dataStream) return;
     let p = this.#inProgress.get(index);
     if (p === undefined) {
-      p = this.#create(index, valueSchema ?? null).finally(() => this.#inProgress.delete(index));
+      p = this.#withRetries(() => this.#create(index, valueSchema ?? null)).finally(() => this.#inProgress.delete(index));
       this.#inProgress.set(index, p);
     }
     await p;
+  }
+
+  async #withRetries(attempt: () => Promise<void>): Promise<void> {
+    for (let n = 0; ; n++) {
+      try {
+        await attempt();
+        return;
+      } catch (err) {
+        if (n >= this.#options.maxRetries || !isRetriableRequestError(err)) throw err;
+        await this.#options.clock.sleep(backoffMs(n, this.#options.retryBackoffMs, DEFAULT_MAX_BACKOFF_MS, this.#options.random ?? Math.random));
+      }
+    }
   }
 
   async #create(index: string, schema: ConnectSchema | null): Promise<void> {

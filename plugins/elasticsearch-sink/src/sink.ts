@@ -39,7 +39,14 @@ export class ElasticsearchSink {
     const c = options.config;
     this.#o = options;
     this.#names = new IndexNameResolver(c);
-    this.#indices = new IndexManager(options.client, { compactMapEntries: c.compactMapEntries, dataStream: c.dataStream !== null });
+    this.#indices = new IndexManager(options.client, {
+      compactMapEntries: c.compactMapEntries,
+      dataStream: c.dataStream !== null,
+      maxRetries: c.maxRetries,
+      retryBackoffMs: c.retryBackoffMs,
+      clock: options.clock,
+      ...(options.random === undefined ? {} : { random: options.random }),
+    });
     this.writer = new BulkWriter({
       client: options.client,
       clock: options.clock,

@@ -82,9 +82,12 @@ function fakeAdmin(existing: Record<string, JsonValue> = {}) {
   };
 }
 
+const slept: number[] = [];
+const RETRIES = { maxRetries: 3, retryBackoffMs: 10, clock: { now: () => 0, sleep: (ms: number) => { slept.push(ms); return Promise.resolve(); } }, random: () => 1 };
+
 test('indices are created once, with the mapping, even under concurrent first use', async () => {
   const admin = fakeAdmin();
-  const m = new IndexManager(admin, { compactMapEntries: true, dataStream: false });
+  const m = new IndexManager(admin, { ...RETRIES, compactMapEntries: true, dataStream: false });
   await Promise.all([m.ensure('orders', schema), m.ensure('orders', schema)]);
   await m.ensure('orders', schema);
   assert.deepEqual(admin.calls, ['exists orders', 'create orders']);
@@ -93,7 +96,7 @@ test('indices are created once, with the mapping, even under concurrent first us
 
 test('an existing index without fields gets the mapping; one with fields is left alone', async () => {
   const admin = fakeAdmin({ empty: { mappings: {} }, mapped: { mappings: { properties: { x: { type: 'keyword' } } } } });
-  const m = new IndexManager(admin, { compactMapEntries: true, dataStream: false });
+  const m = new IndexManager(admin, { ...RETRIES, compactMapEntries: true, dataStream: false });
   await m.ensure('empty', schema);
   await m.ensure('mapped', schema);
   assert.deepEqual(admin.calls, ['exists empty', 'get empty', 'put empty', 'exists mapped', 'get mapped']);
@@ -106,8 +109,34 @@ test('a create that lost a race to another task is fine; data streams are left t
     await Promise.resolve();
     throw new Error('resource_already_exists_exception');
   };
-  await new IndexManager(admin, { compactMapEntries: true, dataStream: false }).ensure('orders', null);
+  await new IndexManager(admin, { ...RETRIES, compactMapEntries: true, dataStream: false }).ensure('orders', null);
   const ds = fakeAdmin();
-  await new IndexManager(ds, { compactMapEntries: true, dataStream: true }).ensure('logs-a-b', schema);
+  await new IndexManager(ds, { ...RETRIES, compactMapEntries: true, dataStream: true }).ensure('logs-a-b', schema);
   assert.deepEqual(ds.calls, []);
+});
+
+test('an index call that fails for want of a connection is retried with backoff; a refused one is not', async () => {
+  const admin = fakeAdmin();
+  let resets = 2;
+  const exists = admin.indexExists.bind(admin);
+  admin.indexExists = async (i: string) => {
+    if (resets-- > 0) throw Object.assign(new Error('read ECONNRESET'), { name: 'ConnectionError' });
+    return exists(i);
+  };
+  slept.length = 0;
+  await new IndexManager(admin, { ...RETRIES, compactMapEntries: true, dataStream: false }).ensure('orders', null);
+  assert.deepEqual(slept, [10, 20], 'two backoffs, doubling from retry.backoff.ms');
+  assert.ok(admin.indices.has('orders'));
+
+  const refused = fakeAdmin();
+  refused.indexCreate = () => Promise.reject(Object.assign(new Error('invalid_index_name_exception'), { statusCode: 400 }));
+  slept.length = 0;
+  await assert.rejects(new IndexManager(refused, { ...RETRIES, compactMapEntries: true, dataStream: false }).ensure('BAD', null), /invalid_index_name_exception/);
+  assert.deepEqual(slept, []);
+
+  const down = fakeAdmin();
+  down.indexExists = () => Promise.reject(Object.assign(new Error('connect ECONNREFUSED'), { name: 'ConnectionError' }));
+  slept.length = 0;
+  await assert.rejects(new IndexManager(down, { ...RETRIES, compactMapEntries: true, dataStream: false }).ensure('orders', null), /ECONNREFUSED/);
+  assert.equal(slept.length, 3, 'max.retries attempts after the first');
 });
