@@ -1,4 +1,12 @@
-/** Benchmark dispatcher: node --no-node-snapshot bench/run.ts <name> runs bench/<name>.ts's main(). */
+/**
+ * Benchmark dispatcher: node --no-node-snapshot bench/run.ts <name> [--profile] runs bench/<name>.ts's main().
+ * --profile re-runs the bench under --cpu-prof and has every sandbox process it starts do the same; the .cpuprofile
+ * files land in .tmp/profiles/ (open them in Chrome DevTools, or summarise them with scripts/profile-top.ts).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+
 const BENCHES: Record<string, () => Promise<{ main(args: string[]): Promise<void> }>> = {
   sandbox: () => import('./sandbox.ts'),
   file: () => import('./file.ts'),
@@ -8,10 +16,21 @@ const BENCHES: Record<string, () => Promise<{ main(args: string[]): Promise<void
   kafka: () => import('./kafka.ts'),
 };
 
-const [name, ...args] = process.argv.slice(2);
+const [name, ...rest] = process.argv.slice(2);
 const load = name === undefined ? undefined : BENCHES[name];
 if (load === undefined) {
-  process.stderr.write(`usage: bench/run.ts <${Object.keys(BENCHES).join('|')}> [args]\n`);
+  process.stderr.write(`usage: bench/run.ts <${Object.keys(BENCHES).join('|')}> [--profile] [args]\n`);
   process.exit(2);
 }
-await (await load()).main(args);
+if (rest.includes('--profile')) {
+  const dir = resolve(import.meta.dirname, '..', '.tmp', 'profiles');
+  mkdirSync(dir, { recursive: true });
+  const args = rest.filter((a) => a !== '--profile');
+  const child = spawnSync(process.execPath, [...process.execArgv, '--cpu-prof', `--cpu-prof-dir=${dir}`, import.meta.filename, name as string, ...args], {
+    stdio: 'inherit',
+    env: { ...process.env, CONVEYOR_SANDBOX_CPU_PROF_DIR: dir },
+  });
+  process.stderr.write(`profiles: ${dir}\n`);
+  process.exit(child.status ?? 1);
+}
+await load().then((m) => m.main(rest));

@@ -23,6 +23,12 @@ type Reply = Extract<FromChild, { t: 'reply' }>;
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 type RequestMsg = DistributiveOmit<Extract<ToChild, { req: number }>, 'req'>;
 
+/** `npm run bench -- <name> --profile` sets CONVEYOR_SANDBOX_CPU_PROF_DIR: each sandbox process writes a CPU profile there on exit. */
+function profileFlags(): string[] {
+  const dir = process.env.CONVEYOR_SANDBOX_CPU_PROF_DIR;
+  return dir === undefined || dir === '' ? [] : ['--cpu-prof', `--cpu-prof-dir=${dir}`];
+}
+
 export class SandboxProcess {
   readonly loaded = new Set<string>();
   readonly tasks = new Set<string>();
@@ -36,7 +42,7 @@ export class SandboxProcess {
   readonly ready: Promise<void>;
 
   constructor(routes: ProcessRoutes, log: Logger) {
-    this.child = spawn(process.execPath, ['--no-node-snapshot', '--disable-warning=ExperimentalWarning', CHILD_MAIN], {
+    this.child = spawn(process.execPath, ['--no-node-snapshot', '--disable-warning=ExperimentalWarning', ...profileFlags(), CHILD_MAIN], {
       stdio: ['ignore', 'inherit', 'inherit', 'pipe'],
     });
     let readyResolve: () => void = () => undefined;
@@ -121,6 +127,9 @@ export class SandboxProcess {
   }
 
   kill(): void {
-    if (this.exited === null) this.child.kill('SIGKILL');
+    if (this.exited !== null) return;
+    // A profiled process must exit by itself to write its profile: closing its channel makes it exit(0).
+    if (profileFlags().length > 0) (this.child.stdio[3] as Duplex).end();
+    else this.child.kill('SIGKILL');
   }
 }
