@@ -55,6 +55,19 @@ function applyStage<R extends ConnectRecord>(stage: TransformStage, record: R): 
   return stage.transformation.apply(record);
 }
 
+/**
+ * The chain run synchronously, for the happy path: throws on the first failing transform, which the caller answers
+ * by running the record again through transform(), where failures are retried, reported and tolerated.
+ */
+export function transformSync<R extends ConnectRecord>(chain: TransformChain, record: R): R | null {
+  let current: R | null = record;
+  for (const stage of chain.stages) {
+    if (current === null) break;
+    current = applyStage(stage, current);
+  }
+  return current;
+}
+
 /** The transform chain stage by stage, so a failure names its transform; value null = dropped by a transform. */
 export async function transform<R extends ConnectRecord>(chain: TransformChain, op: ToleranceOperator, record: R, original?: OriginalRecord): Promise<StageResult<R | null>> {
   let current: R | null = record;

@@ -7,6 +7,7 @@
  */
 import type { SinkRecord, TopicPartitionOffsets } from '../../sdk/records.ts';
 import type { ConnectorConverters } from '../connect/converters/from-config.ts';
+import type { SchemaAndValue } from '../connect/converters/types.ts';
 import { header } from '../connect/record.ts';
 import type { Header, SinkRecord as ConnectSinkRecord } from '../connect/record.ts';
 import type { TransformChain } from '../connect/transforms/chain.ts';
@@ -18,7 +19,7 @@ import type { ErrorReporter, OriginalRecord } from '../errors/reporters.ts';
 import type { Clock } from '../errors/retry.ts';
 import type { DurableOffset, SinkBatch, TopicPartition } from '../kafka/sink-records.ts';
 import type { RecordSource } from '../worker/record-bus.ts';
-import { errorHandling, guarded, transform } from './processing.ts';
+import { errorHandling, guarded, transform, transformSync } from './processing.ts';
 import type { ErrorHandling } from './processing.ts';
 import { connectToSdkSinkRecord, headerEntries } from './records.ts';
 import { SinkBuffer, parseTpKey, tpKey } from './sink-buffer.ts';
@@ -176,7 +177,8 @@ export class SinkPipeline implements RecordSource {
       while (out.length < max && !this.#closed) {
         const b = this.#buffer.shift();
         if (b === undefined) break;
-        const record = await this.#process(b);
+        let record = this.#processFast(b);
+        if (record === undefined) record = await this.#process(b);
         // A rebalance may have taken the partition while the record was converted.
         if (!this.#assigned.has(b.key)) continue;
         advanced.set(b.key, Number(b.message.offset) + 1);
@@ -200,6 +202,47 @@ export class SinkPipeline implements RecordSource {
     return out;
   }
 
+  /**
+   * The happy path, synchronously: the task's record, null when a transform dropped it, or undefined when a stage
+   * threw — then #process runs the record again with error handling (converters and transforms are pure).
+   */
+  #processFast(b: Buffered): SinkRecord | null | undefined {
+    const { converters } = this.#o;
+    const { topic, partition, message: m } = b;
+    try {
+      const key = converters.key.toConnectData(topic, m.key);
+      const value = converters.value.toConnectData(topic, m.value);
+      const headers = this.#headers(topic, b);
+      const done = transformSync(this.#o.chain, this.#connectRecord(b, key, value, headers));
+      if (done === null) {
+        this.stats.filtered++;
+        return null;
+      }
+      return connectToSdkSinkRecord(done, { topic, partition, offset: Number(m.offset) });
+    } catch {
+      return undefined;
+    }
+  }
+
+  #connectRecord(b: Buffered, key: SchemaAndValue, value: SchemaAndValue, headers: Header[]): ConnectSinkRecord {
+    const { topic, partition, message: m } = b;
+    return {
+      topic,
+      kafkaPartition: partition,
+      keySchema: key.schema,
+      key: key.value,
+      valueSchema: value.schema,
+      value: value.value,
+      timestamp: m.timestamp,
+      headers,
+      kafkaOffset: m.offset,
+      timestampType: 'CreateTime',
+      originalTopic: topic,
+      originalKafkaPartition: partition,
+      originalKafkaOffset: m.offset,
+    };
+  }
+
   /** The task's record, or null when a transform dropped it or a failure was tolerated. */
   async #process(b: Buffered): Promise<SinkRecord | null> {
     const op = this.#requireErrors().operator;
@@ -213,22 +256,7 @@ export class SinkPipeline implements RecordSource {
       if (!value.ok) return this.#failed();
       const headers = await guarded(op, 'HEADER_CONVERTER', converters.classes.header, () => this.#headers(topic, b), original);
       if (!headers.ok) return this.#failed();
-      const rec: ConnectSinkRecord = {
-        topic,
-        kafkaPartition: partition,
-        keySchema: key.value.schema,
-        key: key.value.value,
-        valueSchema: value.value.schema,
-        value: value.value.value,
-        timestamp: m.timestamp,
-        headers: headers.value,
-        kafkaOffset: m.offset,
-        timestampType: 'CreateTime',
-        originalTopic: topic,
-        originalKafkaPartition: partition,
-        originalKafkaOffset: m.offset,
-      };
-      const t = await transform(this.#o.chain, op, rec, original);
+      const t = await transform(this.#o.chain, op, this.#connectRecord(b, key.value, value.value, headers.value), original);
       if (!t.ok) return this.#failed();
       const done = t.value;
       if (done === null) {
