@@ -1,4 +1,4 @@
-import type { IHeaders } from 'kafkajs';
+import type { KafkaHeaders } from '../kafka/messages.ts';
 import { redactSecrets } from '../core/redact.ts';
 import type { Logger } from '../core/logger.ts';
 import type { TopicAdmin } from '../kafka/admin.ts';
@@ -52,7 +52,7 @@ export class DeadLetterQueueReporter implements ErrorReporter {
   async report(f: ProcessingFailure): Promise<void> {
     const r = f.record;
     if (r === undefined) return;
-    const headers: IHeaders = { ...(r.headers ?? {}) };
+    const headers: KafkaHeaders = { ...(r.headers ?? {}) };
     if (this.#options.contextHeadersEnable) Object.assign(headers, this.#contextHeaders(f));
     await this.#options.producer.send([
       { topic: this.#options.topic, key: r.key, value: r.value, headers, ...(r.timestamp === undefined ? {} : { timestamp: r.timestamp }) },

@@ -1,4 +1,5 @@
 import type { Logger } from '../core/logger.ts';
+import type { KafkaHeaders } from '../kafka/messages.ts';
 
 /** Kafka Connect's stage names, as written to __connect.errors.stage. */
 export type ErrorStage =
@@ -18,7 +19,7 @@ export interface OriginalRecord {
   offset: bigint;
   key: Buffer | null;
   value: Buffer | null;
-  headers?: Readonly<Record<string, Buffer | string | (Buffer | string)[] | undefined>>;
+  headers?: Readonly<KafkaHeaders>;
   timestamp?: number;
 }
 

@@ -4,7 +4,10 @@ import { ConveyorError, ErrorCode, isConveyorError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import { registerCodecs } from './codecs.ts';
 
-const { Kafka: KafkaClient, logLevel: KafkaLogLevel } = kafkajs;
+const { Kafka: KafkajsClient, logLevel: KafkaLogLevel } = kafkajs;
+
+/** A connection to one cluster, made by createKafka; the rest of the host names it by this type only. */
+export type KafkaClient = Kafka;
 
 export interface KafkaClientOptions {
   /** bootstrap.servers: a comma list or an array of host:port. */
@@ -24,7 +27,7 @@ export function parseBootstrapServers(value: string | readonly string[]): string
 }
 
 /** A kafkajs client whose log lines go through our logger (component=kafkajs). */
-export function createKafka(options: KafkaClientOptions): Kafka {
+export function createKafka(options: KafkaClientOptions): KafkaClient {
   registerCodecs();
   const log = options.logger.child({ component: 'kafkajs' });
   const creator: logCreator = () => (entry) => {
@@ -37,7 +40,7 @@ export function createKafka(options: KafkaClientOptions): Kafka {
     else log.trace(message, extra);
   };
   const level = options.logger.level();
-  const kafka = new KafkaClient({
+  const kafka = new KafkajsClient({
     clientId: options.clientId,
     brokers: parseBootstrapServers(options.bootstrapServers),
     logCreator: creator,

@@ -1,22 +1,25 @@
-import type { Consumer, Kafka } from 'kafkajs';
+import { Admin, Consumer, MessagesStreamFallbackModes, MessagesStreamModes } from '@platformatic/kafka';
+import type { GroupAssignment, Message, MessagesStream } from '@platformatic/kafka';
 import { ConveyorError, ErrorCode } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
-import { toConveyorError } from './client.ts';
+import { endpointOf, toConveyorError } from './client.ts';
+import type { KafkaClient } from './client.ts';
+import type { KafkaHeaders } from './messages.ts';
 import { describeStall, ProgressGuard, stallBoundMs } from './progress-guard.ts';
 import type { Stall } from './progress-guard.ts';
 import type { DurableOffset, SinkBatch, SinkMessage, TopicPartition, TopicSubscription } from './sink-records.ts';
 
 export interface SinkConsumerOptions {
-  kafka: Kafka;
+  kafka: KafkaClient;
   connector: string;
   logger: Logger;
   subscription: TopicSubscription;
-  /** Called once per fetched partition batch; the next batch of that partition waits for it. */
+  /** Called with the records of one partition as they arrive; backpressure is pause()/resume(). */
   onBatch: (batch: SinkBatch) => Promise<void>;
   /** After a rebalance: partitions this member lost (their durable offsets were committed first) and gained. */
   onRevoked?: (partitions: TopicPartition[]) => void;
   onAssigned?: (partitions: TopicPartition[]) => void;
-  /** The consumer stopped for good (kafkajs crashed without restarting, or a stall outlived every recovery). */
+  /** The consumer stopped for good (a stall outlived every recovery). */
   onFailure?: (error: ConveyorError) => void;
   /**
    * Commit as soon as offsets are declared durable (default true), as Kafka Connect commits right after a
@@ -33,37 +36,45 @@ export interface SinkConsumerOptions {
   minBytes?: number;
   maxBytes?: number;
   maxBytesPerPartition?: number;
-  /** isolation.level=read_uncommitted (kafkajs reads committed by default). */
+  /** isolation.level=read_uncommitted (read_committed by default). */
   readUncommitted?: boolean;
   /** How long without a completed fetch, or with offsets waiting for a commit, counts as a stall (default session + rebalance timeout). */
   stallTimeoutMs?: number;
-  /** How long one commit (ownership check and request, with kafkajs's own retries) may take (default 30 s). */
+  /** How long one commit (ownership check and request, with the client's own retries) may take (default 30 s). */
   commitTimeoutMs?: number;
   /** Recreations of a stalled consumer, without progress in between, before it gives up through onFailure (default 3). */
   maxRecoveries?: number;
+  /** How often a topics.regex subscription is matched again against the cluster's topics (default 30 s). */
+  regexRefreshMs?: number;
 }
 
-/** kafkajs's defaults, named here because the stall bound is derived from them. */
-const DEFAULT_SESSION_TIMEOUT_MS = 30_000;
+/** The Java consumer's defaults for these two; the stall bound is derived from them. */
+const DEFAULT_SESSION_TIMEOUT_MS = 45_000;
 const DEFAULT_REBALANCE_TIMEOUT_MS = 60_000;
-const DISCONNECT_TIMEOUT_MS = 10_000;
-/** Kafka Connect's offset.flush.timeout.ms is 5 s; kafkajs retries a commit itself, so allow it a request timeout. */
+const CLOSE_TIMEOUT_MS = 10_000;
+/** Kafka Connect's offset.flush.timeout.ms is 5 s; the client retries a commit itself, so allow it a request timeout. */
 const DEFAULT_COMMIT_TIMEOUT_MS = 30_000;
+/** A consumer that failed (its stream broke, say while the broker is away) is recreated after this, doubled per attempt. */
+const RESTART_BACKOFF_MS = 1000;
+const RESTART_BACKOFF_MAX_MS = 10_000;
+const READ_UNCOMMITTED = 0;
+const READ_COMMITTED = 1;
 
-const key = (tp: TopicPartition): string => `${tp.topic}\u0000${tp.partition}`;
+type KafkaConsumer = Consumer<Buffer, Buffer, Buffer, Buffer>;
+type KafkaStream = MessagesStream<Buffer, Buffer, Buffer, Buffer>;
+
+const key = (topic: string, partition: number): string => `${topic}\u0000${partition}`;
 
 /**
- * The sink pipeline's consumer, group `connect-<connector>`. Nothing is committed automatically: the caller declares
- * offsets durable (after the task flushed them) and the consumer commits those; before it gives partitions up in
- * a rebalance it commits whatever is still pending, so a new owner starts after them. kafkajs has no revoke
- * callback, so that last commit races the re-join; committing on every durable declaration keeps the window small.
+ * The sink pipeline's consumer, group `connect-<connector>`, on @platformatic/kafka. Nothing is committed
+ * automatically: the caller declares offsets durable (after the task flushed them) and the consumer commits those;
+ * when the group rebalances it commits whatever is still pending, so a new owner starts after them.
  *
- * Two kafkajs behaviours are guarded against here. Its commitOffsets resolves without sending anything while the
- * consumer is not running (between a crash and the end of the re-join that follows), so an offset counts as
- * committed only once the broker's acknowledgement was seen (the COMMIT_OFFSETS event). And its crash-restart
- * builds a new consumer group object that has forgotten which partitions were paused, so the paused set is kept
- * here and applied again on every join. A consumer that completes no fetch, or gets no commit acknowledged, for
- * longer than the stall bound is logged as stalled and recreated; past maxRecoveries it fails through onFailure.
+ * The client re-reads every assigned partition from its committed offset after each join, as the Java consumer
+ * does under the eager protocol. Records this consumer already delivered are not delivered again: per partition it
+ * keeps the next offset it expects and drops anything below it. A consumer whose stream fails (the broker went away)
+ * is recreated with backoff; one that completes no fetch, or gets no commit through, for longer than the stall
+ * bound is logged as stalled and recreated; past maxRecoveries stalls without progress it fails through onFailure.
  */
 export class SinkConsumer {
   readonly groupId: string;
@@ -72,18 +83,22 @@ export class SinkConsumer {
   readonly #guard: ProgressGuard;
   readonly #durable = new Map<string, DurableOffset>();
   readonly #committed = new Map<string, bigint>();
-  /** Offsets the broker acknowledged, from kafkajs's COMMIT_OFFSETS events. */
-  readonly #acked = new Map<string, bigint>();
   readonly #paused = new Map<string, TopicPartition>();
-  /** kafkajs consumers this one has disconnected or given up on: kafkajs must not restart them. */
-  readonly #retired = new WeakSet<Consumer>();
-  #consumer: Consumer | undefined;
+  /** Per partition, the offset after the last record delivered: anything below it was delivered already. */
+  readonly #next = new Map<string, bigint>();
+  readonly #arrived = new Map<string, SinkBatch>();
+  #deliverScheduled = false;
+  #consumer: KafkaConsumer | undefined;
+  #stream: KafkaStream | undefined;
+  #topics: string[] = [];
   #assigned = new Map<string, TopicPartition>();
   #commitChain: Promise<void> = Promise.resolve();
-  #removers: (() => void)[] = [];
   #watch: NodeJS.Timeout | undefined;
+  #regexTimer: NodeJS.Timeout | undefined;
+  #restartTimer: NodeJS.Timeout | undefined;
   #recovering = false;
   #recoveries = 0;
+  #restarts = 0;
   #closed = false;
 
   private constructor(groupId: string, options: SinkConsumerOptions) {
@@ -99,111 +114,145 @@ export class SinkConsumer {
     await self.#start();
     self.#watch = setInterval(() => self.#checkProgress(), Math.max(100, Math.min(5000, Math.floor(self.#guard.boundMs / 4))));
     self.#watch.unref();
+    if ('topicsRegex' in options.subscription) {
+      self.#regexTimer = setInterval(() => void self.#refreshRegex(), options.regexRefreshMs ?? 30_000);
+      self.#regexTimer.unref();
+    }
     return self;
+  }
+
+  /** The subscribed topics: the list, or the cluster's topics the regex matches now (internal ones excluded). */
+  async #resolveTopics(): Promise<string[]> {
+    const sub = this.#options.subscription;
+    if ('topics' in sub) return [...sub.topics];
+    const endpoint = endpointOf(this.#options.kafka);
+    const admin = new Admin({ clientId: endpoint.clientId, bootstrapBrokers: [...endpoint.bootstrapServers] });
+    try {
+      const all = await admin.listTopics({ includeInternals: false });
+      return all.filter((t) => sub.topicsRegex.test(t)).sort();
+    } finally {
+      await admin.close().catch(() => undefined);
+    }
+  }
+
+  async #refreshRegex(): Promise<void> {
+    if (this.#closed || this.#recovering) return;
+    const topics = await this.#resolveTopics().catch(() => undefined);
+    if (topics === undefined || topics.join('\u0000') === this.#topics.join('\u0000')) return;
+    this.#log.info('topics.regex matches a different set of topics; re-subscribing', { topics: topics.length, before: this.#topics.length });
+    await this.#restart('the topics matching topics.regex changed');
   }
 
   async #start(): Promise<void> {
     const o = this.#options;
-    const consumer: Consumer = o.kafka.consumer({
+    const endpoint = endpointOf(o.kafka);
+    this.#topics = await this.#resolveTopics();
+    if (this.#topics.length === 0) {
+      this.#log.info('no topic matches topics.regex yet; waiting for one');
+      return;
+    }
+    const consumer: KafkaConsumer = new Consumer({
+      clientId: endpoint.clientId,
+      bootstrapBrokers: [...endpoint.bootstrapServers],
       groupId: this.groupId,
-      // kafkajs restarts a crashed consumer on a timer it sets after the crash handlers ran, even when the consumer
-      // was disconnected meanwhile: that restart would join the group as a member nobody reads, holding partitions
-      // that are then never consumed or committed. A retired consumer is never restarted.
-      retry: { restartOnFailure: () => Promise.resolve(!this.#retired.has(consumer)) },
-      allowAutoTopicCreation: false,
-      // The Java consumer's fetch.max.wait.ms; kafkajs defaults to 5 s, which also delays every disconnect.
-      maxWaitTimeInMs: o.maxWaitTimeMs ?? 500,
+      autocommit: false,
+      sessionTimeout: o.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS,
+      rebalanceTimeout: o.rebalanceTimeoutMs ?? DEFAULT_REBALANCE_TIMEOUT_MS,
+      heartbeatInterval: o.heartbeatIntervalMs ?? 3000,
+      maxWaitTime: o.maxWaitTimeMs ?? 500,
       ...(o.minBytes === undefined ? {} : { minBytes: o.minBytes }),
       ...(o.maxBytes === undefined ? {} : { maxBytes: o.maxBytes }),
       ...(o.maxBytesPerPartition === undefined ? {} : { maxBytesPerPartition: o.maxBytesPerPartition }),
-      ...(o.readUncommitted === undefined ? {} : { readUncommitted: o.readUncommitted }),
-      sessionTimeout: o.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS,
-      rebalanceTimeout: o.rebalanceTimeoutMs ?? DEFAULT_REBALANCE_TIMEOUT_MS,
-      ...(o.heartbeatIntervalMs === undefined ? {} : { heartbeatInterval: o.heartbeatIntervalMs }),
+      isolationLevel: o.readUncommitted === true ? READ_UNCOMMITTED : READ_COMMITTED,
     });
     this.#consumer = consumer;
-    this.#listen(consumer);
+    consumer.on('error', (e: unknown) => {
+      if (this.#consumer === consumer) this.#log.warn('consumer error; the client retries', { error: toConveyorError(e, 'consumer error') });
+    });
+    consumer.on('consumer:group:rebalance', () => {
+      if (this.#consumer !== consumer) return;
+      this.#log.info('group is rebalancing; committing durable offsets');
+      this.commit().catch((e: unknown) => this.#log.warn('commit before rebalance failed', { error: e }));
+    });
+    consumer.on('consumer:group:join', (payload: { assignments?: GroupAssignment[] }) => {
+      if (this.#consumer === consumer) this.#onJoin(payload.assignments ?? []);
+    });
     try {
-      await consumer.connect();
-      const sub = o.subscription;
-      // Kafka Connect sets auto.offset.reset=earliest for sink consumers.
-      await consumer.subscribe({ topics: 'topics' in sub ? [...sub.topics] : [sub.topicsRegex], fromBeginning: true });
-      await consumer.run({
-        autoCommit: false,
-        eachBatchAutoResolve: true,
-        eachBatch: async ({ batch }) => {
-          const messages: SinkMessage[] = batch.messages.map((m) => ({
-            offset: BigInt(m.offset),
-            key: m.key ?? null,
-            value: m.value ?? null,
-            headers: m.headers ?? {},
-            timestamp: Number(m.timestamp),
-          }));
-          if (messages.length > 0) await o.onBatch({ topic: batch.topic, partition: batch.partition, messages });
-        },
+      const stream: KafkaStream = await consumer.consume({
+        topics: this.#topics,
+        // Kafka Connect sets auto.offset.reset=earliest for sink consumers.
+        mode: MessagesStreamModes.COMMITTED,
+        fallbackMode: MessagesStreamFallbackModes.EARLIEST,
+        autocommit: false,
       });
+      this.#stream = stream;
+      stream.on('data', (m: Message<Buffer, Buffer, Buffer, Buffer>) => {
+        if (this.#stream === stream) this.#onMessage(m);
+      });
+      stream.on('fetch', () => {
+        if (this.#stream !== stream) return;
+        this.#guard.fetched(Date.now());
+        this.#restarts = 0;
+        if (!this.#hasUncommitted()) this.#recoveries = 0;
+      });
+      stream.on('error', (e: unknown) => {
+        if (this.#stream === stream) void this.#onStreamError(e);
+      });
+      if (this.#paused.size > 0) stream.pause();
     } catch (e) {
-      this.#unlisten();
-      this.#retired.add(consumer);
-      await consumer.disconnect().catch(() => undefined);
+      this.#consumer = undefined;
+      this.#stream = undefined;
+      await withTimeout(consumer.close(true), CLOSE_TIMEOUT_MS).catch(() => undefined);
       throw toConveyorError(e, `cannot start the consumer of group ${this.groupId}`);
     }
   }
 
-  #listen(consumer: Consumer): void {
-    const { REBALANCING, GROUP_JOIN, CRASH, COMMIT_OFFSETS, FETCH } = consumer.events;
-    this.#removers = [
-      // kafkajs has no revoke callback; REBALANCING fires before it re-joins, while the old generation can still commit.
-      consumer.on(REBALANCING, () => {
-        this.#log.info('group is rebalancing; committing durable offsets');
-        this.commit().catch((e: unknown) => this.#log.warn('commit before rebalance failed', { error: e }));
-      }),
-      consumer.on(GROUP_JOIN, (event) => this.#onJoin(event.payload.memberAssignment)),
-      consumer.on(COMMIT_OFFSETS, (event) => this.#onAcked(event.payload.topics)),
-      consumer.on(FETCH, () => {
-        this.#guard.fetched(Date.now());
-        if (!this.#hasUncommitted()) this.#recoveries = 0;
-      }),
-      consumer.on(CRASH, (event) => {
-        const error = toConveyorError(event.payload.error, `consumer of group ${this.groupId} crashed`);
-        this.#guard.failed(error.message);
-        this.#log.error('consumer crashed', { error, restart: event.payload.restart });
-        // kafkajs gives up on errors it deems final (no broker available, say); a broker outage is not final for
-        // a sink task, so the consumer is recreated, within the same bounded number of recoveries as a stall.
-        if (!event.payload.restart && !this.#retired.has(consumer) && !this.#recovering && !this.#closed) {
-          void this.#recover({ kind: 'fetch', forMs: 0, boundMs: this.#guard.boundMs, lastError: error.message }, `kafkajs stopped the consumer of group ${this.groupId} after: ${error.message}`);
-        }
-      }),
-    ];
-  }
-
-  #unlisten(): void {
-    for (const remove of this.#removers) remove();
-    this.#removers = [];
-  }
-
-  #onAcked(topics: readonly { topic: string; partitions: readonly { partition: number; offset: unknown }[] }[]): void {
-    for (const t of topics) {
-      for (const p of t.partitions) {
-        const k = key({ topic: t.topic, partition: p.partition });
-        const offset = BigInt(String(p.offset));
-        if ((this.#acked.get(k) ?? -1n) < offset) this.#acked.set(k, offset);
-      }
+  #onMessage(m: Message<Buffer, Buffer, Buffer, Buffer>): void {
+    const k = key(m.topic, m.partition);
+    if (!this.#assigned.has(k)) return;
+    const next = this.#next.get(k);
+    if (next !== undefined && m.offset < next) return;
+    this.#next.set(k, m.offset + 1n);
+    let batch = this.#arrived.get(k);
+    if (batch === undefined) {
+      batch = { topic: m.topic, partition: m.partition, messages: [] };
+      this.#arrived.set(k, batch);
     }
-    this.#recoveries = 0;
+    batch.messages.push(toSinkMessage(m));
+    if (!this.#deliverScheduled) {
+      this.#deliverScheduled = true;
+      queueMicrotask(() => this.#deliver());
+    }
   }
 
-  #onJoin(assignment: Record<string, number[]>): void {
+  /** Hands over what arrived since the last delivery, one batch per partition. */
+  #deliver(): void {
+    this.#deliverScheduled = false;
+    const batches = [...this.#arrived.values()];
+    this.#arrived.clear();
+    for (const b of batches) {
+      if (!this.#assigned.has(key(b.topic, b.partition))) continue;
+      this.#options.onBatch(b).catch((e: unknown) => this.#log.error('a delivered batch was not taken', { error: e, topic: b.topic, partition: b.partition }));
+    }
+  }
+
+  async #onStreamError(e: unknown): Promise<void> {
+    const error = toConveyorError(e, `consumer of group ${this.groupId} failed`);
+    this.#guard.failed(error.message);
+    this.#log.error('consumer crashed', { error });
+    if (this.#closed || this.#recovering) return;
+    await this.#restart(`the consumer of group ${this.groupId} failed: ${error.message}`);
+  }
+
+  #onJoin(assignments: readonly GroupAssignment[]): void {
     const next = new Map<string, TopicPartition>();
-    for (const [topic, partitions] of Object.entries(assignment)) for (const partition of partitions) next.set(key({ topic, partition }), { topic, partition });
+    for (const a of assignments) for (const partition of a.partitions) next.set(key(a.topic, partition), { topic: a.topic, partition });
     const revoked = [...this.#assigned].filter(([k]) => !next.has(k)).map(([, tp]) => tp);
     const added = [...next].filter(([k]) => !this.#assigned.has(k)).map(([, tp]) => tp);
     this.#assigned = next;
-    // What a lost partition had durable was committed on REBALANCING; never commit it from here on. kafkajs keeps
-    // pause state across assignments, so a lost partition is resumed there: if it comes back it must be fetched.
-    this.resume(revoked);
-    for (const tp of revoked) this.#forget(key(tp));
-    // After a crash-restart kafkajs has a new group object with nothing paused: pause again what should be.
+    // What a lost partition had durable was committed when the rebalance began; never commit it from here on.
+    for (const tp of revoked) this.#forget(key(tp.topic, tp.partition));
+    for (const tp of added) this.#next.delete(key(tp.topic, tp.partition));
     this.#applyPaused();
     this.#log.info('partitions assigned', { assigned: next.size, revoked: revoked.length, added: added.length, paused: this.#paused.size });
     if (revoked.length > 0) this.#options.onRevoked?.(revoked);
@@ -213,8 +262,9 @@ export class SinkConsumer {
   #forget(k: string): void {
     this.#durable.delete(k);
     this.#committed.delete(k);
-    this.#acked.delete(k);
     this.#paused.delete(k);
+    this.#next.delete(k);
+    this.#arrived.delete(k);
   }
 
   /** Currently assigned partitions. */
@@ -225,7 +275,7 @@ export class SinkConsumer {
   /** Declares offsets durable (the task flushed everything before them); only these are ever committed. */
   markDurable(offsets: readonly DurableOffset[]): void {
     for (const o of offsets) {
-      const k = key(o);
+      const k = key(o.topic, o.partition);
       const prev = this.#durable.get(k);
       if (prev === undefined || prev.offset < o.offset) this.#durable.set(k, { ...o });
     }
@@ -236,11 +286,11 @@ export class SinkConsumer {
   }
 
   #uncommitted(): DurableOffset[] {
-    return [...this.#durable.values()].filter((o) => (this.#committed.get(key(o)) ?? -1n) < o.offset);
+    return [...this.#durable.values()].filter((o) => (this.#committed.get(key(o.topic, o.partition)) ?? -1n) < o.offset);
   }
 
   #hasUncommitted(): boolean {
-    for (const o of this.#durable.values()) if ((this.#committed.get(key(o)) ?? -1n) < o.offset) return true;
+    for (const o of this.#durable.values()) if ((this.#committed.get(key(o.topic, o.partition)) ?? -1n) < o.offset) return true;
     return false;
   }
 
@@ -272,34 +322,34 @@ export class SinkConsumer {
     if (consumer === undefined) throw new ConveyorError(ErrorCode.unavailable, `the consumer of group ${this.groupId} is being recreated`, { retriable: true });
     await this.#options.beforeCommit?.();
     try {
-      await consumer.commitOffsets(todo.map((o) => ({ topic: o.topic, partition: o.partition, offset: o.offset.toString() })));
+      await consumer.commit({ offsets: todo.map((o) => ({ topic: o.topic, partition: o.partition, offset: o.offset, leaderEpoch: -1 })) });
     } catch (e) {
       throw toConveyorError(e, `cannot commit offsets of group ${this.groupId}`);
     }
-    let unsent = 0;
     for (const o of todo) {
-      if ((this.#acked.get(key(o)) ?? -1n) < o.offset) unsent++;
-      else this.#committed.set(key(o), o.offset);
-    }
-    if (unsent > 0) {
-      const message = `offsets of group ${this.groupId} were not committed (${unsent} partitions): the consumer is re-joining the group; the next commit retries`;
-      throw new ConveyorError(ErrorCode.unavailable, message, { retriable: true });
+      const k = key(o.topic, o.partition);
+      if ((this.#committed.get(k) ?? -1n) < o.offset) this.#committed.set(k, o.offset);
     }
     if (!this.#hasUncommitted()) this.#guard.settled();
+    this.#recoveries = 0;
     this.#log.debug('committed offsets', { partitions: todo.length });
   }
 
-  /** Stops fetching these partitions (backpressure); fetched batches already delivered are unaffected. */
+  /**
+   * Stops fetching (backpressure). The client pauses a consumer as a whole, not per partition: while any
+   * partition is paused, none is fetched; records already fetched are still delivered.
+   */
   pause(partitions: readonly TopicPartition[]): void {
-    for (const tp of partitions) if (this.#assigned.has(key(tp))) this.#paused.set(key(tp), tp);
+    for (const tp of partitions) {
+      const k = key(tp.topic, tp.partition);
+      if (this.#assigned.has(k)) this.#paused.set(k, tp);
+    }
     this.#applyPaused();
   }
 
   resume(partitions: readonly TopicPartition[]): void {
-    const resumed = partitions.filter((tp) => this.#paused.delete(key(tp)));
-    this.#toKafkajs((c) => {
-      for (const [topic, ps] of groupByTopic(resumed)) c.resume([{ topic, partitions: ps }]);
-    });
+    for (const tp of partitions) this.#paused.delete(key(tp.topic, tp.partition));
+    this.#applyPaused();
   }
 
   paused(): TopicPartition[] {
@@ -307,81 +357,114 @@ export class SinkConsumer {
   }
 
   #applyPaused(): void {
-    this.#toKafkajs((c) => {
-      for (const [topic, ps] of groupByTopic([...this.#paused.values()])) c.pause([{ topic, partitions: ps }]);
-    });
-  }
-
-  /** kafkajs throws from pause/resume while it restarts after a crash; the paused set is applied again on the next join. */
-  #toKafkajs(apply: (c: Consumer) => void): void {
-    const c = this.#consumer;
-    if (c === undefined) return;
-    try {
-      apply(c);
-    } catch (e) {
-      this.#log.debug('pause state kept for the next join', { error: e });
+    const s = this.#stream;
+    if (s === undefined || s.destroyed) return;
+    if (this.#paused.size > 0) {
+      if (!s.isPaused()) s.pause();
+    } else if (s.isPaused()) {
+      s.resume();
     }
   }
 
   #checkProgress(): void {
     if (this.#closed || this.#recovering) return;
+    // A consumer paused on purpose, or waiting for a topic to match its regex, fetches nothing and is not stalled.
+    if (this.#paused.size > 0 || this.#consumer === undefined) this.#guard.fetched(Date.now());
     const stall = this.#guard.check(Date.now());
     if (stall !== undefined) void this.#recover(stall);
   }
 
-  /** Recreates a stalled consumer: its partitions are given up (read again from the committed offsets) and it re-joins. */
-  async #recover(stall: Stall, why?: string): Promise<void> {
-    this.#recovering = true;
-    const reason = why ?? describeStall(this.groupId, stall);
+  /** Recreates a stalled consumer, counting towards maxRecoveries. */
+  async #recover(stall: Stall): Promise<void> {
+    const reason = describeStall(this.groupId, stall);
     const limit = this.#options.maxRecoveries ?? 3;
+    if (this.#recoveries >= limit) {
+      this.#log.error('consumer cannot recover; giving up', { reason, recoveries: this.#recoveries });
+      this.#closed = true;
+      this.#options.onFailure?.(new ConveyorError(ErrorCode.unavailable, `${reason}; recreated ${this.#recoveries} times without progress`, { retriable: true }));
+      return;
+    }
+    this.#recoveries++;
+    this.#log.error('consumer stalled; recreating it', { reason, attempt: this.#recoveries, of: limit });
+    await this.#restart(reason);
+  }
+
+  /**
+   * Replaces the client: its partitions are given up (read again from the committed offsets) and a new member
+   * joins. A start that fails (the broker is away) is tried again with backoff.
+   */
+  async #restart(reason: string): Promise<void> {
+    if (this.#recovering || this.#closed) return;
+    this.#recovering = true;
+    clearTimeout(this.#restartTimer);
     try {
-      if (this.#recoveries >= limit) {
-        this.#log.error('consumer cannot recover; giving up', { reason, recoveries: this.#recoveries });
-        this.#closed = true;
-        this.#options.onFailure?.(new ConveyorError(ErrorCode.unavailable, `${reason}; recreated ${this.#recoveries} times without progress`, { retriable: true }));
-        return;
-      }
-      this.#recoveries++;
-      this.#log.error(why === undefined ? 'consumer stalled; recreating it' : 'consumer stopped; recreating it', { reason, attempt: this.#recoveries, of: limit });
-      const old = this.#consumer;
-      if (old !== undefined) this.#retired.add(old);
-      this.#consumer = undefined;
-      this.#unlisten();
-      const lost = this.assignment();
-      this.#assigned = new Map();
-      for (const tp of lost) this.#forget(key(tp));
-      if (lost.length > 0) this.#options.onRevoked?.(lost);
-      await withTimeout(old?.disconnect() ?? Promise.resolve(), DISCONNECT_TIMEOUT_MS).catch((e: unknown) => this.#log.warn('the stalled consumer did not disconnect cleanly', { error: e }));
+      await this.#retire();
       if (this.#closed) return;
       await this.#start();
-      this.#log.info('consumer recreated', { assigned: this.#assigned.size });
+      this.#log.info('consumer recreated', { reason });
     } catch (e) {
       const error = toConveyorError(e, `cannot recreate the consumer of group ${this.groupId}`);
       this.#guard.failed(error.message);
-      this.#log.error('consumer recreation failed; retried after the stall bound', { error });
+      const delay = Math.min(RESTART_BACKOFF_MAX_MS, RESTART_BACKOFF_MS * 2 ** this.#restarts++);
+      this.#log.error('consumer recreation failed; trying again', { error, inMs: delay });
+      this.#restartTimer = setTimeout(() => void this.#restart(reason), delay);
+      this.#restartTimer.unref();
     } finally {
       this.#guard.reset(Date.now());
       this.#recovering = false;
     }
   }
 
+  /** Closes the current client, if any, and forgets its partitions (the pipeline drops what it buffered of them). */
+  async #retire(): Promise<void> {
+    const consumer = this.#consumer;
+    const stream = this.#stream;
+    this.#consumer = undefined;
+    this.#stream = undefined;
+    const lost = this.assignment();
+    this.#assigned = new Map();
+    for (const tp of lost) this.#forget(key(tp.topic, tp.partition));
+    if (lost.length > 0) this.#options.onRevoked?.(lost);
+    stream?.destroy();
+    if (consumer !== undefined) {
+      await withTimeout(consumer.close(true), CLOSE_TIMEOUT_MS).catch((e: unknown) => this.#log.warn('the old consumer did not close cleanly', { error: e }));
+    }
+  }
+
   /** Commits what is durable, then leaves the group. */
   async close(): Promise<void> {
     this.#closed = true;
-    if (this.#consumer !== undefined) this.#retired.add(this.#consumer);
     clearInterval(this.#watch);
+    clearInterval(this.#regexTimer);
+    clearTimeout(this.#restartTimer);
     try {
-      await this.commit();
+      if (this.#consumer !== undefined) await this.commit();
     } finally {
-      this.#unlisten();
       const consumer = this.#consumer;
-      if (consumer !== undefined) {
-        this.#retired.add(consumer);
-        await consumer.disconnect();
-      }
+      const stream = this.#stream;
+      this.#consumer = undefined;
+      this.#stream = undefined;
+      if (stream !== undefined) await withTimeout(stream.close(), CLOSE_TIMEOUT_MS).catch(() => stream.destroy());
+      if (consumer !== undefined) await withTimeout(consumer.close(true), CLOSE_TIMEOUT_MS);
       this.#log.info('consumer closed');
     }
   }
+}
+
+/** A fetched message as the pipeline takes it; repeated header keys become a list, in order. */
+function toSinkMessage(m: Message<Buffer, Buffer, Buffer, Buffer>): SinkMessage {
+  let headers: KafkaHeaders = {};
+  const entries = m.headerEntries;
+  if (entries.length > 0) {
+    headers = {};
+    for (const [k, v] of entries) {
+      const name = k.toString('utf8');
+      const prev = headers[name];
+      if (prev === undefined) headers[name] = v;
+      else headers[name] = Array.isArray(prev) ? [...prev, v] : [prev, v];
+    }
+  }
+  return { offset: m.offset, key: m.key ?? null, value: m.value ?? null, headers, timestamp: Number(m.timestamp) };
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
@@ -398,10 +481,4 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
       },
     );
   });
-}
-
-function groupByTopic(partitions: readonly TopicPartition[]): Map<string, number[]> {
-  const out = new Map<string, number[]>();
-  for (const tp of partitions) out.set(tp.topic, [...(out.get(tp.topic) ?? []), tp.partition]);
-  return out;
 }

@@ -1,12 +1,15 @@
 /** Our records as @platformatic/kafka messages: bytes for key and value, repeated header keys kept. */
 import type { MessageToProduce } from '@platformatic/kafka';
-import type { IHeaders } from 'kafkajs';
+
+/** Kafka record headers by key; a repeated key holds its values in order; null is a header without a value. */
+export type KafkaHeaderValue = Buffer | string | null;
+export type KafkaHeaders = Record<string, KafkaHeaderValue | KafkaHeaderValue[] | undefined>;
 
 export interface OutgoingRecord {
   topic: string;
   key: Buffer | string | null;
   value: Buffer | string | null;
-  headers?: IHeaders;
+  headers?: KafkaHeaders;
   /** Milliseconds since the epoch. */
   timestamp?: number;
 }
@@ -20,12 +23,13 @@ export function toMessage(r: OutgoingRecord, partition: number): MessageToProduc
   if (r.timestamp !== undefined) m.timestamp = BigInt(r.timestamp);
   if (r.headers !== undefined) {
     // Buffer keys are compared by identity in a Map, so a repeated header key stays two headers.
-    const headers = new Map<Buffer, Buffer>();
+    const headers = new Map<Buffer, Buffer | null>();
     for (const [k, v] of Object.entries(r.headers)) {
       if (v === undefined) continue;
-      for (const one of Array.isArray(v) ? v : [v]) headers.set(Buffer.from(k), bytes(one));
+      for (const one of Array.isArray(v) ? v : [v]) headers.set(Buffer.from(k), one === null ? null : bytes(one));
     }
-    if (headers.size > 0) m.headers = headers;
+    // A null value is written as length -1, Kafka's header without a value.
+    if (headers.size > 0) m.headers = headers as Map<Buffer, Buffer>;
   }
   return m;
 }

@@ -1,6 +1,6 @@
 /** What the sink consumer delivers and commits, and the topics it subscribes to (Kafka Connect's sink keys). */
-import type { IHeaders } from 'kafkajs';
 import { ConveyorError, ErrorCode } from '../core/errors.ts';
+import type { KafkaHeaders } from './messages.ts';
 
 export interface TopicPartition {
   topic: string;
@@ -11,7 +11,7 @@ export interface SinkMessage {
   offset: bigint;
   key: Buffer | null;
   value: Buffer | null;
-  headers: IHeaders;
+  headers: KafkaHeaders;
   timestamp: number;
 }
 

@@ -4,7 +4,7 @@
  * dates and times as integers, non-string-keyed maps as [key, value] pairs), so the host can rebuild exact
  * Connect values from them and the sandbox never needs host objects.
  */
-import type { IHeaders } from 'kafkajs';
+import type { KafkaHeaders } from '../kafka/messages.ts';
 import type { Headers, JsonValue, SinkRecord, SourceRecord } from '../../sdk/records.ts';
 import type { ConnectSchema } from '../../sdk/schema.ts';
 import type { JsonCodecOptions } from '../connect/converters/json-codec.ts';
@@ -123,12 +123,12 @@ export function connectToSdkSinkRecord(r: ConnectSinkRecord, consumed: { topic: 
   return out;
 }
 
-/** kafkajs header values (a Buffer, a string, or several of them) flattened in order. */
-export function headerEntries(headers: IHeaders): [string, Buffer | null][] {
+/** Kafka header values (a Buffer, a string, null, or several of them) flattened in order. */
+export function headerEntries(headers: KafkaHeaders): [string, Buffer | null][] {
   const out: [string, Buffer | null][] = [];
   for (const [k, v] of Object.entries(headers)) {
     const list = Array.isArray(v) ? v : [v];
-    for (const x of list) out.push([k, x === undefined ? null : Buffer.isBuffer(x) ? x : Buffer.from(x, 'utf8')]);
+    for (const x of list) out.push([k, x === undefined || x === null ? null : Buffer.isBuffer(x) ? x : Buffer.from(x, 'utf8')]);
   }
   return out;
 }

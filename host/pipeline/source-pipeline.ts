@@ -4,7 +4,7 @@
  * order and acknowledged only once Kafka acknowledged the record (or a transform dropped it, or its failure was
  * tolerated), so the OffsetWriter never flushes progress past a record that could still be lost.
  */
-import type { IHeaders } from 'kafkajs';
+import type { KafkaHeaders } from '../kafka/messages.ts';
 import type { SourceRecord } from '../../sdk/records.ts';
 import type { ConnectorConverters } from '../connect/converters/from-config.ts';
 import type { SourceRecord as ConnectSourceRecord } from '../connect/record.ts';
@@ -206,13 +206,13 @@ export class SourcePipeline implements RecordSink {
     return null;
   }
 
-  #headers(rec: ConnectSourceRecord): IHeaders {
+  #headers(rec: ConnectSourceRecord): KafkaHeaders {
     const out: Record<string, Buffer[]> = {};
     for (const h of rec.headers) {
       const bytes = this.#o.converters.header.fromConnectHeader(rec.topic, h.key, h.schema, h.value);
       (out[h.key] ??= []).push(bytes ?? Buffer.alloc(0));
     }
-    const headers: IHeaders = {};
+    const headers: KafkaHeaders = {};
     for (const [k, list] of Object.entries(out)) headers[k] = list.length === 1 ? list[0] : list;
     return headers;
   }
