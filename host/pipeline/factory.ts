@@ -46,7 +46,7 @@ export interface PipelineFactoryOptions {
   logger: Logger;
   /** Consumed records a sink task may have buffered before its partitions are paused. */
   sinkBufferRecords?: number;
-  /** Consumer session timeout for sink tasks unless consumer.session.timeout.ms sets one (kafkajs default 30 s). */
+  /** Consumer session timeout for sink tasks unless consumer.session.timeout.ms sets one (the Java consumer's default, 45 s). */
   sinkSessionTimeoutMs?: number;
   /** Told each topic a connector's tasks produced to or consumed from (Kafka Connect's active topics). */
   onTopicUsed?: (connector: string, topic: string) => void;

@@ -1,6 +1,6 @@
 /**
  * The sink pipeline's bounded buffer of consumed, not yet converted messages, in arrival order (which keeps each
- * partition's order). It tracks what it holds per partition so a partition's re-delivered messages (kafkajs
+ * partition's order). It tracks what it holds per partition so a partition's re-delivered messages (the client
  * restarts fetching from the committed offset after every rebalance) are not buffered twice.
  */
 import type { SinkBatch, SinkMessage, TopicPartition } from '../kafka/sink-records.ts';

@@ -138,6 +138,8 @@ export class SourceTaskRunner extends BaseRunner {
 export class SinkTaskRunner extends BaseRunner {
   private readonly source: RecordSource;
   private readonly maxBatch: number;
+  /** The source's position after the last batch put() took: what preCommit may report durable. */
+  private handed: TopicPartitionOffsets = {};
 
   constructor(o: RunnerOptions, source: RecordSource, maxBatch = 500) {
     super(o);
@@ -145,24 +147,42 @@ export class SinkTaskRunner extends BaseRunner {
     this.maxBatch = maxBatch;
   }
 
+  /**
+   * Fetches one batch ahead: the next batch is taken from the consumer and converted while the task puts this one.
+   * Offsets offered to preCommit are the source's position right after the batch that was put, never past it, so a
+   * prefetched batch that is dropped at stop was never committed and is read again (at-least-once).
+   */
   protected async run(): Promise<void> {
     let lastCommit = performance.now();
-    while (!this.stopping) {
-      const batch: SinkRecord[] = await this.source.fetch(this.maxBatch, 100);
-      if (batch.length > 0) {
-        await this.o.instance.invoke('put', batch);
-        this.records += batch.length;
-        this.batches++;
+    const prefetch = (): Promise<SinkRecord[]> => {
+      const p = this.source.fetch(this.maxBatch, 100);
+      p.catch(() => undefined);
+      return p;
+    };
+    let next = prefetch();
+    try {
+      while (!this.stopping) {
+        const batch = await next;
+        const position = this.source.position();
+        next = this.stopping ? Promise.resolve([]) : prefetch();
+        if (batch.length > 0) {
+          await this.o.instance.invoke('put', batch);
+          this.records += batch.length;
+          this.batches++;
+        }
+        this.handed = position;
+        if (performance.now() - lastCommit >= (this.o.commitIntervalMs ?? 1000)) {
+          await this.flush();
+          lastCommit = performance.now();
+        }
       }
-      if (performance.now() - lastCommit >= (this.o.commitIntervalMs ?? 1000)) {
-        await this.flush();
-        lastCommit = performance.now();
-      }
+    } finally {
+      await next.catch(() => undefined);
     }
   }
 
   protected async flush(): Promise<void> {
-    const position = this.source.position();
+    const position = this.handed;
     const durable = await this.o.instance.invoke<TopicPartitionOffsets>('preCommit', position);
     const safe: TopicPartitionOffsets = {};
     for (const [tp, off] of Object.entries(durable ?? {})) {
