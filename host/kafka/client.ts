@@ -68,10 +68,20 @@ export function endpointOf(kafka: Kafka): KafkaEndpoint {
   return e;
 }
 
-/** kafkajs errors carry `retriable`; keep it, keep the cause, and give the error one of our codes. */
+/**
+ * Our error for a client error, keeping its cause: retriable when kafkajs says `retriable` or @platformatic/kafka
+ * says `canRetry` (on the error itself, on one it aggregates, or on its cause).
+ */
 export function toConveyorError(e: unknown, message: string): ConveyorError {
   if (isConveyorError(e)) return e;
-  const retriable = typeof e === 'object' && e !== null && (e as { retriable?: unknown }).retriable === true;
   const detail = e instanceof Error ? e.message : String(e);
-  return new ConveyorError(ErrorCode.unavailable, `${message}: ${detail}`, { cause: e, retriable });
+  return new ConveyorError(ErrorCode.unavailable, `${message}: ${detail}`, { cause: e, retriable: isRetriableClientError(e) });
+}
+
+function isRetriableClientError(e: unknown, depth = 0): boolean {
+  if (typeof e !== 'object' || e === null || depth > 8) return false;
+  const err = e as { retriable?: unknown; canRetry?: unknown; errors?: unknown; cause?: unknown };
+  if (err.retriable === true || err.canRetry === true) return true;
+  if (Array.isArray(err.errors) && err.errors.some((x) => isRetriableClientError(x, depth + 1))) return true;
+  return isRetriableClientError(err.cause, depth + 1);
 }

@@ -3,7 +3,6 @@
  * producer, topic creator and offset writer per source task; one consumer (group connect-<connector>) per sink
  * task. The Kafka client, the admin connection and the dead-letter-queue producer are shared and opened on first use.
  */
-import type { Kafka } from 'kafkajs';
 import type { RawConfig } from '../../sdk/connector.ts';
 import { LogField } from '../core/log-fields.ts';
 import type { Logger } from '../core/logger.ts';
@@ -82,7 +81,7 @@ export interface PipelineFactory {
 export function createPipelineFactory(options: PipelineFactoryOptions): PipelineFactory {
   const settings = parseWorkerSettings(options.worker);
   const log = options.logger.child({ [LogField.component]: 'pipelines' });
-  const kafka: Kafka = createKafka({
+  const kafka = createKafka({
     bootstrapServers: options.kafka.bootstrapServers,
     clientId: options.kafka.clientId ?? 'conveyor-worker',
     logger: log,

@@ -1,7 +1,7 @@
-import type { Kafka } from 'kafkajs';
 import { ConveyorError, ErrorCode } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import type { TopicAdmin } from '../kafka/admin.ts';
+import type { KafkaClient } from '../kafka/client.ts';
 import type { SourceProducer } from '../kafka/producer.ts';
 import { TopicLog } from '../kafka/topic-log.ts';
 import type { LogRecord } from '../kafka/topic-log.ts';
@@ -9,7 +9,7 @@ import { canonicalKey, decodeOffsetRecord, serializeOffsetKey, serializeOffsetVa
 import type { OffsetBackingStore, OffsetEntry, OffsetKey } from './offset-store.ts';
 
 export interface KafkaOffsetStoreOptions {
-  kafka: Kafka;
+  kafka: KafkaClient;
   admin: TopicAdmin;
   /** A producer with acks=all; the store does not own it. */
   producer: SourceProducer;

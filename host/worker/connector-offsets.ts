@@ -3,8 +3,8 @@
  * sink offsets are the committed offsets of consumer group connect-<connector>
  * (partition keys kafka_topic/kafka_partition, offset key kafka_offset).
  */
-import type { Admin } from 'kafkajs';
 import { ConveyorError, ErrorCode } from '../core/errors.ts';
+import type { TopicAdmin } from '../kafka/admin.ts';
 import type { OffsetBackingStore, OffsetEntry } from '../storage/offset-store.ts';
 
 export interface ConnectorOffset {
@@ -14,7 +14,7 @@ export interface ConnectorOffset {
 
 export interface OffsetsBackend {
   offsetStore: OffsetBackingStore;
-  admin(): Promise<Admin>;
+  admin(): Promise<TopicAdmin>;
 }
 
 function noKafka(): ConveyorError {
@@ -26,10 +26,11 @@ export async function readOffsets(backend: OffsetsBackend | null, connector: str
   if (type === 'source') return (await backend.offsetStore.getAll(connector)).map((e) => ({ partition: { ...e.partition }, offset: e.offset === null ? null : { ...e.offset } }));
   const admin = await backend.admin();
   const out: ConnectorOffset[] = [];
-  const fetched = await admin.fetchOffsets({ groupId: `connect-${connector}`, topics: [...topics] });
-  for (const t of fetched) {
-    for (const p of t.partitions) {
-      if (Number(p.offset) >= 0) out.push({ partition: { kafka_topic: t.topic, kafka_partition: p.partition }, offset: { kafka_offset: Number(p.offset) } });
+  const existing = await admin.existingTopics(topics);
+  const fetched = await admin.groupOffsets(`connect-${connector}`, topics.filter((t) => existing.has(t)));
+  for (const [topic, partitions] of fetched) {
+    for (const [partition, offset] of partitions) {
+      if (offset >= 0n) out.push({ partition: { kafka_topic: topic, kafka_partition: partition }, offset: { kafka_offset: Number(offset) } });
     }
   }
   return out;
@@ -57,7 +58,7 @@ export async function alterOffsets(backend: OffsetsBackend | null, connector: st
     await backend.offsetStore.flush();
     return;
   }
-  const byTopic = new Map<string, { partition: number; offset: string }[]>();
+  const altered: { topic: string; partition: number; offset: bigint }[] = [];
   const resets: { topic: string; partition: number }[] = [];
   for (const o of offsets) {
     const topic = o.partition['kafka_topic'];
@@ -69,15 +70,12 @@ export async function alterOffsets(backend: OffsetsBackend | null, connector: st
     }
     const off = o.offset['kafka_offset'];
     if (typeof off !== 'number' || !Number.isInteger(off) || off < 0) throw new ConveyorError(ErrorCode.badRequest, 'Sink offsets need a non-negative integer kafka_offset');
-    byTopic.set(topic, [...(byTopic.get(topic) ?? []), { partition, offset: String(off) }]);
+    altered.push({ topic, partition, offset: BigInt(off) });
   }
   const admin = await backend.admin();
-  for (const [topic, partitions] of byTopic) await admin.setOffsets({ groupId: `connect-${connector}`, topic, partitions });
-  // kafkajs cannot delete one partition's committed offset; a reset moves it to the earliest available offset.
-  for (const r of resets) {
-    const low = (await admin.fetchTopicOffsets(r.topic)).find((p) => p.partition === r.partition)?.low ?? '0';
-    await admin.setOffsets({ groupId: `connect-${connector}`, topic: r.topic, partitions: [{ partition: r.partition, offset: low }] });
-  }
+  await admin.alterGroupOffsets(`connect-${connector}`, altered);
+  // A null offset deletes the partition's committed offset, as Kafka Connect does: the sink starts it from the earliest.
+  await admin.deleteGroupOffsets(`connect-${connector}`, resets);
 }
 
 export async function resetOffsets(backend: OffsetsBackend | null, connector: string, type: 'source' | 'sink'): Promise<void> {
@@ -88,10 +86,6 @@ export async function resetOffsets(backend: OffsetsBackend | null, connector: st
     await backend.offsetStore.flush();
     return;
   }
-  const admin = await backend.admin();
-  await admin.deleteGroups([`connect-${connector}`]).catch((err: unknown) => {
-    const type = (err as { groups?: { errorCode?: number }[] }).groups?.[0]?.errorCode;
-    // GROUP_ID_NOT_FOUND (69): nothing was committed yet.
-    if (type !== 69) throw err;
-  });
+  // A group that does not exist had nothing committed: deleting it is then a no-op.
+  await (await backend.admin()).deleteGroups([`connect-${connector}`]);
 }

@@ -3,10 +3,10 @@
  * topic (distributed, offset.storage.topic), per-task pipelines from host/pipeline, and an admin client for offsets
  * of sink connectors (consumer group connect-<name>).
  */
-import type { Admin, Kafka } from 'kafkajs';
 import { LogField } from '../core/log-fields.ts';
 import type { Logger } from '../core/logger.ts';
 import { createKafka } from '../kafka/client.ts';
+import type { KafkaClient } from '../kafka/client.ts';
 import { createPipelineFactory, pipelineOffsetReader } from '../pipeline/index.ts';
 import type { PipelineFactory, PipelineFactoryOptions } from '../pipeline/index.ts';
 import { retryWithBackoff } from '../errors/retry.ts';
@@ -22,7 +22,7 @@ export interface KafkaBackend {
   readonly pipelines: PipelineFactory;
   readonly offsetStore: OffsetBackingStore;
   readonly offsetReader: SourceOffsetStore;
-  admin(): Promise<Admin>;
+  admin(): Promise<TopicAdmin>;
   clusterId(): Promise<string | null>;
   close(): Promise<void>;
 }
@@ -35,7 +35,7 @@ interface OffsetBacking {
   close(): Promise<void>;
 }
 
-async function openOffsetStore(config: WorkerConfig, kafka: Kafka, log: Logger): Promise<OffsetBacking | null> {
+async function openOffsetStore(config: WorkerConfig, kafka: KafkaClient, log: Logger): Promise<OffsetBacking | null> {
   if (config.offsetStorageFile !== null) {
     const store = new FileOffsetBackingStore({ filename: config.offsetStorageFile, logger: log });
     await store.start();
@@ -75,7 +75,7 @@ export async function createKafkaBackend(
 ): Promise<KafkaBackend | null> {
   if (config.bootstrapServers === null) return null;
   const klog = log.child({ [LogField.component]: 'kafka' });
-  const kafka: Kafka = createKafka({ bootstrapServers: config.bootstrapServers, clientId: `conveyor-admin-${config.workerId}`, logger: klog });
+  const kafka: KafkaClient = createKafka({ bootstrapServers: config.bootstrapServers, clientId: `conveyor-admin-${config.workerId}`, logger: klog });
   const offsets = await openOffsetStore(config, kafka, klog);
   if (offsets === null) return null;
   const offsetStore = offsets.store;
@@ -87,13 +87,9 @@ export async function createKafkaBackend(
     ...(onTopicUsed === undefined ? {} : { onTopicUsed }),
     ...extras,
   });
-  let admin: Promise<Admin> | undefined;
-  const getAdmin = (): Promise<Admin> => {
-    admin ??= (async () => {
-      const a = kafka.admin();
-      await a.connect();
-      return a;
-    })().catch((e: unknown) => {
+  let admin: Promise<TopicAdmin> | undefined;
+  const getAdmin = (): Promise<TopicAdmin> => {
+    admin ??= TopicAdmin.create(kafka, log).catch((e: unknown) => {
       admin = undefined;
       throw e;
     });
@@ -106,14 +102,14 @@ export async function createKafkaBackend(
     admin: getAdmin,
     async clusterId() {
       try {
-        return (await (await getAdmin()).describeCluster()).clusterId;
+        return await (await getAdmin()).clusterId();
       } catch {
         return null;
       }
     },
     async close() {
       await pipelines.close();
-      await (await admin?.catch(() => undefined))?.disconnect();
+      await (await admin?.catch(() => undefined))?.close();
       await offsets.close();
     },
   };

@@ -140,7 +140,10 @@ void test('a record aimed at the worker\'s offsets topic or a Kafka internal top
       const connector = uniqueName('src');
       const p = f.sourceSink(connector, 0, { ...CONFIG, 'errors.tolerance': 'all' });
       await p.start();
-      const before = (await fx.admin.endOffsets(target)).get(0)?.high;
+      // Kafka's own internal topics are left out of the admin client's metadata (and the broker refuses produce
+      // requests to them anyway): what is written is counted on the worker's offsets topic.
+      const countable = !target.startsWith('__');
+      const before = countable ? (await fx.admin.endOffsets(target)).get(0)?.high : undefined;
       await assert.rejects(p.append([order(target, 1)]), (e: { code?: string; message?: string }) => {
         assert.equal(e.code, 'CONVEYOR_CAPABILITY_DENIED');
         assert.match(String(e.message), new RegExp(`^connector ${connector} may not write to topic ${target}: it is `));
@@ -148,7 +151,7 @@ void test('a record aimed at the worker\'s offsets topic or a Kafka internal top
       });
       assert.equal(p.state, 'FAILED');
       await p.stop();
-      assert.equal((await fx.admin.endOffsets(target)).get(0)?.high, before, `nothing written to ${target}`);
+      if (countable) assert.equal((await fx.admin.endOffsets(target)).get(0)?.high, before, `nothing written to ${target}`);
     }
   } finally {
     await f.close();
