@@ -20,6 +20,7 @@ import { createJsonLogger } from '../host/core/logger.ts';
 import { runDebezium } from './reference/debezium.ts';
 import { TopicAdmin } from '../host/kafka/admin.ts';
 import { createKafka } from '../host/kafka/client.ts';
+import { createKafkajs } from '../test/helpers/kafkajs-client.ts';
 import { Worker } from '../host/worker/worker.ts';
 import { workerConfig } from '../host/worker/worker-config.ts';
 
@@ -45,6 +46,8 @@ export async function main(args: string[]): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'conveyor-cdc-bench-'));
   const kafka = createKafka({ bootstrapServers: BOOTSTRAP, clientId: `cdc-bench-${tag}`, logger: log });
   const topics = await TopicAdmin.create(kafka, log);
+  // The latency probe reads with kafkajs, a client independent of the host's.
+  const reader = createKafkajs({ bootstrapServers: BOOTSTRAP, clientId: `cdc-bench-reader-${tag}`, logger: log });
   let worker: Worker | null = null;
   try {
     await admin.query(`CREATE DATABASE ${dbName}`);
@@ -75,13 +78,13 @@ export async function main(args: string[]): Promise<void> {
     const snapshotRps = Math.round(rows / (snapshotMs / 1000));
     process.stdout.write(`snapshot: ${rows} rows in ${(snapshotMs / 1000).toFixed(2)} s = ${snapshotRps} rows/s\n`);
 
-    const results = await measureLatency({ kafka, db: admin, dbName, topic, firstId: rows + 1, seconds, group: `cdc-bench-${tag}`, label: 'conveyor' });
+    const results = await measureLatency({ kafka: reader, db: admin, dbName, topic, firstId: rows + 1, seconds, group: `cdc-bench-${tag}`, label: 'conveyor' });
     await worker.deleteConnector(prefix).catch(() => undefined);
     await worker.close();
     worker = null;
     let dbz: Awaited<ReturnType<typeof runDebezium>> = null;
     try {
-      dbz = await runDebezium({ db: admin, dbHost: DB.host, dbPort: DB.port, bootstrap: BOOTSTRAP, rows, tag, topics, measure: (o) => measureLatency({ kafka, db: admin, seconds, ...o }) });
+      dbz = await runDebezium({ db: admin, dbHost: DB.host, dbPort: DB.port, bootstrap: BOOTSTRAP, rows, tag, topics, measure: (o) => measureLatency({ kafka: reader, db: admin, seconds, ...o }) });
     } catch (e) {
       process.stderr.write(`debezium reference failed: ${e instanceof Error ? e.message : String(e)}\n`);
     }

@@ -14,6 +14,7 @@ import { Client } from '@elastic/elasticsearch';
 import { createJsonLogger } from '../host/core/logger.ts';
 import { TopicAdmin } from '../host/kafka/admin.ts';
 import { createKafka } from '../host/kafka/client.ts';
+import { createKafkajs } from '../test/helpers/kafkajs-client.ts';
 
 const BOOTSTRAP = process.env.CONVEYOR_KAFKA_BOOTSTRAP ?? '127.0.0.1:9092';
 const ES_URL = process.env.CONVEYOR_ES_URL ?? 'http://127.0.0.1:9200';
@@ -108,7 +109,7 @@ export async function main(args: string[]): Promise<void> {
   const rest = `http://127.0.0.1:${port}`;
   try {
     await admin.ensureTopic({ topic, partitions: 4, replicationFactor: 1, configs: {} });
-    const producer = kafka.producer({ allowAutoTopicCreation: false });
+    const producer = createKafkajs({ bootstrapServers: BOOTSTRAP, clientId: name('loader'), logger: log }).producer({ allowAutoTopicCreation: false });
     await producer.connect();
     for (let i = 0; i < n; i += 500) {
       await producer.send({ topic, acks: -1, messages: docs.slice(i, i + 500).map((d) => ({ key: `key-${String(d['id'])}`, value: JSON.stringify(d) })) });

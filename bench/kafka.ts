@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import type { Admin } from 'kafkajs';
 import { createJsonLogger } from '../host/core/logger.ts';
-import { createKafka } from '../host/kafka/client.ts';
+import { createKafkajs } from '../test/helpers/kafkajs-client.ts';
 import type { BenchSpec, Candidate } from './kafka/common.ts';
 import { kafkajsCandidate } from './kafka/kafkajs.ts';
 import { platformaticCandidate } from './kafka/platformatic.ts';
@@ -84,7 +84,7 @@ export async function main(args: string[]): Promise<void> {
   }
   process.stdout.write(`kafka bench: ${base.records} × ${base.value.length} B records, batches of ${base.batch}, ${base.inflight} in flight, ${PARTITIONS} partitions, acks=all, idempotent\n`);
 
-  const admin = createKafka({ bootstrapServers: BOOTSTRAP, clientId: 'kafka-bench-admin', logger: log }).admin();
+  const admin = createKafkajs({ bootstrapServers: BOOTSTRAP, clientId: 'kafka-bench-admin', logger: log }).admin();
   await admin.connect();
   const results = new Map<string, Figures>();
   try {

@@ -2,7 +2,7 @@
 import kafkajs from 'kafkajs';
 import type { Message } from 'kafkajs';
 import type { Logger } from '../../host/core/logger.ts';
-import { createKafka } from '../../host/kafka/client.ts';
+import { createKafkajs as createKafka } from '../../test/helpers/kafkajs-client.ts';
 import { type BenchSpec, type Candidate, type ConsumeResult, deadline, keyOf, pipelinedSend } from './common.ts';
 
 const { Partitioners } = kafkajs;

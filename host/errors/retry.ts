@@ -21,11 +21,13 @@ export function isProgrammingError(e: unknown): boolean {
   return e instanceof TypeError || e instanceof ReferenceError || e instanceof SyntaxError || e instanceof RangeError;
 }
 
-/** Retriable only when the error says so: a ConveyorError's flag or a kafkajs error's `retriable`. */
+/** Retriable only when the error says so: a ConveyorError's flag or a client error's `retriable` or `canRetry`. */
 export function isRetriable(e: unknown): boolean {
   if (isProgrammingError(e)) return false;
   if (isConveyorError(e)) return e.retriable;
-  return typeof e === 'object' && e !== null && (e as { retriable?: unknown }).retriable === true;
+  if (typeof e !== 'object' || e === null) return false;
+  const x = e as { retriable?: unknown; canRetry?: unknown };
+  return x.retriable === true || x.canRetry === true;
 }
 
 /** Delay before retry `attempt` (1-based): 300 ms doubling, capped, with jitter in [cap/2, cap]. */

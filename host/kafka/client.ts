@@ -1,23 +1,25 @@
-import kafkajs from 'kafkajs';
-import type { Kafka, logCreator, RetryOptions } from 'kafkajs';
 import { ConveyorError, ErrorCode, isConveyorError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
-import { registerCodecs } from './codecs.ts';
-
-const { Kafka: KafkajsClient, logLevel: KafkaLogLevel } = kafkajs;
-
-/** A connection to one cluster, made by createKafka; the rest of the host names it by this type only. */
-export type KafkaClient = Kafka;
 
 export interface KafkaClientOptions {
   /** bootstrap.servers: a comma list or an array of host:port. */
   bootstrapServers: string | readonly string[];
   clientId: string;
   logger: Logger;
-  connectionTimeoutMs?: number;
-  requestTimeoutMs?: number;
-  retry?: RetryOptions;
 }
+
+/**
+ * Where the host's Kafka clients connect and how they name themselves. The producers, consumers and admin clients
+ * made from it (host/kafka/*) are @platformatic/kafka's; nothing outside host/kafka sees a client library's type.
+ */
+export interface KafkaClient {
+  readonly bootstrapServers: readonly string[];
+  readonly clientId: string;
+  readonly logger: Logger;
+}
+
+/** Where a client connects: what a producer, consumer or admin client needs to reach the cluster. */
+export type KafkaEndpoint = Pick<KafkaClient, 'bootstrapServers' | 'clientId'>;
 
 export function parseBootstrapServers(value: string | readonly string[]): string[] {
   const list = typeof value === 'string' ? value.split(',') : [...value];
@@ -26,51 +28,18 @@ export function parseBootstrapServers(value: string | readonly string[]): string
   return brokers;
 }
 
-/** A kafkajs client whose log lines go through our logger (component=kafkajs). */
 export function createKafka(options: KafkaClientOptions): KafkaClient {
-  registerCodecs();
-  const log = options.logger.child({ component: 'kafkajs' });
-  const creator: logCreator = () => (entry) => {
-    const { message, ...fields } = entry.log;
-    const extra = { ...fields, kafkaNamespace: entry.namespace };
-    // kafkajs logs retriable protocol errors at ERROR and then retries; the failures that matter reach callers
-    // as rejected promises, so its ERROR lines are warnings here.
-    if (entry.level === KafkaLogLevel.ERROR || entry.level === KafkaLogLevel.WARN) log.warn(message, extra);
-    else if (entry.level === KafkaLogLevel.INFO) log.debug(message, extra);
-    else log.trace(message, extra);
-  };
-  const level = options.logger.level();
-  const kafka = new KafkajsClient({
-    clientId: options.clientId,
-    brokers: parseBootstrapServers(options.bootstrapServers),
-    logCreator: creator,
-    logLevel: level === 'trace' || level === 'debug' ? KafkaLogLevel.INFO : KafkaLogLevel.WARN,
-    ...(options.connectionTimeoutMs === undefined ? {} : { connectionTimeout: options.connectionTimeoutMs }),
-    ...(options.requestTimeoutMs === undefined ? {} : { requestTimeout: options.requestTimeoutMs }),
-    ...(options.retry === undefined ? {} : { retry: options.retry }),
-  });
-  ENDPOINTS.set(kafka, { bootstrapServers: parseBootstrapServers(options.bootstrapServers), clientId: options.clientId });
+  return Object.freeze({ bootstrapServers: Object.freeze(parseBootstrapServers(options.bootstrapServers)), clientId: options.clientId, logger: options.logger });
+}
+
+/** The endpoint of a client made by createKafka. */
+export function endpointOf(kafka: KafkaClient): KafkaEndpoint {
   return kafka;
 }
 
-/** Where a client connects: what a producer of another client library needs to reach the same cluster. */
-export interface KafkaEndpoint {
-  readonly bootstrapServers: readonly string[];
-  readonly clientId: string;
-}
-
-const ENDPOINTS = new WeakMap<Kafka, KafkaEndpoint>();
-
-/** The endpoint a client made by createKafka connects to. */
-export function endpointOf(kafka: Kafka): KafkaEndpoint {
-  const e = ENDPOINTS.get(kafka);
-  if (e === undefined) throw new ConveyorError(ErrorCode.internal, 'a Kafka client not made by createKafka has no known endpoint');
-  return e;
-}
-
 /**
- * Our error for a client error, keeping its cause: retriable when kafkajs says `retriable` or @platformatic/kafka
- * says `canRetry` (on the error itself, on one it aggregates, or on its cause).
+ * Our error for a client error, keeping its cause: retriable when the client says `canRetry` (@platformatic/kafka)
+ * or `retriable`, on the error itself, on one it aggregates, or on its cause.
  */
 export function toConveyorError(e: unknown, message: string): ConveyorError {
   if (isConveyorError(e)) return e;

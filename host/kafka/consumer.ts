@@ -2,6 +2,7 @@ import { Admin, Consumer, MessagesStreamFallbackModes, MessagesStreamModes } fro
 import type { GroupAssignment, Message, MessagesStream } from '@platformatic/kafka';
 import { ConveyorError, ErrorCode } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
+import { within } from '../core/within.ts';
 import { endpointOf, toConveyorError } from './client.ts';
 import type { KafkaClient } from './client.ts';
 import type { KafkaHeaders } from './messages.ts';
@@ -202,7 +203,7 @@ export class SinkConsumer {
     } catch (e) {
       this.#consumer = undefined;
       this.#stream = undefined;
-      await withTimeout(consumer.close(true), CLOSE_TIMEOUT_MS).catch(() => undefined);
+      await within(consumer.close(true), CLOSE_TIMEOUT_MS).catch(() => undefined);
       throw toConveyorError(e, `cannot start the consumer of group ${this.groupId}`);
     }
   }
@@ -301,7 +302,7 @@ export class SinkConsumer {
   commit(): Promise<void> {
     const timeoutMs = this.#options.commitTimeoutMs ?? DEFAULT_COMMIT_TIMEOUT_MS;
     const run = this.#commitChain.then(() =>
-      withTimeout(this.#commitNow(), timeoutMs).catch((e: unknown) => {
+      within(this.#commitNow(), timeoutMs).catch((e: unknown) => {
         const error = toConveyorError(e, `commit of group ${this.groupId} failed`);
         this.#guard.failed(error.message);
         throw error;
@@ -427,7 +428,7 @@ export class SinkConsumer {
     if (lost.length > 0) this.#options.onRevoked?.(lost);
     stream?.destroy();
     if (consumer !== undefined) {
-      await withTimeout(consumer.close(true), CLOSE_TIMEOUT_MS).catch((e: unknown) => this.#log.warn('the old consumer did not close cleanly', { error: e }));
+      await within(consumer.close(true), CLOSE_TIMEOUT_MS).catch((e: unknown) => this.#log.warn('the old consumer did not close cleanly', { error: e }));
     }
   }
 
@@ -444,8 +445,8 @@ export class SinkConsumer {
       const stream = this.#stream;
       this.#consumer = undefined;
       this.#stream = undefined;
-      if (stream !== undefined) await withTimeout(stream.close(), CLOSE_TIMEOUT_MS).catch(() => stream.destroy());
-      if (consumer !== undefined) await withTimeout(consumer.close(true), CLOSE_TIMEOUT_MS);
+      if (stream !== undefined) await within(stream.close(), CLOSE_TIMEOUT_MS).catch(() => stream.destroy());
+      if (consumer !== undefined) await within(consumer.close(true), CLOSE_TIMEOUT_MS);
       this.#log.info('consumer closed');
     }
   }
@@ -465,20 +466,4 @@ function toSinkMessage(m: Message<Buffer, Buffer, Buffer, Buffer>): SinkMessage 
     }
   }
   return { offset: m.offset, key: m.key ?? null, value: m.value ?? null, headers, timestamp: Number(m.timestamp) };
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-    p.then(
-      (v) => {
-        clearTimeout(timer);
-        resolve(v);
-      },
-      (e: unknown) => {
-        clearTimeout(timer);
-        reject(e instanceof Error ? e : new Error(String(e)));
-      },
-    );
-  });
 }

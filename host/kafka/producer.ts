@@ -1,10 +1,10 @@
 import { findErrorBy, ProduceAcks, Producer } from '@platformatic/kafka';
 import type { MessageToProduce } from '@platformatic/kafka';
-import type { Kafka } from 'kafkajs';
 import { ConveyorError, ErrorCode } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import type { TopicAdmin } from './admin.ts';
 import { endpointOf } from './client.ts';
+import type { KafkaClient } from './client.ts';
 import { toMessage } from './messages.ts';
 import type { OutgoingRecord } from './messages.ts';
 import { Partitioning } from './partitioning.ts';
@@ -12,7 +12,7 @@ import { Partitioning } from './partitioning.ts';
 /** Attempts of one send, a second apart, before it fails (the broker away for good, say). */
 const SEND_RETRIES = 30;
 
-/** Kafka's codecs; kafkajs consumers read snappy, lz4 and zstd through the codecs registered in codecs.ts. */
+/** Kafka's codecs (compression.type). */
 export const SUPPORTED_COMPRESSION = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
 export type CompressionCodec = (typeof SUPPORTED_COMPRESSION)[number];
 
@@ -35,7 +35,7 @@ export interface RecordMetadata {
 }
 
 export interface SourceProducerOptions {
-  kafka: Kafka;
+  kafka: KafkaClient;
   admin: TopicAdmin;
   logger: Logger;
   compression?: CompressionCodec;

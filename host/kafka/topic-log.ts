@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { Consumer, Kafka } from 'kafkajs';
+import { Consumer, MessagesStreamFallbackModes, MessagesStreamModes } from '@platformatic/kafka';
+import type { Message, MessagesStream } from '@platformatic/kafka';
 import { ConveyorError, ErrorCode } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
+import { within } from '../core/within.ts';
 import type { TopicAdmin } from './admin.ts';
-import { toConveyorError } from './client.ts';
+import { endpointOf, toConveyorError } from './client.ts';
+import type { KafkaClient } from './client.ts';
 
 export interface LogRecord {
   partition: number;
@@ -13,7 +16,7 @@ export interface LogRecord {
 }
 
 export interface TopicLogOptions {
-  kafka: Kafka;
+  kafka: KafkaClient;
   admin: TopicAdmin;
   topic: string;
   logger: Logger;
@@ -22,17 +25,25 @@ export interface TopicLogOptions {
   readTimeoutMs?: number;
 }
 
+const READ_COMMITTED = 1;
+const CLOSE_TIMEOUT_MS = 10_000;
+
+type LogStream = MessagesStream<Buffer, Buffer, Buffer, Buffer>;
+
 /**
- * Follows a whole topic from its start, like Kafka Connect's KafkaBasedLog. kafkajs cannot assign partitions without
- * a group, so each reader joins a throw-away group of its own and never commits; an empty group without offsets is
- * removed by the broker. Positions come from kafkajs END_BATCH_PROCESS events, which also cover batches made only of
- * transaction markers, so readToEnd cannot stall on a trailing control record.
+ * Follows a whole topic from its start, like Kafka Connect's KafkaBasedLog, read_committed. Each reader is the only
+ * member of a throw-away group of its own (so it is assigned every partition) and never commits; an empty group
+ * without offsets is removed by the broker. Positions advance with each record handed over and, once everything
+ * fetched has been handed over, to the client's next fetch offset, which also steps over batches made only of
+ * transaction markers: readToEnd cannot stall on a trailing control record.
  */
 export class TopicLog {
   readonly #options: TopicLogOptions;
   readonly #log: Logger;
   readonly #positions = new Map<number, bigint>();
-  #consumer: Consumer | undefined;
+  #consumer: Consumer<Buffer, Buffer, Buffer, Buffer> | undefined;
+  #stream: LogStream | undefined;
+  #failure: ConveyorError | undefined;
   #waiters: (() => void)[] = [];
 
   constructor(options: TopicLogOptions) {
@@ -41,35 +52,53 @@ export class TopicLog {
   }
 
   async start(): Promise<void> {
-    const groupId = `conveyor-log-reader-${randomUUID()}`;
-    const consumer = this.#options.kafka.consumer({ groupId, allowAutoTopicCreation: false, maxWaitTimeInMs: 250 });
-    this.#consumer = consumer;
-    consumer.on(consumer.events.END_BATCH_PROCESS, (e) => {
-      if (e.payload.topic !== this.#options.topic) return;
-      this.#advance(e.payload.partition, BigInt(e.payload.lastOffset) + 1n);
+    const { topic } = this.#options;
+    const endpoint = endpointOf(this.#options.kafka);
+    const consumer = new Consumer<Buffer, Buffer, Buffer, Buffer>({
+      clientId: endpoint.clientId,
+      bootstrapBrokers: [...endpoint.bootstrapServers],
+      groupId: `conveyor-log-reader-${randomUUID()}`,
+      autocommit: false,
+      maxWaitTime: 250,
+      isolationLevel: READ_COMMITTED,
     });
+    this.#consumer = consumer;
+    consumer.on('error', (e: unknown) => this.#log.warn('topic reader error; the client retries', { error: toConveyorError(e, 'topic reader error') }));
     try {
-      await consumer.connect();
-      await consumer.subscribe({ topics: [this.#options.topic], fromBeginning: true });
-      await consumer.run({
-        autoCommit: false,
-        eachBatch: ({ batch }) => {
-          for (const m of batch.messages) {
-            this.#options.onRecord({ partition: batch.partition, offset: BigInt(m.offset), key: m.key ?? null, value: m.value ?? null });
-          }
-          return Promise.resolve();
-        },
+      const stream: LogStream = await consumer.consume({ topics: [topic], mode: MessagesStreamModes.EARLIEST, fallbackMode: MessagesStreamFallbackModes.EARLIEST, autocommit: false });
+      this.#stream = stream;
+      stream.on('data', (m: Message<Buffer, Buffer, Buffer, Buffer>) => {
+        this.#options.onRecord({ partition: m.partition, offset: m.offset, key: m.key ?? null, value: m.value ?? null });
+        this.#advance(m.partition, m.offset + 1n);
+      });
+      // Emitted as a fetch response arrives, before its records are pushed: what earlier responses fetched has
+      // been handed over once nothing waits in the stream.
+      stream.on('fetch', () => {
+        if (stream.readableLength > 0) return;
+        const prefix = `${topic}:`;
+        for (const [key, next] of stream.offsetsToFetch) {
+          if (key.startsWith(prefix)) this.#advance(Number(key.slice(prefix.length)), next);
+        }
+      });
+      stream.on('error', (e: unknown) => {
+        this.#failure = toConveyorError(e, `reading topic ${topic} failed`);
+        this.#log.error('topic reader failed', { error: this.#failure });
+        this.#wake();
       });
     } catch (e) {
-      await consumer.disconnect().catch(() => undefined);
-      this.#consumer = undefined;
-      throw toConveyorError(e, `cannot read topic ${this.#options.topic}`);
+      await this.stop().catch(() => undefined);
+      throw toConveyorError(e, `cannot read topic ${topic}`);
     }
     await this.readToEnd();
   }
 
   #advance(partition: number, next: bigint): void {
-    if ((this.#positions.get(partition) ?? 0n) < next) this.#positions.set(partition, next);
+    if ((this.#positions.get(partition) ?? 0n) >= next) return;
+    this.#positions.set(partition, next);
+    this.#wake();
+  }
+
+  #wake(): void {
     const waiters = this.#waiters;
     this.#waiters = [];
     for (const w of waiters) w();
@@ -77,11 +106,12 @@ export class TopicLog {
 
   /** Resolves once every record written before the call has been passed to onRecord. */
   async readToEnd(): Promise<void> {
-    if (this.#consumer === undefined) throw new ConveyorError(ErrorCode.unavailable, 'topic log is not started', { retriable: true });
+    if (this.#stream === undefined) throw new ConveyorError(ErrorCode.unavailable, 'topic log is not started', { retriable: true });
     const ends = await this.#options.admin.endOffsets(this.#options.topic);
     const deadline = Date.now() + (this.#options.readTimeoutMs ?? 30_000);
     const behind = (): boolean => [...ends].some(([p, { high, low }]) => high > low && (this.#positions.get(p) ?? low) < high);
     while (behind()) {
+      if (this.#failure !== undefined) throw this.#failure;
       const left = deadline - Date.now();
       if (left <= 0) {
         throw new ConveyorError(ErrorCode.timeout, `timed out reading topic ${this.#options.topic} to its end`, { retriable: true });
@@ -98,8 +128,11 @@ export class TopicLog {
 
   async stop(): Promise<void> {
     const consumer = this.#consumer;
+    const stream = this.#stream;
     this.#consumer = undefined;
-    if (consumer !== undefined) await consumer.disconnect();
+    this.#stream = undefined;
+    if (stream !== undefined) await within(stream.close(), CLOSE_TIMEOUT_MS).catch(() => stream.destroy());
+    if (consumer !== undefined) await within(consumer.close(true), CLOSE_TIMEOUT_MS);
     this.#log.debug('topic log stopped');
   }
 }

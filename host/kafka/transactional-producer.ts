@@ -13,12 +13,12 @@
  */
 import { findErrorBy, Producer } from '@platformatic/kafka';
 import type { MessageToProduce } from '@platformatic/kafka';
-import type { Kafka } from 'kafkajs';
 import { ConveyorError, ErrorCode } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import type { TopicAdmin } from './admin.ts';
 import { Partitioning } from './partitioning.ts';
 import { endpointOf, toConveyorError } from './client.ts';
+import type { KafkaClient } from './client.ts';
 import { toMessage } from './messages.ts';
 import type { ProducerRecord } from './producer.ts';
 
@@ -34,7 +34,7 @@ export interface RawRecord {
 
 export interface TransactionalProducerOptions {
   /** The cluster's client (made by createKafka): the producer connects where it does. */
-  kafka: Kafka;
+  kafka: KafkaClient;
   transactionalId: string;
   admin: TopicAdmin;
   logger: Logger;

@@ -29,8 +29,6 @@ export interface PipelineKafkaConfig {
   /** bootstrap.servers */
   bootstrapServers: string | readonly string[];
   clientId?: string;
-  connectionTimeoutMs?: number;
-  requestTimeoutMs?: number;
 }
 
 export interface PipelineFactoryOptions {
@@ -85,8 +83,6 @@ export function createPipelineFactory(options: PipelineFactoryOptions): Pipeline
     bootstrapServers: options.kafka.bootstrapServers,
     clientId: options.kafka.clientId ?? 'conveyor-worker',
     logger: log,
-    ...(options.kafka.connectionTimeoutMs === undefined ? {} : { connectionTimeoutMs: options.kafka.connectionTimeoutMs }),
-    ...(options.kafka.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.kafka.requestTimeoutMs }),
   });
   let admin: Promise<TopicAdmin> | undefined;
   let dlqProducer: Promise<SourceProducer> | undefined;

@@ -34,7 +34,7 @@ void test('kill -9 of the worker mid-way: index count equals the distinct keys, 
   });
   const records: { key: string; value: unknown }[] = [];
   for (let r = 0; r < ROUNDS; r++) for (let k = 0; k < KEYS; k++) records.push({ key: `key-${k}`, value: { k, round: r } });
-  await produce(fx.kafka, topic, records);
+  await produce(fx.reference, topic, records);
 
   await w.start();
   const res = await w.rest('PUT', `/connectors/${name}/config`, {

@@ -18,7 +18,7 @@ void test('malformed documents land in the DLQ topic with context headers while 
   const name = uniqueName('essink-dlq');
   const reader = uniqueName('dlq-reader');
   fx.groups.push(`connect-${name}`, reader);
-  const consumer = fx.kafka.consumer({ groupId: reader });
+  const consumer = fx.reference.consumer({ groupId: reader });
   t.after(async () => {
     await consumer.disconnect().catch(() => undefined);
     await w.close();
@@ -29,7 +29,7 @@ void test('malformed documents land in the DLQ topic with context headers while 
   // n is an integer field: a string that is not a number is refused with a document parsing error.
   await es.indices.create({ index: topic, mappings: { properties: { n: { type: 'integer' } } } });
   const records = Array.from({ length: 100 }, (_, i) => ({ key: `k${i}`, value: { n: i % 10 === 3 ? `not-a-number-${i}` : i } }));
-  await produce(fx.kafka, topic, records);
+  await produce(fx.reference, topic, records);
   const bad = records.filter((r) => typeof r.value.n === 'string').map((r) => r.key);
 
   await w.start();

@@ -45,8 +45,8 @@ void test('Kafka → ES through a worker: replay, and an ES outage mid-run', { t
 
   // 300 keys, written twice: the second value of each key has the higher offset.
   const keys = Array.from({ length: 300 }, (_, i) => `k${i}`);
-  await produce(fx.kafka, topic, keys.map((k) => ({ key: k, value: { id: k, v: 1 } })));
-  await produce(fx.kafka, topic, keys.map((k) => ({ key: k, value: { id: k, v: 2 } })));
+  await produce(fx.reference, topic, keys.map((k) => ({ key: k, value: { id: k, v: 1 } })));
+  await produce(fx.reference, topic, keys.map((k) => ({ key: k, value: { id: k, v: 2 } })));
   const created = await sink(first, topic, stack.elasticsearchUrl);
   assert.ok(created.status === 201 || created.status === 200, JSON.stringify(created.body));
   const latest = (docs: Map<string, Record<string, unknown>>) => docs.size === keys.length && keys.every((k) => docs.get(k)?.['v'] === 2);
@@ -71,13 +71,13 @@ void test('Kafka → ES through a worker: replay, and an ES outage mid-run', { t
 
   // Elasticsearch unavailable mid-run: the sink retries and catches up.
   assert.ok([200, 201].includes((await sink(third, outageTopic, `http://127.0.0.1:${proxy.port}`)).status));
-  await produce(fx.kafka, outageTopic, Array.from({ length: 200 }, (_, i) => ({ key: `a${i}`, value: { n: i } })));
+  await produce(fx.reference, outageTopic, Array.from({ length: 200 }, (_, i) => ({ key: `a${i}`, value: { n: i } })));
   await eventually(async () => ((await indexed(es, outageTopic)).size === 200 ? true : undefined), 'the first batch indexed through the proxy', 30_000);
   // The outage lasts 30 s, as when Elasticsearch is stopped and started again; the sink keeps retrying.
   const OUTAGE_MS = 30_000;
   const cutAt = Date.now();
   proxy.cut();
-  await produce(fx.kafka, outageTopic, Array.from({ length: 300 }, (_, i) => ({ key: `b${i}`, value: { n: i } })));
+  await produce(fx.reference, outageTopic, Array.from({ length: 300 }, (_, i) => ({ key: `b${i}`, value: { n: i } })));
   await eventually(() => (proxy.refused >= 3 ? true : undefined), 'the sink retrying against the cut proxy', 30_000);
   await new Promise((resolve) => setTimeout(resolve, Math.max(0, OUTAGE_MS - (Date.now() - cutAt))));
   const refusedDuringOutage = proxy.refused;

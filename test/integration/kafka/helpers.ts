@@ -4,6 +4,8 @@ import { createJsonLogger } from '../../../host/core/logger.ts';
 import type { Logger } from '../../../host/core/logger.ts';
 import { TopicAdmin } from '../../../host/kafka/admin.ts';
 import { createKafka } from '../../../host/kafka/client.ts';
+import type { KafkaClient } from '../../../host/kafka/client.ts';
+import { createKafkajs } from '../../helpers/kafkajs-client.ts';
 import { SourceProducer } from '../../../host/kafka/producer.ts';
 
 export const BOOTSTRAP = process.env.CONVEYOR_KAFKA_BOOTSTRAP ?? '127.0.0.1:9092';
@@ -20,7 +22,10 @@ export function uniqueName(prefix: string): string {
 }
 
 export interface KafkaFixture {
-  kafka: Kafka;
+  /** The host's client: what host/kafka's producers, consumers and admin connect with. */
+  kafka: KafkaClient;
+  /** kafkajs, an independent client, to check from the outside what the host wrote. */
+  reference: Kafka;
   admin: TopicAdmin;
   topics: string[];
   groups: string[];
@@ -34,6 +39,7 @@ export async function kafkaFixture(): Promise<KafkaFixture> {
   const admin = await TopicAdmin.create(kafka, logger);
   const fx: KafkaFixture = {
     kafka,
+    reference: createKafkajs({ bootstrapServers: BOOTSTRAP, clientId: uniqueName('conveyor-test-reference'), logger }),
     admin,
     topics: [],
     groups: [],

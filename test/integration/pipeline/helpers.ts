@@ -25,7 +25,7 @@ export async function readTopic(fx: KafkaFixture, topic: string, n: number): Pro
   const groupId = uniqueName('pipeline-reader');
   fx.groups.push(groupId);
   const got: RawRecord[] = [];
-  const consumer = fx.kafka.consumer({ groupId, allowAutoTopicCreation: false, maxWaitTimeInMs: 200 });
+  const consumer = fx.reference.consumer({ groupId, allowAutoTopicCreation: false, maxWaitTimeInMs: 200 });
   await consumer.connect();
   try {
     await consumer.subscribe({ topics: [topic], fromBeginning: true });

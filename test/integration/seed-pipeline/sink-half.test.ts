@@ -54,7 +54,7 @@ void test('Debezium events → ExtractNewRecordState → ES sink by topics.regex
     await es.indices.delete({ index: topic, ignore_unavailable: true }).catch(() => undefined);
     await es.close();
   });
-  await produceRaw(fx.kafka, topic, events(prefix, 'customers'));
+  await produceRaw(fx.reference, topic, events(prefix, 'customers'));
   await w.start();
   const res = await w.rest('PUT', `/connectors/${name}/config`, {
     'connector.class': 'io.confluent.connect.elasticsearch.ElasticsearchSinkConnector',

@@ -1,7 +1,8 @@
 /**
  * Every Kafka compression codec for kafkajs, which ships gzip only: snappy, lz4 and zstd come from
  * @platformatic/kafka's implementations (snappy and lz4 compiled to WebAssembly, zstd from node:zlib), which read and
- * write the record-batch framing Kafka's Java client uses. Registered once, for every kafkajs client in the process.
+ * write the record-batch framing Kafka's Java client uses. Registered once, for every kafkajs client in the process
+ * (kafkajs is the tests' reference client; the host's clients are @platformatic/kafka's).
  */
 import { compressionsAlgorithms } from '@platformatic/kafka';
 import kafkajs from 'kafkajs';
