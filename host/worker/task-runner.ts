@@ -30,6 +30,15 @@ export interface TaskRunner {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * A batch fetched one turn ahead may fail while the current one is handled: it is awaited on the next turn, so its
+ * rejection is marked handled here rather than reported as unhandled meanwhile.
+ */
+function ahead<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => undefined);
+  return p;
+}
+
 function checkSourceRecords(records: unknown): SourceRecord[] {
   if (!Array.isArray(records)) throw new ConveyorError(ErrorCode.taskFailed, 'poll() returned something other than an array');
   for (const [i, r] of (records as Partial<SourceRecord>[]).entries()) {
@@ -92,13 +101,7 @@ export class SourceTaskRunner extends BaseRunner {
    */
   protected async run(): Promise<void> {
     let lastCommit = performance.now();
-    // The prefetched poll may fail (the task failed in the sandbox) while this batch is appended: it is awaited on the
-    // next turn, so its rejection is marked handled here rather than reported as unhandled meanwhile.
-    const prefetch = (): Promise<unknown> => {
-      const p = this.o.instance.invoke('poll');
-      p.catch(() => undefined);
-      return p;
-    };
+    const prefetch = (): Promise<unknown> => ahead(this.o.instance.invoke('poll'));
     let next: Promise<unknown> = prefetch();
     try {
       while (!this.stopping) {
@@ -154,11 +157,7 @@ export class SinkTaskRunner extends BaseRunner {
    */
   protected async run(): Promise<void> {
     let lastCommit = performance.now();
-    const prefetch = (): Promise<SinkRecord[]> => {
-      const p = this.source.fetch(this.maxBatch, 100);
-      p.catch(() => undefined);
-      return p;
-    };
+    const prefetch = (): Promise<SinkRecord[]> => ahead(this.source.fetch(this.maxBatch, 100));
     let next = prefetch();
     try {
       while (!this.stopping) {
