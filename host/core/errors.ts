@@ -13,6 +13,12 @@ export const ErrorCode = {
   taskFailed: 'CONVEYOR_TASK_FAILED',
   unavailable: 'CONVEYOR_UNAVAILABLE',
   internal: 'CONVEYOR_INTERNAL',
+  /** REST: no valid credentials (401). */
+  unauthenticated: 'CONVEYOR_UNAUTHENTICATED',
+  /** REST: authenticated, but the identity may not do this (403). */
+  forbidden: 'CONVEYOR_FORBIDDEN',
+  /** REST: a request body that is not JSON (415). */
+  unsupportedMediaType: 'CONVEYOR_UNSUPPORTED_MEDIA_TYPE',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

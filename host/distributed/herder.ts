@@ -140,6 +140,24 @@ export class DistributedHerder implements RestApi, LeaderRouting {
     return this.#view.workers().get(id)?.url ?? (await this.#store.getWorker(id))?.url;
   }
 
+  /** PUT /admin/loggers/{name}?scope=cluster: the same level on every other live worker (each answers for itself). */
+  async broadcastLoggerLevel(name: string, level: string): Promise<void> {
+    const others = [...this.#view.workers()].filter(([id]) => id !== this.workerId);
+    await Promise.all(others.map(async ([id, w]) => {
+      try {
+        const res = await fetch(new URL(`admin/loggers/${encodeURIComponent(name)}?scope=worker`, w.url.endsWith('/') ? w.url : `${w.url}/`), {
+          method: 'PUT',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ level }),
+          signal: AbortSignal.timeout(10_000),
+        });
+        if (!res.ok) this.#o.log.warn('a worker refused a cluster-wide logger level', { worker: id, logger: name, status: res.status });
+      } catch (error) {
+        this.#o.log.warn('a worker could not be given a cluster-wide logger level', { worker: id, logger: name, error });
+      }
+    }));
+  }
+
   async #assertOwns(unit: WorkUnit): Promise<void> {
     const m = this.#member;
     if (m === undefined) throw new ConveyorError(ErrorCode.conflict, `worker ${this.workerId} has not joined the cluster`);

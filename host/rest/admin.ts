@@ -1,4 +1,4 @@
-/** GET /, /health and /admin/loggers (levels of the worker's logger; Conveyor has one logger tree, "root"). */
+/** GET /, /health and /admin/loggers: the worker's named loggers (host/core/logger.ts LoggerLevels), Kafka Connect's semantics. */
 import { Router } from 'express';
 import { ConveyorError, ErrorCode } from '../core/errors.ts';
 import { isLogLevel } from '../core/logger.ts';
@@ -7,9 +7,16 @@ import type { Logger, LogLevel } from '../core/logger.ts';
 export interface AdminApi {
   clusterId(): Promise<string | null>;
   readonly workerState: string;
+  /** Distributed mode: apply a logger level on every other worker of the cluster (`?scope=cluster`). */
+  broadcastLoggerLevel?(name: string, level: string): Promise<void>;
 }
 
 const TO_KAFKA: Record<LogLevel, string> = { trace: 'TRACE', debug: 'DEBUG', info: 'INFO', warn: 'WARN', error: 'ERROR' };
+
+/** Kafka Connect's scope parameter: worker (the default) or cluster; anything else is treated as worker, with a warning in KC. */
+function parseScope(v: unknown): 'worker' | 'cluster' {
+  return typeof v === 'string' && v.toLowerCase() === 'cluster' ? 'cluster' : 'worker';
+}
 
 function parseLevel(v: unknown): LogLevel {
   const s = typeof v === 'string' ? v.toLowerCase() : '';
@@ -20,7 +27,6 @@ function parseLevel(v: unknown): LogLevel {
 
 export function adminRouter(api: AdminApi, log: Logger, version: string): Router {
   const r = Router();
-  const modified = new Map<string, number>();
   r.get('/', async (_req, res) => {
     res.json({ version, commit: 'conveyor', kafka_cluster_id: await api.clusterId() });
   });
@@ -30,17 +36,27 @@ export function adminRouter(api: AdminApi, log: Logger, version: string): Router
     else res.status(500).json({ status: 'unhealthy', message: `Worker is ${api.workerState}` });
   });
   r.get('/admin/loggers', (_req, res) => {
-    res.json({ root: { level: TO_KAFKA[log.level()], last_modified: modified.get('root') ?? null } });
+    const out: Record<string, { level: string; last_modified: number | null }> = {};
+    for (const [name, l] of log.levels.explicit()) out[name] = { level: TO_KAFKA[l.level], last_modified: l.lastModified };
+    res.json(out);
   });
   r.get('/admin/loggers/:name', (req, res) => {
-    if (req.params['name'] !== 'root') throw new ConveyorError(ErrorCode.notFound, `Logger ${req.params['name']} not found`);
-    res.json({ level: TO_KAFKA[log.level()], last_modified: modified.get('root') ?? null });
+    const name = req.params['name'];
+    const l = log.levels.effective(name);
+    if (l === null) throw new ConveyorError(ErrorCode.notFound, `Logger ${name} not found.`);
+    res.json({ level: TO_KAFKA[l.level], last_modified: l.lastModified });
   });
-  r.put('/admin/loggers/:name', (req, res) => {
+  r.put('/admin/loggers/:name', async (req, res) => {
+    const name = req.params['name'];
     const level = parseLevel((req.body as { level?: unknown } | undefined)?.level);
-    log.setLevel(level);
-    modified.set('root', Date.now());
-    res.json(['root']);
+    const scope = parseScope(req.query['scope']);
+    if (scope === 'cluster') {
+      log.levels.set(name, level);
+      await api.broadcastLoggerLevel?.(name, TO_KAFKA[level]);
+      res.status(204).end();
+      return;
+    }
+    res.json(log.levels.set(name, level));
   });
   return r;
 }

@@ -17,6 +17,9 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = Object.freeze({
   [ErrorCode.taskFailed]: 500,
   [ErrorCode.unavailable]: 503,
   [ErrorCode.internal]: 500,
+  [ErrorCode.unauthenticated]: 401,
+  [ErrorCode.forbidden]: 403,
+  [ErrorCode.unsupportedMediaType]: 415,
 });
 
 export function statusFor(err: unknown): number {
@@ -29,8 +32,15 @@ export function statusFor(err: unknown): number {
 export function errorHandler(log: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
     const status = statusFor(err);
-    const message = status === 500 && !isConveyorError(err) ? `Internal server error: ${(err as Error)?.message ?? String(err)}` : ((err as Error)?.message ?? String(err));
+    const message = status === 500 && !isConveyorError(err) ? `Internal server error: ${(err as Error)?.message ?? String(err)}` : describe(err);
     if (status >= 500) log.error('request failed', { method: req.method, path: req.path, status, error: err });
     res.status(status).json({ error_code: status, message });
   };
+}
+
+/** body-parser's errors carry a type; say what was wrong in Kafka Connect's words where it has them. */
+function describe(err: unknown): string {
+  const e = err as { type?: unknown; length?: unknown; limit?: unknown; message?: unknown } | null;
+  if (e?.type === 'entity.too.large') return `Request body of ${String(e.length)} bytes exceeds the limit of ${String(e.limit)} bytes`;
+  return String(e?.message ?? err);
 }

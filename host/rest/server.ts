@@ -16,6 +16,8 @@ import type { DiagnosticsApi } from './diagnostics.ts';
 import { errorHandler } from './errors.ts';
 import { leaderForwarding } from './forwarding.ts';
 import type { LeaderRouting } from './forwarding.ts';
+import { cors, MAX_REQUEST_BYTES, requireJsonBodies } from './request-guards.ts';
+import type { CorsSettings } from './request-guards.ts';
 
 export type RestApi = PluginsApi & ConnectorsApi & DiagnosticsApi & LifecycleApi & AdminApi;
 
@@ -30,6 +32,8 @@ export interface RestServerOptions {
   host: string;
   port: number;
   log: Logger;
+  /** CORS as access.control.allow.origin/methods configure it (corsSettings); none when absent. */
+  cors?: CorsSettings | null;
   /** Distributed mode: writes go to the leader (host/rest/forwarding.ts). */
   routing?: LeaderRouting;
 }
@@ -37,9 +41,9 @@ export interface RestServerOptions {
 export async function startRestServer(api: RestApi, options: RestServerOptions): Promise<RestServer> {
   const app = express();
   app.disable('x-powered-by');
-  // Bodies are JSON whatever their Content-Type, so `curl -X PUT .../config -d @config.json` (sent as
-  // application/x-www-form-urlencoded) works as users of Kafka Connect's REST API expect.
-  app.use(express.json({ limit: '4mb', type: () => true }));
+  if (options.cors) app.use(cors(options.cors));
+  app.use(requireJsonBodies());
+  app.use(express.json({ limit: MAX_REQUEST_BYTES, type: () => true }));
   if (options.routing !== undefined) app.use(leaderForwarding(options.routing, options.log));
   app.use(adminRouter(api, options.log, CONVEYOR_VERSION));
   app.use(connectorPluginsRouter(api));

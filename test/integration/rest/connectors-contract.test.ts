@@ -193,11 +193,24 @@ void test('pause/resume/stop, restart (204/202), tasks, task status and restart,
   await w.call('DELETE', `/connectors/${name}`);
 });
 
-void test('/admin/loggers: list, read, set; bad level 400, unknown logger 404', { timeout: 60_000 }, async () => {
-  assert.deepEqual((await w.call('GET', '/admin/loggers')).body, { root: { level: 'INFO', last_modified: null } });
-  assert.deepEqual((await w.call('PUT', '/admin/loggers/root', { level: 'DEBUG' })).body, ['root']);
-  assert.equal(((await w.call('GET', '/admin/loggers/root')).body as { level: string }).level, 'DEBUG');
+void test('/admin/loggers: named loggers in a hierarchy, set with their descendants; scope=cluster; bad level 400, unknown logger 404', { timeout: 60_000 }, async () => {
+  assert.deepEqual((await w.call('GET', '/admin/loggers')).body, { root: { level: 'INFO', last_modified: null } }, 'only loggers with a level set are listed');
+  assert.deepEqual((await w.call('GET', '/admin/loggers/conveyor.rest')).body, { level: 'INFO', last_modified: null }, 'an unset logger reports its effective level');
+  assert.deepEqual((await w.call('PUT', '/admin/loggers/conveyor.rest', { level: 'DEBUG' })).body, ['conveyor.rest']);
+  const listed = (await w.call('GET', '/admin/loggers')).body as Record<string, { level: string; last_modified: number | null }>;
+  assert.deepEqual(Object.keys(listed), ['root', 'conveyor.rest']);
+  assert.equal(listed['conveyor.rest']?.level, 'DEBUG');
+  assert.equal(typeof listed['conveyor.rest']?.last_modified, 'number');
+  assert.equal(((await w.call('GET', '/admin/loggers/root')).body as { level: string }).level, 'INFO', 'root is untouched');
+  const all = (await w.call('PUT', '/admin/loggers/root', { level: 'WARN' })).body as string[];
+  assert.ok(all.includes('root') && all.includes('conveyor.rest') && all.length > 2, 'root sets every logger the worker has');
+  assert.deepEqual(all, [...all].sort());
+  assert.equal(((await w.call('GET', '/admin/loggers/conveyor.rest')).body as { level: string }).level, 'WARN');
+  const cluster = await w.call('PUT', '/admin/loggers/conveyor.rest?scope=cluster', { level: 'ERROR' });
+  assert.equal(cluster.status, 204);
+  assert.equal(((await w.call('GET', '/admin/loggers/conveyor.rest')).body as { level: string }).level, 'ERROR');
   isError((await w.call('PUT', '/admin/loggers/root', { level: 'LOUD' })).body, 400);
-  isError((await w.call('GET', '/admin/loggers/org.apache.kafka')).body, 404);
+  const unknown = await w.call('GET', '/admin/loggers/org.apache.kafka');
+  assert.deepEqual(unknown.body, { error_code: 404, message: 'Logger org.apache.kafka not found.' });
   await w.call('PUT', '/admin/loggers/root', { level: 'INFO' });
 });
