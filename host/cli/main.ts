@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { createJsonLogger } from '../core/logger.ts';
 import type { Logger } from '../core/logger.ts';
-import { corsSettings } from '../rest/request-guards.ts';
+import { restSecurity } from '../rest/security-settings.ts';
 import { startRestServer } from '../rest/server.ts';
 import { Worker } from '../worker/worker.ts';
 import { workerConfig } from '../worker/worker-config.ts';
@@ -69,7 +69,7 @@ async function runDistributed(file: string | undefined): Promise<void> {
   const config = workerConfig(worker);
   const log = createJsonLogger({ level: config.logLevel });
   const herder = await DistributedHerder.create({ config, settings, log });
-  const rest = await startRestServer(herder, { host: config.restHost, port: config.restPort, log: log.child({ component: 'rest' }), routing: herder, cors: corsSettings(config.connectProperties) });
+  const rest = await startRestServer(herder, { ...restSecurity(config.connectProperties, log), host: config.restHost, port: config.restPort, log: log.child({ component: 'rest' }), routing: herder });
   onSignals(log, async () => {
     await herder.close();
     await rest.close();
@@ -93,7 +93,7 @@ async function run(): Promise<void> {
   const config = standalone ? workerConfig(workerInputFromProperties(await readWorkerProperties(argv[1] as string))) : await flagsConfig(argv);
   const log = createJsonLogger({ level: config.logLevel });
   const worker = await Worker.create(config, log);
-  const rest = await startRestServer(worker, { host: config.restHost, port: config.restPort, log: log.child({ component: 'rest' }), cors: corsSettings(config.connectProperties) });
+  const rest = await startRestServer(worker, { ...restSecurity(config.connectProperties, log), host: config.restHost, port: config.restPort, log: log.child({ component: 'rest' }) });
 
   const stop = onSignals(log, async () => {
     await rest.close();

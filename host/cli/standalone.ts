@@ -20,19 +20,19 @@ function bad(message: string): ConveyorError {
   return new ConveyorError(ErrorCode.configInvalid, message);
 }
 
-/** listeners=http://host:port[,...]: the first http listener (https is not served). */
+/** listeners=http(s)://host:port[,...]: the first listener is served (https with host/rest/tls.ts). */
 export function parseListener(value: string): { host: string; port: number } {
   const first = value.split(',').map((s) => s.trim()).find((s) => s !== '');
-  if (first === undefined) throw bad('listeners must name at least one http://host:port');
+  if (first === undefined) throw bad('listeners must name at least one http://host:port or https://host:port');
   let url: URL;
   try {
     url = new URL(first);
   } catch {
     throw bad(`listeners: ${first} is not a URL like http://host:port`);
   }
-  if (url.protocol !== 'http:') throw bad(`listeners: only http is supported, got ${url.protocol}`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw bad(`listeners: only http and https are supported, got ${url.protocol}`);
   const host = url.hostname === '' ? '0.0.0.0' : url.hostname.replace(/^\[|\]$/g, '');
-  return { host, port: url.port === '' ? 8083 : Number(url.port) };
+  return { host, port: url.port === '' ? (url.protocol === 'https:' ? 443 : 8083) : Number(url.port) };
 }
 
 /** WorkerConfig input (see workerConfig) from worker.properties. */

@@ -19,6 +19,7 @@ import { unitId } from './types.ts';
  *   status/connectors/<connector>         connector status                                 {state, worker_id, trace?, generation}
  *   status/tasks/<connector>/<n>          task status                                      {state, worker_id, trace?, generation}
  *   topics/<connector>/<topic>            a topic the connector's tasks used (active topics)   ""
+ *   session-key                           HMAC-SHA256 key signing requests forwarded between workers (base64), made once
  *
  * Source offsets are not here: they stay in the Kafka offsets topic; sink progress is the consumer group's.
  */
@@ -45,6 +46,7 @@ export interface ClusterKeys {
   readonly taskStatuses: string;
   taskStatus(connector: string, task: number): string;
   readonly topics: string;
+  readonly sessionKey: string;
   /** Active topics of one connector: keys topicsOf(c) + encoded topic. */
   topicsOf(connector: string): string;
   /** The encoded name at the end of a key below `prefix`, decoded; undefined when the key is not directly below. */
@@ -73,6 +75,7 @@ export function clusterKeys(cluster: string): ClusterKeys {
     connectorStatuses: `${root}status/connectors/`,
     taskStatuses: `${root}status/tasks/`,
     topics: `${root}topics/`,
+    sessionKey: `${root}session-key`,
   };
   return {
     ...k,

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Etcd3 } from 'etcd3';
 import { ConveyorError, ErrorCode } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
@@ -33,6 +34,15 @@ export class ClusterStore {
     this.#client = options.client;
     this.keys = options.keys;
     this.#log = options.logger.child({ component: 'cluster-store' });
+  }
+
+  /** The cluster's request-signing key: the first worker to ask creates it (32 random bytes), every worker reads the same one. */
+  async sessionKey(): Promise<Buffer> {
+    const key = this.keys.sessionKey;
+    await this.#client.if(key, 'Create', '==', 0).then(this.#client.put(key).value(randomBytes(32).toString('base64'))).commit();
+    const text = await this.#client.get(key).string();
+    if (text === null) throw new ConveyorError(ErrorCode.unavailable, 'the cluster\'s request-signing key could not be read from etcd');
+    return Buffer.from(text, 'base64');
   }
 
   /** Creates or replaces a connector's config; a new connector starts with the given target state. */

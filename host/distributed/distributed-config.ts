@@ -10,6 +10,7 @@
  *                                factor from offset.storage.partitions / offset.storage.replication.factor)
  *   exactly.once.source.support  enabled: each source task writes records and offsets in one Kafka transaction
  */
+import { listenerScheme } from '../rest/tls.ts';
 import { hostname } from 'node:os';
 import { ConveyorError, ErrorCode } from '../core/errors.ts';
 import { workerInputFromProperties } from '../cli/standalone.ts';
@@ -58,7 +59,7 @@ function advertised(props: Record<string, string>, host: string, port: number): 
   }
   const h = props['rest.advertised.host.name'] ?? (host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host);
   const p = props['rest.advertised.port'] ?? String(port);
-  return `http://${h.includes(':') ? `[${h}]` : h}:${p}`;
+  return `${listenerScheme(props)}://${h.includes(':') ? `[${h}]` : h}:${p}`;
 }
 
 export function distributedInputFromProperties(props: Record<string, string>): DistributedInput {

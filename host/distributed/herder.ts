@@ -17,6 +17,7 @@ import { LogField } from '../core/log-fields.ts';
 import type { Logger } from '../core/logger.ts';
 import type { BrokenBundle, PluginVersion } from '../plugins/plugin-version.ts';
 import type { LeaderRouting } from '../rest/forwarding.ts';
+import { signForward } from '../rest/request-signing.ts';
 import type { RestApi } from '../rest/server.ts';
 import type { ConfigInfos, ConfigKeyInfo } from '../worker/config-infos.ts';
 import { alterOffsets, readOffsets, resetOffsets } from '../worker/connector-offsets.ts';
@@ -52,6 +53,7 @@ export class DistributedHerder implements RestApi, LeaderRouting {
   readonly #topicsSeen = new Set<string>();
   #member: ClusterMember | undefined;
   #closed = false;
+  #sessionKey: Buffer | null = null;
 
   private constructor(o: HerderOptions, client: Etcd3, store: ClusterStore, worker: Worker, view: ClusterView) {
     this.#o = o;
@@ -84,6 +86,7 @@ export class DistributedHerder implements RestApi, LeaderRouting {
         if (self !== undefined) self.#units.scheduleReconcile();
       });
       self = new DistributedHerder(o, client, store, worker, view);
+      self.#sessionKey = await store.sessionKey();
       return self;
     } catch (err) {
       await worker?.close();
@@ -126,6 +129,10 @@ export class DistributedHerder implements RestApi, LeaderRouting {
 
   // --- LeaderRouting -------------------------------------------------------------------------------------------
 
+  sessionKey(): Buffer | null {
+    return this.#sessionKey;
+  }
+
   isLeader(): boolean {
     return this.#member?.isLeader() === true;
   }
@@ -143,12 +150,17 @@ export class DistributedHerder implements RestApi, LeaderRouting {
   /** PUT /admin/loggers/{name}?scope=cluster: the same level on every other live worker (each answers for itself). */
   async broadcastLoggerLevel(name: string, level: string): Promise<void> {
     const others = [...this.#view.workers()].filter(([id]) => id !== this.workerId);
+    const key = this.#sessionKey;
+    if (key === null) return;
+    const path = `/admin/loggers/${encodeURIComponent(name)}?scope=worker`;
+    const body = JSON.stringify({ level });
+    const signed = signForward(key, { method: 'PUT', url: path, body }, this.workerId, { name: this.workerId, tenant: null, role: 'admin', via: 'worker' });
     await Promise.all(others.map(async ([id, w]) => {
       try {
-        const res = await fetch(new URL(`admin/loggers/${encodeURIComponent(name)}?scope=worker`, w.url.endsWith('/') ? w.url : `${w.url}/`), {
+        const res = await fetch(new URL(path.slice(1), w.url.endsWith('/') ? w.url : `${w.url}/`), {
           method: 'PUT',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ level }),
+          headers: { 'content-type': 'application/json', ...signed },
+          body,
           signal: AbortSignal.timeout(10_000),
         });
         if (!res.ok) this.#o.log.warn('a worker refused a cluster-wide logger level', { worker: id, logger: name, status: res.status });

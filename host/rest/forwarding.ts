@@ -1,17 +1,20 @@
 /**
  * REST in a cluster, as Kafka Connect does it: any worker answers reads; writes to /connectors go to the leader.
- * A follower forwards the request (marking it, so a forwarded request is never forwarded again) and relays the
- * leader's answer; 409 while there is no leader, while the leader is rebalancing, or when a forwarded request
- * reaches a worker that is not (or no longer) the leader.
+ * A follower forwards the request, signed with the cluster's session key and carrying the caller's identity
+ * (request-signing.ts; `identify` has verified both on the receiving side, so a forwarded request is never forwarded
+ * again), and relays the leader's answer; 409 while there is no leader, while the leader is rebalancing, or when a
+ * forwarded request reaches a worker that is not (or no longer) the leader.
  */
 import type { RequestHandler } from 'express';
 import { ConveyorError, ErrorCode } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
-
-export const FORWARDED_HEADER = 'x-conveyor-forwarded-by';
+import { identityOf, rawBody } from './access.ts';
+import { signForward } from './request-signing.ts';
 
 export interface LeaderRouting {
   readonly workerId: string;
+  /** The key forwarded requests are signed with; null until the worker has it (then writes get 409). */
+  sessionKey(): Buffer | null;
   isLeader(): boolean;
   rebalancing(): boolean;
   /** The leader's advertised REST URL; undefined while there is no leader. */
@@ -34,7 +37,7 @@ export function leaderForwarding(routing: LeaderRouting, log: Logger, timeoutMs 
       next();
       return;
     }
-    const forwardedBy = req.get(FORWARDED_HEADER);
+    const forwardedBy = res.locals['forwardedBy'] as string | undefined;
     if (routing.isLeader()) {
       if (routing.rebalancing()) next(conflict('Cannot complete request momentarily due to a rebalance in progress; retry'));
       else next();
@@ -47,24 +50,30 @@ export function leaderForwarding(routing: LeaderRouting, log: Logger, timeoutMs 
     void (async () => {
       const url = await routing.leaderUrl();
       if (url === undefined) throw conflict('Cannot complete request because the cluster has no leader at the moment; retry');
+      const key = routing.sessionKey();
+      if (key === null) throw conflict('Cannot complete request: this worker has not read the cluster\'s request-signing key yet; retry');
       const target = new URL(req.originalUrl, url.endsWith('/') ? url : `${url}/`);
+      const body = rawBody(req);
+      const signed = signForward(key, { method: req.method, url: req.originalUrl, body }, routing.workerId, identityOf(res));
       let answer: Response;
       try {
         answer = await fetch(target, {
           method: req.method,
-          headers: { 'content-type': 'application/json', [FORWARDED_HEADER]: routing.workerId },
-          ...(req.body === undefined ? {} : { body: JSON.stringify(req.body) }),
+          headers: { 'content-type': 'application/json', ...signed },
+          ...(body.length === 0 ? {} : { body }),
           signal: AbortSignal.timeout(timeoutMs),
         });
       } catch (cause) {
         log.warn('forwarding to the leader failed', { leader: url, method: req.method, path: req.path, error: cause });
         throw conflict(`Cannot complete request: the leader at ${url} did not answer (${(cause as Error).message}); retry`);
       }
-      const body = Buffer.from(await answer.arrayBuffer());
+      const reply = Buffer.from(await answer.arrayBuffer());
       const type = answer.headers.get('content-type');
       if (type !== null) res.type(type);
+      const challenge = answer.headers.get('www-authenticate');
+      if (challenge !== null) res.setHeader('WWW-Authenticate', challenge);
       res.status(answer.status);
-      if (body.length > 0) res.send(body);
+      if (reply.length > 0) res.send(reply);
       else res.end();
     })().catch(next);
   };

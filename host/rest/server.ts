@@ -1,5 +1,6 @@
 /** The REST server: one router per resource, JSON bodies, one error mapping. Kafka Connect's default port is 8083. */
 import type { Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import express from 'express';
 import { ConveyorError, ErrorCode } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
@@ -16,7 +17,11 @@ import type { DiagnosticsApi } from './diagnostics.ts';
 import { errorHandler } from './errors.ts';
 import { leaderForwarding } from './forwarding.ts';
 import type { LeaderRouting } from './forwarding.ts';
+import { authorize, identify } from './access.ts';
+import { AuditTrail } from './audit.ts';
+import type { TenantDirectory } from './identity.ts';
 import { cors, MAX_REQUEST_BYTES, requireJsonBodies } from './request-guards.ts';
+import type { RestTls } from './tls.ts';
 import type { CorsSettings } from './request-guards.ts';
 
 export type RestApi = PluginsApi & ConnectorsApi & DiagnosticsApi & LifecycleApi & AdminApi;
@@ -36,15 +41,33 @@ export interface RestServerOptions {
   cors?: CorsSettings | null;
   /** Distributed mode: writes go to the leader (host/rest/forwarding.ts). */
   routing?: LeaderRouting;
+  /** An https listener (host/rest/tls.ts); http when absent. */
+  tls?: RestTls | null;
+  /** Identities and tenants (conveyor.tenants.file); single-tenant and open when absent. */
+  tenants?: TenantDirectory | null;
+  /** conveyor.audit.log.file: where each write's audit line is appended (also kept in memory for GET /admin/audit). */
+  auditFile?: string | null;
 }
 
 export async function startRestServer(api: RestApi, options: RestServerOptions): Promise<RestServer> {
   const app = express();
   app.disable('x-powered-by');
   if (options.cors) app.use(cors(options.cors));
+  const audit = new AuditTrail(options.auditFile ?? null, options.log);
+  app.use(audit.middleware());
   app.use(requireJsonBodies());
-  app.use(express.json({ limit: MAX_REQUEST_BYTES, type: () => true }));
-  if (options.routing !== undefined) app.use(leaderForwarding(options.routing, options.log));
+  app.use(express.json({
+    limit: MAX_REQUEST_BYTES,
+    type: () => true,
+    verify: (req, _res, buf) => {
+      (req as typeof req & { rawBody?: Buffer }).rawBody = buf;
+    },
+  }));
+  const routing = options.routing;
+  app.use(identify({ directory: options.tenants ?? null, sessionKey: () => routing?.sessionKey() ?? null }));
+  app.use(authorize());
+  app.use(audit.router());
+  if (routing !== undefined) app.use(leaderForwarding(routing, options.log));
   app.use(adminRouter(api, options.log, CONVEYOR_VERSION));
   app.use(connectorPluginsRouter(api));
   app.use(connectorsRouter(api));
@@ -53,11 +76,17 @@ export async function startRestServer(api: RestApi, options: RestServerOptions):
   app.use((req, _res, next) => next(new ConveyorError(ErrorCode.notFound, `HTTP 404 Not Found: ${req.method} ${req.path}`)));
   app.use(errorHandler(options.log));
   const server: Server = await new Promise((resolve, reject) => {
+    if (options.tls) {
+      const s = createHttpsServer(options.tls.options, app);
+      s.once('error', reject);
+      s.listen(options.port, options.host, () => resolve(s));
+      return;
+    }
     const s = app.listen(options.port, options.host, (err?: Error) => (err ? reject(err) : resolve(s)));
   });
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : options.port;
-  options.log.info('REST server listening', { host: options.host, port });
+  options.log.info('REST server listening', { host: options.host, port, scheme: options.tls ? 'https' : 'http', ...(options.tls ? { clientAuth: options.tls.clientAuth } : {}) });
   return {
     port,
     close: () =>

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createJsonLogger } from '../../../host/core/logger.ts';
-import { corsSettings } from '../../../host/rest/request-guards.ts';
+import { restSecurity } from '../../../host/rest/security-settings.ts';
 import { startRestServer } from '../../../host/rest/server.ts';
 import type { RestServer } from '../../../host/rest/server.ts';
 import { Worker } from '../../../host/worker/worker.ts';
@@ -39,8 +39,8 @@ export async function startRestWorker(dir: string, properties: Readonly<Record<s
     connectProperties: { 'offset.flush.interval.ms': '200', 'key.converter': 'org.apache.kafka.connect.storage.StringConverter', 'value.converter': 'org.apache.kafka.connect.json.JsonConverter', 'value.converter.schemas.enable': 'false', ...properties },
   });
   const worker = await Worker.create(config, log);
-  const rest = await startRestServer(worker, { host: '127.0.0.1', port: 0, log: log.child({ component: 'rest' }), cors: corsSettings(config.connectProperties) });
-  const url = `http://127.0.0.1:${rest.port}`;
+  const rest = await startRestServer(worker, { ...restSecurity(config.connectProperties, log), host: '127.0.0.1', port: 0, log: log.child({ component: 'rest' }) });
+  const url = `${properties['listeners']?.startsWith('https') === true ? 'https' : 'http'}://127.0.0.1:${rest.port}`;
   return {
     worker,
     rest,

@@ -53,7 +53,8 @@ void test('worker.properties map onto the worker config; the rest stays as Conne
   assert.equal(c.connectProperties['value.converter'], 'org.apache.kafka.connect.json.JsonConverter');
   assert.throws(() => workerConfig(workerInputFromProperties({ 'bootstrap.servers': 'x:1' })), /offset.storage.file.filename/);
   assert.deepEqual(parseListener('http://[::1]:9000'), { host: '::1', port: 9000 });
-  assert.throws(() => parseListener('https://h:1'), /only http/);
+  assert.deepEqual(parseListener('https://h:1'), { host: 'h', port: 1 }, 'https is served (host/rest/tls.ts)');
+  assert.throws(() => parseListener('ftp://h:1'), /only http and https/);
 });
 
 void test('connector files: properties, JSON {name, config} and flat JSON maps', () => {

@@ -5,11 +5,22 @@ import { after, test } from 'node:test';
 import express from 'express';
 import { createJsonLogger } from '../../../host/core/logger.ts';
 import { errorHandler } from '../../../host/rest/errors.ts';
-import { FORWARDED_HEADER, isClusterWrite, leaderForwarding } from '../../../host/rest/forwarding.ts';
+import { identify } from '../../../host/rest/access.ts';
+import { isClusterWrite, leaderForwarding } from '../../../host/rest/forwarding.ts';
 import type { LeaderRouting } from '../../../host/rest/forwarding.ts';
+import { ANONYMOUS_ADMIN } from '../../../host/rest/identity.ts';
+import { FORWARDED_HEADER, IDENTITY_HEADER, signForward } from '../../../host/rest/request-signing.ts';
 
 const log = createJsonLogger({ level: 'error', write: () => undefined });
 const servers: Server[] = [];
+const KEY = Buffer.alloc(32, 7);
+const keyed = { sessionKey: () => KEY };
+
+/** The JSON parser keeping the raw body and the identity check, as the REST server mounts them. */
+function parsing(app: express.Express): void {
+  app.use(express.json({ type: () => true, verify: (req, _res, buf) => void ((req as typeof req & { rawBody?: Buffer }).rawBody = buf) }));
+  app.use(identify({ directory: null, sessionKey: () => KEY }));
+}
 
 async function listen(app: express.Express): Promise<string> {
   const server = await new Promise<Server>((resolve) => {
@@ -24,10 +35,10 @@ after(() => {
   for (const s of servers) s.close();
 });
 
-async function follower(routing: LeaderRouting): Promise<string> {
+async function follower(routing: Omit<LeaderRouting, 'sessionKey'>): Promise<string> {
   const app = express();
-  app.use(express.json({ type: () => true }));
-  app.use(leaderForwarding(routing, log));
+  parsing(app);
+  app.use(leaderForwarding({ ...keyed, ...routing }, log));
   app.all('/{*path}', (req, res) => {
     res.json({ servedBy: routing.workerId, method: req.method });
   });
@@ -45,20 +56,35 @@ test('writes to /connectors are cluster writes; reads, validation and logger cha
   assert.equal(isClusterWrite('POST', '/connectorsx'), false);
 });
 
-test('a follower forwards writes to the leader with the loop-guard header and relays its status and body', async () => {
-  const seen: { header: string | undefined; body: unknown; url: string }[] = [];
+test('a follower forwards writes to the leader, signed, with the caller\'s identity, and relays its status and body', async () => {
+  const seen: { forwardedBy: unknown; identity: unknown; body: unknown; url: string }[] = [];
   const leaderApp = express();
-  leaderApp.use(express.json({ type: () => true }));
+  parsing(leaderApp);
   leaderApp.all('/{*path}', (req, res) => {
-    seen.push({ header: req.get(FORWARDED_HEADER), body: req.body as unknown, url: req.originalUrl });
+    seen.push({ forwardedBy: res.locals['forwardedBy'], identity: res.locals['identity'], body: req.body as unknown, url: req.originalUrl });
     res.status(201).json({ created: true });
   });
+  leaderApp.use(errorHandler(log));
   const leaderUrl = await listen(leaderApp);
   const url = await follower({ workerId: 'w2', isLeader: () => false, rebalancing: () => false, leaderUrl: () => Promise.resolve(leaderUrl) });
   const res = await fetch(`${url}/connectors?expand=status`, { method: 'POST', body: JSON.stringify({ name: 'a', config: {} }) });
   assert.equal(res.status, 201);
   assert.deepEqual(await res.json(), { created: true });
-  assert.deepEqual(seen, [{ header: 'w2', body: { name: 'a', config: {} }, url: '/connectors?expand=status' }]);
+  assert.deepEqual(seen, [{ forwardedBy: 'w2', identity: ANONYMOUS_ADMIN, body: { name: 'a', config: {} }, url: '/connectors?expand=status' }]);
+  const forged = await fetch(`${leaderUrl}/connectors`, { method: 'POST', headers: { 'content-type': 'application/json', [FORWARDED_HEADER]: 'w2' }, body: '{}' });
+  assert.equal(forged.status, 403, 'a client-forged forwarding header is refused');
+  assert.match(((await forged.json()) as { message: string }).message, /not signed/);
+  const body = '{"name":"b"}';
+  const signed = signForward(KEY, { method: 'POST', url: '/connectors', body }, 'w2', { name: 'eve', tenant: 'acme', role: 'operator', via: 'token' });
+  const tampered = await fetch(`${leaderUrl}/connectors`, { method: 'POST', headers: { 'content-type': 'application/json', ...signed, [IDENTITY_HEADER]: Buffer.from(JSON.stringify({ ...ANONYMOUS_ADMIN, name: 'eve' })).toString('base64url') }, body });
+  assert.equal(tampered.status, 403, 'a changed identity breaks the signature');
+  assert.match(((await tampered.json()) as { message: string }).message, /signature is invalid/);
+  const otherBody = await fetch(`${leaderUrl}/connectors`, { method: 'POST', headers: { 'content-type': 'application/json', ...signed }, body: '{"name":"c"}' });
+  assert.equal(otherBody.status, 403, 'the signature covers the body');
+  const stale = signForward(KEY, { method: 'POST', url: '/connectors', body }, 'w2', ANONYMOUS_ADMIN, Date.now() - 10 * 60_000);
+  assert.equal((await fetch(`${leaderUrl}/connectors`, { method: 'POST', headers: { 'content-type': 'application/json', ...stale }, body })).status, 403, 'an old signature is refused');
+  assert.equal((await fetch(`${leaderUrl}/connectors`, { method: 'POST', headers: { 'content-type': 'application/json', ...signed }, body })).status, 201, 'a valid signature passes');
+  assert.equal(seen.at(-1)?.identity && (seen.at(-1)?.identity as { name: string }).name, 'eve');
   const read = await fetch(`${url}/connectors`);
   assert.deepEqual(await read.json(), { servedBy: 'w2', method: 'GET' }, 'reads are answered locally');
 });
@@ -75,7 +101,7 @@ test('409 when there is no leader, when the leader is rebalancing, when a forwar
   assert.match(((await r2.json()) as { message: string }).message, /rebalance/);
 
   const loop = await follower({ workerId: 'w3', isLeader: () => false, rebalancing: () => false, leaderUrl: () => Promise.resolve('http://127.0.0.1:1') });
-  const r3 = await fetch(`${loop}/connectors/a`, { method: 'DELETE', headers: { [FORWARDED_HEADER]: 'w2' } });
+  const r3 = await fetch(`${loop}/connectors/a`, { method: 'DELETE', headers: signForward(KEY, { method: 'DELETE', url: '/connectors/a', body: '' }, 'w2', ANONYMOUS_ADMIN) });
   assert.equal(r3.status, 409);
   assert.match(((await r3.json()) as { message: string }).message, /forwarded by w2 to w3, which is not the leader/);
 
