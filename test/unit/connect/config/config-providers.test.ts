@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createConfigResolver, providerSpecsFromJson, providerSpecsFromProperties, resolveAtStart } from '../../../../host/connect/config/config-providers.ts';
 import { ErrorCode, isConveyorError } from '../../../../host/core/errors.ts';
+import { workerInputFromProperties } from '../../../../host/cli/standalone.ts';
+import { distributedInputFromProperties } from '../../../../host/distributed/distributed-config.ts';
 import { workerConfig } from '../../../../host/worker/worker-config.ts';
 
 const PKG = 'org.apache.kafka.common.config.provider.';
@@ -70,6 +72,15 @@ void test('start-up errors: unknown class named, unknown param, relative or miss
   const ok = workerConfig({ connectProperties: { 'config.providers': 'file', 'config.providers.file.class': PKG + 'FileConfigProvider' }, configProviders: { env: { class: 'EnvVarConfigProvider' } } });
   assert.deepEqual(ok.configProviders.map((p) => p.name), ['file', 'env']);
   assert.deepEqual(workerConfig({}).configProviders, []);
+});
+
+void test('standalone and distributed worker.properties both carry the providers into the worker config', () => {
+  const props = { 'config.providers': 'env', 'config.providers.env.class': PKG + 'EnvVarConfigProvider', 'config.providers.env.param.allowlist.pattern': '^DB_' };
+  const expected = [{ name: 'env', className: PKG + 'EnvVarConfigProvider', params: { 'allowlist.pattern': '^DB_' } }];
+  assert.deepEqual(workerConfig(workerInputFromProperties(props)).configProviders, expected);
+  const distributed = distributedInputFromProperties({ ...props, 'cluster.id': 'c', 'etcd.endpoints': 'http://127.0.0.1:2379', 'bootstrap.servers': '127.0.0.1:9092' });
+  assert.deepEqual(workerConfig(distributed.worker).configProviders, expected);
+  assert.throws(() => workerConfig(workerInputFromProperties({ 'config.providers': 'x', 'config.providers.x.class': 'Nope' })), /unknown config provider class Nope/);
 });
 
 void test('file provider: keys of a properties file; missing keys and unknown providers left as they are', async () => {
