@@ -10,6 +10,9 @@ import type { CapabilityMetrics } from '../capabilities/metrics.ts';
 import { policyFor } from '../capabilities/policy.ts';
 import type { ErrantTarget } from '../capabilities/errant.ts';
 import type { PolicyBook } from '../capabilities/policy.ts';
+import { resolveAtStart } from '../connect/config/config-providers.ts';
+import type { ConfigResolver } from '../connect/config/config-providers.ts';
+import { reverseTransform } from '../connect/config/config-references.ts';
 import { ConveyorError, ErrorCode, isConveyorError } from '../core/errors.ts';
 import { LogField } from '../core/log-fields.ts';
 import type { Logger } from '../core/logger.ts';
@@ -51,6 +54,10 @@ export interface ConnectorDeps {
   onTaskConfigs?(connector: string, configs: readonly RawConfig[]): Promise<void>;
   offsets: SourceOffsetStore;
   policies: PolicyBook;
+  /** The policies for a task's resolved config (built-in connectors' own grants); `policies` without it. */
+  policiesFor?(config: Readonly<Record<string, string>>): PolicyBook;
+  /** Resolves `${provider:path:key}` references as the connector or a task starts; stored configs keep them. */
+  configResolver?: ConfigResolver;
   metrics: CapabilityMetrics;
   limits?: Partial<SandboxLimits>;
   log: Logger;
@@ -159,14 +166,18 @@ export class ConnectorRuntime {
     await this.startConnector();
   }
 
-  /** The plugin's task configs, each merged over the connector config, computed in a short-lived isolate. */
+  /**
+   * The plugin's task configs, each merged over the connector config, computed in a short-lived isolate from the
+   * resolved config; keys whose connector value holds a reference get the reference back, so none is stored resolved.
+   */
   async computeTaskConfigs(): Promise<RawConfig[]> {
     const maxTasks = Number(this.config['tasks.max'] ?? '1');
+    const resolved = await resolveAtStart(this.deps.configResolver, this.config, this.log);
     const instance = await this.newInstance(`${this.name}-connector-${++generations}`, denyAll, this.log);
     try {
-      const configs = await instance.invoke<RawConfig[]>('taskConfigs', { raw: this.config, maxTasks, connector: this.name });
+      const configs = await instance.invoke<RawConfig[]>('taskConfigs', { raw: resolved, maxTasks, connector: this.name });
       if (!Array.isArray(configs) || configs.length === 0) throw new ConveyorError(ErrorCode.taskFailed, 'taskConfigs() returned no task configs');
-      return configs.map((c) => ({ ...this.config, ...c }));
+      return reverseTransform(this.config, configs.map((c) => ({ ...resolved, ...c })));
     } finally {
       await instance.dispose();
     }
@@ -323,12 +334,21 @@ export class ConnectorRuntime {
     // after that is released here, what it had already attached to t the teardown released.
     const superseded = (): boolean => t.generation !== gen || this.stopped;
     const log = this.log.child({ [LogField.task]: t.id });
+    let config: RawConfig;
+    try {
+      // Resolved afresh at every start, so a changed secret takes effect on restart; t.config keeps the references.
+      config = await resolveAtStart(this.deps.configResolver, t.config, log);
+    } catch (err) {
+      await this.taskFailed(t, gen, err);
+      return;
+    }
+    if (superseded()) return;
     const broker = createCapabilityBroker({
       connector: this.name,
       taskId: t.id,
       plugin: this.plugin.key,
       requested: this.plugin.manifest.capabilities,
-      policy: policyFor(this.deps.policies, this.name),
+      policy: policyFor(this.deps.policiesFor?.(config) ?? this.deps.policies, this.name),
       offsets: (p) => this.deps.offsets.get(this.name, p),
       metrics: this.deps.metrics,
       log,
@@ -344,7 +364,7 @@ export class ConnectorRuntime {
       t.instance = instance;
       const onFailure = (err: unknown): void => void this.taskFailed(t, gen, err);
       instance.onFailure(onFailure);
-      const opts = { connector: this.name, taskId: t.id, config: t.config, instance, log, onFailure };
+      const opts = { connector: this.name, taskId: t.id, config, instance, log, onFailure };
       const runner = await this.newRunner(t, opts);
       if (superseded()) return;
       t.runner = runner;
@@ -361,14 +381,14 @@ export class ConnectorRuntime {
     if (p === undefined) {
       return source
         ? new SourceTaskRunner(opts, this.deps.recordSink, this.deps.offsets)
-        : new SinkTaskRunner(opts, this.deps.recordSource(this.name, (t.config['topics'] ?? '').split(',').map((s) => s.trim()).filter(Boolean)));
+        : new SinkTaskRunner(opts, this.deps.recordSource(this.name, (opts.config['topics'] ?? '').split(',').map((s) => s.trim()).filter(Boolean)));
     }
     if (source) {
-      const sink = p.sourceSink(this.name, t.id, t.config);
+      const sink = p.sourceSink(this.name, t.id, opts.config);
       await this.startPipeline(t, sink);
       return new SourceTaskRunner(opts, sink, this.deps.offsets);
     }
-    const from = p.sinkSource(this.name, t.id, t.config);
+    const from = p.sinkSource(this.name, t.id, opts.config);
     await this.startPipeline(t, from);
     return new SinkTaskRunner(opts, from);
   }

@@ -1,6 +1,8 @@
 /** Worker configuration: validated against a schema that rejects unknown keys, defaults declared once, frozen. */
 import { hostname } from 'node:os';
 import type { PolicyBook } from '../capabilities/policy.ts';
+import { createConfigResolver, providerSpecsFromJson, providerSpecsFromProperties } from '../connect/config/config-providers.ts';
+import type { ConfigProviderSpec } from '../connect/config/config-providers.ts';
 import { ConveyorError, ErrorCode } from '../core/errors.ts';
 import { isLogLevel } from '../core/logger.ts';
 import type { LogLevel } from '../core/logger.ts';
@@ -30,9 +32,11 @@ export interface WorkerConfig {
   configStorageFile: string | null;
   /** Kafka Connect worker properties as given (converters and sub-keys, offset.flush.interval.ms, ...). */
   connectProperties: Readonly<Record<string, string>>;
+  /** Config providers for `${provider:path:key}` references: `config.providers*` in connectProperties, and configProviders. */
+  configProviders: readonly ConfigProviderSpec[];
 }
 
-const KEYS = ['workerId', 'restHost', 'restPort', 'pluginPath', 'builtinPlugins', 'sandboxProcesses', 'limits', 'policies', 'logLevel', 'pluginRescanMs', 'bootstrapServers', 'offsetStorageFile', 'offsetStorageTopic', 'configStorageFile', 'connectProperties'];
+const KEYS = ['workerId', 'restHost', 'restPort', 'pluginPath', 'builtinPlugins', 'sandboxProcesses', 'limits', 'policies', 'logLevel', 'pluginRescanMs', 'bootstrapServers', 'offsetStorageFile', 'offsetStorageTopic', 'configStorageFile', 'connectProperties', 'configProviders'];
 
 function optString(input: Record<string, unknown>, key: string): string | null {
   const v = input[key];
@@ -71,12 +75,15 @@ export function workerConfig(input: Record<string, unknown> = {}): WorkerConfig 
   }
   const props = input['connectProperties'] ?? {};
   if (typeof props !== 'object' || props === null || Object.values(props).some((v) => typeof v !== 'string')) throw bad('connectProperties must map keys to strings');
+  const providers = [...providerSpecsFromProperties(props as Record<string, string>), ...providerSpecsFromJson(input['configProviders'])];
+  createConfigResolver(providers);
   return Object.freeze({
     bootstrapServers,
     offsetStorageFile,
     offsetStorageTopic,
     configStorageFile: optString(input, 'configStorageFile'),
     connectProperties: Object.freeze({ ...(props as Record<string, string>) }),
+    configProviders: Object.freeze(providers.map((p) => Object.freeze({ ...p, params: Object.freeze({ ...p.params }) }))),
     workerId: typeof input['workerId'] === 'string' ? input['workerId'] : `${hostname()}:${port}`,
     restHost: typeof input['restHost'] === 'string' ? input['restHost'] : '127.0.0.1',
     restPort: port,

@@ -4,6 +4,8 @@
  */
 import type { RawConfig } from '../../sdk/connector.ts';
 import { CapabilityMetrics } from '../capabilities/metrics.ts';
+import { createConfigResolver, resolveAtStart } from '../connect/config/config-providers.ts';
+import { hasReferences, scrubResolved } from '../connect/config/config-references.ts';
 import { ConveyorError, ErrorCode } from '../core/errors.ts';
 import { LogField } from '../core/log-fields.ts';
 import type { Logger } from '../core/logger.ts';
@@ -75,6 +77,7 @@ export class Worker {
       ...(store === null ? {} : { onTaskConfigs: (name, configs) => (store.get(name) ? store.putTaskConfigs(name, configs) : Promise.resolve()) }),
       offsets: kafka?.offsetReader ?? new InMemoryOffsetStore(),
       policies: config.policies,
+      ...(config.configProviders.length === 0 ? {} : { configResolver: createConfigResolver(config.configProviders) }),
       metrics: this.metrics,
       limits: config.limits,
       log,
@@ -97,10 +100,13 @@ export class Worker {
     return w;
   }
 
-  /** Built-in connectors may use what their config names: file connectors their file's directory, the ES sink its connection.url, the CDC source its database (builtin-*-policy.ts). */
-  private grantFiles(name: string, plugin: PluginVersion, config: Readonly<Record<string, string>>): ConnectorDeps {
-    const policies = withMysqlGrant(withEsGrant(withFileGrant(this.deps.policies, name, plugin, config), name, plugin, config), name, plugin, config);
-    return policies === this.deps.policies ? this.deps : { ...this.deps, policies };
+  /**
+   * Built-in connectors may use what their config names: file connectors their file's directory, the ES sink its
+   * connection.url, the CDC source its database (builtin-*-policy.ts); granted from each task's resolved config.
+   */
+  private grantFiles(name: string, plugin: PluginVersion): ConnectorDeps {
+    const base = this.deps.policies;
+    return { ...this.deps, policiesFor: (config) => withMysqlGrant(withEsGrant(withFileGrant(base, name, plugin, config), name, plugin, config), name, plugin, config) };
   }
 
   /** The plugin a connector config names (connector.class, plugin.version); throws notFound for an unknown class. */
@@ -110,7 +116,7 @@ export class Worker {
 
   /** A runtime for a connector managed elsewhere (distributed mode), with this worker's sandbox, pipelines and grants. */
   newRuntime(name: string, config: Record<string, string>, plugin: PluginVersion, target: TargetState, hooks: Pick<ConnectorDeps, 'onStateChange'>): ConnectorRuntime {
-    return new ConnectorRuntime(name, config, plugin, { ...this.grantFiles(name, plugin, config), ...hooks }, target);
+    return new ConnectorRuntime(name, config, plugin, { ...this.grantFiles(name, plugin), ...hooks }, target);
   }
 
   /** Starts the connectors persisted by an earlier run, in their stored target states. */
@@ -118,7 +124,7 @@ export class Worker {
     for (const rec of this.store?.list() ?? []) {
       try {
         const plugin = await this.validate({ ...rec.config, name: rec.name });
-        const rt = new ConnectorRuntime(rec.name, { ...rec.config, name: rec.name }, plugin, this.grantFiles(rec.name, plugin, rec.config), rec.targetState);
+        const rt = new ConnectorRuntime(rec.name, { ...rec.config, name: rec.name }, plugin, this.grantFiles(rec.name, plugin), rec.targetState);
         this.connectors.set(rec.name, rt);
         await rt.start();
       } catch (err) {
@@ -183,17 +189,22 @@ export class Worker {
     return this.runtime(name).progress();
   }
 
-  /** Validates fully (framework keys, config definition, plugin's own validate in a sandbox) or throws configInvalid. */
-  async validate(config: RawConfig): Promise<PluginVersion> {
-    const cls = config['connector.class'];
+  /**
+   * Validates fully (framework keys, config definition, plugin's own validate in a sandbox) or throws configInvalid.
+   * As Kafka Connect does, it validates the config with its references resolved; no message carries a resolved value.
+   */
+  async validate(raw: RawConfig): Promise<PluginVersion> {
+    const cls = raw['connector.class'];
     if (cls === undefined || cls === '') throw new ConveyorError(ErrorCode.configInvalid, invalidConfigMessage({ 'connector.class': ['Missing required configuration "connector.class" which has no default value.'] }));
-    const plugin = this.directory.registry.resolve(cls, config['plugin.version']);
+    const plugin = this.directory.registry.resolve(cls, raw['plugin.version']);
+    const config = await resolveAtStart(this.deps.configResolver, raw, this.log);
     const errors = frameworkErrors(plugin, config);
     for (const [k, errs] of Object.entries({ ...restartConfigErrors(config), ...clientConfigErrors(this.config.connectProperties, config) })) errors[k] = [...(errors[k] ?? []), ...errs];
     for (const r of pluginConfigReports(plugin, config)) if (r.errors.length > 0) errors[r.name] = [...(errors[r.name] ?? []), ...r.errors];
     if (Object.keys(errors).length === 0) {
       for (const [k, errs] of Object.entries(await ConnectorRuntime.validateInSandbox(plugin, config, this.deps))) errors[k] = [...(errors[k] ?? []), ...errs];
     }
+    for (const [k, errs] of Object.entries(errors)) errors[k] = scrubResolved(errs, raw, config);
     if (Object.keys(errors).length > 0) throw new ConveyorError(ErrorCode.configInvalid, invalidConfigMessage(errors));
     return plugin;
   }
@@ -205,7 +216,7 @@ export class Worker {
     const full = { ...config, name };
     const plugin = await this.validate(full);
     if (this.connectors.has(name)) throw new ConveyorError(ErrorCode.conflict, `Connector ${name} already exists`);
-    const rt = new ConnectorRuntime(name, full, plugin, this.grantFiles(name, plugin, full), initialState);
+    const rt = new ConnectorRuntime(name, full, plugin, this.grantFiles(name, plugin), initialState);
     this.connectors.set(name, rt);
     await this.store?.putConfig(name, full, { initialState });
     await rt.start();
@@ -333,15 +344,19 @@ export class Worker {
   }
 
   /** ConfigInfos for PUT /connector-plugins/{p}/config/validate; the plugin's own validate runs when the rest passes. */
-  async validateReport(config: RawConfig): Promise<ConfigInfos> {
-    const plugin = this.directory.registry.resolve(config['connector.class'] ?? '', config['plugin.version']);
+  async validateReport(raw: RawConfig): Promise<ConfigInfos> {
+    const plugin = this.directory.registry.resolve(raw['connector.class'] ?? '', raw['plugin.version']);
+    const config = await resolveAtStart(this.deps.configResolver, raw, this.log);
     const errors = frameworkErrors(plugin, config);
     for (const [k, errs] of Object.entries({ ...restartConfigErrors(config), ...clientConfigErrors(this.config.connectProperties, config) })) errors[k] = [...(errors[k] ?? []), ...errs];
-    const reports = pluginConfigReports(plugin, config);
-    if (Object.keys(errors).length === 0 && reports.every((r) => r.errors.length === 0)) {
+    const resolvedReports = pluginConfigReports(plugin, config);
+    if (Object.keys(errors).length === 0 && resolvedReports.every((r) => r.errors.length === 0)) {
       for (const [k, errs] of Object.entries(await ConnectorRuntime.validateInSandbox(plugin, config, this.deps))) errors[k] = [...(errors[k] ?? []), ...errs];
     }
-    const common = COMMON_KEYS.map((k) => ({ name: k.name, value: config[k.name] ?? null, recommended_values: [], errors: [], visible: true }));
+    for (const [k, errs] of Object.entries(errors)) errors[k] = scrubResolved(errs, raw, config);
+    // Values as given, references and all; only errors come from the resolved config.
+    const reports = resolvedReports.map((r) => (hasReferences(raw[r.name] ?? '') ? { ...r, value: raw[r.name] ?? null, errors: scrubResolved(r.errors, raw, config) } : r));
+    const common = COMMON_KEYS.map((k) => ({ name: k.name, value: raw[k.name] ?? null, recommended_values: [], errors: [], visible: true }));
     return configInfos(plugin.manifest.className, [...COMMON_KEYS, ...plugin.manifest.config], [...common, ...reports], errors);
   }
 
