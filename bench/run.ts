@@ -14,6 +14,7 @@ const BENCHES: Record<string, () => Promise<{ main(args: string[]): Promise<void
   es: () => import('./es.ts'),
   failover: () => import('./failover.ts'),
   kafka: () => import('./kafka.ts'),
+  density: () => import('./density.ts'),
 };
 
 const [name, ...rest] = process.argv.slice(2);

@@ -4,6 +4,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
+import { policiesFromProperties } from '../capabilities/policy.ts';
+import type { CapabilityPolicy } from '../capabilities/policy.ts';
 import { ConveyorError, ErrorCode } from '../core/errors.ts';
 import { parseProperties } from './properties.ts';
 
@@ -57,8 +59,18 @@ export function workerInputFromProperties(props: Record<string, string>): Record
   if (props[CONVEYOR_WORKER_KEYS.workerId] !== undefined) out['workerId'] = props[CONVEYOR_WORKER_KEYS.workerId];
   if (props[CONVEYOR_WORKER_KEYS.logLevel] !== undefined) out['logLevel'] = props[CONVEYOR_WORKER_KEYS.logLevel];
   if (props[CONVEYOR_WORKER_KEYS.sandboxProcesses] !== undefined) out['sandboxProcesses'] = Number(props[CONVEYOR_WORKER_KEYS.sandboxProcesses]);
+  let policies: Record<string, Partial<CapabilityPolicy>>;
+  try {
+    policies = policiesFromProperties(props);
+  } catch (err) {
+    throw bad((err as Error).message);
+  }
   const dirs = props[CONVEYOR_WORKER_KEYS.fileDirs];
-  if (dirs !== undefined) out['policies'] = { '*': { fileDirs: dirs.split(',').map((s) => s.trim()).filter(Boolean) } };
+  if (dirs !== undefined) {
+    const all = policies['*'] ?? {};
+    policies['*'] = { ...all, fileDirs: [...(all.fileDirs ?? []), ...dirs.split(',').map((s) => s.trim()).filter(Boolean)] };
+  }
+  if (Object.keys(policies).length > 0) out['policies'] = policies;
   return out;
 }
 

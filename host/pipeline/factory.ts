@@ -19,7 +19,7 @@ import type { OffsetBackingStore } from '../storage/offset-store.ts';
 import { OffsetWriter } from '../storage/offset-writer.ts';
 import type { RecordSink, RecordSource } from '../worker/record-bus.ts';
 import { parseWorkerSettings, sinkTaskConfig, sourceTaskConfig } from './config.ts';
-import { internalTopics } from './internal-topics.ts';
+import { connectorTopicCheck, internalTopics, TENANT_CONFIG_KEY } from './internal-topics.ts';
 import type { FlatConfig, PipelineWorkerSettings } from './config.ts';
 import { SinkPipeline } from './sink-pipeline.ts';
 import { SourcePipeline } from './source-pipeline.ts';
@@ -52,6 +52,8 @@ export interface PipelineFactoryOptions {
    * this transactional.id. Needs offsets in a Kafka topic (KafkaOffsetBackingStore).
    */
   exactlyOnce?: { transactionalId(connector: string, task: number): string };
+  /** The topic prefixes of a tenant (conveyor.tenants.file); a tenant's source task may write only under them. */
+  tenantTopicPrefixes?: (tenant: string) => readonly string[] | undefined;
   /** Distributed mode: throws once this worker no longer owns the task; checked before every offset commit. */
   fence?: (connector: string, task: number) => Promise<void>;
 }
@@ -84,6 +86,10 @@ export function createPipelineFactory(options: PipelineFactoryOptions): Pipeline
     clientId: options.kafka.clientId ?? 'conveyor-worker',
     logger: log,
   });
+  const tenantOf = (c: RawConfig): readonly string[] | undefined => {
+    const t = c[TENANT_CONFIG_KEY];
+    return t === undefined ? undefined : options.tenantTopicPrefixes?.(t);
+  };
   let admin: Promise<TopicAdmin> | undefined;
   let dlqProducer: Promise<SourceProducer> | undefined;
   const sharedAdmin = (): Promise<TopicAdmin> => {
@@ -118,7 +124,7 @@ export function createPipelineFactory(options: PipelineFactoryOptions): Pipeline
       return new SourcePipeline({
         connector,
         taskId,
-        internalTopic: internalTopics(options.worker, offsetsTopic),
+        internalTopic: connectorTopicCheck(internalTopics(options.worker, offsetsTopic), connectorConfig[TENANT_CONFIG_KEY], tenantOf(connectorConfig)),
         ...(eos === undefined || offsetsTopic === undefined
           ? {}
           : {

@@ -26,3 +26,17 @@ export function internalTopics(worker: Readonly<Record<string, string>>, offsets
 export function internalTopicError(connector: string, topic: string, what: string): ConveyorError {
   return new ConveyorError(ErrorCode.capabilityDenied, `connector ${connector} may not write to topic ${topic}: it is ${what}`);
 }
+
+/** The connector config key naming the tenant that owns a connector (set by the REST layer, host/rest/tenancy.ts). */
+export const TENANT_CONFIG_KEY = 'conveyor.tenant';
+
+/** A tenant's topic namespace: the prefixes its connectors' topics must start with (none: any topic). */
+export function topicOutsidePrefixes(topic: string, prefixes: readonly string[]): boolean {
+  return prefixes.length > 0 && !prefixes.some((p) => topic.startsWith(p));
+}
+
+/** The internal-topic check plus, for a tenant's connector, its topic prefixes. */
+export function connectorTopicCheck(internal: InternalTopicCheck, tenant: string | undefined, prefixes: readonly string[] | undefined): InternalTopicCheck {
+  if (tenant === undefined || prefixes === undefined || prefixes.length === 0) return internal;
+  return (topic) => internal(topic) ?? (topicOutsidePrefixes(topic, prefixes) ? `outside tenant ${tenant}'s topic prefixes (${prefixes.join(', ')})` : undefined);
+}

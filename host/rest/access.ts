@@ -8,8 +8,8 @@
 import type { TLSSocket } from 'node:tls';
 import type { Request, RequestHandler, Response } from 'express';
 import { ConveyorError, ErrorCode } from '../core/errors.ts';
-import type { Identity, TenantDirectory } from './identity.ts';
-import { ANONYMOUS_ADMIN } from './identity.ts';
+import type { Identity, TenantDirectory } from '../tenants/directory.ts';
+import { ANONYMOUS_ADMIN } from '../tenants/directory.ts';
 import { claimsForwarding, verifyForward } from './request-signing.ts';
 
 export const CHALLENGE = 'Bearer realm="conveyor", Basic realm="conveyor", charset="UTF-8"';

@@ -4,6 +4,8 @@ import type { Request } from 'express';
 import type { RawConfig } from '../../sdk/connector.ts';
 import { ConveyorError, ErrorCode } from '../core/errors.ts';
 import type { ConnectorInfo, ConnectorStatus } from '../worker/states.ts';
+import { identityOf } from './access.ts';
+import { visibleConnectors } from './tenancy.ts';
 
 export interface ConnectorsApi {
   connectorNames(): string[];
@@ -62,12 +64,13 @@ export function connectorsRouter(api: ConnectorsApi): Router {
   const r = Router();
   r.get('/connectors', (req, res) => {
     const expand = expansions(req.query['expand']);
+    const names = visibleConnectors(api, identityOf(res));
     if (expand.size === 0) {
-      res.json(api.connectorNames());
+      res.json(names);
       return;
     }
     const out: Record<string, { status?: ConnectorStatus; info?: ConnectorInfo }> = {};
-    for (const n of api.connectorNames()) out[n] = { ...(expand.has('status') ? { status: api.connectorStatus(n) } : {}), ...(expand.has('info') ? { info: api.connectorInfo(n) } : {}) };
+    for (const n of names) out[n] = { ...(expand.has('status') ? { status: api.connectorStatus(n) } : {}), ...(expand.has('info') ? { info: api.connectorInfo(n) } : {}) };
     res.json(out);
   });
   r.post('/connectors', async (req, res) => {

@@ -5,8 +5,8 @@
  * client cannot claim to be a worker, or another tenant, by sending the forwarding headers itself.
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import type { Identity } from './identity.ts';
-import { ROLES } from './identity.ts';
+import type { Identity } from '../tenants/directory.ts';
+import { ROLES } from '../tenants/directory.ts';
 
 export const FORWARDED_HEADER = 'x-conveyor-forwarded-by';
 export const IDENTITY_HEADER = 'x-conveyor-identity';

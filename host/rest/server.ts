@@ -19,7 +19,8 @@ import { leaderForwarding } from './forwarding.ts';
 import type { LeaderRouting } from './forwarding.ts';
 import { authorize, identify } from './access.ts';
 import { AuditTrail } from './audit.ts';
-import type { TenantDirectory } from './identity.ts';
+import { tenancy } from './tenancy.ts';
+import type { TenantDirectory } from '../tenants/directory.ts';
 import { cors, MAX_REQUEST_BYTES, requireJsonBodies } from './request-guards.ts';
 import type { RestTls } from './tls.ts';
 import type { CorsSettings } from './request-guards.ts';
@@ -67,6 +68,7 @@ export async function startRestServer(api: RestApi, options: RestServerOptions):
   app.use(identify({ directory: options.tenants ?? null, sessionKey: () => routing?.sessionKey() ?? null }));
   app.use(authorize());
   app.use(audit.router());
+  app.use(tenancy(api, options.tenants ?? null));
   if (routing !== undefined) app.use(leaderForwarding(routing, options.log));
   app.use(adminRouter(api, options.log, CONVEYOR_VERSION));
   app.use(connectorPluginsRouter(api));

@@ -28,7 +28,7 @@ export interface KafkaBackend {
 }
 
 /** Options the distributed worker adds to every pipeline (exactly-once source, ownership fencing). */
-export type PipelineExtras = Pick<PipelineFactoryOptions, 'exactlyOnce' | 'fence'>;
+export type PipelineExtras = Pick<PipelineFactoryOptions, 'exactlyOnce' | 'fence' | 'tenantTopicPrefixes'>;
 
 interface OffsetBacking {
   readonly store: OffsetBackingStore;

@@ -7,6 +7,9 @@ import { CapabilityMetrics } from '../capabilities/metrics.ts';
 import { createConfigResolver, resolveAtStart } from '../connect/config/config-providers.ts';
 import { hasReferences, scrubResolved } from '../connect/config/config-references.ts';
 import { ConveyorError, ErrorCode } from '../core/errors.ts';
+import { TENANT_CONFIG_KEY } from '../pipeline/internal-topics.ts';
+import { loadTenants } from '../tenants/directory.ts';
+import type { Tenant, TenantDirectory } from '../tenants/directory.ts';
 import { LogField } from '../core/log-fields.ts';
 import type { Logger } from '../core/logger.ts';
 import { buildBuiltinPlugins } from '../plugins/builtin.ts';
@@ -59,9 +62,12 @@ export class Worker {
   private readonly store: StandaloneConfigStore | null;
 
   private readonly activeTopics: ActiveTopics;
+  /** conveyor.tenants.file: tenants' policies, task limits and topic prefixes; null on a single-tenant worker. */
+  private readonly tenants: TenantDirectory | null;
 
-  private constructor(config: WorkerConfig, log: Logger, sandbox: SandboxCreator, directory: PluginDirectory, kafka: KafkaBackend | null, store: StandaloneConfigStore | null, activeTopics: ActiveTopics) {
+  private constructor(config: WorkerConfig, log: Logger, sandbox: SandboxCreator, directory: PluginDirectory, kafka: KafkaBackend | null, store: StandaloneConfigStore | null, activeTopics: ActiveTopics, tenants: TenantDirectory | null) {
     this.activeTopics = activeTopics;
+    this.tenants = tenants;
     this.config = config;
     this.log = log;
     this.sandbox = sandbox;
@@ -92,9 +98,11 @@ export class Worker {
     const directory = await PluginDirectory.create({ roots, inspect: sandboxInspector(sandbox, plog), log: plog, rescanMs: config.pluginRescanMs });
     const activeTopics = new ActiveTopics();
     const onTopicUsed = options.onTopicUsed ?? ((connector: string, topic: string) => activeTopics.record(connector, topic));
-    const kafka = await createKafkaBackend(config, wlog, onTopicUsed, options.pipelineExtras);
+    const tenants = loadTenants(config.connectProperties);
+    const extras = tenants === null ? options.pipelineExtras : { ...options.pipelineExtras, tenantTopicPrefixes: (t: string) => tenants.tenants.get(t)?.topicPrefixes };
+    const kafka = await createKafkaBackend(config, wlog, onTopicUsed, extras);
     const store = config.configStorageFile === null ? null : await StandaloneConfigStore.open({ filename: config.configStorageFile, logger: wlog });
-    const w = new Worker(config, wlog, sandbox, directory, kafka, store, activeTopics);
+    const w = new Worker(config, wlog, sandbox, directory, kafka, store, activeTopics, tenants);
     w.setState('RUNNING');
     await w.restore();
     return w;
@@ -104,9 +112,25 @@ export class Worker {
    * Built-in connectors may use what their config names: file connectors their file's directory, the ES sink its
    * connection.url, the CDC source its database (builtin-*-policy.ts); granted from each task's resolved config.
    */
-  private grantFiles(name: string, plugin: PluginVersion): ConnectorDeps {
+  private grantFiles(name: string, plugin: PluginVersion, connectorConfig: Readonly<Record<string, string>>): ConnectorDeps {
+    const tenant = this.tenantOf(connectorConfig);
+    if (tenant !== undefined) {
+      // A tenant's connector reaches only what its tenant's policy grants: no built-in grant from its own config.
+      const q = tenant.quotas;
+      const limits = { ...this.deps.limits, ...(q.taskMemoryMb === undefined ? {} : { memoryMb: q.taskMemoryMb }), ...(q.taskCpuQuotaMs === undefined ? {} : { cpuQuotaMs: q.taskCpuQuotaMs }) };
+      return { ...this.deps, policies: { [name]: tenant.policy }, limits };
+    }
     const base = this.deps.policies;
     return { ...this.deps, policiesFor: (config) => withMysqlGrant(withEsGrant(withFileGrant(base, name, plugin, config), name, plugin, config), name, plugin, config) };
+  }
+
+  /** The tenant owning a connector (conveyor.tenant), when the worker has a tenants document that knows it. */
+  private tenantOf(config: Readonly<Record<string, string>>): Tenant | undefined {
+    const name = config[TENANT_CONFIG_KEY];
+    if (name === undefined || this.tenants === null) return undefined;
+    const tenant = this.tenants.tenants.get(name);
+    if (tenant === undefined) throw new ConveyorError(ErrorCode.configInvalid, `connector belongs to tenant ${name}, which the tenants document does not define`);
+    return tenant;
   }
 
   /** The plugin a connector config names (connector.class, plugin.version); throws notFound for an unknown class. */
@@ -116,7 +140,7 @@ export class Worker {
 
   /** A runtime for a connector managed elsewhere (distributed mode), with this worker's sandbox, pipelines and grants. */
   newRuntime(name: string, config: Record<string, string>, plugin: PluginVersion, target: TargetState, hooks: Pick<ConnectorDeps, 'onStateChange'>): ConnectorRuntime {
-    return new ConnectorRuntime(name, config, plugin, { ...this.grantFiles(name, plugin), ...hooks }, target);
+    return new ConnectorRuntime(name, config, plugin, { ...this.grantFiles(name, plugin, config), ...hooks }, target);
   }
 
   /** Starts the connectors persisted by an earlier run, in their stored target states. */
@@ -124,7 +148,7 @@ export class Worker {
     for (const rec of this.store?.list() ?? []) {
       try {
         const plugin = await this.validate({ ...rec.config, name: rec.name });
-        const rt = new ConnectorRuntime(rec.name, { ...rec.config, name: rec.name }, plugin, this.grantFiles(rec.name, plugin), rec.targetState);
+        const rt = new ConnectorRuntime(rec.name, { ...rec.config, name: rec.name }, plugin, this.grantFiles(rec.name, plugin, rec.config), rec.targetState);
         this.connectors.set(rec.name, rt);
         await rt.start();
       } catch (err) {
@@ -216,7 +240,7 @@ export class Worker {
     const full = { ...config, name };
     const plugin = await this.validate(full);
     if (this.connectors.has(name)) throw new ConveyorError(ErrorCode.conflict, `Connector ${name} already exists`);
-    const rt = new ConnectorRuntime(name, full, plugin, this.grantFiles(name, plugin), initialState);
+    const rt = new ConnectorRuntime(name, full, plugin, this.grantFiles(name, plugin, full), initialState);
     this.connectors.set(name, rt);
     await this.store?.putConfig(name, full, { initialState });
     await rt.start();

@@ -16,7 +16,7 @@ export interface RestWorker {
   url: string;
   dir: string;
   lines: string[];
-  call(method: string, path: string, body?: unknown, raw?: { contentType?: string; text?: string }): Promise<{ status: number; body: unknown; headers: Headers }>;
+  call(method: string, path: string, body?: unknown, raw?: { contentType?: string; text?: string; headers?: Record<string, string> }): Promise<{ status: number; body: unknown; headers: Headers }>;
   /** Stops REST and worker, keeping the state directory. */
   close(): Promise<void>;
 }
@@ -51,7 +51,7 @@ export async function startRestWorker(dir: string, properties: Readonly<Record<s
       const init: RequestInit = { method };
       if (raw?.text !== undefined) init.body = raw.text;
       else if (body !== undefined) init.body = JSON.stringify(body);
-      if (init.body !== undefined) init.headers = { 'content-type': raw?.contentType ?? 'application/json' };
+      init.headers = { ...(init.body === undefined ? {} : { 'content-type': raw?.contentType ?? 'application/json' }), ...raw?.headers };
       const res = await fetch(url + path, init);
       const text = await res.text();
       let parsed: unknown = text;

@@ -8,7 +8,7 @@ import { errorHandler } from '../../../host/rest/errors.ts';
 import { identify } from '../../../host/rest/access.ts';
 import { isClusterWrite, leaderForwarding } from '../../../host/rest/forwarding.ts';
 import type { LeaderRouting } from '../../../host/rest/forwarding.ts';
-import { ANONYMOUS_ADMIN } from '../../../host/rest/identity.ts';
+import { ANONYMOUS_ADMIN } from '../../../host/tenants/directory.ts';
 import { FORWARDED_HEADER, IDENTITY_HEADER, signForward } from '../../../host/rest/request-signing.ts';
 
 const log = createJsonLogger({ level: 'error', write: () => undefined });

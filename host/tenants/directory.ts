@@ -6,7 +6,11 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { parsePolicy } from '../capabilities/policy.ts';
+import type { CapabilityPolicy } from '../capabilities/policy.ts';
 import { ConveyorError, ErrorCode } from '../core/errors.ts';
+
+export const TENANTS_FILE_KEY = 'conveyor.tenants.file';
 
 export const ROLES = ['admin', 'operator', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];
@@ -23,6 +27,10 @@ export interface Identity {
 export interface TenantQuotas {
   maxConnectors?: number;
   maxTasks?: number;
+  /** Isolate heap limit of each of the tenant's tasks (MB), in place of the worker's. */
+  taskMemoryMb?: number;
+  /** CPU one call of each of the tenant's tasks may use (ms), in place of the worker's. */
+  taskCpuQuotaMs?: number;
 }
 
 export interface Tenant {
@@ -30,6 +38,8 @@ export interface Tenant {
   role: Role;
   topicPrefixes: readonly string[];
   quotas: TenantQuotas;
+  /** What the tenant's connectors' capabilities may reach; everything unlisted is denied. */
+  policy: Partial<CapabilityPolicy>;
 }
 
 /** Everyone is this identity on a worker without a tenants document. */
@@ -62,6 +72,14 @@ function quota(value: unknown, where: string): number | undefined {
   return value;
 }
 
+function partialPolicy(value: unknown, where: string): Partial<CapabilityPolicy> {
+  try {
+    return parsePolicy(value ?? {});
+  } catch (err) {
+    throw bad(`${where}: ${(err as Error).message}`);
+  }
+}
+
 export class TenantDirectory {
   readonly tenants: ReadonlyMap<string, Tenant>;
   readonly #tokens = new Map<string, string>();
@@ -88,9 +106,14 @@ export class TenantDirectory {
       const quotas: TenantQuotas = {};
       const maxConnectors = quota(q['maxConnectors'], `tenant ${name}: quotas.maxConnectors`);
       const maxTasks = quota(q['maxTasks'], `tenant ${name}: quotas.maxTasks`);
+      const taskMemoryMb = quota(q['taskMemoryMb'], `tenant ${name}: quotas.taskMemoryMb`);
+      const taskCpuQuotaMs = quota(q['taskCpuQuotaMs'], `tenant ${name}: quotas.taskCpuQuotaMs`);
       if (maxConnectors !== undefined) quotas.maxConnectors = maxConnectors;
       if (maxTasks !== undefined) quotas.maxTasks = maxTasks;
-      tenants.set(name, Object.freeze({ name, role: role as Role, topicPrefixes: Object.freeze(strings(t['topicPrefixes'], `tenant ${name}: topicPrefixes`)), quotas: Object.freeze(quotas) }));
+      if (taskMemoryMb !== undefined) quotas.taskMemoryMb = taskMemoryMb;
+      if (taskCpuQuotaMs !== undefined) quotas.taskCpuQuotaMs = taskCpuQuotaMs;
+      const policy = partialPolicy(t['policy'], `tenant ${name}: policy`);
+      tenants.set(name, Object.freeze({ name, role: role as Role, topicPrefixes: Object.freeze(strings(t['topicPrefixes'], `tenant ${name}: topicPrefixes`)), quotas: Object.freeze(quotas), policy }));
       for (const [i, token] of strings(t['tokens'], `tenant ${name}: tokens`).entries()) {
         const h = hashOf(token, `tenant ${name}: tokens[${i}]`);
         if (dir.#tokens.has(h)) throw bad(`tenant ${name}: tokens[${i}] is already another tenant's token`);
@@ -156,4 +179,10 @@ function normaliseSubject(s: string): string {
     const eq = p.indexOf('=');
     return eq < 0 ? p : `${p.slice(0, eq).trim().toUpperCase()}=${p.slice(eq + 1).trim()}`;
   }).join(',');
+}
+
+/** The tenants document `conveyor.tenants.file` names in the worker's properties; null when it names none. */
+export function loadTenants(props: Readonly<Record<string, string>>): TenantDirectory | null {
+  const file = props[TENANTS_FILE_KEY]?.trim() ?? '';
+  return file === '' ? null : TenantDirectory.fromFile(file);
 }
