@@ -47,11 +47,12 @@ function census(worker: Worker, names: string[]): Census {
   return { running, states };
 }
 
-async function rssTotal(worker: Worker): Promise<{ total: number; worker: number; sandboxes: number[] }> {
+async function rssTotal(worker: Worker): Promise<{ total: number; worker: number; sandboxes: number[]; isolateHeaps: number }> {
   const stats = await worker.sandboxStats();
   const sandboxes = stats.processes.map((p) => (p.pid === undefined ? 0 : rssOf(p.pid)));
   const self = rssOf(process.pid);
-  return { total: self + sandboxes.reduce((a, b) => a + b, 0), worker: self, sandboxes };
+  const isolateHeaps = stats.processes.reduce((sum, p) => sum + p.tasks.reduce((s, t) => s + t.heapUsedBytes, 0), 0);
+  return { total: self + sandboxes.reduce((a, b) => a + b, 0), worker: self, sandboxes, isolateHeaps };
 }
 
 export async function main(args: string[]): Promise<void> {
@@ -90,7 +91,7 @@ export async function main(args: string[]): Promise<void> {
       const rss = await rssTotal(worker);
       peak = Math.max(peak, rss.total);
       const c = census(worker, names);
-      process.stdout.write(`${((performance.now() - t0) / 1000).toFixed(0)} s: ${c.running}/${names.length} RUNNING ${JSON.stringify(c.states)}, rss ${(rss.total / MB).toFixed(0)} MB (worker ${(rss.worker / MB).toFixed(0)} MB, sandboxes ${rss.sandboxes.map((b) => (b / MB).toFixed(0)).join('+')} MB)\n`);
+      process.stdout.write(`${((performance.now() - t0) / 1000).toFixed(0)} s: ${c.running}/${names.length} RUNNING ${JSON.stringify(c.states)}, rss ${(rss.total / MB).toFixed(0)} MB (worker ${(rss.worker / MB).toFixed(0)} MB, sandboxes ${rss.sandboxes.map((b) => (b / MB).toFixed(0)).join('+')} MB, of which isolate heaps in use ${(rss.isolateHeaps / MB).toFixed(0)} MB; worker heap ${(process.memoryUsage().heapUsed / MB).toFixed(0)} MB)\n`);
     }
     const final = census(worker, names);
     const rss = await rssTotal(worker);
