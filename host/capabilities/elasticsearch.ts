@@ -5,6 +5,7 @@
  * A failed bulk request comes back as data (`failure` with the HTTP status) so the sink can tell retriable from
  * fatal across the isolate boundary; other calls throw CONVEYOR_UNAVAILABLE (retriable) or CONVEYOR_BAD_REQUEST.
  */
+import { policyAddresses, urlHost } from './address-match.ts';
 import { Client, errors as esErrors } from '@elastic/elasticsearch';
 import { ConveyorError, ErrorCode, isConveyorError } from '../core/errors.ts';
 import type { CapabilityPolicy } from './policy.ts';
@@ -51,7 +52,8 @@ function isRetriableStatus(status: number): boolean {
 export function elasticsearchCapability(policy: CapabilityPolicy): CapabilityMethods & Closeable {
   let client: Client | null = null;
   let target: Target | null = null;
-  const allowed = (call: string, url: string): string => {
+  /** A node URL the policy allows (by address); plain http is pinned to the address that matched, https keeps its name for TLS. */
+  const allowed = async (call: string, url: string): Promise<string> => {
     let u: URL;
     try {
       u = new URL(url);
@@ -60,9 +62,12 @@ export function elasticsearchCapability(policy: CapabilityPolicy): CapabilityMet
     }
     if (u.protocol !== 'http:' && u.protocol !== 'https:') throw invalid(call, `${url} is not an http(s) URL`);
     const hp = hostPort(u);
-    const node = policy.elasticsearchNode === null ? null : hostPort(new URL(policy.elasticsearchNode));
-    if (!policy.elasticsearchHosts.includes(hp) && hp !== node) throw denied(call, hp, 'Elasticsearch host not in the connector policy');
-    return `${u.protocol}//${u.host}${u.pathname === '/' ? '' : u.pathname}`;
+    const entries = policy.elasticsearchNode === null ? policy.elasticsearchHosts : [...policy.elasticsearchHosts, hostPort(new URL(policy.elasticsearchNode))];
+    const port = Number(hp.slice(hp.lastIndexOf(':') + 1));
+    const address = await policyAddresses.allowed(u.hostname, port, entries);
+    if (address === null) throw denied(call, hp, 'Elasticsearch host not in the connector policy');
+    const host = u.protocol === 'http:' ? `${urlHost(address)}${u.port === '' ? '' : `:${u.port}`}` : u.host;
+    return `${u.protocol}//${host}${u.pathname === '/' ? '' : u.pathname}`;
   };
   const es = (call: string): Client => {
     if (client !== null) return client;
@@ -94,7 +99,7 @@ export function elasticsearchCapability(policy: CapabilityPolicy): CapabilityMet
     async connect(args: unknown[]) {
       const call = 'elasticsearch.connect';
       const o = obj(call, args, 0, 'options');
-      const urls = arr(call, [o['urls']], 0, 'urls', MAX_URLS).map((u, i) => allowed(call, str(call, [u], 0, `urls[${i}]`, 2048)));
+      const urls = await Promise.all(arr(call, [o['urls']], 0, 'urls', MAX_URLS).map((u, i) => allowed(call, str(call, [u], 0, `urls[${i}]`, 2048))));
       if (urls.length === 0) throw invalid(call, 'urls must name at least one node');
       const username = o['username'] === undefined || o['username'] === null ? null : str(call, [o['username']], 0, 'username', 1024);
       const password = o['password'] === undefined || o['password'] === null ? null : str(call, [o['password']], 0, 'password', 1024);

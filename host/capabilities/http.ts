@@ -1,9 +1,26 @@
+import { policyAddresses } from './address-match.ts';
 import type { CapabilityPolicy } from './policy.ts';
 import type { CapabilityMethods } from './types.ts';
 import { denied, invalid, num, obj, str, withTimeout } from './validate.ts';
 
 const MAX_BODY = 4 * 1024 * 1024;
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** An exact origin, or one whose host resolves to an address of an allowed origin with the same scheme and port. */
+async function originAllowed(url: URL, origins: readonly string[]): Promise<boolean> {
+  if (origins.includes(url.origin)) return true;
+  const port = (u: URL): number => Number(u.port !== '' ? u.port : u.protocol === 'https:' ? 443 : 80);
+  const entries: string[] = [];
+  for (const o of origins) {
+    try {
+      const allowed = new URL(o);
+      if (allowed.protocol === url.protocol) entries.push(`${allowed.hostname}:${port(allowed)}`);
+    } catch {
+      // not an origin: matches nothing
+    }
+  }
+  return (await policyAddresses.allowed(url.hostname, port(url), entries)) !== null;
+}
 
 export function httpCapability(policy: CapabilityPolicy): CapabilityMethods {
   return {
@@ -17,7 +34,7 @@ export function httpCapability(policy: CapabilityPolicy): CapabilityMethods {
         throw invalid(call, `url ${JSON.stringify(raw)} is not absolute`);
       }
       if (url.protocol !== 'http:' && url.protocol !== 'https:') throw denied(call, url.origin, 'only http and https');
-      if (!policy.httpOrigins.includes(url.origin)) throw denied(call, url.origin, 'origin not in the connector policy');
+      if (!(await originAllowed(url, policy.httpOrigins))) throw denied(call, url.origin, 'origin not in the connector policy');
       const req = obj(call, args, 1, 'request', true);
       const method = (typeof req['method'] === 'string' ? req['method'] : 'GET').toUpperCase();
       if (!METHODS.has(method)) throw invalid(call, `method ${method} not allowed`);

@@ -3,6 +3,7 @@
  * sessions (host/binlog), to policy-allowed servers only. Every call validates its arguments, bounds its batch sizes
  * and is timed out; binlog events and snapshot rows cross to the isolate as one JSON-safe batch per call.
  */
+import { policyAddresses } from './address-match.ts';
 import { randomUUID } from 'node:crypto';
 import mysql from 'mysql2/promise';
 import type { BinlogStartSpec, MysqlTableFilter } from '../../sdk/capabilities.ts';
@@ -32,11 +33,13 @@ interface ConnectTarget {
   database?: string;
 }
 
-function target(call: string, policy: CapabilityPolicy, args: unknown[]): ConnectTarget {
+/** The server to connect to: allowed by address (address-match.ts) and pinned to the address that matched. */
+async function target(call: string, policy: CapabilityPolicy, args: unknown[]): Promise<ConnectTarget> {
   const o = obj(call, args, 0, 'options');
-  const host = str(call, [o['host']], 0, 'host', 255);
+  const named = str(call, [o['host']], 0, 'host', 255);
   const port = num(call, [o['port']], 0, 'port', 1, 65535, 3306);
-  if (!policy.mysqlHosts.includes(`${host}:${port}`)) throw denied(call, `${host}:${port}`, 'server not in the connector policy');
+  const host = await policyAddresses.allowed(named, port, policy.mysqlHosts);
+  if (host === null) throw denied(call, `${named}:${port}`, 'server not in the connector policy');
   const user = str(call, [o['user']], 0, 'user', 255);
   const password = o['password'] === undefined ? '' : str(call, [o['password']], 0, 'password', 1024);
   const database = o['database'] === undefined ? undefined : str(call, [o['database']], 0, 'database', 255);
@@ -96,7 +99,7 @@ export function mysqlCapability(policy: CapabilityPolicy): CapabilityMethods & C
 
   return {
     async connect(args: unknown[]) {
-      const t = target('mysql.connect', policy, args);
+      const t = await target('mysql.connect', policy, args);
       if (connections.size >= MAX_CONNECTIONS) throw invalid('mysql.connect', `at most ${MAX_CONNECTIONS} open connections per task`);
       const c = await withTimeout('mysql.connect', TIMEOUT_MS, mysql.createConnection({ ...t, connectTimeout: TIMEOUT_MS, supportBigNumbers: true, dateStrings: true }));
       const id = randomUUID();
@@ -126,7 +129,7 @@ export function mysqlCapability(policy: CapabilityPolicy): CapabilityMethods & C
     },
     async preflight(args: unknown[]) {
       const call = 'mysql.preflight';
-      const t = target(call, policy, args);
+      const t = await target(call, policy, args);
       const o = obj(call, args, 0, 'options');
       const p = o['position'] === undefined || o['position'] === null ? null : obj(call, [o['position']], 0, 'position');
       const position = p === null ? null : { file: str(call, [p['file']], 0, 'position.file', 512), pos: num(call, [p['pos']], 0, 'position.pos', 0, Number.MAX_SAFE_INTEGER) };
@@ -136,7 +139,7 @@ export function mysqlCapability(policy: CapabilityPolicy): CapabilityMethods & C
     },
     async binlogOpen(args: unknown[]) {
       const call = 'mysql.binlogOpen';
-      const t = target(call, policy, args);
+      const t = await target(call, policy, args);
       const o = obj(call, args, 0, 'options');
       if (streams.size >= MAX_STREAMS) throw invalid(call, `at most ${MAX_STREAMS} open binlog streams per task`);
       const reader = await withTimeout(call, TIMEOUT_MS, openBinlogReader({
@@ -166,7 +169,7 @@ export function mysqlCapability(policy: CapabilityPolicy): CapabilityMethods & C
     },
     async snapshotOpen(args: unknown[]) {
       const call = 'mysql.snapshotOpen';
-      const t = target(call, policy, args);
+      const t = await target(call, policy, args);
       const o = obj(call, args, 0, 'options');
       if (snapshots.size >= MAX_SNAPSHOTS) throw invalid(call, `at most ${MAX_SNAPSHOTS} open snapshot per task`);
       const lockMode = o['lockMode'] === undefined ? 'minimal' : str(call, [o['lockMode']], 0, 'lockMode', 16);
