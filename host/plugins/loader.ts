@@ -1,62 +1,79 @@
-/** Reads and checks one bundle directory: manifest, hash, then the code itself (in a sandbox) against the manifest. */
+/** Reads and checks one bundle directory: manifest, signature, hash, then the code itself (in a sandbox) against the manifest. */
 import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readBundleDir } from '../../sdk/bundler/bundle-files.ts';
 import { MANIFEST_FILE } from '../../sdk/bundler/manifest.ts';
+import type { BundleManifest } from '../../sdk/bundler/manifest.ts';
+import type { BundleFiles } from '../../sdk/bundler/signature.ts';
 import type { PluginDescription } from '../../sdk/runtime.ts';
 import { checkManifest } from './manifest.ts';
 import { pluginKey } from './plugin-version.ts';
-import type { PluginVersion } from './plugin-version.ts';
+import type { BrokenBundle, PluginVersion } from './plugin-version.ts';
+import { checkBundleSignature, OPEN_SIGNATURE_POLICY } from './signature-policy.ts';
+import type { BundleSigner, SignaturePolicy } from './signature-policy.ts';
 import { isTgz, readTgz } from './tgz.ts';
-
-const MAX_CODE_BYTES = 32 * 1024 * 1024;
 
 /** Runs the code in a throwaway sandbox (with WebAssembly when the manifest asks for it) and returns what it registers; throws with the reason otherwise. */
 export type BundleInspector = (key: string, code: string, options?: { wasm?: boolean }) => Promise<PluginDescription>;
 
-/** Reads a file of a bundle directory or .tgz; null when it is missing, an error when it is too large. */
-type BundleReader = (name: string) => Promise<string | null>;
+/** How a bundle is trusted: built-in bundles (this repository's plugins/) need no signature; others follow the policy. */
+export type BundleTrust = 'builtin' | SignaturePolicy;
 
-async function bundleReader(path: string): Promise<BundleReader> {
-  if (isTgz(path)) {
-    const files = await readTgz(path).catch((err: unknown) => {
-      throw new Error(`bad archive: ${(err as Error).message}`);
-    });
-    return (name) => Promise.resolve(files.get(name)?.toString('utf8') ?? null);
+/** A refused bundle: the reason, and what its manifest says it is when the manifest could be read. */
+export class BundleRejectedError extends Error {
+  readonly plugin: BrokenBundle['plugin'];
+  constructor(message: string, manifest?: BundleManifest, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'BundleRejectedError';
+    this.plugin = manifest === undefined ? undefined : { name: manifest.name, version: manifest.version, className: manifest.className, type: manifest.type };
   }
-  return async (name) => {
-    const size = (await stat(join(path, name)).catch(() => null))?.size;
-    if (size === undefined) return null;
-    if (size > MAX_CODE_BYTES) throw new Error(`${name} of ${size} bytes exceeds ${MAX_CODE_BYTES}`);
-    return readFile(join(path, name), 'utf8');
-  };
 }
 
-/** Loads a bundle: a directory, or a .tgz of one. */
-export async function loadBundle(dir: string, inspect: BundleInspector): Promise<PluginVersion> {
-  const read = await bundleReader(dir);
+/** Every file of a bundle directory or .tgz, read once: what is verified is what is loaded. */
+async function bundleFiles(path: string): Promise<BundleFiles> {
+  try {
+    return isTgz(path) ? await readTgz(path) : await readBundleDir(path, [`${MANIFEST_FILE}.tmp`]);
+  } catch (err) {
+    throw new BundleRejectedError(`${isTgz(path) ? 'bad archive' : 'unreadable bundle'}: ${(err as Error).message}`);
+  }
+}
+
+/** Loads a bundle: a directory, or a .tgz of one. Throws a BundleRejectedError with the reason. */
+export async function loadBundle(dir: string, inspect: BundleInspector, trust: BundleTrust = OPEN_SIGNATURE_POLICY): Promise<PluginVersion> {
+  const files = await bundleFiles(dir);
   let raw: unknown;
   try {
-    const text = await read(MANIFEST_FILE);
-    if (text === null) throw new Error(`no ${MANIFEST_FILE}`);
-    raw = JSON.parse(text);
+    const bytes = files.get(MANIFEST_FILE);
+    if (bytes === undefined) throw new Error(`no ${MANIFEST_FILE}`);
+    raw = JSON.parse(Buffer.from(bytes).toString('utf8'));
   } catch (err) {
-    throw new Error(`bad manifest: ${(err as Error).message}`);
+    throw new BundleRejectedError(`bad manifest: ${(err as Error).message}`);
   }
   const manifest = checkManifest(raw);
-  if (typeof manifest === 'string') throw new Error(`bad manifest: ${manifest}`);
-  const code = await read(manifest.code.file);
-  if (code === null) throw new Error(`missing code file ${manifest.code.file}`);
+  if (typeof manifest === 'string') throw new BundleRejectedError(`bad manifest: ${manifest}`);
+  const reject = (reason: string): never => {
+    throw new BundleRejectedError(reason, manifest);
+  };
+  let signer: BundleSigner = null;
+  if (trust !== 'builtin') {
+    try {
+      signer = checkBundleSignature(files, trust);
+    } catch (err) {
+      reject((err as Error).message);
+    }
+  }
+  const bytes = files.get(manifest.code.file);
+  if (bytes === undefined) return reject(`missing code file ${manifest.code.file}`);
+  const code = Buffer.from(bytes).toString('utf8');
   const sha = createHash('sha256').update(code).digest('hex');
-  if (sha !== manifest.code.sha256) throw new Error(`hash mismatch: manifest says sha256 ${manifest.code.sha256}, code is ${sha}`);
+  if (sha !== manifest.code.sha256) reject(`hash mismatch: manifest says sha256 ${manifest.code.sha256}, code is ${sha}`);
   const key = pluginKey(manifest);
   let d: PluginDescription;
   try {
     d = await inspect(key, code, { wasm: manifest.wasm === true });
   } catch (err) {
-    throw new Error(`code does not load: ${(err as Error).message}`);
+    return reject(`code does not load: ${(err as Error).message}`);
   }
-  if (d.type !== manifest.type) throw new Error(`code defines a ${d.type} plugin, manifest says ${manifest.type}`);
-  if (d.className !== manifest.className) throw new Error(`code defines class ${d.className}, manifest says ${manifest.className}`);
-  return { key, manifest, code, dir, installedAt: new Date().toISOString() };
+  if (d.type !== manifest.type) reject(`code defines a ${d.type} plugin, manifest says ${manifest.type}`);
+  if (d.className !== manifest.className) reject(`code defines class ${d.className}, manifest says ${manifest.className}`);
+  return { key, manifest, code, dir, installedAt: new Date().toISOString(), ...(signer === null ? {} : { signer }) };
 }

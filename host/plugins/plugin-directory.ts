@@ -9,13 +9,20 @@ import { join } from 'node:path';
 import { MANIFEST_FILE } from '../../sdk/bundler/manifest.ts';
 import type { Logger } from '../core/logger.ts';
 import { loadBundle } from './loader.ts';
-import type { BundleInspector } from './loader.ts';
+import type { BundleInspector, BundleTrust } from './loader.ts';
+import { OPEN_SIGNATURE_POLICY } from './signature-policy.ts';
+import type { SignaturePolicy } from './signature-policy.ts';
+import type { BrokenBundle } from './plugin-version.ts';
 import { PluginRegistry } from './registry.ts';
 import { isTgz } from './tgz.ts';
 
 export interface PluginDirectoryOptions {
   /** Directories holding bundle directories (searched two levels deep), or bundle directories themselves. */
   roots: readonly string[];
+  /** Roots of this repository's own bundles (plugins/): trusted without a signature. */
+  builtinRoots?: readonly string[];
+  /** The signature policy for bundles under `roots` (default: unsigned loads, a bad signature is refused). */
+  signatures?: SignaturePolicy;
   inspect: BundleInspector;
   log: Logger;
   /** Fallback rescan period for file systems where watching misses events. */
@@ -93,20 +100,29 @@ export class PluginDirectory {
 
   private async scanOnce(): Promise<void> {
     const log = this.options.log;
-    const bundles: string[] = [];
-    for (const root of this.options.roots) if (await isDir(root)) await findBundles(root, 2, bundles);
-    for (const dir of bundles) {
+    const bundles: [string, BundleTrust][] = [];
+    const signatures = this.options.signatures ?? OPEN_SIGNATURE_POLICY;
+    for (const [roots, trust] of [[this.options.builtinRoots ?? [], 'builtin'], [this.options.roots, signatures]] as const) {
+      for (const root of roots) {
+        const found: string[] = [];
+        if (await isDir(root)) await findBundles(root, 2, found);
+        bundles.push(...found.map((dir): [string, BundleTrust] => [dir, trust]));
+      }
+    }
+    for (const [dir, trust] of bundles) {
       const fp = await fingerprint(dir);
       if (this.seen.get(dir) === fp) continue;
       this.seen.set(dir, fp);
       try {
-        const v = await loadBundle(dir, this.options.inspect);
+        const v = await loadBundle(dir, this.options.inspect, trust);
         this.registry.clearBroken(dir);
-        if (this.registry.add(v)) log.info('plugin installed', { plugin: v.key, className: v.manifest.className, dir });
+        const signer = v.signer === undefined ? {} : { signedBy: v.signer.keyId, trustedKey: v.signer.trusted };
+        if (this.registry.add(v)) log.info('plugin installed', { plugin: v.key, className: v.manifest.className, dir, ...signer });
       } catch (err) {
         const reason = (err as Error).message;
-        this.registry.markBroken({ dir, reason, at: new Date().toISOString() });
-        log.error('plugin bundle rejected', { dir, reason });
+        const plugin = (err as { plugin?: BrokenBundle['plugin'] }).plugin;
+        this.registry.markBroken({ dir, reason, at: new Date().toISOString(), ...(plugin === undefined ? {} : { plugin }) });
+        log.error('plugin bundle rejected', { dir, reason, ...(plugin === undefined ? {} : { plugin: `${plugin.name}@${plugin.version}` }) });
       }
     }
   }
@@ -116,7 +132,7 @@ export class PluginDirectory {
       clearTimeout(this.debounce);
       this.debounce = setTimeout(() => void this.scan().catch((err: unknown) => this.options.log.error('plugin scan failed', { error: err })), 150);
     };
-    for (const root of this.options.roots) {
+    for (const root of [...(this.options.builtinRoots ?? []), ...this.options.roots]) {
       try {
         const w = watch(root, { recursive: true }, kick);
         w.on('error', () => w.close());

@@ -8,6 +8,8 @@ export interface PluginVersion {
   code: string;
   dir: string;
   installedAt: string;
+  /** Who signed the bundle, when it is signed; `trusted` when the key is in plugin.trusted.keys. */
+  signer?: { keyId: string; trusted: boolean };
 }
 
 /** A bundle that failed to load, with its reason; reported in the log and over REST. */
@@ -15,6 +17,8 @@ export interface BrokenBundle {
   dir: string;
   reason: string;
   at: string;
+  /** What the bundle's manifest says it is, when the manifest could be read. */
+  plugin?: { name: string; version: string; className: string; type: 'source' | 'sink' };
 }
 
 export function pluginKey(m: BundleManifest): string {

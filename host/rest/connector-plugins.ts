@@ -1,4 +1,4 @@
-/** /connector-plugins: installed plugin versions (Kafka Connect shape) and /conveyor/plugins with broken bundles. */
+/** /connector-plugins: installed plugin versions (Kafka Connect shape; `?include=rejected` adds refused bundles) and /conveyor/plugins with broken bundles. */
 import { Router } from 'express';
 import type { RawConfig } from '../../sdk/connector.ts';
 import { describePluginConfig, listConnectPlugins } from '../connect/plugins.ts';
@@ -28,13 +28,21 @@ function matchesPlugin(p: PluginVersion, name: string): boolean {
   return p.manifest.className === name || p.manifest.aliases.includes(name) || p.manifest.name === name;
 }
 
+/** A refused bundle in `GET /connector-plugins?include=rejected`: what its manifest says (null when unreadable) and why. */
+function rejectedRow(b: BrokenBundle): { class: string | null; type: string | null; version: string | null; location: string; rejected: string; since: string } {
+  return { class: b.plugin?.className ?? null, type: b.plugin?.type ?? null, version: b.plugin?.version ?? null, location: b.dir, rejected: b.reason, since: b.at };
+}
+
 export function connectorPluginsRouter(api: PluginsApi): Router {
   const r = Router();
   r.get('/connector-plugins', (req, res) => {
     const only = req.query['connectorsOnly'];
     if (only !== undefined && only !== 'true' && only !== 'false') throw new ConveyorError(ErrorCode.badRequest, 'connectorsOnly must be true or false');
+    const include = req.query['include'];
+    if (include !== undefined && include !== 'rejected') throw new ConveyorError(ErrorCode.badRequest, 'include must be rejected');
     const connectors = api.plugins().map((p) => ({ class: p.manifest.className, type: p.manifest.type, version: p.manifest.version }));
-    res.json(only === 'false' ? [...connectors, ...listConnectPlugins()] : connectors);
+    const listed = only === 'false' ? [...connectors, ...listConnectPlugins()] : connectors;
+    res.json(include === 'rejected' ? [...listed, ...api.brokenPlugins().map(rejectedRow)] : listed);
   });
   r.get('/connector-plugins/:plugin/config', (req, res) => {
     const name = String(req.params['plugin']);
@@ -63,6 +71,7 @@ export function connectorPluginsRouter(api: PluginsApi): Router {
         sha256: p.manifest.code.sha256,
         dir: p.dir,
         installed_at: p.installedAt,
+        signature: p.signer === undefined ? null : { key_id: p.signer.keyId, trusted: p.signer.trusted },
       })),
       broken: api.brokenPlugins(),
     });

@@ -15,6 +15,7 @@ import type { Logger } from '../core/logger.ts';
 import { buildBuiltinPlugins } from '../plugins/builtin.ts';
 import { sandboxInspector } from '../plugins/inspector.ts';
 import { PluginDirectory } from '../plugins/plugin-directory.ts';
+import { signaturePolicy } from '../plugins/signature-policy.ts';
 import type { BrokenBundle, PluginVersion } from '../plugins/plugin-version.ts';
 import { createSandboxPool } from '../sandbox/sandbox-pool.ts';
 import type { SandboxCreator } from '../sandbox/sandbox-pool.ts';
@@ -92,10 +93,12 @@ export class Worker {
 
   static async create(config: WorkerConfig, log: Logger, options: WorkerOptions = {}): Promise<Worker> {
     const wlog = log.child({ [LogField.worker]: config.workerId });
+    const signatures = signaturePolicy(config.connectProperties);
+    if (signatures.required || signatures.trusted.size > 0) wlog.info('plugin signatures', { required: signatures.required, trustedKeys: [...signatures.trusted.keys()] });
     const sandbox = createSandboxPool({ processes: config.sandboxProcesses, limits: config.limits, log: wlog.child({ [LogField.component]: 'sandbox' }) });
-    const roots = [...(config.builtinPlugins ? await buildBuiltinPlugins() : []), ...config.pluginPath];
+    const builtinRoots = config.builtinPlugins ? await buildBuiltinPlugins() : [];
     const plog = wlog.child({ [LogField.component]: 'plugins' });
-    const directory = await PluginDirectory.create({ roots, inspect: sandboxInspector(sandbox, plog), log: plog, rescanMs: config.pluginRescanMs });
+    const directory = await PluginDirectory.create({ roots: config.pluginPath, builtinRoots, signatures, inspect: sandboxInspector(sandbox, plog), log: plog, rescanMs: config.pluginRescanMs });
     const activeTopics = new ActiveTopics();
     const onTopicUsed = options.onTopicUsed ?? ((connector: string, topic: string) => activeTopics.record(connector, topic));
     const tenants = loadTenants(config.connectProperties);

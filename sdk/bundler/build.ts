@@ -1,12 +1,14 @@
 /** Turns a plugin package into a bundle: manifest.json plus one import-free JavaScript file. Node-only. */
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import type { KeyObject } from 'node:crypto';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { isBuiltin } from 'node:module';
 import { join, relative, resolve } from 'node:path';
 import vm from 'node:vm';
 import * as esbuild from 'esbuild';
 import { CAPABILITY_NAMES } from '../capabilities.ts';
 import { describePlugin } from '../runtime.ts';
+import { writeManifest } from './bundle-files.ts';
 import { CODE_FILE, MANIFEST_FILE, REGISTER_GLOBAL, SOURCE_MANIFEST_FILE } from './manifest.ts';
 import type { BundleManifest, PluginSource } from './manifest.ts';
 
@@ -86,7 +88,12 @@ export interface BuildResult {
   manifest: BundleManifest;
 }
 
-export async function buildPlugin(dir: string, outDir = join(dir, 'bundle')): Promise<BuildResult> {
+export interface BuildOptions {
+  /** An Ed25519 private key: the manifest gets a `signature` over every file of the bundle (see signature.ts). */
+  signingKey?: KeyObject;
+}
+
+export async function buildPlugin(dir: string, outDir = join(dir, 'bundle'), options: BuildOptions = {}): Promise<BuildResult> {
   const source = await readPluginSource(dir);
   const code = await bundleCode(dir, source.entry);
   let description;
@@ -111,9 +118,8 @@ export async function buildPlugin(dir: string, outDir = join(dir, 'bundle')): Pr
   await mkdir(outDir, { recursive: true });
   // Code first, manifest last and atomically: a watcher that sees the manifest sees a complete bundle.
   await writeFile(join(outDir, CODE_FILE), code);
-  await writeFile(join(outDir, `${MANIFEST_FILE}.tmp`), JSON.stringify(manifest, null, 2) + '\n');
-  await rename(join(outDir, `${MANIFEST_FILE}.tmp`), join(outDir, MANIFEST_FILE));
-  return { outDir, manifest };
+  const signature = await writeManifest(outDir, manifest, options.signingKey);
+  return { outDir, manifest: signature === null ? manifest : { ...manifest, signature } };
 }
 
 async function hashTree(root: string, hash: ReturnType<typeof createHash>): Promise<void> {

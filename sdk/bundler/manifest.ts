@@ -12,6 +12,17 @@ export interface PluginSource {
   wasm?: boolean;
 }
 
+/** The `signature` field of a signed bundle's manifest.json (see signature.ts). */
+export interface BundleSignature {
+  algorithm: 'ed25519';
+  /** The first 16 hex digits of the SHA-256 of the signer's public key (SPKI DER). */
+  keyId: string;
+  /** The signer's public key (SPKI DER, base64): lets a worker check integrity even when it does not trust the key. */
+  publicKey: string;
+  /** The Ed25519 signature of the bundle digest, base64. */
+  value: string;
+}
+
 /** manifest.json inside a built bundle. */
 export interface BundleManifest {
   manifestVersion: 1;
@@ -26,6 +37,8 @@ export interface BundleManifest {
   /** WebAssembly is available in the plugin's isolates only when this is true. */
   wasm?: boolean;
   code: { file: string; sha256: string };
+  /** Present in a signed bundle: see signature.ts. */
+  signature?: BundleSignature;
 }
 
 export const MANIFEST_FILE = 'manifest.json';

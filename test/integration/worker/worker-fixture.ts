@@ -19,7 +19,7 @@ export interface TestWorker {
   close(): Promise<void>;
 }
 
-export async function startTestWorker(options: { limits?: Partial<SandboxLimits>; policies?: PolicyBook; sandboxProcesses?: number; extraPluginPath?: string[] } = {}): Promise<TestWorker> {
+export async function startTestWorker(options: { limits?: Partial<SandboxLimits>; policies?: PolicyBook; sandboxProcesses?: number; extraPluginPath?: string[]; connectProperties?: Record<string, string> } = {}): Promise<TestWorker> {
   const pluginDir = await mkdtemp(join(tmpdir(), 'conveyor-plugins-'));
   const logs: Record<string, unknown>[] = [];
   const log = createJsonLogger({ level: 'info', write: (line) => void logs.push(JSON.parse(line) as Record<string, unknown>) });
@@ -31,6 +31,7 @@ export async function startTestWorker(options: { limits?: Partial<SandboxLimits>
     limits: options.limits ?? {},
     policies: options.policies ?? {},
     pluginRescanMs: 500,
+    ...(options.connectProperties === undefined ? {} : { connectProperties: options.connectProperties }),
   });
   const worker = await Worker.create(config, log);
   const rest = await startRestServer(worker, { host: '127.0.0.1', port: 0, log });
