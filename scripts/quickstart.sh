@@ -4,7 +4,18 @@
 # the Debezium-style MySQL source and the Elasticsearch sink deployed over REST, and a row inserted and updated
 # in MariaDB found by an Elasticsearch search. Re-running reuses the database and the worker, and deletes and
 # recreates the two connectors.
+#
+# npm run quickstart -- --secure: the same seed pipeline behind HTTPS (a throw-away CA and a PKCS12 keystore made
+# with openssl), a tenant bearer token (stored as its SHA-256 hash in a tenants file) and the database password read
+# through a FileConfigProvider reference, on its own worker (https://127.0.0.1:8443, state in .stack/quickstart-secure).
 set -euo pipefail
+SECURE=0
+for arg in "$@"; do
+  case "$arg" in
+    --secure) SECURE=1 ;;
+    *) echo "usage: npm run quickstart [-- --secure]" >&2; exit 2 ;;
+  esac
+done
 step() { printf '\n==> %s\n' "$*"; }
 
 step "Node.js 24+"
@@ -24,16 +35,34 @@ echo
 echo "The stack keeps running; stop it with: npm run stack -- down"
 
 # ---- The seed pipeline: MariaDB inventory → Kafka (dbserver1.inventory.*) → Elasticsearch ----
-QS_DIR="$CONVEYOR_ROOT/.stack/quickstart"
-REST_PORT="${CONVEYOR_QUICKSTART_PORT:-8083}"
-REST="http://127.0.0.1:$REST_PORT"
 ES="${CONVEYOR_ES_URL:-http://127.0.0.1:9200}"
 MYSQL=(mariadb --protocol=tcp -h 127.0.0.1 -P 3307 -u root)
-mkdir -p "$QS_DIR"
+DB_PASSWORD='"conveyor"'
+if [[ "$SECURE" -eq 1 ]]; then
+  QS_DIR="$CONVEYOR_ROOT/.stack/quickstart-secure"
+  REST_PORT="${CONVEYOR_QUICKSTART_SECURE_PORT:-8443}"
+  REST="https://127.0.0.1:$REST_PORT"
+  mkdir -p "$QS_DIR"
+  step "TLS material, a tenant token and a database secret in $QS_DIR"
+  source "$CONVEYOR_ROOT/scripts/quickstart-secure.sh"
+  secure_setup "$QS_DIR"
+  CURL=(curl --cacert "$QS_DIR/ca.pem" -H "Authorization: Bearer $(cat "$QS_DIR/tenant.token")")
+  DB_PASSWORD='"${file:'"$QS_DIR"'/secrets/db.properties:password}"'
+else
+  QS_DIR="$CONVEYOR_ROOT/.stack/quickstart"
+  REST_PORT="${CONVEYOR_QUICKSTART_PORT:-8083}"
+  REST="http://127.0.0.1:$REST_PORT"
+  CURL=(curl)
+  mkdir -p "$QS_DIR"
+fi
 
 step "Conveyor worker on $REST (log: $QS_DIR/worker.log)"
-if [[ -f "$QS_DIR/worker.pid" ]] && kill -0 "$(cat "$QS_DIR/worker.pid")" 2>/dev/null && curl -fsS "$REST/" >/dev/null 2>&1; then
+if [[ -f "$QS_DIR/worker.pid" ]] && kill -0 "$(cat "$QS_DIR/worker.pid")" 2>/dev/null && "${CURL[@]}" -fsS "$REST/" >/dev/null 2>&1; then
   echo "already running (pid $(cat "$QS_DIR/worker.pid"))"
+elif [[ "$SECURE" -eq 1 ]]; then
+  secure_worker_properties "$QS_DIR" "$REST_PORT" >"$QS_DIR/worker.properties"
+  nohup "$CONVEYOR_ROOT/bin/conveyor" standalone "$QS_DIR/worker.properties" >>"$QS_DIR/worker.log" 2>&1 &
+  echo $! >"$QS_DIR/worker.pid"
 else
   cat >"$QS_DIR/worker.json" <<JSON
 {
@@ -53,15 +82,20 @@ else
 JSON
   nohup "$CONVEYOR_ROOT/bin/conveyor" --config "$QS_DIR/worker.json" >>"$QS_DIR/worker.log" 2>&1 &
   echo $! >"$QS_DIR/worker.pid"
+fi
+if ! "${CURL[@]}" -fsS "$REST/" >/dev/null 2>&1; then
   for _ in $(seq 1 150); do
-    curl -fsS "$REST/" >/dev/null 2>&1 && break
+    "${CURL[@]}" -fsS "$REST/" >/dev/null 2>&1 && break
     kill -0 "$(cat "$QS_DIR/worker.pid")" 2>/dev/null || { echo "the worker exited; see $QS_DIR/worker.log" >&2; tail -20 "$QS_DIR/worker.log" >&2; exit 1; }
     sleep 0.2
   done
-  curl -fsS "$REST/" >/dev/null || { echo "the worker REST API did not come up; see $QS_DIR/worker.log" >&2; exit 1; }
+  "${CURL[@]}" -fsS "$REST/" >/dev/null || { echo "the worker REST API did not come up; see $QS_DIR/worker.log" >&2; exit 1; }
   echo "started (pid $(cat "$QS_DIR/worker.pid"))"
 fi
-curl -fsS "$REST/"; echo
+"${CURL[@]}" -fsS "$REST/"; echo
+if [[ "$SECURE" -eq 1 ]]; then
+  echo "without the token: HTTP $(curl -sS --cacert "$QS_DIR/ca.pem" -o /dev/null -w '%{http_code}' "$REST/connectors")"
+fi
 
 step "MariaDB: database inventory with customers, products, orders (reused when present)"
 "${MYSQL[@]}" <<'SQL'
@@ -77,9 +111,9 @@ SELECT 'customers' AS tbl, COUNT(*) AS n FROM customers UNION ALL SELECT 'produc
 SQL
 
 deploy() { # name, config JSON
-  curl -sS -o /dev/null -X DELETE "$REST/connectors/$1" || true
+  "${CURL[@]}" -sS -o /dev/null -X DELETE "$REST/connectors/$1" || true
   local code
-  code=$(curl -sS -o "$QS_DIR/$1.response.json" -w '%{http_code}' -X PUT -H 'content-type: application/json' --data "$2" "$REST/connectors/$1/config")
+  code=$("${CURL[@]}" -sS -o "$QS_DIR/$1.response.json" -w '%{http_code}' -X PUT -H 'content-type: application/json' --data "$2" "$REST/connectors/$1/config")
   if [[ "$code" != 200 && "$code" != 201 ]]; then echo "deploying $1 failed with HTTP $code: $(cat "$QS_DIR/$1.response.json")" >&2; exit 1; fi
   echo "$1: HTTP $code"
 }
@@ -91,7 +125,7 @@ deploy inventory-source '{
   "database.hostname": "127.0.0.1",
   "database.port": "3307",
   "database.user": "conveyor",
-  "database.password": "conveyor",
+  "database.password": '"$DB_PASSWORD"',
   "database.server.id": "184054",
   "topic.prefix": "dbserver1",
   "database.include.list": "inventory",
@@ -104,7 +138,7 @@ deploy inventory-source '{
 step "Wait for the source's first topic (the sink subscribes by topics.regex)"
 seen=""
 for _ in $(seq 1 60); do
-  if curl -fsS "$REST/connectors/inventory-source/topics" 2>/dev/null | grep -q 'dbserver1.inventory.customers'; then seen="written by the source"; break; fi
+  if "${CURL[@]}" -fsS "$REST/connectors/inventory-source/topics" 2>/dev/null | grep -q 'dbserver1.inventory.customers'; then seen="written by the source"; break; fi
   if curl -fsS -o /dev/null "$ES/dbserver1.inventory.customers" 2>/dev/null; then seen="there from an earlier run"; break; fi
   sleep 0.5
 done
@@ -124,7 +158,7 @@ deploy inventory-sink '{
 
 step "Connector status"
 sleep 1
-curl -fsS "$REST/connectors?expand=status"; echo
+"${CURL[@]}" -fsS "$REST/connectors?expand=status"; echo
 
 step "Insert and update a customer in MariaDB"
 EMAIL="quickstart-$(date +%s)-$RANDOM@example.com"
@@ -146,6 +180,6 @@ for _ in $(seq 1 120); do
   sleep 0.5
 done
 echo "the updated row did not reach Elasticsearch within 60 s; connector status:" >&2
-curl -sS "$REST/connectors?expand=status" >&2; echo >&2
+"${CURL[@]}" -sS "$REST/connectors?expand=status" >&2; echo >&2
 tail -20 "$QS_DIR/worker.log" >&2
 exit 1

@@ -57,10 +57,49 @@ function checkTopics(tenant: Tenant, config: Readonly<Record<string, string | nu
     if (topicOutsidePrefixes(topic, tenant.topicPrefixes)) throw invalid(`Invalid value ${topic} for configuration ${key}: tenant ${tenant.name} may use only topics starting with ${prefixes}`);
   }
   const regex = config['topics.regex'];
-  if (typeof regex === 'string' && regex.trim() !== '') {
-    const anchored = tenant.topicPrefixes.map((p) => `^${p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`);
-    if (!anchored.some((a) => regex.startsWith(a))) throw invalid(`Invalid value ${regex} for configuration topics.regex: for tenant ${tenant.name} it must start with ${anchored.join(' or ')}`);
+  if (typeof regex === 'string' && regex.trim() !== '' && !regexWithinPrefixes(regex, tenant.topicPrefixes)) {
+    throw invalid(`Invalid value ${regex} for configuration topics.regex: tenant ${tenant.name} may use only topics starting with ${prefixes}, and the pattern must start with one of them literally (dots escaped) and have no top-level |`);
   }
+}
+
+const SPECIAL = new Set(['.', '*', '+', '?', '^', '$', '(', ')', '[', ']', '{', '}', '|', '\\']);
+const QUANTIFIER = new Set(['*', '+', '?', '{']);
+
+/**
+ * Whether every topic a sink's topics.regex can match (matched whole, as Kafka Connect does) starts with a prefix:
+ * the pattern, after an optional ^, must have no top-level alternation and begin with a literal (escapes resolved,
+ * a character a quantifier makes optional not counted) that starts with one of the prefixes.
+ */
+export function regexWithinPrefixes(regex: string, prefixes: readonly string[]): boolean {
+  const src = regex.startsWith('^') ? regex.slice(1) : regex;
+  let depth = 0;
+  let inClass = false;
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i];
+    if (c === '\\') i++;
+    else if (inClass) inClass = c !== ']';
+    else if (c === '[') inClass = true;
+    else if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === '|' && depth === 0) return false;
+  }
+  let literal = '';
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i] as string;
+    let ch: string;
+    let next = i + 1;
+    if (c === '\\') {
+      const e = src[i + 1];
+      if (e === undefined || /[A-Za-z0-9]/.test(e)) break;
+      ch = e;
+      next = i + 2;
+    } else if (SPECIAL.has(c)) break;
+    else ch = c;
+    if (QUANTIFIER.has(src[next] ?? '')) break;
+    literal += ch;
+    i = next - 1;
+  }
+  return prefixes.some((p) => literal.startsWith(p));
 }
 
 function tasksOf(config: Readonly<Record<string, string>>): number {
