@@ -1,3 +1,4 @@
+import './contiguous-responses.ts';
 import { Admin, Consumer, MessagesStreamFallbackModes, MessagesStreamModes } from '@platformatic/kafka';
 import type { GroupAssignment, Message, MessagesStream } from '@platformatic/kafka';
 import { ConveyorError, ErrorCode } from '../core/errors.ts';
