@@ -51,6 +51,8 @@ export interface SinkConsumerOptions {
 }
 
 /** The Java consumer's defaults for these two; the stall bound is derived from them. */
+const JAVA_FETCH_MAX_BYTES = 52_428_800;
+const JAVA_MAX_PARTITION_FETCH_BYTES = 1_048_576;
 const DEFAULT_SESSION_TIMEOUT_MS = 45_000;
 const DEFAULT_REBALANCE_TIMEOUT_MS = 60_000;
 const CLOSE_TIMEOUT_MS = 10_000;
@@ -163,8 +165,10 @@ export class SinkConsumer {
       heartbeatInterval: o.heartbeatIntervalMs ?? 3000,
       maxWaitTime: o.maxWaitTimeMs ?? 500,
       ...(o.minBytes === undefined ? {} : { minBytes: o.minBytes }),
-      ...(o.maxBytes === undefined ? {} : { maxBytes: o.maxBytes }),
-      ...(o.maxBytesPerPartition === undefined ? {} : { maxBytesPerPartition: o.maxBytesPerPartition }),
+      maxBytes: o.maxBytes ?? JAVA_FETCH_MAX_BYTES,
+      // The Java consumer's max.partition.fetch.bytes (1 MiB). @platformatic/kafka would otherwise ask for up to
+      // fetch.max.bytes (50 MB) of one partition at once: one response parsed in one turn of the event loop.
+      maxBytesPerPartition: o.maxBytesPerPartition ?? JAVA_MAX_PARTITION_FETCH_BYTES,
       isolationLevel: o.readUncommitted === true ? READ_UNCOMMITTED : READ_COMMITTED,
     });
     this.#consumer = consumer;
