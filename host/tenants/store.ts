@@ -98,20 +98,23 @@ export class TenantStore {
     return res.succeeded;
   }
 
-  /** Keeps `holder` on the tenants in etcd; resolves once the first snapshot is in it. */
-  watch(holder: TenantsHolder): Promise<PrefixWatch> {
-    const sink = new MirrorSink((all) => holder.replace(this.#directory(all)));
+  /**
+   * Keeps `holder` on the tenants in etcd; resolves once the first snapshot is in it. `closed`: no tenants means
+   * nobody authenticates even if tenants/version is gone too (a worker given a tenants file is never open).
+   */
+  watch(holder: TenantsHolder, closed = false): Promise<PrefixWatch> {
+    const sink = new MirrorSink((all) => holder.replace(this.#directory(all, closed)));
     return PrefixWatch.create({ client: this.#o.client, range: { prefix: this.#o.keys.tenants }, sink, logger: this.#log });
   }
 
-  #directory(all: ReadonlyMap<string, string>): TenantDirectory | null {
+  #directory(all: ReadonlyMap<string, string>, closed: boolean): TenantDirectory | null {
     const k = this.#o.keys;
     const entries = new Map<string, string>();
     for (const [key, value] of all) {
       const name = k.nameUnder(k.tenantEntries, key);
       if (name !== undefined) entries.set(name, value);
     }
-    const directory = directoryFromEntries(entries, all.has(k.tenantsVersion), (tenant, reason) => {
+    const directory = directoryFromEntries(entries, closed || all.has(k.tenantsVersion), (tenant, reason) => {
       this.#log.error('a tenant entry in etcd is invalid and was left out', { [LogField.tenant]: tenant, reason });
     });
     if (directory === null) this.#log.info('no tenants in etcd: single-tenant, the REST API is open to anyone who can reach it');
@@ -152,6 +155,6 @@ export async function clusterTenants(options: TenantStoreOptions & { readonly pr
   const file = options.properties[TENANTS_FILE_KEY]?.trim() ?? '';
   if (file !== '') await store.seed(readTenantsDocument(file), file);
   const holder = new TenantsHolder();
-  const watch = await store.watch(holder);
+  const watch = await store.watch(holder, file !== '');
   return { store, holder, close: () => watch.close() };
 }
