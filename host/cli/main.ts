@@ -69,7 +69,7 @@ async function runDistributed(file: string | undefined): Promise<void> {
   const config = workerConfig(worker);
   const log = createJsonLogger({ level: config.logLevel });
   const herder = await DistributedHerder.create({ config, settings, log });
-  const rest = await startRestServer(herder, { ...restSecurity(config.connectProperties, log), host: config.restHost, port: config.restPort, log: log.child({ component: 'rest' }), routing: herder });
+  const rest = await startRestServer(herder, { ...restSecurity(config.connectProperties, log, herder.tenants), host: config.restHost, port: config.restPort, log: log.child({ component: 'rest' }), routing: herder });
   onSignals(log, async () => {
     await herder.close();
     await rest.close();

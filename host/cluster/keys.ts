@@ -20,6 +20,9 @@ import { unitId } from './types.ts';
  *   status/tasks/<connector>/<n>          task status                                      {state, worker_id, trace?, generation}
  *   topics/<connector>/<topic>            a topic the connector's tasks used (active topics)   ""
  *   session-key                           HMAC-SHA256 key signing requests forwarded between workers (base64), made once
+ *   tenants/entries/<tenant>              one tenant's entry of the tenants document      {role, tokens, users, ...}
+ *   tenants/version                       bumped by every tenants write (compare-and-swap), present once tenants
+ *                                         were ever set up (seeded from conveyor.tenants.file or PUT over REST)   {by, seeded}
  *
  * Source offsets are not here: they stay in the Kafka offsets topic; sink progress is the consumer group's.
  */
@@ -47,6 +50,11 @@ export interface ClusterKeys {
   taskStatus(connector: string, task: number): string;
   readonly topics: string;
   readonly sessionKey: string;
+  /** Everything about tenants: one watch on this prefix sees the entries and the version. */
+  readonly tenants: string;
+  readonly tenantEntries: string;
+  tenantEntry(tenant: string): string;
+  readonly tenantsVersion: string;
   /** Active topics of one connector: keys topicsOf(c) + encoded topic. */
   topicsOf(connector: string): string;
   /** The encoded name at the end of a key below `prefix`, decoded; undefined when the key is not directly below. */
@@ -76,6 +84,9 @@ export function clusterKeys(cluster: string): ClusterKeys {
     taskStatuses: `${root}status/tasks/`,
     topics: `${root}topics/`,
     sessionKey: `${root}session-key`,
+    tenants: `${root}tenants/`,
+    tenantEntries: `${root}tenants/entries/`,
+    tenantsVersion: `${root}tenants/version`,
   };
   return {
     ...k,
@@ -88,6 +99,7 @@ export function clusterKeys(cluster: string): ClusterKeys {
     claim: (unit) => k.claims + unitId(unit),
     connectorStatus: (c) => k.connectorStatuses + enc(c),
     taskStatus: (c, t) => `${k.taskStatuses}${enc(c)}/${t}`,
+    tenantEntry: (t) => k.tenantEntries + enc(t),
     topicsOf: (c) => `${k.topics}${enc(c)}/`,
     nameUnder: (prefix, key) => {
       if (!key.startsWith(prefix)) return undefined;

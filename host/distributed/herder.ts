@@ -19,6 +19,10 @@ import type { BrokenBundle, PluginVersion } from '../plugins/plugin-version.ts';
 import type { LeaderRouting } from '../rest/forwarding.ts';
 import { signForward } from '../rest/request-signing.ts';
 import type { RestApi } from '../rest/server.ts';
+import type { TenantsAdmin } from '../rest/tenants-admin.ts';
+import type { TenantsSource } from '../tenants/holder.ts';
+import { clusterTenants } from '../tenants/store.ts';
+import type { ClusterTenants } from '../tenants/store.ts';
 import type { ConfigInfos, ConfigKeyInfo } from '../worker/config-infos.ts';
 import { alterOffsets, readOffsets, resetOffsets } from '../worker/connector-offsets.ts';
 import type { ConnectorOffset } from '../worker/connector-offsets.ts';
@@ -44,7 +48,12 @@ function notFound(name: string): ConveyorError {
 export class DistributedHerder implements RestApi, LeaderRouting {
   readonly workerId: string;
   readonly worker: Worker;
+  /** The cluster's tenants document, from etcd (REST authentication and tenancy read it on every request). */
+  readonly tenants: TenantsSource;
+  /** GET/PUT/DELETE /admin/tenants: written to etcd directly from any worker (host/tenants/store.ts says why). */
+  readonly tenantsAdmin: TenantsAdmin;
   readonly #o: HerderOptions;
+  readonly #clusterTenants: ClusterTenants;
   readonly #client: Etcd3;
   readonly #store: ClusterStore;
   readonly #view: ClusterView;
@@ -55,8 +64,11 @@ export class DistributedHerder implements RestApi, LeaderRouting {
   #closed = false;
   #sessionKey: Buffer | null = null;
 
-  private constructor(o: HerderOptions, client: Etcd3, store: ClusterStore, worker: Worker, view: ClusterView) {
+  private constructor(o: HerderOptions, client: Etcd3, store: ClusterStore, worker: Worker, view: ClusterView, tenants: ClusterTenants) {
     this.#o = o;
+    this.#clusterTenants = tenants;
+    this.tenants = tenants.holder;
+    this.tenantsAdmin = tenants.store;
     this.workerId = o.config.workerId;
     this.#client = client;
     this.#store = store;
@@ -78,18 +90,21 @@ export class DistributedHerder implements RestApi, LeaderRouting {
       ...(o.settings.exactlyOnceSource ? { exactlyOnce: { transactionalId: (c: string, t: number) => `${o.settings.clusterId}-${c}-${t}` } } : {}),
     };
     let worker: Worker | undefined;
+    let tenants: ClusterTenants | undefined;
     try {
-      worker = await Worker.create(o.config, o.log, { pipelineExtras: extras, onTopicUsed: (c, t) => {
+      tenants = await clusterTenants({ client, keys: store.keys, workerId: o.config.workerId, logger: o.log, properties: o.config.connectProperties });
+      worker = await Worker.create(o.config, o.log, { pipelineExtras: extras, tenants: tenants.holder, onTopicUsed: (c, t) => {
           if (self !== undefined) self.#recordTopic(c, t);
         } });
       const view = await ClusterView.create(store, o.log, () => {
         if (self !== undefined) self.#units.scheduleReconcile();
       });
-      self = new DistributedHerder(o, client, store, worker, view);
+      self = new DistributedHerder(o, client, store, worker, view, tenants);
       self.#sessionKey = await store.sessionKey();
       return self;
     } catch (err) {
       await worker?.close();
+      await tenants?.close();
       client.close();
       throw err;
     }
@@ -115,6 +130,7 @@ export class DistributedHerder implements RestApi, LeaderRouting {
     this.#units.close();
     await this.#member?.leave();
     await this.#view.close();
+    await this.#clusterTenants.close();
     await this.worker.close();
     this.#client.close();
   }

@@ -10,6 +10,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import { ConveyorError, ErrorCode } from '../core/errors.ts';
 import type { Identity, TenantDirectory } from '../tenants/directory.ts';
 import { ANONYMOUS_ADMIN } from '../tenants/directory.ts';
+import type { TenantsSource } from '../tenants/holder.ts';
 import { claimsForwarding, verifyForward } from './request-signing.ts';
 
 export const CHALLENGE = 'Bearer realm="conveyor", Basic realm="conveyor", charset="UTF-8"';
@@ -18,8 +19,8 @@ export const CHALLENGE = 'Bearer realm="conveyor", Basic realm="conveyor", chars
 const PUBLIC = new Set(['/health']);
 
 export interface AccessOptions {
-  /** The tenants document; null for a single-tenant worker. */
-  directory: TenantDirectory | null;
+  /** The tenants document in force, read on every request (a distributed worker's changes at run time). */
+  tenants: TenantsSource;
   /** The cluster's request-signing key (distributed mode); null where no worker forwards to this one. */
   sessionKey: () => Buffer | null;
 }
@@ -81,7 +82,7 @@ export function identify(options: AccessOptions): RequestHandler {
       next();
       return;
     }
-    const dir = options.directory;
+    const dir = options.tenants.current();
     if (dir === null) {
       res.locals['identity'] = ANONYMOUS_ADMIN;
       next();
@@ -107,10 +108,13 @@ export function identify(options: AccessOptions): RequestHandler {
 
 const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-/** What a role may do: viewers read (and validate configs), operators also manage connectors, admins everything (the audit trail is theirs alone). */
+/** What only admins may read: the audit trail and the tenants document (its credential hashes included). */
+const ADMIN_ONLY = /^\/admin\/(?:audit|tenants)(?:\/|$)/;
+
+/** What a role may do: viewers read (and validate configs), operators also manage connectors, admins everything. */
 export function allowed(identity: Identity, method: string, path: string): boolean {
   if (identity.role === 'admin') return true;
-  if (path.startsWith('/admin/audit')) return false;
+  if (ADMIN_ONLY.test(path)) return false;
   if (READS.has(method)) return true;
   if (method === 'PUT' && /^\/connector-plugins\/[^/]+\/config\/validate\/?$/.test(path)) return true;
   return identity.role === 'operator' && /^\/connectors(\/|$)/.test(path);

@@ -20,12 +20,15 @@ import type { LeaderRouting } from './forwarding.ts';
 import { authorize, identify } from './access.ts';
 import { AuditTrail } from './audit.ts';
 import { tenancy } from './tenancy.ts';
-import type { TenantDirectory } from '../tenants/directory.ts';
+import { NO_TENANTS } from '../tenants/holder.ts';
+import type { TenantsSource } from '../tenants/holder.ts';
+import { tenantsAdminRouter } from './tenants-admin.ts';
+import type { TenantsAdminApi } from './tenants-admin.ts';
 import { cors, MAX_REQUEST_BYTES, requireJsonBodies } from './request-guards.ts';
 import type { RestTls } from './tls.ts';
 import type { CorsSettings } from './request-guards.ts';
 
-export type RestApi = PluginsApi & ConnectorsApi & DiagnosticsApi & LifecycleApi & AdminApi;
+export type RestApi = PluginsApi & ConnectorsApi & DiagnosticsApi & LifecycleApi & AdminApi & TenantsAdminApi;
 
 export interface RestServer {
   readonly port: number;
@@ -44,8 +47,8 @@ export interface RestServerOptions {
   routing?: LeaderRouting;
   /** An https listener (host/rest/tls.ts); http when absent. */
   tls?: RestTls | null;
-  /** Identities and tenants (conveyor.tenants.file); single-tenant and open when absent. */
-  tenants?: TenantDirectory | null;
+  /** Identities and tenants (conveyor.tenants.file, or etcd in distributed mode); single-tenant and open when absent. */
+  tenants?: TenantsSource;
   /** conveyor.audit.log.file: where each write's audit line is appended (also kept in memory for GET /admin/audit). */
   auditFile?: string | null;
 }
@@ -65,10 +68,12 @@ export async function startRestServer(api: RestApi, options: RestServerOptions):
     },
   }));
   const routing = options.routing;
-  app.use(identify({ directory: options.tenants ?? null, sessionKey: () => routing?.sessionKey() ?? null }));
+  const tenants = options.tenants ?? NO_TENANTS;
+  app.use(identify({ tenants, sessionKey: () => routing?.sessionKey() ?? null }));
   app.use(authorize());
   app.use(audit.router());
-  app.use(tenancy(api, options.tenants ?? null));
+  app.use(tenantsAdminRouter(api));
+  app.use(tenancy(api, tenants));
   if (routing !== undefined) app.use(leaderForwarding(routing, options.log));
   app.use(adminRouter(api, options.log, CONVEYOR_VERSION));
   app.use(connectorPluginsRouter(api));

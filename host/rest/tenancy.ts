@@ -12,6 +12,7 @@ import { ConveyorError, ErrorCode } from '../core/errors.ts';
 import { identityOf } from './access.ts';
 import type { ConnectorsApi } from './connectors.ts';
 import type { Identity, Tenant, TenantDirectory } from '../tenants/directory.ts';
+import type { TenantsSource } from '../tenants/holder.ts';
 import { TENANT_CONFIG_KEY, topicOutsidePrefixes } from '../pipeline/internal-topics.ts';
 
 export const TENANT_KEY = TENANT_CONFIG_KEY;
@@ -25,6 +26,11 @@ function ownerOf(api: Api, name: string): string | null | undefined {
     if ((err as { code?: unknown }).code === ErrorCode.notFound) return undefined;
     throw err;
   }
+}
+
+/** The connectors a tenant owns (its `conveyor.tenant`). */
+export function connectorsOwnedBy(api: Api, tenant: string): string[] {
+  return api.connectorNames().filter((n) => ownerOf(api, n) === tenant);
 }
 
 /** The connectors an identity may see: all for an admin (and a single-tenant worker), else its tenant's. */
@@ -141,8 +147,9 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-export function tenancy(api: Api, directory: TenantDirectory | null): RequestHandler {
+export function tenancy(api: Api, tenants: TenantsSource): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
+    const directory = tenants.current();
     if (directory === null) {
       next();
       return;

@@ -72,6 +72,18 @@ function quota(value: unknown, where: string): number | undefined {
   return value;
 }
 
+/** Keys a tenant entry may have; anything else (a misspelt `topicPrefix`, say) is refused rather than ignored. */
+const ENTRY_KEYS = new Set(['role', 'tokens', 'users', 'certificates', 'topicPrefixes', 'quotas', 'policy']);
+const QUOTA_KEYS = new Set(['maxConnectors', 'maxTasks', 'taskMemoryMb', 'taskCpuQuotaMs']);
+
+/** Tenant names: they appear in connector configs, logs and etcd keys. */
+export const TENANT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+function knownKeys(value: Record<string, unknown>, allowed: ReadonlySet<string>, where: string): void {
+  const unknown = Object.keys(value).find((k) => !allowed.has(k));
+  if (unknown !== undefined) throw bad(`${where}: unknown key ${JSON.stringify(unknown)} (known: ${[...allowed].join(', ')})`);
+}
+
 function partialPolicy(value: unknown, where: string): Partial<CapabilityPolicy> {
   try {
     return parsePolicy(value ?? {});
@@ -97,12 +109,15 @@ export class TenantDirectory {
     const tenants = new Map<string, Tenant>();
     const dir = new TenantDirectory(tenants);
     for (const [name, raw] of Object.entries(root.tenants as Record<string, unknown>)) {
-      if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name)) throw bad(`tenant name ${JSON.stringify(name)} must be 1-64 letters, digits, '.', '_' or '-'`);
+      if (!TENANT_NAME.test(name)) throw bad(`tenant name ${JSON.stringify(name)} must be 1-64 letters, digits, '.', '_' or '-'`);
       const t = raw as Record<string, unknown>;
-      if (typeof t !== 'object' || t === null) throw bad(`tenant ${name} must be an object`);
+      if (typeof t !== 'object' || t === null || Array.isArray(t)) throw bad(`tenant ${name} must be an object`);
+      knownKeys(t, ENTRY_KEYS, `tenant ${name}`);
       const role = t['role'] ?? 'operator';
       if (!ROLES.includes(role as Role)) throw bad(`tenant ${name}: role must be admin, operator or viewer`);
       const q = (t['quotas'] ?? {}) as Record<string, unknown>;
+      if (typeof q !== 'object' || q === null || Array.isArray(q)) throw bad(`tenant ${name}: quotas must be an object`);
+      knownKeys(q, QUOTA_KEYS, `tenant ${name}: quotas`);
       const quotas: TenantQuotas = {};
       const maxConnectors = quota(q['maxConnectors'], `tenant ${name}: quotas.maxConnectors`);
       const maxTasks = quota(q['maxTasks'], `tenant ${name}: quotas.maxTasks`);
@@ -131,19 +146,7 @@ export class TenantDirectory {
   }
 
   static fromFile(path: string): TenantDirectory {
-    let text: string;
-    try {
-      text = readFileSync(path, 'utf8');
-    } catch (err) {
-      throw bad(`cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-    }
-    let doc: unknown;
-    try {
-      doc = JSON.parse(text);
-    } catch (err) {
-      throw bad(`${path} is not JSON: ${(err as Error).message}`);
-    }
-    return TenantDirectory.fromDocument(doc);
+    return TenantDirectory.fromDocument(readTenantsDocument(path));
   }
 
   #identity(tenant: string, name: string, via: Identity['via']): Identity {
@@ -179,6 +182,21 @@ function normaliseSubject(s: string): string {
     const eq = p.indexOf('=');
     return eq < 0 ? p : `${p.slice(0, eq).trim().toUpperCase()}=${p.slice(eq + 1).trim()}`;
   }).join(',');
+}
+
+/** The parsed JSON of a tenants file, not yet checked (TenantDirectory.fromDocument checks it). */
+export function readTenantsDocument(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw bad(`cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    throw bad(`${path} is not JSON: ${(err as Error).message}`);
+  }
 }
 
 /** The tenants document `conveyor.tenants.file` names in the worker's properties; null when it names none. */

@@ -9,7 +9,9 @@ import { hasReferences, scrubResolved } from '../connect/config/config-reference
 import { ConveyorError, ErrorCode } from '../core/errors.ts';
 import { TENANT_CONFIG_KEY } from '../pipeline/internal-topics.ts';
 import { loadTenants } from '../tenants/directory.ts';
-import type { Tenant, TenantDirectory } from '../tenants/directory.ts';
+import type { Tenant } from '../tenants/directory.ts';
+import { TenantsHolder } from '../tenants/holder.ts';
+import type { TenantsSource } from '../tenants/holder.ts';
 import { LogField } from '../core/log-fields.ts';
 import type { Logger } from '../core/logger.ts';
 import { buildBuiltinPlugins } from '../plugins/builtin.ts';
@@ -42,10 +44,12 @@ import type { WorkerConfig } from './worker-config.ts';
 
 export type WorkerState = 'STARTING' | 'RUNNING' | 'STOPPING' | 'STOPPED';
 
-/** What distributed mode changes in a worker: pipeline fencing and exactly-once, active topics kept in the cluster. */
+/** What distributed mode changes in a worker: pipeline fencing and exactly-once, active topics and tenants kept in the cluster. */
 export interface WorkerOptions {
   pipelineExtras?: PipelineExtras;
   onTopicUsed?: (connector: string, topic: string) => void;
+  /** The tenants document in force (etcd's, in distributed mode); conveyor.tenants.file read once when absent. */
+  tenants?: TenantsSource;
 }
 
 export class Worker {
@@ -63,10 +67,10 @@ export class Worker {
   private readonly store: StandaloneConfigStore | null;
 
   private readonly activeTopics: ActiveTopics;
-  /** conveyor.tenants.file: tenants' policies, task limits and topic prefixes; null on a single-tenant worker. */
-  private readonly tenants: TenantDirectory | null;
+  /** Tenants' policies, task limits and topic prefixes, read when a connector or task starts. */
+  private readonly tenants: TenantsSource;
 
-  private constructor(config: WorkerConfig, log: Logger, sandbox: SandboxCreator, directory: PluginDirectory, kafka: KafkaBackend | null, store: StandaloneConfigStore | null, activeTopics: ActiveTopics, tenants: TenantDirectory | null) {
+  private constructor(config: WorkerConfig, log: Logger, sandbox: SandboxCreator, directory: PluginDirectory, kafka: KafkaBackend | null, store: StandaloneConfigStore | null, activeTopics: ActiveTopics, tenants: TenantsSource) {
     this.activeTopics = activeTopics;
     this.tenants = tenants;
     this.config = config;
@@ -101,8 +105,8 @@ export class Worker {
     const directory = await PluginDirectory.create({ roots: config.pluginPath, builtinRoots, signatures, inspect: sandboxInspector(sandbox, plog), log: plog, rescanMs: config.pluginRescanMs });
     const activeTopics = new ActiveTopics();
     const onTopicUsed = options.onTopicUsed ?? ((connector: string, topic: string) => activeTopics.record(connector, topic));
-    const tenants = loadTenants(config.connectProperties);
-    const extras = tenants === null ? options.pipelineExtras : { ...options.pipelineExtras, tenantTopicPrefixes: (t: string) => tenants.tenants.get(t)?.topicPrefixes };
+    const tenants = options.tenants ?? new TenantsHolder(loadTenants(config.connectProperties));
+    const extras = { ...options.pipelineExtras, tenantTopicPrefixes: (t: string) => tenants.current()?.tenants.get(t)?.topicPrefixes };
     const kafka = await createKafkaBackend(config, wlog, onTopicUsed, extras);
     const store = config.configStorageFile === null ? null : await StandaloneConfigStore.open({ filename: config.configStorageFile, logger: wlog });
     const w = new Worker(config, wlog, sandbox, directory, kafka, store, activeTopics, tenants);
@@ -130,8 +134,9 @@ export class Worker {
   /** The tenant owning a connector (conveyor.tenant), when the worker has a tenants document that knows it. */
   private tenantOf(config: Readonly<Record<string, string>>): Tenant | undefined {
     const name = config[TENANT_CONFIG_KEY];
-    if (name === undefined || this.tenants === null) return undefined;
-    const tenant = this.tenants.tenants.get(name);
+    const directory = this.tenants.current();
+    if (name === undefined || directory === null) return undefined;
+    const tenant = directory.tenants.get(name);
     if (tenant === undefined) throw new ConveyorError(ErrorCode.configInvalid, `connector belongs to tenant ${name}, which the tenants document does not define`);
     return tenant;
   }

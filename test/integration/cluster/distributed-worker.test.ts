@@ -5,21 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { createJsonLogger } from '../../../host/core/logger.ts';
-import { DistributedHerder } from '../../../host/distributed/herder.ts';
 import { FORWARDED_HEADER } from '../../../host/rest/request-signing.ts';
-import { startRestServer } from '../../../host/rest/server.ts';
-import type { RestServer } from '../../../host/rest/server.ts';
-import { workerConfig } from '../../../host/worker/worker-config.ts';
-import { BOOTSTRAP } from '../kafka/helpers.ts';
-import { stack, uniqueName } from '../../helpers/stack.ts';
-
-interface Node {
-  herder: DistributedHerder;
-  rest: RestServer;
-  url: string;
-  lines: string[];
-}
+import { call, deleteCluster, leaderAndFollower as pickLeader, startDistributedNode, stopNode, until } from '../../helpers/distributed-nodes.ts';
+import type { DistributedNode as Node } from '../../helpers/distributed-nodes.ts';
+import { uniqueName } from '../../helpers/stack.ts';
 
 interface TaskView {
   id: number;
@@ -32,65 +21,9 @@ const topic = uniqueName('dw-topic');
 const nodes: Node[] = [];
 
 async function startNode(id: string, leaseTtlSeconds: number): Promise<Node> {
-  const lines: string[] = [];
-  const log = createJsonLogger({ level: 'info', write: (l) => void lines.push(l) });
-  const config = workerConfig({
-    workerId: id,
-    restPort: 0,
-    sandboxProcesses: 1,
-    bootstrapServers: BOOTSTRAP,
-    offsetStorageTopic: `${cluster}-offsets`,
-    connectProperties: {
-      'offset.flush.interval.ms': '200',
-      'offset.storage.partitions': '1',
-      'key.converter': 'org.apache.kafka.connect.storage.StringConverter',
-      'value.converter': 'org.apache.kafka.connect.storage.StringConverter',
-    },
-  });
-  const settings = { clusterId: cluster, etcdEndpoints: stack.etcdHosts, leaseTtlSeconds, advertisedUrl: '', exactlyOnceSource: false };
-  const herder = await DistributedHerder.create({ config, settings, log });
-  const rest = await startRestServer(herder, { host: '127.0.0.1', port: 0, log, routing: herder });
-  const url = `http://127.0.0.1:${rest.port}`;
-  await herder.join(url);
-  const node = { herder, rest, url, lines };
+  const node = await startDistributedNode({ cluster, id, leaseTtlSeconds });
   nodes.push(node);
   return node;
-}
-
-/** One request; a 409 for a rebalance or a missing leader is retried, as a Kafka Connect client would. */
-async function call(node: Node, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: unknown }> {
-  for (let attempt = 0; ; attempt++) {
-    const res = await once(node, method, path, body, headers);
-    const m = (res.body as { message?: unknown } | null)?.message;
-    const message = typeof m === 'string' ? m : '';
-    if (res.status !== 409 || !/rebalance|no leader/.test(message) || attempt >= 50) return res;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-async function once(node: Node, method: string, path: string, body: unknown, headers: Record<string, string>): Promise<{ status: number; body: unknown }> {
-  const res = await fetch(node.url + path, {
-    method,
-    headers: { 'content-type': 'application/json', ...headers },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text === '' ? null : (JSON.parse(text) as unknown) };
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await probe();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`);
 }
 
 async function tasksIn(node: Node, name: string, state: string, count: number): Promise<TaskView[]> {
@@ -101,13 +34,7 @@ async function tasksIn(node: Node, name: string, state: string, count: number): 
   });
 }
 
-async function leaderAndFollower(): Promise<{ leader: Node; follower: Node }> {
-  return until('a leader', () => {
-    const leader = nodes.find((n) => n.herder.isLeader());
-    const follower = nodes.find((n) => !n.herder.isLeader());
-    return Promise.resolve(leader !== undefined && follower !== undefined ? { leader, follower } : undefined);
-  });
-}
+const leaderAndFollower = (): ReturnType<typeof pickLeader> => pickLeader(nodes);
 
 const datagen = (rate: string): Record<string, string> => ({
   'connector.class': 'DatagenSource',
@@ -124,10 +51,8 @@ before(async () => {
 });
 
 after(async () => {
-  for (const n of nodes) {
-    await n.herder.close();
-    await n.rest.close();
-  }
+  for (const n of nodes) await stopNode(n);
+  await deleteCluster(cluster);
 });
 
 test('a write sent to a follower is forwarded to the leader; tasks spread over both workers and run', async () => {
@@ -197,8 +122,7 @@ test('a graceful leave hands the tasks over at once, long before the leaving wor
   assert.ok(leaving !== undefined && staying !== undefined);
   await tasksIn(staying, 'gen', 'RUNNING', 4);
   nodes.splice(nodes.indexOf(leaving), 1);
-  await leaving.herder.close();
-  await leaving.rest.close();
+  await stopNode(leaving);
   const tasks = await until(
     'all tasks on dw-1',
     async () => {

@@ -121,3 +121,11 @@ void test('a tenant\'s connector reaches only what its tenant\'s policy grants: 
   assert.match(failed.trace ?? '', /denied|not allowed|policy/i);
   await acme('DELETE', `/connectors/${name}`);
 });
+
+void test('a standalone worker manages no tenants over REST: 404 saying so to admins, 403 to others', async () => {
+  const res = await ops('GET', '/admin/tenants');
+  assert.equal(res.status, 404);
+  assert.match(String((res.body as { message: string }).message), /distributed mode only; a standalone worker reads conveyor.tenants.file/);
+  assert.equal((await ops('PUT', '/admin/tenants/x', { role: 'admin' })).status, 404);
+  assert.equal((await acme('GET', '/admin/tenants')).status, 403);
+});

@@ -35,3 +35,12 @@ test('unit ids round-trip', () => {
   assert.equal(parseUnitId('task/a/x'), undefined);
   assert.equal(parseUnitId('other/a'), undefined);
 });
+
+test('tenants live under one prefix: entries by encoded name, and the version key beside them', () => {
+  const k = clusterKeys('prod-1');
+  assert.equal(k.tenantEntry('a/b'), '/prod-1/tenants/entries/a%2Fb');
+  assert.equal(k.tenantsVersion, '/prod-1/tenants/version');
+  assert.ok(k.tenantEntry('x').startsWith(k.tenants) && k.tenantsVersion.startsWith(k.tenants), 'one watch sees both');
+  assert.equal(k.nameUnder(k.tenantEntries, k.tenantEntry('a/b')), 'a/b');
+  assert.equal(k.nameUnder(k.tenantEntries, k.tenantsVersion), undefined);
+});

@@ -9,6 +9,7 @@ import { identify } from '../../../host/rest/access.ts';
 import { isClusterWrite, leaderForwarding } from '../../../host/rest/forwarding.ts';
 import type { LeaderRouting } from '../../../host/rest/forwarding.ts';
 import { ANONYMOUS_ADMIN } from '../../../host/tenants/directory.ts';
+import { NO_TENANTS } from '../../../host/tenants/holder.ts';
 import { FORWARDED_HEADER, IDENTITY_HEADER, signForward } from '../../../host/rest/request-signing.ts';
 
 const log = createJsonLogger({ level: 'error', write: () => undefined });
@@ -19,7 +20,7 @@ const keyed = { sessionKey: () => KEY };
 /** The JSON parser keeping the raw body and the identity check, as the REST server mounts them. */
 function parsing(app: express.Express): void {
   app.use(express.json({ type: () => true, verify: (req, _res, buf) => void ((req as typeof req & { rawBody?: Buffer }).rawBody = buf) }));
-  app.use(identify({ directory: null, sessionKey: () => KEY }));
+  app.use(identify({ tenants: NO_TENANTS, sessionKey: () => KEY }));
 }
 
 async function listen(app: express.Express): Promise<string> {
