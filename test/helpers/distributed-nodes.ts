@@ -13,6 +13,9 @@ import type { RestServer } from '../../host/rest/server.ts';
 import { workerConfig } from '../../host/worker/worker-config.ts';
 import { BOOTSTRAP } from '../integration/kafka/helpers.ts';
 import { stack } from './stack.ts';
+import { until } from './until.ts';
+
+export { until };
 
 export interface DistributedNode {
   herder: DistributedHerder;
@@ -101,22 +104,6 @@ async function once(node: DistributedNode, method: string, path: string, body: u
     // left as text
   }
   return { status: res.status, body: parsed, text };
-}
-
-/** Polls until probe returns a value other than undefined; fails after timeoutMs (a bound, not a performance claim). */
-export async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await probe();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`);
 }
 
 export async function leaderAndFollower(nodes: readonly DistributedNode[]): Promise<{ leader: DistributedNode; follower: DistributedNode }> {

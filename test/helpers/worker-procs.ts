@@ -14,6 +14,7 @@ import { createInterface } from 'node:readline';
 import { createEtcdClient } from '../../host/cluster/client.ts';
 import { clusterKeys } from '../../host/cluster/keys.ts';
 import { stack, uniqueName } from './stack.ts';
+import { until } from './until.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 
@@ -231,20 +232,8 @@ export class WorkerCluster {
     }
   }
 
-  async until<T>(what: string | (() => string), probe: () => Promise<T | undefined>, timeoutMs = 60_000, everyMs = 200): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    let last: unknown;
-    while (Date.now() < deadline) {
-      try {
-        const v = await probe();
-        if (v !== undefined) return v;
-      } catch (err) {
-        last = err;
-      }
-      await sleep(everyMs);
-    }
-    const description = typeof what === 'string' ? what : what();
-    throw new Error(`timed out waiting for ${description}${last instanceof Error ? `: ${last.message}` : ''}`);
+  until<T>(what: string | (() => string), probe: () => Promise<T | undefined>, timeoutMs = 60_000, everyMs = 200): Promise<T> {
+    return until(what, probe, timeoutMs, everyMs);
   }
 
   /**
