@@ -30,6 +30,8 @@ export interface BrokerOptions {
   timeoutMs?: number;
   /** Where errantRecordReporter.report sends records: the task's sink pipeline, once it exists. */
   errant?: () => ErrantTarget | undefined;
+  /** The tenant's capability-call quotas: each call waits its turn (rate, concurrency) before it runs. */
+  throttle?: { call(): Promise<() => void> };
 }
 
 export interface CapabilityBroker {
@@ -76,9 +78,14 @@ export function createCapabilityBroker(o: BrokerOptions): CapabilityBroker {
       }
       const fn = Object.hasOwn(impl, method) && method !== 'release' ? impl[method] : undefined;
       if (typeof fn !== 'function') throw invalid(call, `unknown method ${method}`);
-      const result = await withTimeout(call, timeoutMs, fn(args));
-      o.metrics.record(o.connector, o.taskId, call, 'ok', performance.now() - started);
-      return result;
+      const done = o.throttle === undefined ? undefined : await o.throttle.call();
+      try {
+        const result = await withTimeout(call, timeoutMs, fn(args));
+        o.metrics.record(o.connector, o.taskId, call, 'ok', performance.now() - started);
+        return result;
+      } finally {
+        done?.();
+      }
     } catch (err) {
       const isDenied = isConveyorError(err) && err.code === ErrorCode.capabilityDenied;
       o.metrics.record(o.connector, o.taskId, call, isDenied ? 'denied' : 'error', performance.now() - started);

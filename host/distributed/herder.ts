@@ -275,6 +275,11 @@ export class DistributedHerder implements RestApi, LeaderRouting {
     return this.worker.metrics.snapshot(name);
   }
 
+  /** This worker's share: each worker throttles the tasks it runs. */
+  tenantUsage(tenant: string): ReturnType<Worker['tenantUsage']> {
+    return this.worker.tenantUsage(tenant);
+  }
+
   async connectorTopics(name: string): Promise<Record<string, { topics: string[] }>> {
     this.#connector(name);
     return { [name]: { topics: await this.#store.listTopics(name) } };

@@ -31,6 +31,14 @@ export interface TenantQuotas {
   taskMemoryMb?: number;
   /** CPU one call of each of the tenant's tasks may use (ms), in place of the worker's. */
   taskCpuQuotaMs?: number;
+  /** Records per second the tenant's tasks on one worker move together (throttled above it). */
+  recordsPerSecond?: number;
+  /** Key and value bytes per second (approximate: strings by length) the tenant's tasks on one worker move. */
+  bytesPerSecond?: number;
+  /** Capability calls per second of the tenant's tasks on one worker (delayed above it). */
+  capabilityCallsPerSecond?: number;
+  /** Capability calls of the tenant's tasks on one worker in flight at once (the rest wait). */
+  maxConcurrentCapabilityCalls?: number;
 }
 
 export interface Tenant {
@@ -74,7 +82,7 @@ function quota(value: unknown, where: string): number | undefined {
 
 /** Keys a tenant entry may have; anything else (a misspelt `topicPrefix`, say) is refused rather than ignored. */
 const ENTRY_KEYS = new Set(['role', 'tokens', 'users', 'certificates', 'topicPrefixes', 'quotas', 'policy']);
-const QUOTA_KEYS = new Set(['maxConnectors', 'maxTasks', 'taskMemoryMb', 'taskCpuQuotaMs']);
+const QUOTA_KEYS = new Set(['maxConnectors', 'maxTasks', 'taskMemoryMb', 'taskCpuQuotaMs', 'recordsPerSecond', 'bytesPerSecond', 'capabilityCallsPerSecond', 'maxConcurrentCapabilityCalls']);
 
 /** Tenant names: they appear in connector configs, logs and etcd keys. */
 export const TENANT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -118,17 +126,13 @@ export class TenantDirectory {
       const q = (t['quotas'] ?? {}) as Record<string, unknown>;
       if (typeof q !== 'object' || q === null || Array.isArray(q)) throw bad(`tenant ${name}: quotas must be an object`);
       knownKeys(q, QUOTA_KEYS, `tenant ${name}: quotas`);
-      const quotas: TenantQuotas = {};
-      const maxConnectors = quota(q['maxConnectors'], `tenant ${name}: quotas.maxConnectors`);
-      const maxTasks = quota(q['maxTasks'], `tenant ${name}: quotas.maxTasks`);
-      const taskMemoryMb = quota(q['taskMemoryMb'], `tenant ${name}: quotas.taskMemoryMb`);
-      const taskCpuQuotaMs = quota(q['taskCpuQuotaMs'], `tenant ${name}: quotas.taskCpuQuotaMs`);
-      if (maxConnectors !== undefined) quotas.maxConnectors = maxConnectors;
-      if (maxTasks !== undefined) quotas.maxTasks = maxTasks;
-      if (taskMemoryMb !== undefined) quotas.taskMemoryMb = taskMemoryMb;
-      if (taskCpuQuotaMs !== undefined) quotas.taskCpuQuotaMs = taskCpuQuotaMs;
+      const quotas: Record<string, number> = {};
+      for (const key of QUOTA_KEYS) {
+        const v = quota(q[key], `tenant ${name}: quotas.${key}`);
+        if (v !== undefined) quotas[key] = v;
+      }
       const policy = partialPolicy(t['policy'], `tenant ${name}: policy`);
-      tenants.set(name, Object.freeze({ name, role: role as Role, topicPrefixes: Object.freeze(strings(t['topicPrefixes'], `tenant ${name}: topicPrefixes`)), quotas: Object.freeze(quotas), policy }));
+      tenants.set(name, Object.freeze({ name, role: role as Role, topicPrefixes: Object.freeze(strings(t['topicPrefixes'], `tenant ${name}: topicPrefixes`)), quotas: Object.freeze(quotas as TenantQuotas), policy }));
       for (const [i, token] of strings(t['tokens'], `tenant ${name}: tokens`).entries()) {
         const h = hashOf(token, `tenant ${name}: tokens[${i}]`);
         if (dir.#tokens.has(h)) throw bad(`tenant ${name}: tokens[${i}] is already another tenant's token`);

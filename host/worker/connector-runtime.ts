@@ -14,6 +14,7 @@ import { resolveAtStart } from '../connect/config/config-providers.ts';
 import type { ConfigResolver } from '../connect/config/config-providers.ts';
 import { reverseTransform } from '../connect/config/config-references.ts';
 import { ConveyorError, ErrorCode, isConveyorError } from '../core/errors.ts';
+import type { TenantThrottle } from '../tenants/throttle.ts';
 import { LogField } from '../core/log-fields.ts';
 import type { Logger } from '../core/logger.ts';
 import type { PluginVersion } from '../plugins/plugin-version.ts';
@@ -58,6 +59,8 @@ export interface ConnectorDeps {
   policiesFor?(config: Readonly<Record<string, string>>): PolicyBook;
   /** Resolves `${provider:path:key}` references as the connector or a task starts; stored configs keep them. */
   configResolver?: ConfigResolver;
+  /** A tenant's connector: its tenant's rate quotas on this worker (host/tenants/throttle.ts). */
+  throttle?: TenantThrottle;
   metrics: CapabilityMetrics;
   limits?: Partial<SandboxLimits>;
   log: Logger;
@@ -353,6 +356,7 @@ export class ConnectorRuntime {
       metrics: this.deps.metrics,
       log,
       errant: () => errantTarget(t.pipeline),
+      ...(this.deps.throttle === undefined ? {} : { throttle: this.deps.throttle }),
     });
     t.broker = broker;
     try {
@@ -364,7 +368,7 @@ export class ConnectorRuntime {
       t.instance = instance;
       const onFailure = (err: unknown): void => void this.taskFailed(t, gen, err);
       instance.onFailure(onFailure);
-      const opts = { connector: this.name, taskId: t.id, config, instance, log, onFailure };
+      const opts = { connector: this.name, taskId: t.id, config, instance, log, onFailure, ...(this.deps.throttle === undefined ? {} : { throttle: this.deps.throttle }) };
       const runner = await this.newRunner(t, opts);
       if (superseded()) return;
       t.runner = runner;

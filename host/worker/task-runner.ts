@@ -7,6 +7,8 @@ import type { SinkRecord, SourceOffset, SourcePartition, SourceRecord, TopicPart
 import { ConveyorError, ErrorCode } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import type { SandboxInstance } from '../sandbox/sandbox-pool.ts';
+import { approximateBytes } from '../tenants/throttle.ts';
+import type { TenantThrottle } from '../tenants/throttle.ts';
 import type { SourceOffsetStore } from './offset-store.ts';
 import type { RecordSink, RecordSource } from './record-bus.ts';
 
@@ -19,6 +21,8 @@ export interface RunnerOptions {
   commitIntervalMs?: number;
   /** Called once when the task stops on an error (not on a requested stop). */
   onFailure(error: unknown): void;
+  /** A tenant's records/s and bytes/s quotas: a batch waits its turn before it moves on (host/tenants/throttle.ts). */
+  throttle?: TenantThrottle;
 }
 
 export interface TaskRunner {
@@ -58,6 +62,18 @@ abstract class BaseRunner implements TaskRunner {
 
   constructor(o: RunnerOptions) {
     this.o = o;
+  }
+
+  /** Waits out the tenant's rate quotas for a batch; a stop ends the wait early. */
+  protected async throttled(records: readonly { key?: unknown; value?: unknown }[]): Promise<void> {
+    const t = this.o.throttle;
+    if (t === undefined) return;
+    let wait = t.admit(records.length, t.countsBytes ? approximateBytes(records) : 0);
+    while (wait > 0 && !this.stopping) {
+      const step = Math.min(wait, 100);
+      await sleep(step);
+      wait -= step;
+    }
   }
 
   async start(): Promise<void> {
@@ -123,6 +139,7 @@ export class SourceTaskRunner extends BaseRunner {
       await sleep(5);
       return;
     }
+    await this.throttled(records);
     await this.sink.append(records);
     for (const r of records) this.pending.set(JSON.stringify(r.sourcePartition), { partition: r.sourcePartition, offset: r.sourceOffset });
     this.records += records.length;
@@ -165,6 +182,7 @@ export class SinkTaskRunner extends BaseRunner {
         const position = this.source.position();
         next = this.stopping ? Promise.resolve([]) : prefetch();
         if (batch.length > 0) {
+          await this.throttled(batch);
           await this.o.instance.invoke('put', batch);
           this.records += batch.length;
           this.batches++;

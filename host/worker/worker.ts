@@ -9,7 +9,9 @@ import { hasReferences, scrubResolved } from '../connect/config/config-reference
 import { ConveyorError, ErrorCode } from '../core/errors.ts';
 import { TENANT_CONFIG_KEY } from '../pipeline/internal-topics.ts';
 import { loadTenants } from '../tenants/directory.ts';
-import type { Tenant } from '../tenants/directory.ts';
+import type { Tenant, TenantQuotas } from '../tenants/directory.ts';
+import { TenantThrottle } from '../tenants/throttle.ts';
+import type { TenantUsage } from '../tenants/throttle.ts';
 import { TenantsHolder } from '../tenants/holder.ts';
 import type { TenantsSource } from '../tenants/holder.ts';
 import { LogField } from '../core/log-fields.ts';
@@ -69,6 +71,7 @@ export class Worker {
   private readonly activeTopics: ActiveTopics;
   /** Tenants' policies, task limits and topic prefixes, read when a connector or task starts. */
   private readonly tenants: TenantsSource;
+  private readonly throttles = new Map<string, { quotas: TenantQuotas; throttle: TenantThrottle }>();
 
   private constructor(config: WorkerConfig, log: Logger, sandbox: SandboxCreator, directory: PluginDirectory, kafka: KafkaBackend | null, store: StandaloneConfigStore | null, activeTopics: ActiveTopics, tenants: TenantsSource) {
     this.activeTopics = activeTopics;
@@ -125,10 +128,28 @@ export class Worker {
       // A tenant's connector reaches only what its tenant's policy grants: no built-in grant from its own config.
       const q = tenant.quotas;
       const limits = { ...this.deps.limits, ...(q.taskMemoryMb === undefined ? {} : { memoryMb: q.taskMemoryMb }), ...(q.taskCpuQuotaMs === undefined ? {} : { cpuQuotaMs: q.taskCpuQuotaMs }) };
-      return { ...this.deps, policies: { [name]: tenant.policy }, limits };
+      return { ...this.deps, policies: { [name]: tenant.policy }, limits, throttle: this.throttleFor(tenant) };
     }
     const base = this.deps.policies;
     return { ...this.deps, policiesFor: (config) => withMysqlGrant(withEsGrant(withFileGrant(base, name, plugin, config), name, plugin, config), name, plugin, config) };
+  }
+
+  /** One throttle per tenant on this worker, made anew when the tenant's quotas change. */
+  private throttleFor(tenant: Tenant): TenantThrottle {
+    const held = this.throttles.get(tenant.name);
+    if (held !== undefined && held.quotas === tenant.quotas) return held.throttle;
+    const throttle = new TenantThrottle(tenant.name, tenant.quotas);
+    this.throttles.set(tenant.name, { quotas: tenant.quotas, throttle });
+    return throttle;
+  }
+
+  /** GET /conveyor/tenants/{tenant}/usage: what the tenant's tasks moved on this worker and how long they were throttled. */
+  tenantUsage(tenant: string): TenantUsage {
+    const held = this.throttles.get(tenant);
+    if (held !== undefined) return held.throttle.usage();
+    const known = this.tenants.current()?.tenants.get(tenant);
+    if (known === undefined) throw new ConveyorError(ErrorCode.notFound, `Tenant ${tenant} not found`);
+    return new TenantThrottle(tenant, known.quotas).usage();
   }
 
   /** The tenant owning a connector (conveyor.tenant), when the worker has a tenants document that knows it. */

@@ -45,6 +45,9 @@ void test('kill -9 of the worker mid-way: index count equals the distinct keys, 
     'schema.ignore': 'true',
     'tasks.max': '2',
     'batch.size': '1000',
+    // The killed worker's consumers stay in the group until their session times out (45 s by default, as in Java);
+    // a shorter session lets the restarted worker's consumers take the partitions sooner.
+    'consumer.override.session.timeout.ms': '10000',
   });
   assert.ok([200, 201].includes(res.status), JSON.stringify(res.body));
   // Mid-way: documents from the first rounds are in, the last round is not complete.

@@ -18,6 +18,7 @@ const run = Date.now().toString(36);
 const ACME = 'acme-token-q1';
 const GLOBEX = 'globex-token-q2';
 const OPS = 'ops-token-q3';
+const SLOW = 'slow-token-q4';
 
 before(async () => {
   tmp = await tempDir();
@@ -27,6 +28,7 @@ before(async () => {
       acme: { role: 'operator', tokens: [sha256Hex(ACME)], topicPrefixes: [`acme-${run}.`], quotas: { maxConnectors: 2, maxTasks: 3 } },
       globex: { role: 'operator', tokens: [sha256Hex(GLOBEX)], topicPrefixes: [`globex-${run}.`] },
       ops: { role: 'admin', tokens: [sha256Hex(OPS)] },
+      slow: { role: 'operator', tokens: [sha256Hex(SLOW)], topicPrefixes: [`slow-${run}.`], quotas: { recordsPerSecond: 50 } },
     },
   }));
   w = await startRestWorker(tmp.dir, { 'conveyor.tenants.file': file });
@@ -41,6 +43,7 @@ const as = (token: string) => (method: string, path: string, body?: unknown) => 
 const acme = as(ACME);
 const globex = as(GLOBEX);
 const ops = as(OPS);
+const slow = as(SLOW);
 const datagen = (topic: string, extra: Record<string, string> = {}): Record<string, string> => ({ 'connector.class': 'DatagenSource', topic, rate: '20', ...extra });
 const notFound = (name: string) => ({ error_code: 404, message: `Connector ${name} not found` });
 
@@ -128,4 +131,30 @@ void test('a standalone worker manages no tenants over REST: 404 saying so to ad
   assert.match(String((res.body as { message: string }).message), /distributed mode only; a standalone worker reads conveyor.tenants.file/);
   assert.equal((await ops('PUT', '/admin/tenants/x', { role: 'admin' })).status, 404);
   assert.equal((await acme('GET', '/admin/tenants')).status, 403);
+});
+
+void test('a tenant over its records/s quota is throttled, not failed; its usage shows it; another tenant moves on unthrottled', async () => {
+  const name = `slow-gen-${run}`;
+  const fast = `globex-fast-${run}`;
+  const started = Date.now();
+  const flat = { rate: '0', 'batch.size': '100', 'topic.creation.default.replication.factor': '1', 'topic.creation.default.partitions': '1' };
+  assert.equal((await slow('POST', '/connectors', { name, config: datagen(`slow-${run}.gen`, flat) })).status, 201);
+  assert.equal((await globex('POST', '/connectors', { name: fast, config: datagen(`globex-${run}.fast`, flat) })).status, 201);
+  const usage = await waitFor('throttling', async () => {
+    const u = (await slow('GET', '/conveyor/tenants/slow/usage')).body as { records: number; throttledMs: number };
+    return u.throttledMs > 1000 ? u : undefined;
+  }, 60_000);
+  const elapsed = (Date.now() - started) / 1000;
+  assert.ok(usage.records <= 50 * elapsed + 50 + 200, `${usage.records} records in ${elapsed.toFixed(1)} s under a quota of 50/s (one second of burst, one batch ahead)`);
+  const status = (await slow('GET', `/connectors/${name}/status`)).body as { tasks: { state: string }[] };
+  assert.equal(status.tasks[0]?.state, 'RUNNING', 'throttled, not failed');
+  const fastMoved = await waitFor('the other tenant moving', () => {
+    const p = w.worker.connectorProgress(fast)[0]?.records ?? 0;
+    return p > usage.records ? p : undefined;
+  }, 60_000);
+  assert.ok(fastMoved > usage.records, 'a tenant without the quota is not held back by another\'s');
+  assert.equal((await globex('GET', '/conveyor/tenants/slow/usage')).status, 404, 'another tenant\'s usage is not visible');
+  assert.equal((await ops('GET', '/conveyor/tenants/slow/usage')).status, 200);
+  await slow('DELETE', `/connectors/${name}`);
+  await globex('DELETE', `/connectors/${fast}`);
 });
