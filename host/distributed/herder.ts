@@ -275,6 +275,11 @@ export class DistributedHerder implements RestApi, LeaderRouting {
     return this.worker.metrics.snapshot(name);
   }
 
+  /** A tenant's bundle would reach only this worker while its tasks may run on any: refused until bundles travel through the cluster. */
+  installTenantPlugin(): Promise<never> {
+    return Promise.reject(new ConveyorError(ErrorCode.badRequest, 'tenant bundle installs over REST are available on standalone workers only; in a cluster, put the bundle in every worker\'s plugin.path'));
+  }
+
   /** This worker's share: each worker throttles the tasks it runs. */
   tenantUsage(tenant: string): ReturnType<Worker['tenantUsage']> {
     return this.worker.tenantUsage(tenant);

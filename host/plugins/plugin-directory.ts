@@ -16,6 +16,9 @@ import type { BrokenBundle } from './plugin-version.ts';
 import { PluginRegistry } from './registry.ts';
 import { isTgz } from './tgz.ts';
 
+/** The worker key naming where tenants' own bundles are kept (PUT /plugins/{name}); unset turns those installs off. */
+export const TENANT_PLUGIN_PATH_KEY = 'conveyor.tenant.plugin.path';
+
 export interface PluginDirectoryOptions {
   /** Directories holding bundle directories (searched two levels deep), or bundle directories themselves. */
   roots: readonly string[];
@@ -27,6 +30,8 @@ export interface PluginDirectoryOptions {
   log: Logger;
   /** Fallback rescan period for file systems where watching misses events. */
   rescanMs?: number;
+  /** conveyor.tenant.plugin.path: bundles tenants installed, one directory per tenant (`<root>/<tenant>/<name>.tgz`). */
+  tenantRoot?: string;
 }
 
 async function isDir(p: string): Promise<boolean> {
@@ -109,15 +114,30 @@ export class PluginDirectory {
         bundles.push(...found.map((dir): [string, BundleTrust] => [dir, trust]));
       }
     }
+    const tenantRoot = this.options.tenantRoot;
+    const owners = new Map<string, string>();
+    if (tenantRoot !== undefined && (await isDir(tenantRoot))) {
+      for (const e of await readdir(tenantRoot, { withFileTypes: true })) {
+        if (!e.isDirectory() || e.name.startsWith('.')) continue;
+        const found: string[] = [];
+        await findBundles(join(tenantRoot, e.name), 1, found);
+        for (const dir of found) {
+          owners.set(dir, e.name);
+          bundles.push([dir, signatures]);
+        }
+      }
+    }
     for (const [dir, trust] of bundles) {
       const fp = await fingerprint(dir);
       if (this.seen.get(dir) === fp) continue;
       this.seen.set(dir, fp);
       try {
-        const v = await loadBundle(dir, this.options.inspect, trust);
+        const loaded = await loadBundle(dir, this.options.inspect, trust);
+        const owner = owners.get(dir);
+        const v = owner === undefined ? loaded : { ...loaded, tenant: owner, key: `${owner}/${loaded.key}` };
         this.registry.clearBroken(dir);
         const signer = v.signer === undefined ? {} : { signedBy: v.signer.keyId, trustedKey: v.signer.trusted };
-        if (this.registry.add(v)) log.info('plugin installed', { plugin: v.key, className: v.manifest.className, dir, ...signer });
+        if (this.registry.add(v)) log.info('plugin installed', { plugin: v.key, className: v.manifest.className, dir, ...signer, ...(owner === undefined ? {} : { tenant: owner }) });
       } catch (err) {
         const reason = (err as Error).message;
         const plugin = (err as { plugin?: BrokenBundle['plugin'] }).plugin;

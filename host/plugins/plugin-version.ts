@@ -10,6 +10,8 @@ export interface PluginVersion {
   installedAt: string;
   /** Who signed the bundle, when it is signed; `trusted` when the key is in plugin.trusted.keys. */
   signer?: { keyId: string; trusted: boolean };
+  /** A bundle a tenant installed (PUT /plugins/{name}): only that tenant sees and runs it. */
+  tenant?: string;
 }
 
 /** A bundle that failed to load, with its reason; reported in the log and over REST. */

@@ -46,13 +46,17 @@ export class PluginRegistry {
     return this.versions.get(key);
   }
 
-  /** The newest installed version for a class name or alias; an exact version when given. */
-  resolve(className: string, version?: string): PluginVersion {
-    const matches = this.list().filter((v) => v.manifest.className === className || v.manifest.aliases.includes(className) || v.manifest.name === className);
+  /**
+   * The newest installed version for a class name or alias (an exact version when given) among the shared plugins
+   * and, for a tenant's connector, that tenant's own; another tenant's bundle is never found.
+   */
+  resolve(className: string, version?: string, tenant?: string): PluginVersion {
+    const visible = this.list().filter((v) => v.tenant === undefined || v.tenant === tenant);
+    const matches = visible.filter((v) => v.manifest.className === className || v.manifest.aliases.includes(className) || v.manifest.name === className);
     const pick = version === undefined ? matches : matches.filter((v) => v.manifest.version === version);
     const found = pick.at(-1);
     if (found === undefined) {
-      throw new ConveyorError(ErrorCode.configInvalid, `Failed to find any class that implements Connector and which name matches ${className}${version ? ` (version ${version})` : ''}, available connectors are: ${this.list().map((v) => v.manifest.className).join(', ')}`);
+      throw new ConveyorError(ErrorCode.configInvalid, `Failed to find any class that implements Connector and which name matches ${className}${version ? ` (version ${version})` : ''}, available connectors are: ${visible.map((v) => v.manifest.className).join(', ')}`);
     }
     return found;
   }

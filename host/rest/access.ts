@@ -117,7 +117,7 @@ export function allowed(identity: Identity, method: string, path: string): boole
   if (ADMIN_ONLY.test(path)) return false;
   if (READS.has(method)) return true;
   if (method === 'PUT' && /^\/connector-plugins\/[^/]+\/config\/validate\/?$/.test(path)) return true;
-  return identity.role === 'operator' && /^\/connectors(\/|$)/.test(path);
+  return identity.role === 'operator' && (/^\/connectors(\/|$)/.test(path) || /^\/plugins\/[^/]+\/?$/.test(path));
 }
 
 export function authorize(): RequestHandler {

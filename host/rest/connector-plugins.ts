@@ -1,16 +1,35 @@
 /** /connector-plugins: installed plugin versions (Kafka Connect shape; `?include=rejected` adds refused bundles) and /conveyor/plugins with broken bundles. */
-import { Router } from 'express';
+import { raw, Router } from 'express';
+import type { Response } from 'express';
 import type { RawConfig } from '../../sdk/connector.ts';
 import { describePluginConfig, listConnectPlugins } from '../connect/plugins.ts';
 import { ConveyorError, ErrorCode } from '../core/errors.ts';
 import type { BrokenBundle, PluginVersion } from '../plugins/plugin-version.ts';
+import { TENANT_CONFIG_KEY } from '../pipeline/internal-topics.ts';
 import type { ConfigInfos, ConfigKeyInfo } from '../worker/config-infos.ts';
+import { identityOf } from './access.ts';
+
+/** Largest bundle a tenant may upload. */
+export const MAX_BUNDLE_BYTES = 16 * 1024 * 1024;
+
+/** PUT /plugins/{name} carries a .tgz, not JSON: the JSON guards and parser let it through to its route. */
+export function isBundleUpload(method: string, path: string): boolean {
+  return method === 'PUT' && /^\/plugins\/[^/]+\/?$/.test(path);
+}
 
 export interface PluginsApi {
   plugins(): PluginVersion[];
   brokenPlugins(): BrokenBundle[];
   pluginConfig(className: string): ConfigKeyInfo[];
   validateReport(config: RawConfig): Promise<ConfigInfos>;
+  /** PUT /plugins/{name}: a tenant's own bundle (host/worker/worker.ts installTenantPlugin). */
+  installTenantPlugin(tenant: string, name: string, tgz: Buffer): Promise<PluginVersion>;
+}
+
+/** The plugins an identity sees: the shared ones and its tenant's own; an admin (or a single-tenant worker) sees all. */
+function visible(api: PluginsApi, res: Response): PluginVersion[] {
+  const who = identityOf(res);
+  return api.plugins().filter((p) => p.tenant === undefined || who.role === 'admin' || who.tenant === null || p.tenant === who.tenant);
 }
 
 function configBody(body: unknown): RawConfig {
@@ -40,27 +59,38 @@ export function connectorPluginsRouter(api: PluginsApi): Router {
     if (only !== undefined && only !== 'true' && only !== 'false') throw new ConveyorError(ErrorCode.badRequest, 'connectorsOnly must be true or false');
     const include = req.query['include'];
     if (include !== undefined && include !== 'rejected') throw new ConveyorError(ErrorCode.badRequest, 'include must be rejected');
-    const connectors = api.plugins().map((p) => ({ class: p.manifest.className, type: p.manifest.type, version: p.manifest.version }));
+    const connectors = visible(api, res).map((p) => ({ class: p.manifest.className, type: p.manifest.type, version: p.manifest.version }));
     const listed = only === 'false' ? [...connectors, ...listConnectPlugins()] : connectors;
     res.json(include === 'rejected' ? [...listed, ...api.brokenPlugins().map(rejectedRow)] : listed);
   });
   r.get('/connector-plugins/:plugin/config', (req, res) => {
     const name = String(req.params['plugin']);
     const connect = describePluginConfig(name);
+    if (connect === undefined && !visible(api, res).some((p) => matchesPlugin(p, name))) throw new ConveyorError(ErrorCode.notFound, `Unknown plugin ${name}`);
     res.json(connect ?? api.pluginConfig(name));
   });
   r.put('/connector-plugins/:plugin/config/validate', async (req, res) => {
     const name = String(req.params['plugin']);
     const config = configBody(req.body);
-    const plugin = api.plugins().find((p) => matchesPlugin(p, name));
+    const plugin = visible(api, res).find((p) => matchesPlugin(p, name));
     if (plugin === undefined) throw new ConveyorError(ErrorCode.notFound, `Unknown connector plugin ${name}`);
     const cls = config['connector.class'];
     if (cls !== undefined && !matchesPlugin(plugin, cls)) throw new ConveyorError(ErrorCode.badRequest, `Included connector type ${cls} does not match request type ${name}`);
-    res.json(await api.validateReport({ ...config, 'connector.class': cls ?? name }));
+    const tenant = identityOf(res).tenant;
+    res.json(await api.validateReport({ ...config, 'connector.class': cls ?? name, ...(tenant === null ? {} : { [TENANT_CONFIG_KEY]: tenant }) }));
+  });
+  r.put('/plugins/:name', raw({ type: () => true, limit: MAX_BUNDLE_BYTES }), async (req, res) => {
+    const who = identityOf(res);
+    const asTenant = who.role === 'admin' && typeof req.query['tenant'] === 'string' ? req.query['tenant'] : who.tenant;
+    if (asTenant === null) throw new ConveyorError(ErrorCode.badRequest, 'a tenant installs its own bundles: authenticate as the tenant (an admin names one with ?tenant=)');
+    const body: unknown = req.body;
+    if (!Buffer.isBuffer(body) || body.length === 0) throw new ConveyorError(ErrorCode.badRequest, 'the body must be the bundle as a .tgz');
+    const v = await api.installTenantPlugin(asTenant, String(req.params['name']), body);
+    res.status(201).json({ class: v.manifest.className, type: v.manifest.type, version: v.manifest.version, key: v.key, tenant: asTenant });
   });
   r.get('/conveyor/plugins', (_req, res) => {
     res.json({
-      installed: api.plugins().map((p) => ({
+      installed: visible(api, res).map((p) => ({
         key: p.key,
         name: p.manifest.name,
         class: p.manifest.className,

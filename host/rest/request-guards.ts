@@ -19,9 +19,9 @@ function hasBody(headers: Record<string, string | string[] | undefined>): boolea
   return headers['transfer-encoding'] !== undefined;
 }
 
-export function requireJsonBodies(): RequestHandler {
+export function requireJsonBodies(except: (method: string, path: string) => boolean = () => false): RequestHandler {
   return (req, _res, next) => {
-    if (!hasBody(req.headers)) {
+    if (!hasBody(req.headers) || except(req.method, req.path)) {
       next();
       return;
     }

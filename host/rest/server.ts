@@ -8,7 +8,7 @@ import { adminRouter } from './admin.ts';
 import type { AdminApi } from './admin.ts';
 import { connectorLifecycleRouter } from './connector-lifecycle.ts';
 import type { LifecycleApi } from './connector-lifecycle.ts';
-import { connectorPluginsRouter } from './connector-plugins.ts';
+import { connectorPluginsRouter, isBundleUpload } from './connector-plugins.ts';
 import type { PluginsApi } from './connector-plugins.ts';
 import { connectorsRouter } from './connectors.ts';
 import type { ConnectorsApi } from './connectors.ts';
@@ -59,10 +59,10 @@ export async function startRestServer(api: RestApi, options: RestServerOptions):
   if (options.cors) app.use(cors(options.cors));
   const audit = new AuditTrail(options.auditFile ?? null, options.log);
   app.use(audit.middleware());
-  app.use(requireJsonBodies());
+  app.use(requireJsonBodies(isBundleUpload));
   app.use(express.json({
     limit: MAX_REQUEST_BYTES,
-    type: () => true,
+    type: (req) => !isBundleUpload(req.method ?? '', (req.url ?? '').split('?')[0] ?? ''),
     verify: (req, _res, buf) => {
       (req as typeof req & { rawBody?: Buffer }).rawBody = buf;
     },

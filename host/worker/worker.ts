@@ -2,12 +2,15 @@
  * The worker: plugin directory, sandbox pool, in-process record bus and the connectors running on it.
  * Runs no untrusted code itself; every plugin call goes to a sandbox child process.
  */
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { RawConfig } from '../../sdk/connector.ts';
 import { CapabilityMetrics } from '../capabilities/metrics.ts';
 import { createConfigResolver, resolveAtStart } from '../connect/config/config-providers.ts';
 import { hasReferences, scrubResolved } from '../connect/config/config-references.ts';
 import { ConveyorError, ErrorCode } from '../core/errors.ts';
 import { TENANT_CONFIG_KEY } from '../pipeline/internal-topics.ts';
+import { TENANT_PLUGIN_PATH_KEY } from '../plugins/plugin-directory.ts';
 import { loadTenants } from '../tenants/directory.ts';
 import type { Tenant, TenantQuotas } from '../tenants/directory.ts';
 import { TenantThrottle } from '../tenants/throttle.ts';
@@ -105,7 +108,8 @@ export class Worker {
     const sandbox = createSandboxPool({ processes: config.sandboxProcesses, limits: config.limits, log: wlog.child({ [LogField.component]: 'sandbox' }) });
     const builtinRoots = config.builtinPlugins ? await buildBuiltinPlugins() : [];
     const plog = wlog.child({ [LogField.component]: 'plugins' });
-    const directory = await PluginDirectory.create({ roots: config.pluginPath, builtinRoots, signatures, inspect: sandboxInspector(sandbox, plog), log: plog, rescanMs: config.pluginRescanMs });
+    const tenantRoot = config.connectProperties[TENANT_PLUGIN_PATH_KEY]?.trim() || undefined;
+    const directory = await PluginDirectory.create({ roots: config.pluginPath, builtinRoots, signatures, inspect: sandboxInspector(sandbox, plog), log: plog, rescanMs: config.pluginRescanMs, ...(tenantRoot === undefined ? {} : { tenantRoot }) });
     const activeTopics = new ActiveTopics();
     const onTopicUsed = options.onTopicUsed ?? ((connector: string, topic: string) => activeTopics.record(connector, topic));
     const tenants = options.tenants ?? new TenantsHolder(loadTenants(config.connectProperties));
@@ -164,7 +168,7 @@ export class Worker {
 
   /** The plugin a connector config names (connector.class, plugin.version); throws notFound for an unknown class. */
   resolvePlugin(config: RawConfig): PluginVersion {
-    return this.directory.registry.resolve(config['connector.class'] ?? '', config['plugin.version']);
+    return this.directory.registry.resolve(config['connector.class'] ?? '', config['plugin.version'], config[TENANT_CONFIG_KEY]);
   }
 
   /** A runtime for a connector managed elsewhere (distributed mode), with this worker's sandbox, pipelines and grants. */
@@ -201,6 +205,29 @@ export class Worker {
 
   brokenPlugins(): BrokenBundle[] {
     return this.directory.registry.brokenBundles();
+  }
+
+  /**
+   * PUT /plugins/{name}: a tenant's own bundle (a .tgz), written under conveyor.tenant.plugin.path/<tenant>/ and
+   * loaded with the worker's signature policy; only that tenant sees and runs it. Answers the loaded version, or 400
+   * with the reason the bundle was refused.
+   */
+  async installTenantPlugin(tenant: string, name: string, tgz: Buffer): Promise<PluginVersion> {
+    const root = this.config.connectProperties[TENANT_PLUGIN_PATH_KEY]?.trim();
+    if (root === undefined || root === '') throw new ConveyorError(ErrorCode.badRequest, `tenant bundle installs are off: the worker sets no ${TENANT_PLUGIN_PATH_KEY}`);
+    if (!/^[a-z0-9][a-z0-9._-]{0,99}$/.test(name)) throw new ConveyorError(ErrorCode.badRequest, `plugin name ${JSON.stringify(name)} must be lower-case letters, digits, '.', '_' or '-'`);
+    if (tgz.length < 2 || tgz[0] !== 0x1f || tgz[1] !== 0x8b) throw new ConveyorError(ErrorCode.badRequest, 'the body must be a gzip-compressed tar of a bundle (.tgz)');
+    const dir = join(root, tenant);
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    const file = join(dir, `${name}.tgz`);
+    const tmp = join(dir, `.${name}.tgz.${process.pid}.tmp`);
+    await writeFile(tmp, tgz, { mode: 0o600 });
+    await rename(tmp, file);
+    await this.directory.scan();
+    const loaded = this.directory.registry.list().filter((v) => v.dir === file).at(-1);
+    if (loaded !== undefined) return loaded;
+    const broken = this.directory.registry.brokenBundles().find((b) => b.dir === file);
+    throw new ConveyorError(ErrorCode.pluginInvalid, `bundle ${name} was refused: ${broken?.reason ?? 'it did not load'}`);
   }
 
   /** Rescans plugin.path now (the watcher does this on its own). */
@@ -249,7 +276,7 @@ export class Worker {
   async validate(raw: RawConfig): Promise<PluginVersion> {
     const cls = raw['connector.class'];
     if (cls === undefined || cls === '') throw new ConveyorError(ErrorCode.configInvalid, invalidConfigMessage({ 'connector.class': ['Missing required configuration "connector.class" which has no default value.'] }));
-    const plugin = this.directory.registry.resolve(cls, raw['plugin.version']);
+    const plugin = this.directory.registry.resolve(cls, raw['plugin.version'], raw[TENANT_CONFIG_KEY]);
     const config = await resolveAtStart(this.deps.configResolver, raw, this.log);
     const errors = frameworkErrors(plugin, config);
     for (const [k, errs] of Object.entries({ ...restartConfigErrors(config), ...clientConfigErrors(this.config.connectProperties, config) })) errors[k] = [...(errors[k] ?? []), ...errs];
@@ -398,7 +425,7 @@ export class Worker {
 
   /** ConfigInfos for PUT /connector-plugins/{p}/config/validate; the plugin's own validate runs when the rest passes. */
   async validateReport(raw: RawConfig): Promise<ConfigInfos> {
-    const plugin = this.directory.registry.resolve(raw['connector.class'] ?? '', raw['plugin.version']);
+    const plugin = this.directory.registry.resolve(raw['connector.class'] ?? '', raw['plugin.version'], raw[TENANT_CONFIG_KEY]);
     const config = await resolveAtStart(this.deps.configResolver, raw, this.log);
     const errors = frameworkErrors(plugin, config);
     for (const [k, errs] of Object.entries({ ...restartConfigErrors(config), ...clientConfigErrors(this.config.connectProperties, config) })) errors[k] = [...(errors[k] ?? []), ...errs];

@@ -34,3 +34,16 @@ test('versions coexist; resolve picks the newest or the one asked for, by class,
   r.clearBroken('/p/x');
   assert.deepEqual(r.brokenBundles(), []);
 });
+
+test('a tenant\'s bundle resolves only for that tenant; shared plugins for everyone', () => {
+  const r = new PluginRegistry();
+  const shared = { key: pluginKey(manifest('1.0.0')), manifest: manifest('1.0.0'), code: '', dir: '/shared', installedAt: '2026-01-01T00:00:00Z' };
+  const own = { ...shared, key: `acme/${pluginKey(manifest('2.0.0', 'd'.repeat(64)))}`, manifest: manifest('2.0.0', 'd'.repeat(64)), dir: '/t/acme/demo.tgz', tenant: 'acme' };
+  r.add(shared);
+  r.add(own);
+  assert.equal(r.resolve('Demo', undefined, 'acme').manifest.version, '2.0.0', 'acme gets its own, newer one');
+  assert.equal(r.resolve('Demo', undefined, 'globex').manifest.version, '1.0.0', 'globex only the shared one');
+  assert.equal(r.resolve('Demo').manifest.version, '1.0.0', 'an unowned connector only the shared one');
+  assert.throws(() => r.resolve('Demo', '2.0.0', 'globex'), /Failed to find any class/);
+  assert.deepEqual(r.list().map((v) => v.dir), ['/shared', '/t/acme/demo.tgz'], 'the registry holds both');
+});
