@@ -21,6 +21,8 @@ import { unitId } from './types.ts';
  *   topics/<connector>/<topic>            a topic the connector's tasks used (active topics)   ""
  *   session-key                           HMAC-SHA256 key signing requests forwarded between workers (base64), made once
  *   tenants/entries/<tenant>              one tenant's entry of the tenants document      {role, tokens, users, ...}
+ *   tenant-bundles/<tenant>/<name>        a bundle a tenant installed over REST (.tgz, base64); every worker writes it
+ *                                         under its conveyor.tenant.plugin.path and loads it
  *   tenants/version                       bumped by every tenants write (compare-and-swap), present once tenants
  *                                         were ever set up (seeded from conveyor.tenants.file or PUT over REST)   {by, seeded}
  *
@@ -55,6 +57,8 @@ export interface ClusterKeys {
   readonly tenantEntries: string;
   tenantEntry(tenant: string): string;
   readonly tenantsVersion: string;
+  readonly tenantBundles: string;
+  tenantBundle(tenant: string, name: string): string;
   /** Active topics of one connector: keys topicsOf(c) + encoded topic. */
   topicsOf(connector: string): string;
   /** The encoded name at the end of a key below `prefix`, decoded; undefined when the key is not directly below. */
@@ -87,6 +91,7 @@ export function clusterKeys(cluster: string): ClusterKeys {
     tenants: `${root}tenants/`,
     tenantEntries: `${root}tenants/entries/`,
     tenantsVersion: `${root}tenants/version`,
+    tenantBundles: `${root}tenant-bundles/`,
   };
   return {
     ...k,
@@ -100,6 +105,7 @@ export function clusterKeys(cluster: string): ClusterKeys {
     connectorStatus: (c) => k.connectorStatuses + enc(c),
     taskStatus: (c, t) => `${k.taskStatuses}${enc(c)}/${t}`,
     tenantEntry: (t) => k.tenantEntries + enc(t),
+    tenantBundle: (t, name) => `${k.tenantBundles}${enc(t)}/${enc(name)}`,
     topicsOf: (c) => `${k.topics}${enc(c)}/`,
     nameUnder: (prefix, key) => {
       if (!key.startsWith(prefix)) return undefined;

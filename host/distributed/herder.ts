@@ -21,6 +21,7 @@ import { signForward } from '../rest/request-signing.ts';
 import type { RestApi } from '../rest/server.ts';
 import type { TenantsAdmin } from '../rest/tenants-admin.ts';
 import type { TenantsSource } from '../tenants/holder.ts';
+import { TenantBundleStore } from '../tenants/bundle-store.ts';
 import { clusterTenants } from '../tenants/store.ts';
 import type { ClusterTenants } from '../tenants/store.ts';
 import type { ConfigInfos, ConfigKeyInfo } from '../worker/config-infos.ts';
@@ -62,11 +63,13 @@ export class DistributedHerder implements RestApi, LeaderRouting {
   readonly #topicsSeen = new Set<string>();
   #member: ClusterMember | undefined;
   #closed = false;
+  readonly #bundles: TenantBundleStore;
   #sessionKey: Buffer | null = null;
 
   private constructor(o: HerderOptions, client: Etcd3, store: ClusterStore, worker: Worker, view: ClusterView, tenants: ClusterTenants) {
     this.#o = o;
     this.#clusterTenants = tenants;
+    this.#bundles = new TenantBundleStore({ client, keys: store.keys, root: worker.tenantPluginRoot, rescan: () => worker.rescanPlugins(), logger: o.log });
     this.tenants = tenants.holder;
     this.tenantsAdmin = tenants.store;
     this.workerId = o.config.workerId;
@@ -100,6 +103,7 @@ export class DistributedHerder implements RestApi, LeaderRouting {
         if (self !== undefined) self.#units.scheduleReconcile();
       });
       self = new DistributedHerder(o, client, store, worker, view, tenants);
+      await self.#bundles.start();
       self.#sessionKey = await store.sessionKey();
       return self;
     } catch (err) {
@@ -131,6 +135,7 @@ export class DistributedHerder implements RestApi, LeaderRouting {
     await this.#member?.leave();
     await this.#view.close();
     await this.#clusterTenants.close();
+    await this.#bundles.close();
     await this.worker.close();
     this.#client.close();
   }
@@ -275,9 +280,11 @@ export class DistributedHerder implements RestApi, LeaderRouting {
     return this.worker.metrics.snapshot(name);
   }
 
-  /** A tenant's bundle would reach only this worker while its tasks may run on any: refused until bundles travel through the cluster. */
-  installTenantPlugin(): Promise<never> {
-    return Promise.reject(new ConveyorError(ErrorCode.badRequest, 'tenant bundle installs over REST are available on standalone workers only; in a cluster, put the bundle in every worker\'s plugin.path'));
+  /** PUT /plugins/{name}: stored in etcd for every worker (host/tenants/bundle-store.ts), loaded here at once. */
+  async installTenantPlugin(tenant: string, name: string, tgz: Buffer): Promise<PluginVersion> {
+    this.worker.checkTenantPlugin(name, tgz);
+    await this.#bundles.put(tenant, name, tgz);
+    return this.worker.installTenantPlugin(tenant, name, tgz);
   }
 
   /** This worker's share: each worker throttles the tasks it runs. */

@@ -9,7 +9,10 @@ import type { RequestHandler } from 'express';
 import { ConveyorError, ErrorCode } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import { identityOf, rawBody } from './access.ts';
+import { forwardRequest } from './forward-client.ts';
+import type { ForwardAnswer } from './forward-client.ts';
 import { signForward } from './request-signing.ts';
+import type { RestTls } from './tls.ts';
 
 export interface LeaderRouting {
   readonly workerId: string;
@@ -31,7 +34,7 @@ export function isClusterWrite(method: string, path: string): boolean {
   return WRITE_METHODS.has(method) && /^\/connectors(\/|$)/.test(path);
 }
 
-export function leaderForwarding(routing: LeaderRouting, log: Logger, timeoutMs = 60_000): RequestHandler {
+export function leaderForwarding(routing: LeaderRouting, log: Logger, timeoutMs = 60_000, tls: RestTls | null = null): RequestHandler {
   return (req, res, next) => {
     if (!isClusterWrite(req.method, req.path)) {
       next();
@@ -55,23 +58,24 @@ export function leaderForwarding(routing: LeaderRouting, log: Logger, timeoutMs 
       const target = new URL(req.originalUrl, url.endsWith('/') ? url : `${url}/`);
       const body = rawBody(req);
       const signed = signForward(key, { method: req.method, url: req.originalUrl, body }, routing.workerId, identityOf(res));
-      let answer: Response;
+      let answer: ForwardAnswer;
       try {
-        answer = await fetch(target, {
+        answer = await forwardRequest(target, {
           method: req.method,
           headers: { 'content-type': 'application/json', ...signed },
           ...(body.length === 0 ? {} : { body }),
-          signal: AbortSignal.timeout(timeoutMs),
+          timeoutMs,
+          tls,
         });
       } catch (cause) {
         log.warn('forwarding to the leader failed', { leader: url, method: req.method, path: req.path, error: cause });
         throw conflict(`Cannot complete request: the leader at ${url} did not answer (${(cause as Error).message}); retry`);
       }
-      const reply = Buffer.from(await answer.arrayBuffer());
-      const type = answer.headers.get('content-type');
-      if (type !== null) res.type(type);
-      const challenge = answer.headers.get('www-authenticate');
-      if (challenge !== null) res.setHeader('WWW-Authenticate', challenge);
+      const reply = answer.body;
+      const type = answer.headers['content-type'];
+      if (typeof type === 'string') res.type(type);
+      const challenge = answer.headers['www-authenticate'];
+      if (challenge !== undefined) res.setHeader('WWW-Authenticate', challenge);
       res.status(answer.status);
       if (reply.length > 0) res.send(reply);
       else res.end();

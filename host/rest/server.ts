@@ -19,6 +19,7 @@ import { leaderForwarding } from './forwarding.ts';
 import type { LeaderRouting } from './forwarding.ts';
 import { authorize, identify } from './access.ts';
 import { AuditTrail } from './audit.ts';
+import { maskingSecrets } from './secret-masking.ts';
 import { tenancy } from './tenancy.ts';
 import { NO_TENANTS } from '../tenants/holder.ts';
 import type { TenantsSource } from '../tenants/holder.ts';
@@ -74,12 +75,13 @@ export async function startRestServer(api: RestApi, options: RestServerOptions):
   app.use(audit.router());
   app.use(tenantsAdminRouter(api));
   app.use(tenancy(api, tenants));
-  if (routing !== undefined) app.use(leaderForwarding(routing, options.log));
-  app.use(adminRouter(api, options.log, CONVEYOR_VERSION));
-  app.use(connectorPluginsRouter(api));
-  app.use(connectorsRouter(api));
-  app.use(connectorLifecycleRouter(api));
-  app.use(diagnosticsRouter(api));
+  const rest = maskingSecrets(api, tenants);
+  if (routing !== undefined) app.use(leaderForwarding(routing, options.log, 60_000, options.tls ?? null));
+  app.use(adminRouter(rest, options.log, CONVEYOR_VERSION));
+  app.use(connectorPluginsRouter(rest));
+  app.use(connectorsRouter(rest));
+  app.use(connectorLifecycleRouter(rest));
+  app.use(diagnosticsRouter(rest));
   app.use((req, _res, next) => next(new ConveyorError(ErrorCode.notFound, `HTTP 404 Not Found: ${req.method} ${req.path}`)));
   app.use(errorHandler(options.log));
   const server: Server = await new Promise((resolve, reject) => {

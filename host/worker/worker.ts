@@ -2,8 +2,6 @@
  * The worker: plugin directory, sandbox pool, in-process record bus and the connectors running on it.
  * Runs no untrusted code itself; every plugin call goes to a sandbox child process.
  */
-import { mkdir, rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { RawConfig } from '../../sdk/connector.ts';
 import { CapabilityMetrics } from '../capabilities/metrics.ts';
 import { createConfigResolver, resolveAtStart } from '../connect/config/config-providers.ts';
@@ -13,6 +11,7 @@ import { TENANT_CONFIG_KEY } from '../pipeline/internal-topics.ts';
 import { TENANT_PLUGIN_PATH_KEY } from '../plugins/plugin-directory.ts';
 import { loadTenants } from '../tenants/directory.ts';
 import type { Tenant, TenantQuotas } from '../tenants/directory.ts';
+import { tenantBundleFile, writeTenantBundle } from '../tenants/bundle-store.ts';
 import { TenantThrottle } from '../tenants/throttle.ts';
 import type { TenantUsage } from '../tenants/throttle.ts';
 import { TenantsHolder } from '../tenants/holder.ts';
@@ -213,21 +212,28 @@ export class Worker {
    * with the reason the bundle was refused.
    */
   async installTenantPlugin(tenant: string, name: string, tgz: Buffer): Promise<PluginVersion> {
-    const root = this.config.connectProperties[TENANT_PLUGIN_PATH_KEY]?.trim();
-    if (root === undefined || root === '') throw new ConveyorError(ErrorCode.badRequest, `tenant bundle installs are off: the worker sets no ${TENANT_PLUGIN_PATH_KEY}`);
-    if (!/^[a-z0-9][a-z0-9._-]{0,99}$/.test(name)) throw new ConveyorError(ErrorCode.badRequest, `plugin name ${JSON.stringify(name)} must be lower-case letters, digits, '.', '_' or '-'`);
-    if (tgz.length < 2 || tgz[0] !== 0x1f || tgz[1] !== 0x8b) throw new ConveyorError(ErrorCode.badRequest, 'the body must be a gzip-compressed tar of a bundle (.tgz)');
-    const dir = join(root, tenant);
-    await mkdir(dir, { recursive: true, mode: 0o700 });
-    const file = join(dir, `${name}.tgz`);
-    const tmp = join(dir, `.${name}.tgz.${process.pid}.tmp`);
-    await writeFile(tmp, tgz, { mode: 0o600 });
-    await rename(tmp, file);
+    const root = this.checkTenantPlugin(name, tgz);
+    await writeTenantBundle(root, tenant, name, tgz);
     await this.directory.scan();
+    const file = tenantBundleFile(root, tenant, name);
     const loaded = this.directory.registry.list().filter((v) => v.dir === file).at(-1);
     if (loaded !== undefined) return loaded;
     const broken = this.directory.registry.brokenBundles().find((b) => b.dir === file);
     throw new ConveyorError(ErrorCode.pluginInvalid, `bundle ${name} was refused: ${broken?.reason ?? 'it did not load'}`);
+  }
+
+  /** conveyor.tenant.plugin.path, once the name and the body look like a bundle; 400 otherwise. */
+  checkTenantPlugin(name: string, tgz: Buffer): string {
+    const root = this.tenantPluginRoot;
+    if (root === undefined) throw new ConveyorError(ErrorCode.badRequest, `tenant bundle installs are off: the worker sets no ${TENANT_PLUGIN_PATH_KEY}`);
+    if (!/^[a-z0-9][a-z0-9._-]{0,99}$/.test(name)) throw new ConveyorError(ErrorCode.badRequest, `plugin name ${JSON.stringify(name)} must be lower-case letters, digits, '.', '_' or '-'`);
+    if (tgz.length < 2 || tgz[0] !== 0x1f || tgz[1] !== 0x8b) throw new ConveyorError(ErrorCode.badRequest, 'the body must be a gzip-compressed tar of a bundle (.tgz)');
+    return root;
+  }
+
+  /** conveyor.tenant.plugin.path, when set. */
+  get tenantPluginRoot(): string | undefined {
+    return this.config.connectProperties[TENANT_PLUGIN_PATH_KEY]?.trim() || undefined;
   }
 
   /** Rescans plugin.path now (the watcher does this on its own). */

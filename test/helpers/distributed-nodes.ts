@@ -59,7 +59,7 @@ export async function startDistributedNode(o: NodeOptions): Promise<DistributedN
   const settings = { clusterId: o.cluster, etcdEndpoints: stack.etcdHosts, leaseTtlSeconds: o.leaseTtlSeconds, advertisedUrl: '', exactlyOnceSource: false };
   const herder = await DistributedHerder.create({ config, settings, log });
   const rest = await startRestServer(herder, { ...restSecurity(config.connectProperties, log, herder.tenants), host: '127.0.0.1', port: 0, log, routing: herder });
-  const url = `http://127.0.0.1:${rest.port}`;
+  const url = `${o.properties?.['listeners']?.startsWith('https') === true ? 'https' : 'http'}://127.0.0.1:${rest.port}`;
   await herder.join(url);
   return { herder, rest, url, lines };
 }

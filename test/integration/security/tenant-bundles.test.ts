@@ -4,13 +4,11 @@
  * it; another tenant neither lists it nor can use its class; a body that is no bundle is refused with the reason.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { promisify } from 'node:util';
-import { buildPlugin } from '../../../sdk/bundler/build.ts';
 import { sha256Hex } from '../../../host/tenants/directory.ts';
+import { tickerBundle } from '../../helpers/ticker-bundle.ts';
 import { startRestWorker, tempDir } from '../rest/helpers.ts';
 import type { RestWorker } from '../rest/helpers.ts';
 import { waitFor } from '../worker/worker-fixture.ts';
@@ -25,17 +23,7 @@ const CLASS = `AcmeTicker${run}`;
 
 before(async () => {
   tmp = await tempDir();
-  const src = join(import.meta.dirname, '..', 'worker', 'fixture-plugin');
-  const staged = join(tmp.dir, 'src');
-  await promisify(execFile)('cp', ['-r', src, staged]);
-  const manifest = JSON.parse(await readFile(join(staged, 'conveyor-plugin.json'), 'utf8')) as Record<string, unknown>;
-  await writeFile(join(staged, 'conveyor-plugin.json'), JSON.stringify({ ...manifest, name: `acme-ticker-${run}` }));
-  const code = await readFile(join(staged, 'src', 'index.ts'), 'utf8');
-  const sdk = `${join(import.meta.dirname, '..', '..', '..', 'sdk')}/`;
-  await writeFile(join(staged, 'src', 'index.ts'), code.replaceAll('../../../../../sdk/', sdk).replace("className: 'TickerSource'", `className: '${CLASS}'`));
-  await buildPlugin(staged, join(tmp.dir, 'out', 'acme-ticker'));
-  await promisify(execFile)('tar', ['czf', join(tmp.dir, 'acme-ticker.tgz'), '-C', join(tmp.dir, 'out'), 'acme-ticker']);
-  archive = await readFile(join(tmp.dir, 'acme-ticker.tgz'));
+  archive = await tickerBundle(tmp.dir, `acme-ticker-${run}`, CLASS);
   const tenants = join(tmp.dir, 'tenants.json');
   await writeFile(tenants, JSON.stringify({
     tenants: {

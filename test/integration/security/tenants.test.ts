@@ -158,3 +158,24 @@ void test('a tenant over its records/s quota is throttled, not failed; its usage
   await slow('DELETE', `/connectors/${name}`);
   await globex('DELETE', `/connectors/${fast}`);
 });
+
+void test('with tenants, secret-named config values are answered as [hidden]; sending [hidden] back keeps the stored secret', async () => {
+  const name = `acme-secret-${run}`;
+  const config = datagen(`acme-${run}.secret`, { 'connection.password': 'sekret-5150', 'api.key': '${env:ACME_KEY}' });
+  const created = await acme('POST', '/connectors', { name, config });
+  assert.equal(created.status, 201);
+  const shown = (created.body as { config: Record<string, string> }).config;
+  assert.equal(shown['connection.password'], '[hidden]');
+  assert.equal(shown['api.key'], '${env:ACME_KEY}', 'a config-provider reference is no secret');
+  const got = (await acme('GET', `/connectors/${name}/config`)).body as Record<string, string>;
+  assert.equal(got['connection.password'], '[hidden]');
+  const tasks = (await acme('GET', `/connectors/${name}/tasks`)).body as { config: Record<string, string> }[];
+  assert.ok(tasks.every((t) => t.config['connection.password'] === '[hidden]'));
+  const roundTrip = await acme('PUT', `/connectors/${name}/config`, { ...got, rate: '5' });
+  assert.equal(roundTrip.status, 200);
+  assert.equal(w.worker.connectorInfo(name).config['connection.password'], 'sekret-5150', 'the stored secret survived the GET-change-PUT');
+  assert.equal(w.worker.connectorInfo(name).config['rate'], '5');
+  for (const body of [created.body, got, tasks, roundTrip.body]) assert.equal(JSON.stringify(body).includes('sekret-5150'), false);
+  assert.equal(w.lines.some((l) => l.includes('sekret-5150')), false, 'nor in any log line');
+  await acme('DELETE', `/connectors/${name}`);
+});
