@@ -17,7 +17,9 @@ import { LogField } from '../core/log-fields.ts';
 import type { Logger } from '../core/logger.ts';
 import type { BrokenBundle, PluginVersion } from '../plugins/plugin-version.ts';
 import type { LeaderRouting } from '../rest/forwarding.ts';
+import { forwardRequest } from '../rest/forward-client.ts';
 import { signForward } from '../rest/request-signing.ts';
+import { restTls } from '../rest/tls.ts';
 import type { RestApi } from '../rest/server.ts';
 import type { TenantsAdmin } from '../rest/tenants-admin.ts';
 import type { TenantsSource } from '../tenants/holder.ts';
@@ -176,15 +178,17 @@ export class DistributedHerder implements RestApi, LeaderRouting {
     const path = `/admin/loggers/${encodeURIComponent(name)}?scope=worker`;
     const body = JSON.stringify({ level });
     const signed = signForward(key, { method: 'PUT', url: path, body }, this.workerId, { name: this.workerId, tenant: null, role: 'admin', via: 'worker' });
+    const tls = restTls(this.#o.config.connectProperties);
     await Promise.all(others.map(async ([id, w]) => {
       try {
-        const res = await fetch(new URL(path.slice(1), w.url.endsWith('/') ? w.url : `${w.url}/`), {
+        const res = await forwardRequest(new URL(path.slice(1), w.url.endsWith('/') ? w.url : `${w.url}/`), {
           method: 'PUT',
           headers: { 'content-type': 'application/json', ...signed },
-          body,
-          signal: AbortSignal.timeout(10_000),
+          body: Buffer.from(body),
+          timeoutMs: 10_000,
+          tls,
         });
-        if (!res.ok) this.#o.log.warn('a worker refused a cluster-wide logger level', { worker: id, logger: name, status: res.status });
+        if (res.status >= 300) this.#o.log.warn('a worker refused a cluster-wide logger level', { worker: id, logger: name, status: res.status });
       } catch (error) {
         this.#o.log.warn('a worker could not be given a cluster-wide logger level', { worker: id, logger: name, error });
       }

@@ -11,7 +11,7 @@ import { restSecurity } from '../../host/rest/security-settings.ts';
 import { startRestServer } from '../../host/rest/server.ts';
 import type { RestServer } from '../../host/rest/server.ts';
 import { workerConfig } from '../../host/worker/worker-config.ts';
-import { BOOTSTRAP } from '../integration/kafka/helpers.ts';
+import { BOOTSTRAP, kafkaFixture } from '../integration/kafka/helpers.ts';
 import { stack } from './stack.ts';
 import { until } from './until.ts';
 
@@ -67,6 +67,15 @@ export async function startDistributedNode(o: NodeOptions): Promise<DistributedN
 export async function stopNode(node: DistributedNode): Promise<void> {
   await node.herder.close();
   await node.rest.close();
+}
+
+/** After a test: stops the nodes, deletes the cluster's etcd keys and its offsets topic. */
+export async function removeCluster(nodes: DistributedNode[], cluster: string): Promise<void> {
+  for (const n of nodes.splice(0)) await stopNode(n);
+  await deleteCluster(cluster);
+  const kafka = await kafkaFixture();
+  kafka.topics.push(`${cluster}-offsets`);
+  await kafka.cleanup();
 }
 
 /** Deletes everything the cluster kept in etcd. */

@@ -8,11 +8,10 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { sha256Hex } from '../../../host/tenants/directory.ts';
-import { call, deleteCluster, startDistributedNode, stopNode, until } from '../../helpers/distributed-nodes.ts';
+import { call, removeCluster, startDistributedNode, until } from '../../helpers/distributed-nodes.ts';
 import type { DistributedNode } from '../../helpers/distributed-nodes.ts';
 import { uniqueName } from '../../helpers/stack.ts';
 import { tickerBundle } from '../../helpers/ticker-bundle.ts';
-import { kafkaFixture } from '../kafka/helpers.ts';
 import { tempDir } from '../rest/helpers.ts';
 
 const ACME = `acme-${randomBytes(8).toString('hex')}`;
@@ -38,11 +37,7 @@ before(async () => {
 });
 
 after(async () => {
-  for (const n of nodes.splice(0)) await stopNode(n);
-  await deleteCluster(cluster);
-  const kafka = await kafkaFixture();
-  kafka.topics.push(`${cluster}-offsets`);
-  await kafka.cleanup();
+  await removeCluster(nodes, cluster);
   await tmp.remove();
 });
 

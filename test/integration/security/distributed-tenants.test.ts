@@ -11,10 +11,9 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { sha256Hex } from '../../../host/tenants/directory.ts';
-import { call, deleteCluster, leaderAndFollower, startDistributedNode, stopNode, until } from '../../helpers/distributed-nodes.ts';
+import { call, leaderAndFollower, removeCluster, startDistributedNode, stopNode, until } from '../../helpers/distributed-nodes.ts';
 import type { DistributedNode, Reply } from '../../helpers/distributed-nodes.ts';
 import { uniqueName } from '../../helpers/stack.ts';
-import { kafkaFixture } from '../kafka/helpers.ts';
 import { tempDir } from '../rest/helpers.ts';
 
 const secret = (who: string): string => `${who}-${randomBytes(12).toString('hex')}`;
@@ -46,11 +45,7 @@ before(async () => {
 });
 
 after(async () => {
-  for (const n of nodes.splice(0)) await stopNode(n);
-  await deleteCluster(cluster);
-  const kafka = await kafkaFixture();
-  kafka.topics.push(`${cluster}-offsets`);
-  await kafka.cleanup();
+  await removeCluster(nodes, cluster);
   await tmp.remove();
 });
 

@@ -9,12 +9,11 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { sha256Hex } from '../../../host/tenants/directory.ts';
-import { deleteCluster, leaderAndFollower, startDistributedNode, stopNode, until } from '../../helpers/distributed-nodes.ts';
+import { leaderAndFollower, removeCluster, startDistributedNode, until } from '../../helpers/distributed-nodes.ts';
 import type { DistributedNode } from '../../helpers/distributed-nodes.ts';
 import { uniqueName } from '../../helpers/stack.ts';
 import { httpsCall, makeTlsMaterial } from '../../helpers/tls-material.ts';
 import type { TlsMaterial } from '../../helpers/tls-material.ts';
-import { kafkaFixture } from '../kafka/helpers.ts';
 import { tempDir } from '../rest/helpers.ts';
 
 const cluster = uniqueName('dtls');
@@ -47,11 +46,7 @@ before(async () => {
 });
 
 after(async () => {
-  for (const n of nodes.splice(0)) await stopNode(n);
-  await deleteCluster(cluster);
-  const kafka = await kafkaFixture();
-  kafka.topics.push(`${cluster}-offsets`);
-  await kafka.cleanup();
+  await removeCluster(nodes, cluster);
   await tmp.remove();
 });
 
@@ -70,4 +65,16 @@ void test('a write to the follower is forwarded to the leader over mutual TLS an
   const noCert = await httpsCall(`${follower.url}/connectors`, { ca: tls.caPem, headers: { authorization: `Bearer ${OPS}` } }).catch((e: Error) => e);
   assert.ok(noCert instanceof Error, 'without a client certificate the TLS handshake is refused');
   await httpsCall(`${leader.url}/connectors/${name}`, { method: 'DELETE', ca: tls.caPem, client: acme });
+});
+
+void test('PUT /admin/loggers/{name}?scope=cluster reaches the other worker over mutual TLS', async () => {
+  const [a, b] = nodes as [DistributedNode, DistributedNode];
+  const admin = { ca: tls.caPem, headers: { authorization: `Bearer ${OPS}` }, client: tls.client('/CN=ops') };
+  const set = await httpsCall(`${a.url}/admin/loggers/conveyor.rest?scope=cluster`, { ...admin, method: 'PUT', body: { level: 'DEBUG' } });
+  assert.equal(set.status, 204);
+  const level = await until('the level on the other worker', async () => {
+    const r = await httpsCall(`${b.url}/admin/loggers/conveyor.rest`, admin);
+    return (r.body as { level?: string }).level === 'DEBUG' ? 'DEBUG' : undefined;
+  }, 30_000);
+  assert.equal(level, 'DEBUG');
 });
