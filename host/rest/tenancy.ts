@@ -48,7 +48,7 @@ function invalid(message: string): ConveyorError {
 
 function topicsNamed(config: Readonly<Record<string, string | null>>): { key: string; topic: string }[] {
   const out: { key: string; topic: string }[] = [];
-  for (const key of ['topic', 'topic.prefix', 'errors.deadletterqueue.topic.name']) {
+  for (const key of ['topic', 'topic.prefix', 'errors.deadletterqueue.topic.name', 'schema.history.internal.kafka.topic', 'database.history.kafka.topic']) {
     const v = config[key];
     if (typeof v === 'string' && v.trim() !== '') out.push({ key, topic: v.trim() });
   }

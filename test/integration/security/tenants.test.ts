@@ -74,6 +74,8 @@ void test('topic prefixes at create time, and a tenant cannot name another as ow
   assert.match((outside.body as { message: string }).message, new RegExp(`Invalid value globex-${run}\\.stolen for configuration topic: tenant acme may use only topics starting with acme-${run}\\.`));
   const dlq = await acme('PUT', `/connectors/acme-dlq-${run}/config`, datagen(`acme-${run}.ok`, { 'errors.deadletterqueue.topic.name': 'shared-dlq' }));
   assert.equal(dlq.status, 400, 'the dead letter queue topic too');
+  const history = await acme('PUT', `/connectors/acme-history-${run}/config`, datagen(`acme-${run}.ok`, { 'schema.history.internal.kafka.topic': 'schema-changes.shared' }));
+  assert.equal(history.status, 400, 'a CDC connector\'s schema history topic too: another tenant\'s history is not writable');
   const owner = await acme('POST', '/connectors', { name: `acme-as-globex-${run}`, config: { ...datagen(`acme-${run}.x`), 'conveyor.tenant': 'globex' } });
   assert.equal(owner.status, 403);
   assert.equal((await ops('GET', `/connectors/acme-out-${run}`)).status, 404, 'nothing was created');
