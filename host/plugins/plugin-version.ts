@@ -26,3 +26,8 @@ export interface BrokenBundle {
 export function pluginKey(m: BundleManifest): string {
   return `${m.name}@${m.version}#${m.code.sha256.slice(0, 12)}`;
 }
+
+/** Whether a tenant (undefined: an unowned connector) may use a plugin: every shared one, and its own bundles. */
+export function usableBy(v: PluginVersion, tenant: string | undefined): boolean {
+  return v.tenant === undefined || v.tenant === tenant;
+}

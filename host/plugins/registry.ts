@@ -1,5 +1,6 @@
 /** Installed plugin versions and broken bundles; resolves connector.class (name or alias, optional version). */
 import { ConveyorError, ErrorCode } from '../core/errors.ts';
+import { usableBy } from './plugin-version.ts';
 import type { BrokenBundle, PluginVersion } from './plugin-version.ts';
 
 function compareVersions(a: string, b: string): number {
@@ -51,7 +52,7 @@ export class PluginRegistry {
    * and, for a tenant's connector, that tenant's own; another tenant's bundle is never found.
    */
   resolve(className: string, version?: string, tenant?: string): PluginVersion {
-    const visible = this.list().filter((v) => v.tenant === undefined || v.tenant === tenant);
+    const visible = this.list().filter((v) => usableBy(v, tenant));
     const matches = visible.filter((v) => v.manifest.className === className || v.manifest.aliases.includes(className) || v.manifest.name === className);
     const pick = version === undefined ? matches : matches.filter((v) => v.manifest.version === version);
     const found = pick.at(-1);

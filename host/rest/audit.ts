@@ -8,6 +8,7 @@ import type { RequestHandler, Router } from 'express';
 import { Router as makeRouter } from 'express';
 import type { Logger } from '../core/logger.ts';
 import { identityOf } from './access.ts';
+import { connectorInPath } from './tenancy.ts';
 
 export const AUDIT_FILE_KEY = 'conveyor.audit.log.file';
 export const AUDIT_MEMORY = 1000;
@@ -58,7 +59,7 @@ export class AuditTrail {
         res.on('finish', () => {
           const who = identityOf(res);
           const forwardedBy = res.locals['forwardedBy'] as string | undefined;
-          const connector = /^\/connectors\/([^/]+)/.exec(req.path)?.[1];
+          const connector = connectorInPath(req.path);
           const bodyName = (req.body as { name?: unknown } | undefined)?.name;
           this.record({
             time: new Date().toISOString(),
@@ -66,7 +67,7 @@ export class AuditTrail {
             tenant: who.tenant,
             method: req.method,
             path: req.originalUrl,
-            connector: connector !== undefined ? decodeURIComponent(connector) : typeof bodyName === 'string' ? bodyName : null,
+            connector: connector ?? (typeof bodyName === 'string' ? bodyName : null),
             status: res.statusCode,
             ...(forwardedBy === undefined ? {} : { forwardedBy }),
           });

@@ -4,6 +4,7 @@ import type { Response } from 'express';
 import type { RawConfig } from '../../sdk/connector.ts';
 import { describePluginConfig, listConnectPlugins } from '../connect/plugins.ts';
 import { ConveyorError, ErrorCode } from '../core/errors.ts';
+import { usableBy } from '../plugins/plugin-version.ts';
 import type { BrokenBundle, PluginVersion } from '../plugins/plugin-version.ts';
 import { TENANT_CONFIG_KEY } from '../pipeline/internal-topics.ts';
 import type { ConfigInfos, ConfigKeyInfo } from '../worker/config-infos.ts';
@@ -29,7 +30,8 @@ export interface PluginsApi {
 /** The plugins an identity sees: the shared ones and its tenant's own; an admin (or a single-tenant worker) sees all. */
 function visible(api: PluginsApi, res: Response): PluginVersion[] {
   const who = identityOf(res);
-  return api.plugins().filter((p) => p.tenant === undefined || who.role === 'admin' || who.tenant === null || p.tenant === who.tenant);
+  if (who.role === 'admin' || who.tenant === null) return api.plugins();
+  return api.plugins().filter((p) => usableBy(p, who.tenant ?? undefined));
 }
 
 function configBody(body: unknown): RawConfig {

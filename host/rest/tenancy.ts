@@ -9,6 +9,7 @@
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { ConveyorError, ErrorCode } from '../core/errors.ts';
+import { invalidConfigMessage } from '../worker/connector-config.ts';
 import { identityOf } from './access.ts';
 import type { ConnectorsApi } from './connectors.ts';
 import type { Identity, Tenant, TenantDirectory } from '../tenants/directory.ts';
@@ -42,8 +43,14 @@ export function visibleConnectors(api: Api, who: Identity): string[] {
 
 const CONNECTOR_PATH = /^\/(?:conveyor\/)?connectors\/([^/]+)/;
 
+/** The connector a request path names (/connectors/{name}/…, /conveyor/connectors/{name}/…), decoded. */
+export function connectorInPath(path: string): string | undefined {
+  const encoded = CONNECTOR_PATH.exec(path)?.[1];
+  return encoded === undefined ? undefined : decodeURIComponent(encoded);
+}
+
 function invalid(message: string): ConveyorError {
-  return new ConveyorError(ErrorCode.configInvalid, `Connector configuration is invalid and contains the following 1 error(s):\n${message}`);
+  return new ConveyorError(ErrorCode.configInvalid, invalidConfigMessage({ config: [message] }));
 }
 
 function topicsNamed(config: Readonly<Record<string, string | null>>): { key: string; topic: string }[] {
@@ -155,8 +162,7 @@ export function tenancy(api: Api, tenants: TenantsSource): RequestHandler {
       return;
     }
     const who = identityOf(res);
-    const match = CONNECTOR_PATH.exec(req.path);
-    const name = match?.[1] === undefined ? undefined : decodeURIComponent(match[1]);
+    const name = connectorInPath(req.path);
     if (name !== undefined && who.role !== 'admin' && who.tenant !== null) {
       const owner = ownerOf(api, name);
       if (owner !== undefined && owner !== who.tenant) {
