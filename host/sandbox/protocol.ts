@@ -62,6 +62,7 @@ export interface TaskSpec {
 }
 
 export type ToChild =
+  | { t: 'init'; bootstrap: string }
   | { t: 'load'; pluginKey: string; code: string }
   | { t: 'unload'; pluginKey: string }
   | { t: 'create'; req: number; spec: TaskSpec }

@@ -2,14 +2,13 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import type { Duplex } from 'node:stream';
-import { join } from 'node:path';
 import { ErrorCode } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import { SandboxError } from './errors.ts';
+import { childEntry } from './child-entry.ts';
 import { FrameChannel } from './frame-channel.ts';
+import { bootstrapSource } from './guest/build-bootstrap.ts';
 import type { FromChild, TaskStats, ToChild, WireError } from './protocol.ts';
-
-const CHILD_MAIN = join(import.meta.dirname, 'child', 'main.ts');
 
 export interface ProcessRoutes {
   capability(taskKey: string, id: number, cap: string, method: string, args: string): void;
@@ -42,7 +41,7 @@ export class SandboxProcess {
   readonly ready: Promise<void>;
 
   constructor(routes: ProcessRoutes, log: Logger) {
-    this.child = spawn(process.execPath, ['--no-node-snapshot', '--disable-warning=ExperimentalWarning', ...profileFlags(), CHILD_MAIN], {
+    this.child = spawn(process.execPath, ['--no-node-snapshot', '--disable-warning=ExperimentalWarning', ...profileFlags(), childEntry((err) => log.warn('sandbox child could not be bundled; running its TypeScript entry', { error: err }))], {
       stdio: ['ignore', 'inherit', 'inherit', 'pipe'],
     });
     let readyResolve: () => void = () => undefined;
@@ -88,6 +87,8 @@ export class SandboxProcess {
       this.pending.clear();
       routes.exited(this, error);
     });
+    // The trusted bootstrap every isolate runs first: bundled once by the worker, sent before anything else.
+    this.channel.send({ t: 'init', bootstrap: bootstrapSource() });
   }
 
   get pid(): number | undefined {

@@ -5,7 +5,6 @@
 import { Socket } from 'node:net';
 import { ErrorCode } from '../../core/errors.ts';
 import { FrameChannel } from '../frame-channel.ts';
-import { bootstrapSource } from '../guest/build-bootstrap.ts';
 import type { FromChild, TaskSpec, ToChild, WireError } from '../protocol.ts';
 import { IsolateTask } from './isolate-task.ts';
 import type { CompiledCode } from './isolate-task.ts';
@@ -26,7 +25,8 @@ socket.on('end', () => process.exit(0));
 socket.on('error', () => process.exit(0));
 const send = (msg: FromChild): void => channel.send(msg);
 
-const bootstrap: CompiledCode = { filename: 'conveyor-bootstrap.js', code: bootstrapSource(), cachedData: null };
+/** The trusted bootstrap, sent by the worker as the first message ('init'). */
+let bootstrap: CompiledCode | null = null;
 const plugins = new Map<string, CompiledCode>();
 const tasks = new Map<string, IsolateTask>();
 const pendingCalls = new Map<string, number>();
@@ -123,6 +123,9 @@ function forwardLog(spec: TaskSpec, level: string, args: string): void {
 
 async function handle(msg: ToChild): Promise<void> {
   switch (msg.t) {
+    case 'init':
+      bootstrap ??= { filename: 'conveyor-bootstrap.js', code: msg.bootstrap, cachedData: null };
+      return;
     case 'load':
       if (!plugins.has(msg.pluginKey)) plugins.set(msg.pluginKey, { filename: `${msg.pluginKey}.js`, code: msg.code, cachedData: null });
       return;
@@ -131,6 +134,10 @@ async function handle(msg: ToChild): Promise<void> {
       return;
     case 'create': {
       const plugin = plugins.get(msg.spec.pluginKey);
+      if (bootstrap === null) {
+        send({ t: 'reply', req: msg.req, ok: false, error: { code: ErrorCode.internal, message: 'sandbox process was not initialised with the bootstrap' } });
+        return;
+      }
       if (plugin === undefined) {
         send({ t: 'reply', req: msg.req, ok: false, error: { code: ErrorCode.internal, message: `plugin ${msg.spec.pluginKey} not loaded in sandbox` } });
         return;
