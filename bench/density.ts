@@ -91,7 +91,7 @@ export async function main(args: string[]): Promise<void> {
       const rss = await rssTotal(worker);
       peak = Math.max(peak, rss.total);
       const c = census(worker, names);
-      process.stdout.write(`${((performance.now() - t0) / 1000).toFixed(0)} s: ${c.running}/${names.length} RUNNING ${JSON.stringify(c.states)}, rss ${(rss.total / MB).toFixed(0)} MB (worker ${(rss.worker / MB).toFixed(0)} MB, sandboxes ${rss.sandboxes.map((b) => (b / MB).toFixed(0)).join('+')} MB, of which isolate heaps in use ${(rss.isolateHeaps / MB).toFixed(0)} MB; worker heap ${(process.memoryUsage().heapUsed / MB).toFixed(0)} MB)\n`);
+      process.stdout.write(`${((performance.now() - t0) / 1000).toFixed(0)} s: ${c.running}/${names.length} RUNNING ${JSON.stringify(c.states)}, rss ${(rss.total / MB).toFixed(0)} MB (worker ${(rss.worker / MB).toFixed(0)} MB, sandboxes ${rss.sandboxes.map((b) => (b / MB).toFixed(0)).join('+')} MB, of which isolate heaps in use ${(rss.isolateHeaps / MB).toFixed(0)} MB; worker heap ${(process.memoryUsage().heapUsed / MB).toFixed(0)} MB, buffers ${(process.memoryUsage().arrayBuffers / MB).toFixed(0)} MB)\n`);
     }
     const final = census(worker, names);
     const rss = await rssTotal(worker);
