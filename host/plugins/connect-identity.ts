@@ -1,10 +1,10 @@
 /**
- * How a plugin presents itself to Kafka Connect clients: its fully qualified class, the version it reports and its
- * task class. A bundle's manifest may name its class briefly (`FileStreamSource`) with the qualified name among its
- * aliases; Kafka Connect lists qualified classes, so that is the one shown.
+ * How a plugin presents itself to Kafka Connect clients: its class, the version it reports and its task class. The
+ * plugins shipped with Conveyor name their class briefly (`FileStreamSource`) with the qualified Java class among their
+ * aliases; Kafka Connect lists qualified classes, so that is the one shown for them. A third-party bundle is shown by
+ * the class its author declared.
  */
 import { resolve, sep } from 'node:path';
-import type { BundleManifest } from '../../sdk/bundler/manifest.ts';
 import { BUILTIN_PLUGINS_ROOT } from './builtin.ts';
 import type { PluginVersion } from './plugin-version.ts';
 
@@ -18,14 +18,15 @@ const TASK_CLASSES: Readonly<Record<string, string>> = Object.freeze({
   'io.debezium.connector.mysql.MySqlConnector': 'io.debezium.connector.mysql.MySqlConnectorTask',
 });
 
-/** The class Kafka Connect would list: the manifest's class when qualified, else its first qualified alias. */
-export function connectClass(manifest: Pick<BundleManifest, 'className' | 'aliases'>): string {
-  if (manifest.className.includes('.')) return manifest.className;
-  return manifest.aliases.find((a) => a.includes('.')) ?? manifest.className;
-}
-
 function isBuiltin(plugin: PluginVersion): boolean {
   return resolve(plugin.dir).startsWith(BUILTIN_PLUGINS_ROOT + sep);
+}
+
+/** The class Kafka Connect would list: a built-in's qualified alias when its class is a short name. */
+export function connectClass(plugin: PluginVersion): string {
+  const { className, aliases } = plugin.manifest;
+  if (className.includes('.') || !isBuiltin(plugin)) return className;
+  return aliases.find((a) => a.includes('.')) ?? className;
 }
 
 /** Apache Kafka's own plugins (Conveyor's ports of them) report the Kafka Connect release they match. */
@@ -35,12 +36,12 @@ export function reportedVersion(className: string, version: string): string {
 
 /** The version a connector plugin reports in listings, statuses and `connector.plugin.version`. */
 export function connectVersion(plugin: PluginVersion): string {
-  return isBuiltin(plugin) ? reportedVersion(connectClass(plugin.manifest), plugin.manifest.version) : plugin.manifest.version;
+  return isBuiltin(plugin) ? reportedVersion(connectClass(plugin), plugin.manifest.version) : plugin.manifest.version;
 }
 
 /** `task.class` in a task's config, as Kafka Connect stores it: `…SourceConnector` → `…SourceTask`. */
-export function connectTaskClass(manifest: Pick<BundleManifest, 'className' | 'aliases'>): string {
-  const cls = connectClass(manifest);
+export function connectTaskClass(plugin: PluginVersion): string {
+  const cls = connectClass(plugin);
   return TASK_CLASSES[cls] ?? (cls.endsWith('Connector') ? `${cls.slice(0, -'Connector'.length)}Task` : `${cls}Task`);
 }
 

@@ -20,7 +20,7 @@ function compareVersions(a: string, b: string): number {
 
 /** Kafka Connect's words for a connector.class no installed plugin has. */
 export function unknownConnectorMessage(name: string, available: readonly PluginVersion[]): string {
-  return `Failed to find any class that implements Connector and which name matches ${name}, available connectors are: ${[...new Set(available.map((v) => connectClass(v.manifest)))].join(', ')}`;
+  return `Failed to find any class that implements Connector and which name matches ${name}, available connectors are: ${[...new Set(available.map((v) => connectClass(v)))].join(', ')}`;
 }
 
 export class PluginRegistry {

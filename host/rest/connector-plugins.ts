@@ -60,7 +60,7 @@ type PluginRow = { class: string; type: string; version: string };
 
 /** Connectors in Kafka Connect's order: by class, then version. */
 function connectorRows(plugins: readonly PluginVersion[]): PluginRow[] {
-  return plugins.map((p) => ({ class: connectClass(p.manifest), type: p.manifest.type, version: connectVersion(p) })).sort((a, b) => (a.class < b.class ? -1 : a.class > b.class ? 1 : 0));
+  return plugins.map((p) => ({ class: connectClass(p), type: p.manifest.type, version: connectVersion(p) })).sort((a, b) => (a.class < b.class ? -1 : a.class > b.class ? 1 : 0));
 }
 
 /** Kafka Connect lists transformations, then predicates, converters and header converters. */

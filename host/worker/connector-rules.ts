@@ -55,7 +55,7 @@ export function withVersions(status: ConnectorStatus, plugin: PluginVersion | un
 
 /** GET /connectors/{c}/tasks: each task's config with `task.class`, as Kafka Connect stores it. */
 export function taskConfigViews(name: string, configs: readonly Readonly<Record<string, string>>[], plugin: PluginVersion | undefined): TaskConfigView[] {
-  const taskClass: Record<string, string> = plugin === undefined ? {} : { 'task.class': connectTaskClass(plugin.manifest) };
+  const taskClass: Record<string, string> = plugin === undefined ? {} : { 'task.class': connectTaskClass(plugin) };
   return configs.map((config, task) => ({ id: { connector: name, task }, config: { ...config, ...taskClass } }));
 }
 

@@ -66,9 +66,9 @@ export async function validationReport(plugin: PluginVersion, raw: RawConfig, en
   }
   addAll(extra, restartConfigErrors(config));
   addAll(extra, clientConfigErrors(env.workerProps, config));
-  const draft = configInfos(connectClass(plugin.manifest), entries, extra);
+  const draft = configInfos(connectClass(plugin), entries, extra);
   if (draft.error_count === 0) addAll(extra, await ConnectorRuntime.validateInSandbox(plugin, config, env.deps));
-  const infos = configInfos(connectClass(plugin.manifest), entries, extra);
+  const infos = configInfos(connectClass(plugin), entries, extra);
   for (const c of infos.configs) {
     c.value.errors = scrubResolved(c.value.errors, raw, config);
     // Values as given, references and all.

@@ -42,8 +42,8 @@ function converterKeys(env: FrameworkEnv, config: Readonly<Record<string, string
 
 /** ConnectorConfig's keys with what this worker and plugin make of them. */
 function commonKeys(plugin: PluginVersion, config: Readonly<Record<string, string>>, env: FrameworkEnv): FrameworkKey[] {
-  const cls = connectClass(plugin.manifest);
-  const versions = [...new Set(env.plugins().filter((p) => connectClass(p.manifest) === cls).map(connectVersion))];
+  const cls = connectClass(plugin);
+  const versions = [...new Set(env.plugins().filter((p) => connectClass(p) === cls).map(connectVersion))];
   const contexts: Record<string, KeyContext> = {
     ...converterKeys(env, config),
     'connector.plugin.version': { default: connectVersion(plugin), recommended: versions },
