@@ -30,6 +30,8 @@ import type { ConfigInfos, ConfigKeyInfo } from '../worker/config-infos.ts';
 import { alterOffsets, readOffsets, resetOffsets } from '../worker/connector-offsets.ts';
 import type { ConnectorOffset } from '../worker/connector-offsets.ts';
 import type { PipelineExtras } from '../worker/kafka-backend.ts';
+import { configuredTopics, connectorNotFound, OFFSETS_ALTERED, OFFSETS_RESET, patchedConfig, requireNameMatches, requireStoppedForOffsets, statusNotFound, taskConfigViews, taskNotFound, withVersions } from '../worker/connector-rules.ts';
+import type { TaskConfigView } from '../worker/connector-rules.ts';
 import type { ConnectorInfo, ConnectorStatus, StateStatus, TaskStatus } from '../worker/states.ts';
 import { Worker } from '../worker/worker.ts';
 import type { WorkerConfig } from '../worker/worker-config.ts';
@@ -44,9 +46,7 @@ export interface HerderOptions {
   readonly log: Logger;
 }
 
-function notFound(name: string): ConveyorError {
-  return new ConveyorError(ErrorCode.notFound, `Connector ${name} not found`);
-}
+const notFound = connectorNotFound;
 
 export class DistributedHerder implements RestApi, LeaderRouting {
   readonly workerId: string;
@@ -219,12 +219,16 @@ export class DistributedHerder implements RestApi, LeaderRouting {
     return c;
   }
 
-  #type(config: RawConfig): 'source' | 'sink' {
+  #plugin(config: RawConfig): PluginVersion | undefined {
     try {
-      return this.worker.resolvePlugin(config).manifest.type;
+      return this.worker.resolvePlugin(config);
     } catch {
-      return config['topics'] !== undefined || config['topics.regex'] !== undefined ? 'sink' : 'source';
+      return undefined;
     }
+  }
+
+  #type(config: RawConfig): 'source' | 'sink' {
+    return this.#plugin(config)?.manifest.type ?? (config['topics'] !== undefined || config['topics.regex'] !== undefined ? 'sink' : 'source');
   }
 
   plugins(): PluginVersion[] {
@@ -253,7 +257,8 @@ export class DistributedHerder implements RestApi, LeaderRouting {
   }
 
   connectorStatus(name: string): ConnectorStatus {
-    const c = this.#connector(name);
+    const c = this.#view.connector(name);
+    if (c === undefined) throw statusNotFound(name);
     const live = this.#view.workers();
     const shown = (s: UnitStatus | undefined): StateStatus => {
       if (s === undefined) return { state: 'UNASSIGNED', worker_id: '' };
@@ -261,22 +266,24 @@ export class DistributedHerder implements RestApi, LeaderRouting {
       const state = s.worker_id !== '' && !live.has(s.worker_id) ? 'UNASSIGNED' : s.state;
       return { state, worker_id: s.worker_id, ...(s.trace === undefined ? {} : { trace: s.trace }) };
     };
-    return {
+    const status: ConnectorStatus = {
       name,
       connector: shown(this.#view.connectorStatus(name)),
       tasks: c.taskConfigs.map((_, id): TaskStatus => ({ id, ...shown(this.#view.taskStatus(name, id)) })),
       type: this.#type(c.config),
     };
+    return withVersions(status, this.#plugin(c.config));
   }
 
   taskStatus(name: string, task: number): TaskStatus {
-    const t = this.connectorStatus(name).tasks.find((x) => x.id === task);
-    if (t === undefined) throw new ConveyorError(ErrorCode.notFound, `Task ${name}-${task} not found`);
+    const t = this.#view.connector(name) === undefined ? undefined : this.connectorStatus(name).tasks.find((x) => x.id === task);
+    if (t === undefined) throw taskNotFound(name, task);
     return t;
   }
 
-  taskConfigs(name: string): { id: { connector: string; task: number }; config: Record<string, string> }[] {
-    return this.#connector(name).taskConfigs.map((config, task) => ({ id: { connector: name, task }, config: { ...config } }));
+  taskConfigs(name: string): TaskConfigView[] {
+    const c = this.#connector(name);
+    return taskConfigViews(name, c.taskConfigs, this.#plugin(c.config));
   }
 
   capabilityCalls(name: string): ReturnType<Worker['capabilityCalls']> {
@@ -311,8 +318,7 @@ export class DistributedHerder implements RestApi, LeaderRouting {
   }
 
   #topics(c: ConnectorView): string[] {
-    const raw = this.#type(c.config) === 'sink' ? c.config['topics'] : c.config['topic'];
-    return (raw ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    return configuredTopics(this.#type(c.config), c.config);
   }
 
   // --- REST: writes (on the leader; followers forward them) ---------------------------------------------------
@@ -327,9 +333,7 @@ export class DistributedHerder implements RestApi, LeaderRouting {
   }
 
   async putConnectorConfig(name: string, config: RawConfig): Promise<{ created: boolean; info: ConnectorInfo }> {
-    if (config['name'] !== undefined && config['name'] !== name) {
-      throw new ConveyorError(ErrorCode.badRequest, `Connector name configuration (${config['name']}) doesn't match connector name in the URL (${name})`);
-    }
+    requireNameMatches(name, config);
     const existing = await this.#store.getConnector(name);
     if (existing === undefined) return { created: true, info: await this.createConnector(name, config) };
     const full = { ...config, name };
@@ -341,15 +345,7 @@ export class DistributedHerder implements RestApi, LeaderRouting {
   async patchConnectorConfig(name: string, patch: Record<string, string | null>): Promise<ConnectorInfo> {
     const current = await this.#store.getConnectorConfig(name);
     if (current === undefined) throw notFound(name);
-    if (patch['name'] !== undefined && patch['name'] !== name) {
-      throw new ConveyorError(ErrorCode.badRequest, `Connector name configuration (${String(patch['name'])}) doesn't match connector name in the URL (${name})`);
-    }
-    const next: Record<string, string> = { ...current };
-    for (const [k, v] of Object.entries(patch)) {
-      if (v === null) delete next[k];
-      else next[k] = v;
-    }
-    return (await this.putConnectorConfig(name, next)).info;
+    return (await this.putConnectorConfig(name, patchedConfig(name, current, patch))).info;
   }
 
   async deleteConnector(name: string): Promise<void> {
@@ -374,6 +370,7 @@ export class DistributedHerder implements RestApi, LeaderRouting {
   }
 
   async restartConnector(name: string, includeTasks: boolean, onlyFailed: boolean): Promise<ConnectorStatus | null> {
+    this.#connector(name);
     const status = this.connectorStatus(name);
     await this.#store.requestRestart(name, { onlyFailed, includeTasks, requestedAt: `${new Date().toISOString()}#${randomUUID()}` }).catch((err: unknown) => this.#rethrowMissing(name, err));
     if (!includeTasks && !onlyFailed) return null;
@@ -399,24 +396,19 @@ export class DistributedHerder implements RestApi, LeaderRouting {
 
   #requireStopped(name: string): ConnectorView {
     const c = this.#connector(name);
-    if (c.targetState !== 'STOPPED') {
-      throw new ConveyorError(
-        ErrorCode.badRequest,
-        `Connectors must be in the STOPPED state before their offsets can be modified. This can be done for the specified connector by issuing a 'PUT' request to the '/connectors/${name}/stop' endpoint`,
-      );
-    }
+    requireStoppedForOffsets(name, c.targetState === 'STOPPED');
     return c;
   }
 
   async alterConnectorOffsets(name: string, offsets: ConnectorOffset[]): Promise<{ message: string }> {
     const c = this.#requireStopped(name);
     await alterOffsets(this.worker.kafka, name, this.#type(c.config), offsets);
-    return { message: 'The offsets for this connector have been altered successfully' };
+    return OFFSETS_ALTERED;
   }
 
   async resetConnectorOffsets(name: string): Promise<{ message: string }> {
     const c = this.#requireStopped(name);
     await resetOffsets(this.worker.kafka, name, this.#type(c.config));
-    return { message: 'The offsets for this connector have been reset successfully' };
+    return OFFSETS_RESET;
   }
 }

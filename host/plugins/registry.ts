@@ -1,5 +1,6 @@
 /** Installed plugin versions and broken bundles; resolves connector.class (name or alias, optional version). */
 import { ConveyorError, ErrorCode } from '../core/errors.ts';
+import { connectClass, hasVersion } from './connect-identity.ts';
 import { usableBy } from './plugin-version.ts';
 import type { BrokenBundle, PluginVersion } from './plugin-version.ts';
 
@@ -15,6 +16,11 @@ function compareVersions(a: string, b: string): number {
     if (c !== 0) return c;
   }
   return 0;
+}
+
+/** Kafka Connect's words for a connector.class no installed plugin has. */
+export function unknownConnectorMessage(name: string, available: readonly PluginVersion[]): string {
+  return `Failed to find any class that implements Connector and which name matches ${name}, available connectors are: ${[...new Set(available.map((v) => connectClass(v)))].join(', ')}`;
 }
 
 export class PluginRegistry {
@@ -54,10 +60,10 @@ export class PluginRegistry {
   resolve(className: string, version?: string, tenant?: string): PluginVersion {
     const visible = this.list().filter((v) => usableBy(v, tenant));
     const matches = visible.filter((v) => v.manifest.className === className || v.manifest.aliases.includes(className) || v.manifest.name === className);
-    const pick = version === undefined ? matches : matches.filter((v) => v.manifest.version === version);
+    const pick = version === undefined ? matches : matches.filter((v) => hasVersion(v, version));
     const found = pick.at(-1);
     if (found === undefined) {
-      throw new ConveyorError(ErrorCode.configInvalid, `Failed to find any class that implements Connector and which name matches ${className}${version ? ` (version ${version})` : ''}, available connectors are: ${visible.map((v) => v.manifest.className).join(', ')}`);
+      throw new ConveyorError(ErrorCode.configInvalid, unknownConnectorMessage(`${className}${version ? ` (version ${version})` : ''}`, visible));
     }
     return found;
   }

@@ -29,7 +29,8 @@ function name(req: Request): string {
 function task(req: Request): number {
   const raw = String(req.params['task']);
   const n = Number(raw);
-  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n)) throw new ConveyorError(ErrorCode.notFound, `Task ${name(req)}-${raw} not found`);
+  // Kafka Connect's route takes an integer task id: any other path segment matches no resource.
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n)) throw new ConveyorError(ErrorCode.notFound, 'HTTP 404 Not Found');
   return n;
 }
 

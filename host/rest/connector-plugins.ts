@@ -4,7 +4,9 @@ import type { Response } from 'express';
 import type { RawConfig } from '../../sdk/connector.ts';
 import { describePluginConfig, listConnectPlugins } from '../connect/plugins.ts';
 import { ConveyorError, ErrorCode } from '../core/errors.ts';
+import { connectClass, connectVersion, reportedVersion } from '../plugins/connect-identity.ts';
 import { usableBy } from '../plugins/plugin-version.ts';
+import { unknownConnectorMessage } from '../plugins/registry.ts';
 import type { BrokenBundle, PluginVersion } from '../plugins/plugin-version.ts';
 import { TENANT_CONFIG_KEY } from '../pipeline/internal-topics.ts';
 import type { ConfigInfos, ConfigKeyInfo } from '../worker/config-infos.ts';
@@ -54,6 +56,21 @@ function rejectedRow(b: BrokenBundle): { class: string | null; type: string | nu
   return { class: b.plugin?.className ?? null, type: b.plugin?.type ?? null, version: b.plugin?.version ?? null, location: b.dir, rejected: b.reason, since: b.at };
 }
 
+type PluginRow = { class: string; type: string; version: string };
+
+/** Connectors in Kafka Connect's order: by class, then version. */
+function connectorRows(plugins: readonly PluginVersion[]): PluginRow[] {
+  return plugins.map((p) => ({ class: connectClass(p), type: p.manifest.type, version: connectVersion(p) })).sort((a, b) => (a.class < b.class ? -1 : a.class > b.class ? 1 : 0));
+}
+
+/** Kafka Connect lists transformations, then predicates, converters and header converters. */
+const TYPE_ORDER = ['transformation', 'predicate', 'converter', 'header_converter'];
+
+function otherPluginRows(): PluginRow[] {
+  const rows = listConnectPlugins().map((p) => ({ class: p.class, type: p.type, version: reportedVersion(p.class, p.version) }));
+  return TYPE_ORDER.flatMap((t) => rows.filter((r) => r.type === t));
+}
+
 export function connectorPluginsRouter(api: PluginsApi): Router {
   const r = Router();
   r.get('/connector-plugins', (req, res) => {
@@ -61,21 +78,21 @@ export function connectorPluginsRouter(api: PluginsApi): Router {
     if (only !== undefined && only !== 'true' && only !== 'false') throw new ConveyorError(ErrorCode.badRequest, 'connectorsOnly must be true or false');
     const include = req.query['include'];
     if (include !== undefined && include !== 'rejected') throw new ConveyorError(ErrorCode.badRequest, 'include must be rejected');
-    const connectors = visible(api, res).map((p) => ({ class: p.manifest.className, type: p.manifest.type, version: p.manifest.version }));
-    const listed = only === 'false' ? [...connectors, ...listConnectPlugins()] : connectors;
+    const listed = only === 'false' ? [...connectorRows(visible(api, res)), ...otherPluginRows()] : connectorRows(visible(api, res));
     res.json(include === 'rejected' ? [...listed, ...api.brokenPlugins().map(rejectedRow)] : listed);
   });
   r.get('/connector-plugins/:plugin/config', (req, res) => {
     const name = String(req.params['plugin']);
     const connect = describePluginConfig(name);
-    if (connect === undefined && !visible(api, res).some((p) => matchesPlugin(p, name))) throw new ConveyorError(ErrorCode.notFound, `Unknown plugin ${name}`);
+    if (connect === undefined && !visible(api, res).some((p) => matchesPlugin(p, name))) throw new ConveyorError(ErrorCode.notFound, `Unknown plugin ${name}.`);
     res.json(connect ?? api.pluginConfig(name));
   });
   r.put('/connector-plugins/:plugin/config/validate', async (req, res) => {
     const name = String(req.params['plugin']);
     const config = configBody(req.body);
-    const plugin = visible(api, res).find((p) => matchesPlugin(p, name));
-    if (plugin === undefined) throw new ConveyorError(ErrorCode.notFound, `Unknown connector plugin ${name}`);
+    const plugins = visible(api, res);
+    const plugin = plugins.find((p) => matchesPlugin(p, name));
+    if (plugin === undefined) throw new ConveyorError(ErrorCode.configInvalid, unknownConnectorMessage(name, plugins));
     const cls = config['connector.class'];
     if (cls !== undefined && !matchesPlugin(plugin, cls)) throw new ConveyorError(ErrorCode.badRequest, `Included connector type ${cls} does not match request type ${name}`);
     const tenant = identityOf(res).tenant;

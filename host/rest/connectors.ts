@@ -6,6 +6,8 @@ import { ConveyorError, ErrorCode } from '../core/errors.ts';
 import type { ConnectorInfo, ConnectorStatus } from '../worker/states.ts';
 import { identityOf } from './access.ts';
 import { visibleConnectors } from './tenancy.ts';
+import { invalidConfigMessage } from '../worker/connector-config.ts';
+import { requireNameMatches } from '../worker/connector-rules.ts';
 
 export interface ConnectorsApi {
   connectorNames(): string[];
@@ -54,6 +56,11 @@ function expansions(v: unknown): Set<string> {
   return new Set(list);
 }
 
+/** Kafka Connect answers POST /connectors with an absolute Location, built from the URL the client used. */
+function absoluteUrl(req: Request, path: string): string {
+  return `${req.protocol}://${req.get('host') ?? 'localhost'}${path}`;
+}
+
 function param(req: Request, key: string): string {
   const v = req.params[key];
   if (typeof v !== 'string') throw new ConveyorError(ErrorCode.badRequest, `missing path parameter ${key}`);
@@ -75,11 +82,15 @@ export function connectorsRouter(api: ConnectorsApi): Router {
   });
   r.post('/connectors', async (req, res) => {
     const body = req.body as { name?: unknown; config?: unknown; initial_state?: unknown } | undefined;
-    if (typeof body?.name !== 'string' || body.name === '') throw new ConveyorError(ErrorCode.badRequest, 'Connector name must be a non-empty string');
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ConveyorError(ErrorCode.badRequest, 'The request body must be a JSON object {"name", "config"}');
     const config = stringMap(body.config ?? {}, 'config');
-    if (config['name'] !== undefined && config['name'] !== body.name) throw new ConveyorError(ErrorCode.badRequest, 'Connector name configuration must match the connector name');
-    const info = await api.createConnector(body.name, config, initialState(body.initial_state));
-    res.status(201).location(`/connectors/${encodeURIComponent(info.name)}`).json(info);
+    const name = body.name;
+    if (name !== undefined && name !== null && typeof name !== 'string') throw new ConveyorError(ErrorCode.badRequest, 'Connector name must be a string');
+    // Kafka Connect takes the name from the body only; a missing one is an empty name.
+    if (name === undefined || name === null || name === '') throw new ConveyorError(ErrorCode.configInvalid, invalidConfigMessage({ name: ['Invalid value  for configuration name: String may not be empty'] }));
+    requireNameMatches(name, config);
+    const info = await api.createConnector(name, config, initialState(body.initial_state));
+    res.status(201).location(absoluteUrl(req, `/connectors/${encodeURIComponent(info.name)}`)).json(info);
   });
   r.get('/connectors/:name', (req, res) => {
     res.json(api.connectorInfo(param(req, 'name')));

@@ -16,6 +16,7 @@ import { diagnosticsRouter } from './diagnostics.ts';
 import type { DiagnosticsApi } from './diagnostics.ts';
 import { errorHandler } from './errors.ts';
 import { leaderForwarding } from './forwarding.ts';
+import { methodNotAllowed } from './method-not-allowed.ts';
 import type { LeaderRouting } from './forwarding.ts';
 import { authorize, identify } from './access.ts';
 import { AuditTrail } from './audit.ts';
@@ -82,7 +83,8 @@ export async function startRestServer(api: RestApi, options: RestServerOptions):
   app.use(connectorsRouter(rest));
   app.use(connectorLifecycleRouter(rest));
   app.use(diagnosticsRouter(rest));
-  app.use((req, _res, next) => next(new ConveyorError(ErrorCode.notFound, `HTTP 404 Not Found: ${req.method} ${req.path}`)));
+  app.use(methodNotAllowed());
+  app.use((_req, _res, next) => next(new ConveyorError(ErrorCode.notFound, 'HTTP 404 Not Found')));
   app.use(errorHandler(options.log));
   const server: Server = await new Promise((resolve, reject) => {
     if (options.tls) {

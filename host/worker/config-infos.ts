@@ -1,5 +1,7 @@
 /** Kafka Connect's ConfigInfos (PUT /connector-plugins/{p}/config/validate) and ConfigKeyInfo for plugin configs. */
 import type { ConfigKey, ConfigValueReport } from '../../sdk/config.ts';
+import type { ConfigKey as ConnectConfigKey } from '../connect/config/config-def.ts';
+import { toConfigKeyInfo } from '../connect/config/config-def.ts';
 
 export interface ConfigKeyInfo {
   name: string;
@@ -15,22 +17,21 @@ export interface ConfigKeyInfo {
   dependents: string[];
 }
 
+export interface ConfigInfo {
+  definition: ConfigKeyInfo;
+  value: ConfigValueReport;
+}
+
 export interface ConfigInfos {
   name: string;
   error_count: number;
   groups: string[];
-  configs: { definition: ConfigKeyInfo; value: ConfigValueReport }[];
+  configs: ConfigInfo[];
 }
 
 const TYPE_NAMES: Record<string, string> = { string: 'STRING', int: 'INT', long: 'LONG', double: 'DOUBLE', boolean: 'BOOLEAN', list: 'LIST', password: 'PASSWORD', class: 'CLASS' };
 
-/** Framework keys every connector has, as Kafka Connect lists them in the Common group. */
-export const COMMON_KEYS: readonly ConfigKey[] = [
-  { name: 'name', type: 'string', importance: 'high', documentation: 'Globally unique name to use for this connector.', group: 'Common', orderInGroup: 1, displayName: 'Connector name' },
-  { name: 'connector.class', type: 'string', importance: 'high', documentation: 'Name or alias of the class for this connector.', group: 'Common', orderInGroup: 2, displayName: 'Connector class' },
-  { name: 'tasks.max', type: 'int', default: 1, importance: 'high', documentation: 'Maximum number of tasks to use for this connector.', group: 'Common', orderInGroup: 3, displayName: 'Tasks max' },
-];
-
+/** A plugin manifest's key (sdk ConfigKey) as Kafka Connect shows it. */
 export function configKeyInfo(key: ConfigKey): ConfigKeyInfo {
   const def = key.default;
   return {
@@ -48,18 +49,27 @@ export function configKeyInfo(key: ConfigKey): ConfigKeyInfo {
   };
 }
 
-/** Builds ConfigInfos from the definitions, their reports, and framework errors for keys outside the definition. */
-export function configInfos(className: string, keys: readonly ConfigKey[], reports: readonly ConfigValueReport[], extraErrors: Record<string, string[]>): ConfigInfos {
-  const byName = new Map(reports.map((r) => [r.name, r]));
-  const configs = keys.map((k) => {
-    const report = byName.get(k.name) ?? { name: k.name, value: null, recommended_values: [], errors: [], visible: true };
-    return { definition: configKeyInfo(k), value: { ...report, errors: [...report.errors, ...(extraErrors[k.name] ?? [])] } };
-  });
-  const known = new Set(keys.map((k) => k.name));
+/** A framework key (host ConfigKey, Kafka's types) as Kafka Connect shows it; `defaultValue` overrides its default. */
+export function connectKeyInfo(key: ConnectConfigKey, defaultValue?: string | null): ConfigKeyInfo {
+  const info = toConfigKeyInfo(key);
+  return defaultValue === undefined ? info : { ...info, default_value: defaultValue };
+}
+
+/** Errors in the order Kafka Connect lists them: by config, then for keys outside the definitions. */
+export function configErrors(infos: ConfigInfos): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const c of infos.configs) if (c.value.errors.length > 0) out[c.value.name] = [...(out[c.value.name] ?? []), ...c.value.errors];
+  return out;
+}
+
+/** Builds ConfigInfos from definitions with their reports, adding framework errors for keys outside them. */
+export function configInfos(className: string, entries: readonly ConfigInfo[], extraErrors: Record<string, string[]>): ConfigInfos {
+  const configs = entries.map((c) => ({ definition: c.definition, value: { ...c.value, errors: [...c.value.errors, ...(extraErrors[c.value.name] ?? [])] } }));
+  const known = new Set(entries.map((c) => c.value.name));
   for (const [name, errors] of Object.entries(extraErrors)) {
-    if (known.has(name)) continue;
+    if (known.has(name) || errors.length === 0) continue;
     configs.push({ definition: configKeyInfo({ name, type: 'string', importance: 'high', documentation: '', group: 'Common' }), value: { name, value: null, recommended_values: [], errors, visible: true } });
   }
-  const groups = [...new Set(keys.map((k) => k.group).filter((g): g is string => g !== undefined))];
+  const groups = [...new Set(entries.map((c) => c.definition.group).filter((g): g is string => g !== null))];
   return { name: className, error_count: configs.reduce((n, c) => n + c.value.errors.length, 0), groups, configs };
 }

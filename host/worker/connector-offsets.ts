@@ -44,7 +44,7 @@ function asObject(v: unknown, what: string): Record<string, unknown> {
 /** Parses the PATCH body {offsets:[{partition, offset}]}; a null offset resets that partition. */
 export function parseOffsetsBody(body: unknown): ConnectorOffset[] {
   const list = asObject(body, 'request body')['offsets'];
-  if (!Array.isArray(list) || list.length === 0) throw new ConveyorError(ErrorCode.badRequest, 'The offsets to be altered must be a non-empty list under "offsets"');
+  if (!Array.isArray(list) || list.length === 0) throw new ConveyorError(ErrorCode.badRequest, 'Partitions / offsets need to be provided for an alter offsets request');
   return list.map((e, i) => {
     const o = asObject(e, `offsets[${i}]`);
     return { partition: asObject(o['partition'], `offsets[${i}].partition`), offset: o['offset'] === null || o['offset'] === undefined ? null : asObject(o['offset'], `offsets[${i}].offset`) };

@@ -6,6 +6,8 @@ export interface StateStatus {
   state: ConnectorState;
   worker_id: string;
   trace?: string;
+  /** The plugin's version (Kafka Connect 4.1 shows it on the connector and on each task). */
+  version?: string;
 }
 
 export interface TaskStatus extends StateStatus {

@@ -4,8 +4,8 @@
  */
 import type { RawConfig } from '../../sdk/connector.ts';
 import { CapabilityMetrics } from '../capabilities/metrics.ts';
-import { createConfigResolver, resolveAtStart } from '../connect/config/config-providers.ts';
-import { hasReferences, scrubResolved } from '../connect/config/config-references.ts';
+import { createConfigResolver } from '../connect/config/config-providers.ts';
+import { createPluginRegistries } from '../connect/plugins.ts';
 import { ConveyorError, ErrorCode } from '../core/errors.ts';
 import { TENANT_CONFIG_KEY } from '../pipeline/internal-topics.ts';
 import { TENANT_PLUGIN_PATH_KEY } from '../plugins/plugin-directory.ts';
@@ -19,26 +19,29 @@ import type { TenantsSource } from '../tenants/holder.ts';
 import { LogField } from '../core/log-fields.ts';
 import type { Logger } from '../core/logger.ts';
 import { buildBuiltinPlugins } from '../plugins/builtin.ts';
+import { pinnedVersion } from '../plugins/connect-identity.ts';
 import { sandboxInspector } from '../plugins/inspector.ts';
 import { PluginDirectory } from '../plugins/plugin-directory.ts';
 import { signaturePolicy } from '../plugins/signature-policy.ts';
 import type { BrokenBundle, PluginVersion } from '../plugins/plugin-version.ts';
 import { createSandboxPool } from '../sandbox/sandbox-pool.ts';
 import type { SandboxCreator } from '../sandbox/sandbox-pool.ts';
-import { frameworkErrors, invalidConfigMessage, pluginConfigReports } from './connector-config.ts';
+import { invalidConfigMessage } from './connector-config.ts';
+import { pluginDefinitions, validationReport } from './connector-validation.ts';
+import type { ValidationEnv } from './connector-validation.ts';
 import { ConnectorRuntime } from './connector-runtime.ts';
 import type { ConnectorDeps, TargetState } from './connector-runtime.ts';
 import { ActiveTopics } from './active-topics.ts';
 import { createKafkaBackend } from './kafka-backend.ts';
 import type { KafkaBackend, PipelineExtras } from './kafka-backend.ts';
-import { restartConfigErrors } from './restart-policy.ts';
-import { clientConfigErrors } from '../kafka/client-overrides.ts';
 import { withFileGrant } from './builtin-file-policy.ts';
 import { withEsGrant } from './builtin-es-policy.ts';
 import { withMysqlGrant } from './builtin-mysql-policy.ts';
 import { alterOffsets, readOffsets, resetOffsets } from './connector-offsets.ts';
 import type { ConnectorOffset } from './connector-offsets.ts';
-import { COMMON_KEYS, configInfos, configKeyInfo } from './config-infos.ts';
+import { configErrors } from './config-infos.ts';
+import { configuredTopics, connectorNotFound, OFFSETS_ALTERED, OFFSETS_RESET, patchedConfig, requireNameMatches, requireStoppedForOffsets, statusNotFound, taskConfigViews, taskNotFound, withVersions } from './connector-rules.ts';
+import type { TaskConfigView } from './connector-rules.ts';
 import type { ConfigInfos, ConfigKeyInfo } from './config-infos.ts';
 import { StandaloneConfigStore } from '../storage/config-store.ts';
 import { InMemoryOffsetStore } from './offset-store.ts';
@@ -60,6 +63,8 @@ export class Worker {
   readonly config: WorkerConfig;
   readonly topics = new InMemoryTopics();
   readonly metrics = new CapabilityMetrics();
+  /** Converters, transforms and predicates, for validation's recommended values and class checks. */
+  private readonly registries = createPluginRegistries();
   private state: WorkerState = 'STARTING';
   private readonly log: Logger;
   private readonly sandbox: SandboxCreator;
@@ -167,7 +172,7 @@ export class Worker {
 
   /** The plugin a connector config names (connector.class, plugin.version); throws notFound for an unknown class. */
   resolvePlugin(config: RawConfig): PluginVersion {
-    return this.directory.registry.resolve(config['connector.class'] ?? '', config['plugin.version'], config[TENANT_CONFIG_KEY]);
+    return this.directory.registry.resolve(config['connector.class'] ?? '', pinnedVersion(config), config[TENANT_CONFIG_KEY]);
   }
 
   /** A runtime for a connector managed elsewhere (distributed mode), with this worker's sandbox, pipelines and grants. */
@@ -247,7 +252,7 @@ export class Worker {
 
   private runtime(name: string): ConnectorRuntime {
     const rt = this.connectors.get(name);
-    if (!rt) throw new ConveyorError(ErrorCode.notFound, `Connector ${name} not found`);
+    if (!rt) throw connectorNotFound(name);
     return rt;
   }
 
@@ -257,7 +262,9 @@ export class Worker {
   }
 
   connectorStatus(name: string): ConnectorStatus {
-    return this.runtime(name).status();
+    const rt = this.connectors.get(name);
+    if (rt === undefined) throw statusNotFound(name);
+    return withVersions(rt.status(), rt.plugin);
   }
 
   /** Per sandbox process: pid, RSS and per-task CPU/heap. */
@@ -275,23 +282,21 @@ export class Worker {
     return this.runtime(name).progress();
   }
 
+  /** What validation needs of this worker: its converters and properties, the installed plugins, a sandbox. */
+  private get validationEnv(): ValidationEnv {
+    return { workerProps: this.config.connectProperties, plugins: () => this.directory.registry.list(), registries: this.registries, deps: this.deps, log: this.log };
+  }
+
   /**
-   * Validates fully (framework keys, config definition, plugin's own validate in a sandbox) or throws configInvalid.
-   * As Kafka Connect does, it validates the config with its references resolved; no message carries a resolved value.
+   * Validates fully (framework keys, config definition, plugin's own validate in a sandbox) or throws configInvalid
+   * with Kafka Connect's message. As Kafka Connect does, it validates the config with its references resolved.
    */
   async validate(raw: RawConfig): Promise<PluginVersion> {
     const cls = raw['connector.class'];
     if (cls === undefined || cls === '') throw new ConveyorError(ErrorCode.configInvalid, invalidConfigMessage({ 'connector.class': ['Missing required configuration "connector.class" which has no default value.'] }));
-    const plugin = this.directory.registry.resolve(cls, raw['plugin.version'], raw[TENANT_CONFIG_KEY]);
-    const config = await resolveAtStart(this.deps.configResolver, raw, this.log);
-    const errors = frameworkErrors(plugin, config);
-    for (const [k, errs] of Object.entries({ ...restartConfigErrors(config), ...clientConfigErrors(this.config.connectProperties, config) })) errors[k] = [...(errors[k] ?? []), ...errs];
-    for (const r of pluginConfigReports(plugin, config)) if (r.errors.length > 0) errors[r.name] = [...(errors[r.name] ?? []), ...r.errors];
-    if (Object.keys(errors).length === 0) {
-      for (const [k, errs] of Object.entries(await ConnectorRuntime.validateInSandbox(plugin, config, this.deps))) errors[k] = [...(errors[k] ?? []), ...errs];
-    }
-    for (const [k, errs] of Object.entries(errors)) errors[k] = scrubResolved(errs, raw, config);
-    if (Object.keys(errors).length > 0) throw new ConveyorError(ErrorCode.configInvalid, invalidConfigMessage(errors));
+    const plugin = this.directory.registry.resolve(cls, pinnedVersion(raw), raw[TENANT_CONFIG_KEY]);
+    const report = await validationReport(plugin, raw, this.validationEnv);
+    if (report.error_count > 0) throw new ConveyorError(ErrorCode.configInvalid, invalidConfigMessage(configErrors(report)));
     return plugin;
   }
 
@@ -310,7 +315,7 @@ export class Worker {
   }
 
   async putConnectorConfig(name: string, config: RawConfig): Promise<{ created: boolean; info: ConnectorInfo }> {
-    if (config['name'] !== undefined && config['name'] !== name) throw new ConveyorError(ErrorCode.badRequest, 'Connector name configuration (' + config['name'] + ') doesn\'t match connector name in the URL (' + name + ')');
+    requireNameMatches(name, config);
     const existing = this.connectors.get(name);
     if (existing === undefined) return { created: true, info: await this.createConnector(name, config) };
     await this.validate({ ...config, name });
@@ -322,13 +327,7 @@ export class Worker {
 
   /** PATCH /connectors/{c}/config: merges, a null value removes the key. */
   async patchConnectorConfig(name: string, patch: Record<string, string | null>): Promise<ConnectorInfo> {
-    const current = this.runtime(name).config;
-    if (patch['name'] !== undefined && patch['name'] !== name) throw new ConveyorError(ErrorCode.badRequest, `Connector name configuration (${String(patch['name'])}) doesn't match connector name in the URL (${name})`);
-    const next: Record<string, string> = { ...current };
-    for (const [k, v] of Object.entries(patch)) {
-      if (v === null) delete next[k];
-      else next[k] = v;
-    }
+    const next = patchedConfig(name, this.runtime(name).config, patch);
     return (await this.putConnectorConfig(name, next)).info;
   }
 
@@ -362,7 +361,7 @@ export class Worker {
   // eslint-disable-next-line @typescript-eslint/require-await -- LifecycleApi allows a promise (distributed mode)
   async restartConnector(name: string, includeTasks: boolean, onlyFailed: boolean): Promise<ConnectorStatus | null> {
     const rt = this.runtime(name);
-    const snapshot = rt.markRestarting(includeTasks, onlyFailed);
+    const snapshot = withVersions(rt.markRestarting(includeTasks, onlyFailed), rt.plugin);
     void rt.restartInstances(includeTasks, onlyFailed).catch((err: unknown) => this.log.error('restart failed', { [LogField.connector]: name, error: err }));
     return includeTasks || onlyFailed ? snapshot : null;
   }
@@ -372,24 +371,24 @@ export class Worker {
   }
 
   taskStatus(name: string, task: number): ConnectorStatus['tasks'][number] {
-    const t = this.connectorStatus(name).tasks.find((x) => x.id === task);
-    if (t === undefined) throw new ConveyorError(ErrorCode.notFound, `Task ${name}-${task} not found`);
+    const t = this.connectors.has(name) ? this.connectorStatus(name).tasks.find((x) => x.id === task) : undefined;
+    if (t === undefined) throw taskNotFound(name, task);
     return t;
   }
 
-  taskConfigs(name: string): { id: { connector: string; task: number }; config: Record<string, string> }[] {
-    return this.runtime(name).taskConfigs().map((config, task) => ({ id: { connector: name, task }, config }));
+  taskConfigs(name: string): TaskConfigView[] {
+    const rt = this.runtime(name);
+    return taskConfigViews(name, rt.taskConfigs(), rt.plugin);
   }
 
   private requireStopped(name: string): ConnectorRuntime {
     const rt = this.runtime(name);
-    if (rt.targetState !== 'STOPPED') throw new ConveyorError(ErrorCode.badRequest, `Connectors must be in the STOPPED state before their offsets can be modified. This can be done for the specified connector by issuing a 'PUT' request to the '/connectors/${name}/stop' endpoint`);
+    requireStoppedForOffsets(name, rt.targetState === 'STOPPED');
     return rt;
   }
 
   private topicsOf(rt: ConnectorRuntime): string[] {
-    const raw = rt.plugin.manifest.type === 'sink' ? rt.config['topics'] : rt.config['topic'];
-    return (raw ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    return configuredTopics(rt.plugin.manifest.type, rt.config);
   }
 
   async connectorOffsets(name: string): Promise<{ offsets: ConnectorOffset[] }> {
@@ -400,13 +399,13 @@ export class Worker {
   async alterConnectorOffsets(name: string, offsets: ConnectorOffset[]): Promise<{ message: string }> {
     const rt = this.requireStopped(name);
     await alterOffsets(this.kafka, name, rt.plugin.manifest.type, offsets);
-    return { message: 'The offsets for this connector have been altered successfully' };
+    return OFFSETS_ALTERED;
   }
 
   async resetConnectorOffsets(name: string): Promise<{ message: string }> {
     const rt = this.requireStopped(name);
     await resetOffsets(this.kafka, name, rt.plugin.manifest.type);
-    return { message: 'The offsets for this connector have been reset successfully' };
+    return OFFSETS_RESET;
   }
 
   /**
@@ -425,25 +424,14 @@ export class Worker {
 
   pluginConfig(className: string): ConfigKeyInfo[] {
     const plugin = this.directory.registry.list().filter((v) => v.manifest.className === className || v.manifest.aliases.includes(className) || v.manifest.name === className).at(-1);
-    if (plugin === undefined) throw new ConveyorError(ErrorCode.notFound, `Unknown plugin ${className}`);
-    return [...COMMON_KEYS, ...plugin.manifest.config].map(configKeyInfo);
+    if (plugin === undefined) throw new ConveyorError(ErrorCode.notFound, `Unknown plugin ${className}.`);
+    return pluginDefinitions(plugin);
   }
 
   /** ConfigInfos for PUT /connector-plugins/{p}/config/validate; the plugin's own validate runs when the rest passes. */
   async validateReport(raw: RawConfig): Promise<ConfigInfos> {
-    const plugin = this.directory.registry.resolve(raw['connector.class'] ?? '', raw['plugin.version'], raw[TENANT_CONFIG_KEY]);
-    const config = await resolveAtStart(this.deps.configResolver, raw, this.log);
-    const errors = frameworkErrors(plugin, config);
-    for (const [k, errs] of Object.entries({ ...restartConfigErrors(config), ...clientConfigErrors(this.config.connectProperties, config) })) errors[k] = [...(errors[k] ?? []), ...errs];
-    const resolvedReports = pluginConfigReports(plugin, config);
-    if (Object.keys(errors).length === 0 && resolvedReports.every((r) => r.errors.length === 0)) {
-      for (const [k, errs] of Object.entries(await ConnectorRuntime.validateInSandbox(plugin, config, this.deps))) errors[k] = [...(errors[k] ?? []), ...errs];
-    }
-    for (const [k, errs] of Object.entries(errors)) errors[k] = scrubResolved(errs, raw, config);
-    // Values as given, references and all; only errors come from the resolved config.
-    const reports = resolvedReports.map((r) => (hasReferences(raw[r.name] ?? '') ? { ...r, value: raw[r.name] ?? null, errors: scrubResolved(r.errors, raw, config) } : r));
-    const common = COMMON_KEYS.map((k) => ({ name: k.name, value: raw[k.name] ?? null, recommended_values: [], errors: [], visible: true }));
-    return configInfos(plugin.manifest.className, [...COMMON_KEYS, ...plugin.manifest.config], [...common, ...reports], errors);
+    const plugin = this.directory.registry.resolve(raw['connector.class'] ?? '', pinnedVersion(raw), raw[TENANT_CONFIG_KEY]);
+    return validationReport(plugin, raw, this.validationEnv);
   }
 
   async clusterId(): Promise<string | null> {

@@ -35,7 +35,7 @@ export interface ConfigKeyInfo {
   importance: Importance;
   documentation: string;
   group: string | null;
-  order_in_group: number;
+  order: number;
   width: Width;
   display_name: string;
   dependents: string[];
@@ -165,7 +165,7 @@ export function toConfigKeyInfo(key: ConfigKey): ConfigKeyInfo {
     importance: key.importance,
     documentation: key.documentation,
     group: key.group ?? null,
-    order_in_group: key.orderInGroup ?? -1,
+    order: key.orderInGroup ?? -1,
     width: key.width ?? 'NONE',
     display_name: key.displayName ?? key.name,
     dependents: [],

@@ -20,7 +20,7 @@ void test("the 'None' policy refuses a consumer override at validation and at cr
   const w = await startRestWorker(tmp.dir, { 'connector.client.config.override.policy': 'None' });
   cleanups.push(() => tmp.remove(), () => w.close());
   const config = { 'connector.class': 'CountingSink', topics: 'x', 'consumer.override.session.timeout.ms': '10000' };
-  const validated = await w.call('PUT', '/connector-plugins/CountingSink/config/validate', config);
+  const validated = await w.call('PUT', '/connector-plugins/CountingSink/config/validate', { ...config, name: 'v' });
   assert.equal(validated.status, 200);
   const report = validated.body as { error_count: number; configs: { value: { name: string; errors: string[] } }[] };
   assert.equal(report.error_count, 1);

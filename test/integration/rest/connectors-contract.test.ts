@@ -51,32 +51,86 @@ void test('GET /, /health, /connector-plugins (connectorsOnly), plugin config', 
   assert.equal(typeof info.version, 'string');
   assert.equal(typeof info.kafka_cluster_id, 'string');
   assert.deepEqual((await w.call('GET', '/health')).body, { status: 'healthy', message: 'Worker has completed startup and is ready to handle requests.' });
-  const plugins = (await w.call('GET', '/connector-plugins')).body as { class: string; type: string }[];
-  assert.ok(plugins.some((p) => p.class === 'FileStreamSource' && p.type === 'source'));
+  const plugins = (await w.call('GET', '/connector-plugins')).body as { class: string; type: string; version: string }[];
+  // Kafka Connect 4.1.1 lists qualified classes, Apache's own at its version, sorted by class.
+  assert.deepEqual(plugins.find((p) => p.class.endsWith('FileStreamSourceConnector')), { class: 'org.apache.kafka.connect.file.FileStreamSourceConnector', type: 'source', version: '4.1.1' });
+  assert.deepEqual(plugins.find((p) => p.class.endsWith('FileStreamSinkConnector')), { class: 'org.apache.kafka.connect.file.FileStreamSinkConnector', type: 'sink', version: '4.1.1' });
+  assert.ok(plugins.some((p) => p.class === 'io.conveyor.plugins.datagen.DatagenSource'));
   assert.ok(plugins.every((p) => p.type === 'source' || p.type === 'sink'));
-  const all = (await w.call('GET', '/connector-plugins?connectorsOnly=false')).body as { class: string; type: string }[];
-  for (const type of ['converter', 'header_converter', 'transformation', 'predicate']) assert.ok(all.some((p) => p.type === type), type);
+  assert.deepEqual(plugins.map((p) => p.class), plugins.map((p) => p.class).sort());
+  const all = (await w.call('GET', '/connector-plugins?connectorsOnly=false')).body as { class: string; type: string; version: string }[];
+  const types = [...new Set(all.slice(plugins.length).map((p) => p.type))];
+  assert.deepEqual(types, ['transformation', 'predicate', 'converter', 'header_converter'], "Kafka Connect's order after the connectors");
+  assert.equal(all.find((p) => p.class === 'org.apache.kafka.connect.transforms.Cast$Value')?.version, '4.1.1');
+  assert.equal(all.find((p) => p.class === 'org.apache.kafka.connect.json.JsonConverter' && p.type === 'converter')?.version, '4.1.1');
   isError((await w.call('GET', '/connector-plugins?connectorsOnly=maybe')).body, 400);
-  const cfg = (await w.call('GET', '/connector-plugins/FileStreamSink/config')).body as { name: string; required: boolean }[];
+  type KeyInfo = { name: string; required: boolean; group: string | null; order: number; width: string; default_value: string | null };
+  const cfg = (await w.call('GET', '/connector-plugins/org.apache.kafka.connect.file.FileStreamSinkConnector/config')).body as KeyInfo[];
   assert.ok(cfg.some((k) => k.name === 'file' && k.required));
-  assert.ok(Array.isArray((await w.call('GET', '/connector-plugins/org.apache.kafka.connect.json.JsonConverter/config')).body));
+  // Kafka Connect 4.1.1: the plugin's keys first, then ConnectorConfig's and SinkConnectorConfig's, 24 of them.
+  assert.deepEqual(cfg.filter((k) => k.name !== 'file').map((k) => k.name), [
+    'name', 'connector.class', 'connector.plugin.version', 'tasks.max', 'tasks.max.enforce', 'key.converter', 'key.converter.plugin.version',
+    'value.converter', 'value.converter.plugin.version', 'header.converter', 'header.converter.plugin.version', 'transforms', 'predicates',
+    'config.action.reload', 'errors.retry.timeout', 'errors.retry.delay.max.ms', 'errors.tolerance', 'errors.log.enable', 'errors.log.include.messages',
+    'topics', 'topics.regex', 'errors.deadletterqueue.topic.name', 'errors.deadletterqueue.topic.replication.factor', 'errors.deadletterqueue.context.headers.enable',
+  ]);
+  assert.deepEqual(cfg.find((k) => k.name === 'tasks.max'), { name: 'tasks.max', type: 'INT', required: false, default_value: '1', importance: 'HIGH', documentation: 'Maximum number of tasks to use for this connector.', group: 'Common', width: 'SHORT', display_name: 'Tasks max', dependents: [], order: 4 });
+  assert.equal(cfg.find((k) => k.name === 'connector.plugin.version')?.default_value, '4.1.1');
+  const source = (await w.call('GET', '/connector-plugins/FileStreamSource/config')).body as KeyInfo[];
+  assert.deepEqual(source.filter((k) => k.group !== null && k.group !== 'Common').map((k) => `${k.group}/${k.name}`), [
+    'Transforms/transforms', 'Predicates/predicates', 'Error Handling/errors.retry.timeout', 'Error Handling/errors.retry.delay.max.ms', 'Error Handling/errors.tolerance',
+    'Error Handling/errors.log.enable', 'Error Handling/errors.log.include.messages', 'Topic Creation/topic.creation.groups', 'Exactly Once Support/exactly.once.support',
+    'Exactly Once Support/transaction.boundary', 'Exactly Once Support/transaction.boundary.interval.ms', 'offsets.topic/offsets.storage.topic',
+  ]);
+  const json = (await w.call('GET', '/connector-plugins/org.apache.kafka.connect.json.JsonConverter/config')).body as KeyInfo[];
+  assert.ok(json.every((k) => typeof k.order === 'number' && !('order_in_group' in k)), 'order, as Kafka Connect names it');
   const missing = await w.call('GET', '/connector-plugins/NoSuchThing/config');
-  assert.equal(missing.status, 404);
-  isError(missing.body, 404);
+  assert.deepEqual(missing, { ...missing, status: 404, body: { error_code: 404, message: 'Unknown plugin NoSuchThing.' } });
 });
 
-void test('PUT /connector-plugins/{p}/config/validate answers ConfigInfos; a class mismatch is 400, an unknown plugin 404', { timeout: 60_000 }, async () => {
+void test('PUT /connector-plugins/{p}/config/validate answers ConfigInfos; a class mismatch and an unknown plugin are 400, with the framework keys and messages of Kafka Connect 4.1.1', { timeout: 60_000 }, async () => {
   const ok = await w.call('PUT', '/connector-plugins/DatagenSource/config/validate', { 'connector.class': 'DatagenSource', topic: 't', name: 'v' });
   assert.equal(ok.status, 200);
   const infos = ok.body as { name: string; error_count: number; groups: string[]; configs: { definition: { name: string }; value: { name: string; errors: string[] } }[] };
-  assert.equal(infos.name, 'DatagenSource');
+  assert.equal(infos.name, 'io.conveyor.plugins.datagen.DatagenSource');
   assert.equal(infos.error_count, 0);
   assert.ok(infos.configs.some((c) => c.definition.name === 'topic' && c.value.name === 'topic'));
   const bad = (await w.call('PUT', '/connector-plugins/DatagenSource/config/validate', { rate: 'fast' })).body as typeof infos;
   assert.ok(bad.error_count >= 2);
   assert.ok(bad.configs.find((c) => c.value.name === 'topic')?.value.errors.length);
   isError((await w.call('PUT', '/connector-plugins/DatagenSource/config/validate', { 'connector.class': 'CountingSink' })).body, 400);
-  isError((await w.call('PUT', '/connector-plugins/Nope/config/validate', {})).body, 404);
+  const unknown = await w.call('PUT', '/connector-plugins/Nope/config/validate', {});
+  assert.equal(unknown.status, 400);
+  assert.match((unknown.body as { message: string }).message, /^Failed to find any class that implements Connector and which name matches Nope, available connectors are: .*org\.apache\.kafka\.connect\.file\.FileStreamSinkConnector/);
+
+  // What Kafka Connect 4.1.1 answers for the same FileStreamSource config.
+  type Value = { name: string; value: string | null; errors: string[]; recommended_values: string[] };
+  const report = (await w.call('PUT', '/connector-plugins/org.apache.kafka.connect.file.FileStreamSourceConnector/config/validate', {
+    'connector.class': 'org.apache.kafka.connect.file.FileStreamSourceConnector', file: '/tmp/x', 'batch.size': 'many', 'tasks.max': 'x', 'errors.tolerance': 'some',
+    'transaction.boundary': 'whenever', transforms: 'a', 'transforms.a.type': 'org.apache.kafka.connect.transforms.RegexRouter', 'transforms.a.regex': 'x',
+  })).body as { name: string; error_count: number; groups: string[]; configs: { definition: { name: string; group: string | null; order: number }; value: Value }[] };
+  const value = (n: string): Value | undefined => report.configs.find((c) => c.value.name === n)?.value;
+  assert.equal(report.name, 'org.apache.kafka.connect.file.FileStreamSourceConnector');
+  assert.deepEqual(report.groups, ['Common', 'Transforms', 'Predicates', 'Error Handling', 'Topic Creation', 'Exactly Once Support', 'offsets.topic', 'Transforms: a']);
+  assert.deepEqual(value('name')?.errors, ['Missing required configuration "name" which has no default value.']);
+  assert.deepEqual(value('tasks.max'), { name: 'tasks.max', value: null, recommended_values: [], errors: ['Invalid value x for configuration tasks.max: Not a number of type INT', 'Invalid value null for configuration tasks.max: Value must be non-null'], visible: true });
+  assert.deepEqual(value('batch.size'), { name: 'batch.size', value: null, recommended_values: [], errors: ['Invalid value many for configuration batch.size: Not a number of type INT'], visible: true });
+  assert.deepEqual(value('errors.tolerance')?.errors, ['Invalid value some for configuration errors.tolerance: String must be one of: none, all']);
+  assert.equal(value('errors.tolerance')?.value, 'some');
+  assert.deepEqual(value('transaction.boundary')?.errors, ['Invalid value whenever for configuration transaction.boundary: String must be one of (case insensitive): INTERVAL, POLL, CONNECTOR']);
+  assert.deepEqual(value('topic')?.errors, ['Missing required configuration "topic" which has no default value.']);
+  assert.deepEqual(value('transforms.a.replacement')?.errors, ['Missing required configuration "transforms.a.replacement" which has no default value.']);
+  assert.equal(value('transforms.a.plugin.version')?.value, '4.1.1');
+  assert.equal(value('key.converter')?.value, 'org.apache.kafka.connect.storage.StringConverter', "the worker's converter");
+  assert.equal(value('header.converter')?.value, 'org.apache.kafka.connect.storage.SimpleHeaderConverter');
+  assert.deepEqual(value('connector.plugin.version')?.recommended_values, ['4.1.1']);
+  assert.equal(report.error_count, 8);
+  const sink = (await w.call('PUT', '/connector-plugins/FileStreamSink/config/validate', { name: 'v', file: '/tmp/x', topics: 'a', 'topics.regex': 'b.*', 'key.converter': 'com.example.Nope' })).body as typeof report;
+  const sinkValue = (n: string): Value | undefined => sink.configs.find((c) => c.value.name === n)?.value;
+  assert.deepEqual(sinkValue('topics')?.errors, ['topics and topics.regex are mutually exclusive options, but both are set.']);
+  assert.deepEqual(sinkValue('topics.regex')?.errors, ['topics and topics.regex are mutually exclusive options, but both are set.']);
+  assert.deepEqual(sinkValue('key.converter')?.errors, ['Invalid value com.example.Nope for configuration key.converter: Class com.example.Nope could not be found.']);
+  assert.equal(sinkValue('key.converter')?.value, null);
 });
 
 void test('POST /connectors: 201 + Location; invalid JSON, missing class, unknown plugin, name mismatch, bad initial_state 400; exists 409; oversize 413', { timeout: 60_000 }, async () => {
@@ -84,7 +138,7 @@ void test('POST /connectors: 201 + Location; invalid JSON, missing class, unknow
   const name = uniqueName('gen');
   const created = await w.call('POST', '/connectors', { name, config: datagen(topic) });
   assert.equal(created.status, 201);
-  assert.equal(created.headers.get('location'), `/connectors/${name}`);
+  assert.equal(created.headers.get('location'), `${w.url}/connectors/${name}`, 'absolute, as Kafka Connect answers');
   const info = created.body as { name: string; config: Record<string, string>; tasks: unknown[]; type: string };
   assert.equal(info.name, name);
   assert.equal(info.type, 'source');
@@ -96,15 +150,24 @@ void test('POST /connectors: 201 + Location; invalid JSON, missing class, unknow
   isError(invalid.body, 400);
   isError((await w.call('POST', '/connectors', { name: uniqueName('x'), config: { topic } })).body, 400);
   isError((await w.call('POST', '/connectors', { name: uniqueName('x'), config: { 'connector.class': 'com.example.Missing' } })).body, 400);
-  isError((await w.call('POST', '/connectors', { name: 'a', config: { ...datagen(topic), name: 'b' } })).body, 400);
+  assert.deepEqual((await w.call('POST', '/connectors', { name: 'a', config: { ...datagen(topic), name: 'b' } })).body, { error_code: 400, message: "Connector name configuration (b) doesn't match connector name in the URL (a)" });
+  assert.deepEqual((await w.call('POST', '/connectors', { config: datagen(topic) })).body, {
+    error_code: 400,
+    message: 'Connector configuration is invalid and contains the following 1 error(s):\nInvalid value  for configuration name: String may not be empty\nYou can also find the above list of errors at the endpoint `/connector-plugins/{connectorType}/config/validate`',
+  });
+  const twoErrors = await w.call('POST', '/connectors', { name: uniqueName('x'), config: { ...datagen(topic), 'tasks.max': 'x' } });
+  assert.match((twoErrors.body as { message: string }).message, /contains the following 2 error\(s\):\nInvalid value x for configuration tasks.max: Not a number of type INT\nInvalid value null for configuration tasks.max: Value must be non-null\n/);
   isError((await w.call('POST', '/connectors', { name: uniqueName('x'), config: datagen(topic), initial_state: 'SLEEPING' })).body, 400);
   isError((await w.call('POST', '/connectors', { name: uniqueName('x'), config: { ...datagen(topic), 'batch.size': 'many' } })).body, 400);
   const huge = await w.call('POST', '/connectors', { name: 'big', config: { 'connector.class': 'DatagenSource', blob: 'x'.repeat(5 * 1024 * 1024) } });
   assert.equal(huge.status, 413);
   isError(huge.body, 413);
   const unknown = await w.call('GET', '/no/such/path');
-  assert.equal(unknown.status, 404);
-  isError(unknown.body, 404);
+  assert.deepEqual(unknown, { ...unknown, status: 404, body: { error_code: 404, message: 'HTTP 404 Not Found' } });
+  for (const [method, path] of [['DELETE', `/connectors/${name}/status`], ['POST', `/connectors/${name}`], ['GET', `/connectors/${name}/restart`], ['PUT', '/connectors'], ['DELETE', '/connector-plugins']]) {
+    const wrong = await w.call(method as string, path as string);
+    assert.deepEqual({ status: wrong.status, body: wrong.body }, { status: 405, body: { error_code: 405, message: 'HTTP 405 Method Not Allowed' } }, `${method} ${path}`);
+  }
   assert.equal((await w.call('DELETE', `/connectors/${name}`)).status, 204);
   isError((await w.call('DELETE', `/connectors/${name}`)).body, 404);
 });
@@ -116,7 +179,7 @@ void test('initial_state PAUSED and STOPPED; expand=status,info; GET/PUT/PATCH c
   assert.equal((await w.call('POST', '/connectors', { name: paused, config: datagen(topic), initial_state: 'PAUSED' })).status, 201);
   assert.equal((await w.call('POST', '/connectors', { name: stopped, config: datagen(topic), initial_state: 'STOPPED' })).status, 201);
   assert.equal((await state(paused)).connector.state, 'PAUSED');
-  assert.deepEqual(await state(stopped), { name: stopped, connector: { state: 'STOPPED', worker_id: 'rest-test' }, tasks: [], type: 'source' });
+  assert.deepEqual(await state(stopped), { name: stopped, connector: { state: 'STOPPED', worker_id: 'rest-test', version: '1.0.0' }, tasks: [], type: 'source' });
   const expanded = (await w.call('GET', '/connectors?expand=status&expand=info')).body as Record<string, { status: { name: string }; info: { name: string } }>;
   assert.equal(expanded[paused]?.status.name, paused);
   assert.equal(expanded[paused]?.info.name, paused);
@@ -150,9 +213,12 @@ void test('pause/resume/stop, restart (204/202), tasks, task status and restart,
   const tasks = (await w.call('GET', `/connectors/${name}/tasks`)).body as { id: { connector: string; task: number }; config: Record<string, string> }[];
   assert.deepEqual(tasks[0]?.id, { connector: name, task: 0 });
   assert.equal(tasks[0]?.config['topic'], topic);
-  assert.deepEqual((await w.call('GET', `/connectors/${name}/tasks/0/status`)).body, { id: 0, state: 'RUNNING', worker_id: 'rest-test' });
-  isError((await w.call('GET', `/connectors/${name}/tasks/7/status`)).body, 404);
-  isError((await w.call('GET', `/connectors/${name}/tasks/x/status`)).body, 404);
+  assert.equal(tasks[0]?.config['task.class'], 'io.conveyor.plugins.datagen.DatagenSourceTask');
+  assert.deepEqual((await w.call('GET', `/connectors/${name}/tasks/0/status`)).body, { id: 0, state: 'RUNNING', worker_id: 'rest-test', version: '1.0.0' });
+  assert.deepEqual((await state(name)).connector, { state: 'RUNNING', worker_id: 'rest-test', version: '1.0.0' });
+  assert.deepEqual((await w.call('GET', `/connectors/${name}/tasks/7/status`)).body, { error_code: 404, message: `No status found for task ${name}-7` });
+  assert.deepEqual((await w.call('GET', '/connectors/nope/status')).body, { error_code: 404, message: 'No status found for connector nope' });
+  assert.deepEqual((await w.call('GET', `/connectors/${name}/tasks/x/status`)).body, { error_code: 404, message: 'HTTP 404 Not Found' });
   assert.equal((await w.call('POST', `/connectors/${name}/tasks/0/restart`)).status, 204);
   isError((await w.call('POST', `/connectors/${name}/tasks/3/restart`)).body, 404);
   await until(name, 'RUNNING', 'RUNNING');

@@ -55,7 +55,7 @@ void test('a tenant\'s bundle is installed, listed and run for that tenant only'
   assert.ok((await classes(acme)).includes(CLASS));
   assert.equal((await classes(globex)).includes(CLASS), false, 'another tenant does not see it');
   assert.equal((await globex('GET', `/connector-plugins/${CLASS}/config`)).status, 404);
-  assert.equal((await globex('PUT', `/connector-plugins/${CLASS}/config/validate`, { topic: 'x' })).status, 404);
+  assert.equal((await globex('PUT', `/connector-plugins/${CLASS}/config/validate`, { topic: 'x' })).status, 400, 'an unknown class, as Kafka Connect answers it');
   assert.equal((await acme('PUT', `/connector-plugins/${CLASS}/config/validate`, { topic: `acme-${run}.t` })).status, 200);
 
   const refused = await globex('POST', '/connectors', { name: `globex-uses-${run}`, config: { 'connector.class': CLASS, topic: 'g.t' } });

@@ -45,7 +45,7 @@ after(async () => {
 });
 
 test('built-in plugins load without signatures', async () => {
-  assert.ok((await rows()).some((r) => r.class === 'DatagenSource'));
+  assert.ok((await rows()).some((r) => r.class === 'io.conveyor.plugins.datagen.DatagenSource'));
   assert.ok(w.logs.some((l) => l['msg'] === 'plugin signatures' && l['required'] === true && JSON.stringify(l['trustedKeys']) === JSON.stringify([trustedAuthor.keyId])));
 });
 

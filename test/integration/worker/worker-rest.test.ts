@@ -35,8 +35,8 @@ const status = async (name: string): Promise<ConnectorStatus> => (await http(`${
 
 test('built-in plugins are listed', async () => {
   const rows = await plugins();
-  assert.ok(rows.some((r) => r.class === 'DatagenSource' && r.type === 'source'));
-  assert.ok(rows.some((r) => r.class === 'CountingSink' && r.type === 'sink'));
+  assert.ok(rows.some((r) => r.class === 'io.conveyor.plugins.datagen.DatagenSource' && r.type === 'source'));
+  assert.ok(rows.some((r) => r.class === 'io.conveyor.plugins.countingsink.CountingSink' && r.type === 'sink'));
 });
 
 test('a bundle copied into plugin.path appears without a restart and runs', async () => {
@@ -154,10 +154,10 @@ test('PUT config creates then updates; errors use the Kafka Connect body', async
     assert.deepEqual({ status: refused.status, body: await refused.json() }, { status: 415, body: { error_code: 415, message: 'HTTP 415 Unsupported Media Type' } }, type);
   }
   assert.equal((await http(`${w.url}/connectors/curl-style/config`)).status, 404, 'nothing was created');
-  assert.deepEqual(await http(`${w.url}/connectors`, 'POST', { config: {} }), { status: 400, body: { error_code: 400, message: 'Connector name must be a non-empty string' } });
+  assert.deepEqual(await http(`${w.url}/connectors`, 'POST', { config: {} }), { status: 400, body: { error_code: 400, message: 'Connector configuration is invalid and contains the following 1 error(s):\nInvalid value  for configuration name: String may not be empty\nYou can also find the above list of errors at the endpoint `/connector-plugins/{connectorType}/config/validate`' } });
   assert.equal((await http(`${w.url}/no/such/path`)).status, 404);
   assert.equal((await http(`${w.url}/connectors/gen`, 'DELETE')).status, 204);
-  assert.deepEqual(await http(`${w.url}/connectors/gen/status`), { status: 404, body: { error_code: 404, message: 'Connector gen not found' } });
+  assert.deepEqual(await http(`${w.url}/connectors/gen/status`), { status: 404, body: { error_code: 404, message: 'No status found for connector gen' } });
 });
 
 test('a killed sandbox process restarts its tasks with backoff; the worker carries on', async () => {

@@ -133,7 +133,7 @@ void describe('plugin listing', () => {
       importance: 'HIGH',
       documentation: 'Format string for the timestamp that is compatible with <code>java.text.SimpleDateFormat</code>.',
       group: null,
-      order_in_group: -1,
+      order: -1,
       width: 'NONE',
       display_name: 'timestamp.format',
       dependents: [],
