@@ -2,7 +2,7 @@ import { appendFile, open, readdir, readFile, realpath, stat, writeFile } from '
 import { dirname, isAbsolute, resolve, sep } from 'node:path';
 import type { CapabilityPolicy } from './policy.ts';
 import type { CapabilityMethods } from './types.ts';
-import { denied, invalid, obj, str } from './validate.ts';
+import { denied, invalid, obj, str, text } from './validate.ts';
 
 const MAX_FILE = 4 * 1024 * 1024;
 
@@ -33,7 +33,7 @@ export function filesCapability(policy: CapabilityPolicy): CapabilityMethods {
     },
     async write(args) {
       const path = await inside('files.write', policy, str('files.write', args, 0, 'path', 4096));
-      const data = str('files.write', args, 1, 'data', MAX_FILE);
+      const data = text('files.write', args, 1, 'data', MAX_FILE);
       const opts = obj('files.write', args, 2, 'options', true);
       await (opts['append'] === true ? appendFile(path, data) : writeFile(path, data));
       return null;

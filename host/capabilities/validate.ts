@@ -9,11 +9,36 @@ export function denied(call: string, target: string, why: string): ConveyorError
   return new ConveyorError(ErrorCode.capabilityDenied, `capability denied: ${call} to ${target} (${why})`);
 }
 
+/**
+ * A string argument. A long one may arrive as the UTF-8 bytes it crossed as (host/sandbox/protocol.ts, `raw`): it is
+ * decoded here, so a capability that needs text sees text.
+ */
 export function str(call: string, args: unknown[], i: number, name: string, max = 65536, optional = false): string {
   const v = args[i];
   if (v === undefined && optional) return '';
+  if (Buffer.isBuffer(v)) {
+    if (v.length > max * 3) throw invalid(call, `${name} longer than ${max} characters`);
+    const s = v.toString('utf8');
+    if (s.length > max) throw invalid(call, `${name} longer than ${max} characters`);
+    return s;
+  }
   if (typeof v !== 'string') throw invalid(call, `${name} must be a string`);
   if (v.length > max) throw invalid(call, `${name} longer than ${max} characters`);
+  return v;
+}
+
+/**
+ * A string argument a capability only passes on as bytes (file contents, a request body): the UTF-8 bytes it crossed
+ * as are kept, never decoded. At most max bytes.
+ */
+export function text(call: string, args: unknown[], i: number, name: string, max: number): string | Buffer {
+  const v = args[i];
+  if (Buffer.isBuffer(v)) {
+    if (v.length > max) throw invalid(call, `${name} longer than ${max} bytes`);
+    return v;
+  }
+  if (typeof v !== 'string') throw invalid(call, `${name} must be a string`);
+  if (Buffer.byteLength(v) > max) throw invalid(call, `${name} longer than ${max} bytes`);
   return v;
 }
 

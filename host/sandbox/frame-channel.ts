@@ -2,7 +2,8 @@
  * Length-prefixed message framing over a stream socket between the worker and a sandbox child. Node's built-in
  * IPC parses large messages slowly (tens of ms per MB); batches are large, so we frame them ourselves: a JSON
  * header plus the message's largest string field carried raw, so a JSON batch is never escaped twice.
- * Frame: [u32 header bytes][u32 body bytes][header JSON][body UTF-8].
+ * Frame: [u32 header bytes][u32 body bytes][header JSON][body UTF-8]. A receiver may name fields it takes as bytes:
+ * when such a field is the body, it arrives as a Buffer over the frame's bytes (no decoding, no copy).
  */
 import type { Duplex } from 'node:stream';
 
@@ -13,9 +14,11 @@ export class FrameChannel<In extends object, Out extends object> {
   private readonly socket: Duplex;
   private pending: Buffer[] = [];
   private size = 0;
+  private readonly bytesFields: ReadonlySet<string>;
 
-  constructor(socket: Duplex, onMessage: (m: In) => void) {
+  constructor(socket: Duplex, onMessage: (m: In) => void, bytesFields: ReadonlySet<string> = new Set()) {
     this.socket = socket;
+    this.bytesFields = bytesFields;
     socket.on('data', (chunk: Buffer) => {
       this.pending.push(chunk);
       this.size += chunk.length;
@@ -63,7 +66,7 @@ export class FrameChannel<In extends object, Out extends object> {
         const bodyKey = header[BODY_FIELD];
         if (typeof bodyKey === 'string') {
           delete header[BODY_FIELD];
-          header[bodyKey] = all.toString('utf8', off + 8 + hl, off + 8 + hl + bl);
+          header[bodyKey] = this.bytesFields.has(bodyKey) ? all.subarray(off + 8 + hl, off + 8 + hl + bl) : all.toString('utf8', off + 8 + hl, off + 8 + hl + bl);
         }
         off += 8 + hl + bl;
         onMessage(header as In);

@@ -84,7 +84,11 @@ export type FromChild =
   | { t: 'ready'; pid: number }
   | { t: 'reply'; req: number; ok: true; value: string | null; createMs?: number }
   | { t: 'reply'; req: number; ok: false; error: WireError }
-  | { t: 'cap'; taskKey: string; id: number; cap: string; method: string; args: string }
+  /**
+   * A capability call. `raw` is a long string argument carried beside the JSON `args` (null at `rawIndex` there):
+   * sent as text, received by the worker as its UTF-8 bytes (the frame body), never decoded on the way.
+   */
+  | { t: 'cap'; taskKey: string; id: number; cap: string; method: string; args: string; rawIndex?: number; raw?: string | Buffer }
   | { t: 'log'; taskKey: string; level: string; msg: string; fields: string; origin?: 'host' }
   | { t: 'taskFailed'; taskKey: string; error: WireError }
   | { t: 'statsReply'; req: number; tasks: TaskStats[]; rssBytes: number };

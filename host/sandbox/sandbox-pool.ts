@@ -81,7 +81,7 @@ export function createSandboxPool(options: SandboxPoolOptions): SandboxCreator {
   const fail = (entry: Entry, wire: WireError): void => failWith(entry, new SandboxError(wire));
 
   const routes = {
-    capability(taskKey: string, id: number, cap: string, method: string, args: string): void {
+    capability(taskKey: string, id: number, cap: string, method: string, args: string, raw?: { index: number; value: string | Buffer }): void {
       const entry = entries.get(taskKey);
       if (!entry || entry.disposing) return;
       const reply = (ok: boolean, value: string): void => entry.proc.post({ t: 'capResult', taskKey, id, ok, value });
@@ -89,6 +89,11 @@ export function createSandboxPool(options: SandboxPoolOptions): SandboxCreator {
       try {
         parsed = JSON.parse(args) as unknown[];
         if (!Array.isArray(parsed)) throw new Error('arguments must be an array');
+        // The raw argument fills the null the guest left in its place; capabilities read it with validate.ts's str/text.
+        if (raw !== undefined) {
+          if (raw.index >= parsed.length || parsed[raw.index] !== null) throw new Error('raw argument does not match a null argument');
+          parsed[raw.index] = raw.value;
+        }
       } catch (err) {
         reply(false, JSON.stringify({ code: ErrorCode.capabilityInvalid, message: `${cap}.${method}: ${(err as Error).message}` }));
         return;

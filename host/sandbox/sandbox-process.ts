@@ -10,8 +10,12 @@ import { FrameChannel } from './frame-channel.ts';
 import { bootstrapSource } from './guest/build-bootstrap.ts';
 import type { FromChild, TaskStats, ToChild, WireError } from './protocol.ts';
 
+/** Fields of child messages taken as bytes: a capability call's raw argument is passed on without being decoded. */
+const RAW_FIELDS: ReadonlySet<string> = new Set(['raw']);
+
 export interface ProcessRoutes {
-  capability(taskKey: string, id: number, cap: string, method: string, args: string): void;
+  /** A capability call; `raw` is the argument carried beside the JSON (bytes, or text when it did not travel as the body). */
+  capability(taskKey: string, id: number, cap: string, method: string, args: string, raw?: { index: number; value: string | Buffer }): void;
   /** A plugin's log line, or (origin 'host') a line the sandbox says about the task. */
   log(taskKey: string, level: string, msg: string, fields: string, origin: 'host' | 'plugin'): void;
   taskFailed(taskKey: string, error: WireError): void;
@@ -61,7 +65,7 @@ export class SandboxProcess {
           return;
         }
         case 'cap':
-          routes.capability(m.taskKey, m.id, m.cap, m.method, m.args);
+          routes.capability(m.taskKey, m.id, m.cap, m.method, m.args, m.rawIndex === undefined || m.raw === undefined ? undefined : { index: m.rawIndex, value: m.raw });
           return;
         case 'log':
           routes.log(m.taskKey, m.level, m.msg, m.fields, m.origin ?? 'plugin');
@@ -77,7 +81,7 @@ export class SandboxProcess {
           readyResolve();
           return;
       }
-    });
+    }, RAW_FIELDS);
     this.child.on('exit', (code, signal) => {
       const error: WireError = { code: ErrorCode.sandboxCrashed, message: `sandbox process ${this.child.pid ?? '?'} exited (${signal ?? `code ${code}`}); a V8 out-of-memory or a fatal isolate error ends the whole sandbox process` };
       this.exited = error;

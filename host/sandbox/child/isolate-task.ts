@@ -5,6 +5,12 @@ import type { SandboxLimits, TaskSpec, WireError } from '../protocol.ts';
 import { CpuMeter } from './cpu-meter.ts';
 import { limitError, TaskFault } from './task-fault.ts';
 
+/** A string argument carried beside a capability call's JSON (which holds null in its place). */
+export interface RawArg {
+  index: number;
+  text: string;
+}
+
 /** Code plus the V8 code cache we produced for it on first compile (never data that came with a bundle). */
 export interface CompiledCode {
   filename: string;
@@ -13,7 +19,8 @@ export interface CompiledCode {
 }
 
 export interface IsolateTaskEvents {
-  hostCall(id: number, cap: string, method: string, args: string): void;
+  /** A capability call: its JSON arguments, and, when one long string argument was taken out of them, that text. */
+  hostCall(id: number, cap: string, method: string, args: string, raw?: RawArg): void;
   failed(error: WireError): void;
   /** A promise rejection the plugin left unhandled; the task goes on until their count passes the limit. */
   unhandledRejection?(error: { message: string; stack?: string }, count: number): void;
@@ -91,7 +98,10 @@ export class IsolateTask {
         wasmBudgetPages: Math.floor(spec.limits.memoryMb * WASM_PAGES_PER_MB),
       };
       await jail.set('__conveyorBootInfo', JSON.stringify(bootInfo));
-      await jail.set('__conveyorHostCall', new ivm.Callback((id: number, cap: string, method: string, args: string) => events.hostCall(id, cap, method, args), { ignored: true }));
+      await jail.set('__conveyorHostCall', new ivm.Callback((id: number, cap: string, method: string, args: string, rawIndex?: unknown, raw?: unknown) => {
+        const index = typeof rawIndex === 'number' && Number.isSafeInteger(rawIndex) && rawIndex >= 0 && typeof raw === 'string' ? rawIndex : -1;
+        events.hostCall(id, cap, method, args, index < 0 ? undefined : { index, text: raw as string });
+      }, { ignored: true }));
       await jail.set('__conveyorResult', new ivm.Callback((id: number, json: unknown) => inbox.result(id, json), { ignored: true }));
       const boot = await compile(isolate, bootstrap);
       const entry = (await boot.run(context, { reference: true, timeout: spec.limits.callDeadlineMs })) as ivm.Reference<{ dispatch: unknown; settle: unknown }>;

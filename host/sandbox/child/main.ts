@@ -7,7 +7,7 @@ import { ErrorCode } from '../../core/errors.ts';
 import { FrameChannel } from '../frame-channel.ts';
 import type { FromChild, TaskSpec, ToChild, WireError } from '../protocol.ts';
 import { IsolateTask } from './isolate-task.ts';
-import type { CompiledCode } from './isolate-task.ts';
+import type { CompiledCode, RawArg } from './isolate-task.ts';
 import { LogBudget } from './log-budget.ts';
 import { limitError, TaskFault } from './task-fault.ts';
 
@@ -56,7 +56,7 @@ function firstNumber(args: string): number {
   }
 }
 
-function onHostCall(spec: TaskSpec, id: number, cap: string, method: string, args: string): void {
+function onHostCall(spec: TaskSpec, id: number, cap: string, method: string, args: string, raw?: RawArg): void {
   const task = tasks.get(spec.taskKey);
   if (task === undefined || task.failed) return;
   if (id === 0) {
@@ -71,8 +71,9 @@ function onHostCall(spec: TaskSpec, id: number, cap: string, method: string, arg
     settleError(task, id, limitError('pending-calls', inFlight, spec.limits.maxPendingCalls, 'calls', `${cap}.${method} rejected`));
     return;
   }
-  if (args.length > spec.limits.maxCapabilityBytes) {
-    settleError(task, id, limitError('batch-size', args.length, spec.limits.maxCapabilityBytes, 'bytes', `${cap}.${method} arguments too large`));
+  const argBytes = args.length + (raw?.text.length ?? 0);
+  if (argBytes > spec.limits.maxCapabilityBytes) {
+    settleError(task, id, limitError('batch-size', argBytes, spec.limits.maxCapabilityBytes, 'bytes', `${cap}.${method} arguments too large`));
     return;
   }
   if (cap === 'clock' && method === 'sleep') {
@@ -89,7 +90,7 @@ function onHostCall(spec: TaskSpec, id: number, cap: string, method: string, arg
     setTimeout(() => settle(task, id, true, 'null'), Math.min(ms, MAX_SLEEP_MS)).unref();
     return;
   }
-  send({ t: 'cap', taskKey: spec.taskKey, id, cap, method, args });
+  send(raw === undefined ? { t: 'cap', taskKey: spec.taskKey, id, cap, method, args } : { t: 'cap', taskKey: spec.taskKey, id, cap, method, args, rawIndex: raw.index, raw: raw.text });
 }
 
 /** A line the host itself says about a task (dropped logs, unhandled rejections): logged with the task's context. */
@@ -146,7 +147,7 @@ async function handle(msg: ToChild): Promise<void> {
       const started = performance.now();
       try {
         const task = await IsolateTask.create(spec, bootstrap, plugin, {
-          hostCall: (id, cap, method, args) => onHostCall(spec, id, cap, method, args),
+          hostCall: (id, cap, method, args, raw) => onHostCall(spec, id, cap, method, args, raw),
           failed: (error) => send({ t: 'taskFailed', taskKey: spec.taskKey, error }),
           unhandledRejection: (error, count) => hostLog(spec.taskKey, 'warn', 'unhandled promise rejection in plugin', {
             error: error.message,

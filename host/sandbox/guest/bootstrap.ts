@@ -11,7 +11,7 @@ import type { PluginRuntime, RuntimeMethod } from '../../../sdk/runtime.ts';
 import { guardAtomicsWait } from './blocking-guard.ts';
 import { guardWebAssembly } from './wasm-guard.ts';
 
-type HostCall = (id: number, cap: string, method: string, args: string) => void;
+type HostCall = (id: number, cap: string, method: string, args: string, rawIndex?: number, raw?: string) => void;
 type HostResult = (id: number, json: string) => void;
 interface BootInfo {
   maxPending: number;
@@ -35,6 +35,11 @@ const PromiseCtor = Promise;
 const ErrorCtor = Error;
 const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
 let nextId = 1;
+/**
+ * A string argument at least this long (a file's lines, a bulk body) crosses out of the JSON, as raw text: the worker
+ * receives it as bytes and needs neither to decode nor to parse it. Only the largest such argument is taken out.
+ */
+const RAW_ARG_MIN = 16 * 1024;
 
 function guestError(code: string, message: string): Error {
   const e = new ErrorCtor(message) as Error & { code: string; conveyorError: boolean };
@@ -57,19 +62,26 @@ function call(cap: string, method: string, args: unknown[]): Promise<unknown> {
   if (pending.size >= info.maxPending) {
     return PromiseCtor.reject(guestError('CONVEYOR_LIMIT_EXCEEDED', `pending-calls limit exceeded: ${pending.size + 1} capability calls in flight, limit ${info.maxPending}`));
   }
+  let rawIndex = -1;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (typeof a === 'string' && a.length >= RAW_ARG_MIN && (rawIndex < 0 || a.length > (args[rawIndex] as string).length)) rawIndex = i;
+  }
+  const raw = rawIndex < 0 ? '' : (args[rawIndex] as string);
   let json: string;
   try {
-    json = stringify(args);
+    json = stringify(rawIndex < 0 ? args : args.map((a, i) => (i === rawIndex ? null : a)));
   } catch (err) {
     return PromiseCtor.reject(guestError('CONVEYOR_CAPABILITY_INVALID', `${cap}.${method}: arguments are not JSON-serialisable: ${(err as Error).message}`));
   }
-  if (json.length > info.maxArgBytes) {
-    return PromiseCtor.reject(guestError('CONVEYOR_LIMIT_EXCEEDED', `${cap}.${method}: arguments of ${json.length} bytes exceed the limit of ${info.maxArgBytes}`));
+  if (json.length + raw.length > info.maxArgBytes) {
+    return PromiseCtor.reject(guestError('CONVEYOR_LIMIT_EXCEEDED', `${cap}.${method}: arguments of ${json.length + raw.length} bytes exceed the limit of ${info.maxArgBytes}`));
   }
   return new PromiseCtor((resolve, reject) => {
     const id = nextId++;
     pending.set(id, { resolve, reject });
-    hostCall(id, cap, method, json);
+    if (rawIndex < 0) hostCall(id, cap, method, json);
+    else hostCall(id, cap, method, json, rawIndex, raw);
   });
 }
 

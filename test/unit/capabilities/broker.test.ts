@@ -70,6 +70,15 @@ test('files stay inside the configured directories, symlinks included', async ()
   await assert.rejects(b.handle('files', 'read', ['relative.txt']), { code: 'CONVEYOR_CAPABILITY_INVALID' });
 });
 
+test('a long argument that crossed as bytes is written as it is, and read as text by capabilities that need text', async () => {
+  const b = broker(['files'], { fileDirs: [dir] });
+  const path = join(dir, 'in', 'lines.txt');
+  await b.handle('files', 'write', [path, Buffer.from('première\n', 'utf8')]);
+  await b.handle('files', 'write', [path, Buffer.from('deuxième\n', 'utf8'), { append: true }]);
+  assert.equal(await b.handle('files', 'read', [Buffer.from(path, 'utf8')]), 'première\ndeuxième\n');
+  await assert.rejects(b.handle('files', 'write', [path, Buffer.alloc(4 * 1024 * 1024 + 1)]), /files.write: data longer than 4194304 bytes/);
+});
+
 test('mysql and elasticsearch targets outside policy are denied before any connection', async () => {
   const m = broker(['mysql', 'elasticsearch'], { mysqlHosts: ['127.0.0.1:3307'], elasticsearchNode: 'http://127.0.0.1:9200', elasticsearchIndexPrefixes: ['tenant-a-'] });
   await assert.rejects(m.handle('mysql', 'connect', [{ host: '10.0.0.1', port: 3306, user: 'root' }]), { message: 'capability denied: mysql.connect to 10.0.0.1:3306 (server not in the connector policy)' });

@@ -23,3 +23,21 @@ test('frames round-trip, whatever the chunking, with the largest string carried 
   }
   assert.ok(!all.includes(Buffer.from(JSON.stringify(big).slice(1, 40))), 'the batch is not escaped into the header');
 });
+
+test('a field the receiver takes as bytes arrives as the UTF-8 Buffer when it is the body, as text when it was inlined', () => {
+  const wire = new PassThrough();
+  const chunks: Buffer[] = [];
+  wire.on('data', (c: Buffer) => chunks.push(c));
+  const sender = new FrameChannel<Msg, Msg>(wire, () => undefined);
+  const body = 'ligne é\n'.repeat(4000);
+  sender.send({ t: 'cap', arg: '[null]', note: body });
+  sender.send({ t: 'cap', arg: '[null]', note: 'short' });
+  const received: { t: string; note?: unknown }[] = [];
+  const input = new PassThrough();
+  new FrameChannel<{ t: string; note?: unknown }, Msg>(input, (m) => received.push(m), new Set(['note']));
+  for (const c of chunks) input.write(c);
+  assert.equal(received.length, 2);
+  assert.ok(Buffer.isBuffer(received[0]?.note));
+  assert.equal((received[0]?.note as Buffer).toString('utf8'), body);
+  assert.equal(received[1]?.note, 'short');
+});
