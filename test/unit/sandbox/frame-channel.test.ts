@@ -38,6 +38,6 @@ test('a field the receiver takes as bytes arrives as the UTF-8 Buffer when it is
   for (const c of chunks) input.write(c);
   assert.equal(received.length, 2);
   assert.ok(Buffer.isBuffer(received[0]?.note));
-  assert.equal((received[0]?.note as Buffer).toString('utf8'), body);
+  assert.equal((received[0]?.note).toString('utf8'), body);
   assert.equal(received[1]?.note, 'short');
 });
