@@ -66,7 +66,8 @@ export type ToChild =
   | { t: 'load'; pluginKey: string; code: string }
   | { t: 'unload'; pluginKey: string }
   | { t: 'create'; req: number; spec: TaskSpec }
-  | { t: 'invoke'; req: number; taskKey: string; method: RuntimeMethod; arg: string }
+  /** `records`: a batch (put) as one JSON text per record, beside `arg` (then null), so no batch is one large string. */
+  | { t: 'invoke'; req: number; taskKey: string; method: RuntimeMethod; arg: string; records?: string[] }
   | { t: 'dispose'; req: number; taskKey: string }
   | { t: 'capResult'; taskKey: string; id: number; ok: boolean; value: string }
   | { t: 'stats'; req: number };
@@ -82,7 +83,8 @@ export interface TaskStats {
 
 export type FromChild =
   | { t: 'ready'; pid: number }
-  | { t: 'reply'; req: number; ok: true; value: string | null; createMs?: number }
+  /** `records`: a batch result (poll) as one JSON text per record; `value` is then the envelope with value null. */
+  | { t: 'reply'; req: number; ok: true; value: string | null; records?: string[]; createMs?: number }
   | { t: 'reply'; req: number; ok: false; error: WireError }
   /**
    * A capability call. `raw` is a long string argument carried beside the JSON `args` (null at `rawIndex` there):

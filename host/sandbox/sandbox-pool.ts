@@ -66,6 +66,19 @@ function guestError(e: WireError): WireError {
   };
 }
 
+/** A batch as one JSON text per record. */
+function recordTexts(records: readonly unknown[]): string[] {
+  const out = new Array<string>(records.length);
+  for (let i = 0; i < records.length; i++) out[i] = JSON.stringify(records[i] ?? null);
+  return out;
+}
+
+function recordValues(texts: readonly string[]): unknown[] {
+  const out = new Array<unknown>(texts.length);
+  for (let i = 0; i < texts.length; i++) out[i] = JSON.parse(texts[i] as string);
+  return out;
+}
+
 export function createSandboxPool(options: SandboxPoolOptions): SandboxCreator {
   const size = Math.max(1, options.processes ?? 2);
   const log = options.log;
@@ -187,7 +200,10 @@ export function createSandboxPool(options: SandboxPoolOptions): SandboxCreator {
           if (entry.failed) throw entry.failed;
           let reply;
           try {
-            reply = await proc.request({ t: 'invoke', taskKey: opts.taskKey, method, arg: JSON.stringify(arg ?? null) });
+            // A batch crosses as one JSON text per record: small strings, never one large one (frame-channel.ts).
+            reply = method === 'put' && Array.isArray(arg)
+              ? await proc.request({ t: 'invoke', taskKey: opts.taskKey, method, arg: 'null', records: recordTexts(arg) })
+              : await proc.request({ t: 'invoke', taskKey: opts.taskKey, method, arg: JSON.stringify(arg ?? null) });
           } catch (err) {
             const e = err as SandboxError;
             if (e.limit || e.code === ErrorCode.sandboxCrashed) failWith(entry, e);
@@ -195,7 +211,7 @@ export function createSandboxPool(options: SandboxPoolOptions): SandboxCreator {
           }
           const envelope = JSON.parse(reply.value ?? 'null') as { ok: true; value: T } | { ok: false; error: WireError };
           if (!envelope.ok) throw new SandboxError(guestError(envelope.error));
-          return envelope.value;
+          return reply.records === undefined ? envelope.value : (recordValues(reply.records) as T);
         },
         onFailure(listener) {
           entry.listeners.push(listener);

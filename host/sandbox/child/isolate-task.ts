@@ -48,7 +48,27 @@ async function compile(isolate: ivm.Isolate, c: CompiledCode): Promise<ivm.Scrip
 
 /** Where the callbacks created before the task object exists deliver. */
 interface Inbox {
-  result(id: number, json: unknown): void;
+  result(id: number, json: unknown, records: unknown): void;
+}
+
+/** A call's outcome as the guest sent it: the JSON envelope, and for a batch result its records, one JSON text each. */
+export interface GuestResult {
+  json: string;
+  records?: string[];
+}
+
+/** Total characters of a batch's record texts. */
+export function batchChars(records: readonly string[] | undefined): number {
+  let n = 0;
+  if (records !== undefined) for (const r of records) n += r.length;
+  return n;
+}
+
+/** The guest's records must be a list of strings; anything else is a malformed batch, reported by its first fault. */
+function malformedRecords(records: unknown): string | null {
+  if (!Array.isArray(records)) return `records of type ${typeof records}, not a list`;
+  for (let i = 0; i < records.length; i++) if (typeof records[i] !== 'string') return `record ${i} is ${typeof records[i]}, not JSON text`;
+  return null;
 }
 
 const round1 = (bytes: number): number => Math.round((bytes / MB) * 10) / 10;
@@ -57,11 +77,11 @@ export class IsolateTask {
   readonly spec: TaskSpec;
   private readonly isolate: ivm.Isolate;
   private readonly context: ivm.Context;
-  private readonly dispatchRef: ivm.Reference<(id: number, method: string, arg: string) => void>;
+  private readonly dispatchRef: ivm.Reference<(id: number, method: string, arg: string, records?: string[]) => void>;
   private readonly settleRef: ivm.Reference<(id: number, ok: boolean, json: string) => void>;
   private readonly events: IsolateTaskEvents;
   private readonly cpu: CpuMeter;
-  private readonly results = new Map<number, (json: string) => void>();
+  private readonly results = new Map<number, (r: GuestResult) => void>();
   private failure: WireError | null = null;
   private readonly failWaiters = new Set<(e: WireError) => void>();
   private nextCall = 1;
@@ -75,12 +95,20 @@ export class IsolateTask {
     this.spec = spec;
     this.isolate = isolate;
     this.context = context;
-    this.dispatchRef = entry.getSync('dispatch', { reference: true }) as ivm.Reference<(id: number, method: string, arg: string) => void>;
+    this.dispatchRef = entry.getSync('dispatch', { reference: true }) as ivm.Reference<(id: number, method: string, arg: string, records?: string[]) => void>;
     this.settleRef = entry.getSync('settle', { reference: true }) as ivm.Reference<(id: number, ok: boolean, json: string) => void>;
     this.events = events;
     this.cpu = new CpuMeter(() => (isolate.isDisposed ? 0n : isolate.cpuTime));
-    inbox.result = (id, json) => {
-      if (typeof json === 'string') this.results.get(id)?.(json);
+    inbox.result = (id, json, records) => {
+      const deliver = this.results.get(id);
+      if (deliver === undefined || typeof json !== 'string') return;
+      if (records === undefined) {
+        deliver({ json });
+        return;
+      }
+      const fault = malformedRecords(records);
+      if (fault !== null) this.fail({ code: ErrorCode.taskFailed, message: `the guest returned a malformed batch: ${fault}` });
+      else deliver({ json, records: records as string[] });
     };
   }
 
@@ -102,7 +130,7 @@ export class IsolateTask {
         const index = typeof rawIndex === 'number' && Number.isSafeInteger(rawIndex) && rawIndex >= 0 && typeof raw === 'string' ? rawIndex : -1;
         events.hostCall(id, cap, method, args, index < 0 ? undefined : { index, text: raw as string });
       }, { ignored: true }));
-      await jail.set('__conveyorResult', new ivm.Callback((id: number, json: unknown) => inbox.result(id, json), { ignored: true }));
+      await jail.set('__conveyorResult', new ivm.Callback((id: number, json: unknown, records?: unknown) => inbox.result(id, json, records), { ignored: true }));
       const boot = await compile(isolate, bootstrap);
       const entry = (await boot.run(context, { reference: true, timeout: spec.limits.callDeadlineMs })) as ivm.Reference<{ dispatch: unknown; settle: unknown }>;
       const code = await compile(isolate, plugin);
@@ -120,18 +148,22 @@ export class IsolateTask {
     return this.failure;
   }
 
-  /** Calls into the guest runtime; resolves with the result JSON or rejects with a TaskFault. */
-  async invoke(method: string, arg: string): Promise<string> {
+  /**
+   * Calls into the guest runtime with a JSON argument and, for a batch, its records (one JSON text each); resolves
+   * with the guest's result or rejects with a TaskFault.
+   */
+  async invoke(method: string, arg: string, records?: string[]): Promise<GuestResult> {
     if (this.failure) throw new TaskFault(this.failure);
     const limits: SandboxLimits = this.spec.limits;
-    if (arg.length > limits.maxBatchBytes) throw new TaskFault(limitError('batch-size', arg.length, limits.maxBatchBytes, 'bytes', `${method} argument too large`));
+    const argChars = arg.length + batchChars(records);
+    if (argChars > limits.maxBatchBytes) throw new TaskFault(limitError('batch-size', argChars, limits.maxBatchBytes, 'bytes', `${method} argument too large`));
     this.inFlight++;
     if (this.inFlight === 1) this.cpu.reset();
     const id = this.nextCall++;
     let timer: NodeJS.Timeout | undefined;
     let onFail: ((e: WireError) => void) | undefined;
     try {
-      const result = new Promise<string>((resolve) => this.results.set(id, resolve));
+      const result = new Promise<GuestResult>((resolve) => this.results.set(id, resolve));
       const failed = new Promise<never>((_, reject) => {
         onFail = reject;
         this.failWaiters.add(reject);
@@ -139,16 +171,21 @@ export class IsolateTask {
       });
       // Only a V8 disposal or a promise rejection the plugin left unhandled fails the apply itself: the envelope
       // always arrives through the result callback.
-      this.dispatchRef.apply(undefined, [id, method, arg]).catch((err: unknown) => this.applyFailed(err, method));
-      let json: string;
+      const applied = records === undefined
+        ? this.dispatchRef.apply(undefined, [id, method, arg])
+        : this.dispatchRef.apply(undefined, [id, method, arg, records], { arguments: { copy: true } });
+      applied.catch((err: unknown) => this.applyFailed(err, method));
+      let out: GuestResult;
       try {
-        json = await Promise.race([result, failed]);
+        out = await Promise.race([result, failed]);
       } catch (err) {
         throw new TaskFault(this.failure ?? (err as WireError));
       }
-      if (json.length > limits.maxBatchBytes) throw new TaskFault(this.fail(limitError('batch-size', json.length, limits.maxBatchBytes, 'bytes', `${method} result too large`)));
+      const { json } = out;
+      const resultChars = json.length + batchChars(out.records);
+      if (resultChars > limits.maxBatchBytes) throw new TaskFault(this.fail(limitError('batch-size', resultChars, limits.maxBatchBytes, 'bytes', `${method} result too large`)));
       if (json.startsWith('{"ok":false') && json.includes('Array buffer allocation failed')) throw new TaskFault(await this.arrayBufferRefused(method));
-      return json;
+      return out;
     } finally {
       clearTimeout(timer);
       this.results.delete(id);

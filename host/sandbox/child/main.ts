@@ -171,7 +171,8 @@ async function handle(msg: ToChild): Promise<void> {
         return;
       }
       try {
-        send({ t: 'reply', req: msg.req, ok: true, value: await task.invoke(msg.method, msg.arg) });
+        const out = await task.invoke(msg.method, msg.arg, msg.records);
+        send(out.records === undefined ? { t: 'reply', req: msg.req, ok: true, value: out.json } : { t: 'reply', req: msg.req, ok: true, value: out.json, records: out.records });
       } catch (err) {
         send({ t: 'reply', req: msg.req, ok: false, error: asWireError(err) });
       }

@@ -12,7 +12,7 @@ import { guardAtomicsWait } from './blocking-guard.ts';
 import { guardWebAssembly } from './wasm-guard.ts';
 
 type HostCall = (id: number, cap: string, method: string, args: string, rawIndex?: number, raw?: string) => void;
-type HostResult = (id: number, json: string) => void;
+type HostResult = (id: number, json: string, records?: string[]) => void;
 interface BootInfo {
   maxPending: number;
   maxArgBytes: number;
@@ -31,6 +31,7 @@ delete g['__conveyorBootInfo'];
 
 const stringify = JSON.stringify;
 const parse = JSON.parse;
+const isArray = Array.isArray;
 const PromiseCtor = Promise;
 const ErrorCtor = Error;
 const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
@@ -151,35 +152,70 @@ function failure(err: unknown): string {
   }
 }
 
-/** Always resolves with a JSON envelope {ok, value} or {ok: false, error}: errors keep their code across the boundary. */
-async function run(method: string, argJson: string): Promise<string> {
+/**
+ * A call's outcome: a JSON envelope {ok, value} or {ok: false, error} (errors keep their code across the boundary),
+ * and for a batch (poll) the records, one JSON text each, with value null in the envelope — a batch never becomes
+ * one large string (host/sandbox/frame-channel.ts says why).
+ */
+interface Outcome {
+  json: string;
+  records?: string[];
+}
+
+const OK_BATCH = '{"ok":true,"value":null}';
+
+/** Each record as its own JSON text, counted against the batch limit as it goes. */
+function recordTexts(method: string, records: unknown[]): Outcome {
+  const out: string[] = [];
+  let chars = OK_BATCH.length;
+  for (let i = 0; i < records.length; i++) {
+    const text = stringify(records[i]);
+    if (typeof text !== 'string') throw guestError('CONVEYOR_TASK_FAILED', `${method}() record ${i} is not a JSON value (its toJSON or the record itself is ${typeof records[i]})`);
+    chars += text.length;
+    if (chars > info.maxBatchBytes) throw guestError('CONVEYOR_LIMIT_EXCEEDED', `batch-size limit exceeded: ${method} returned ${chars} bytes, limit ${info.maxBatchBytes} (stopped at record ${i})`);
+    out[i] = text;
+  }
+  return { json: OK_BATCH, records: out };
+}
+
+/** A batch argument (put) arrives as one JSON text per record. */
+function recordValues(records: unknown): unknown[] {
+  if (!isArray(records)) throw guestError('CONVEYOR_TASK_FAILED', 'batch records did not arrive as a list');
+  const out: unknown[] = [];
+  for (let i = 0; i < records.length; i++) out[i] = parse(records[i] as string);
+  return out;
+}
+
+async function run(method: string, argJson: string, records: unknown): Promise<Outcome> {
   try {
     if (runtime === null) {
       if (registered === undefined) throw guestError('CONVEYOR_PLUGIN_INVALID', 'the bundle did not register a plugin definition (missing export)');
       runtime = createPluginRuntime(registered as PluginDefinition, caps);
     }
-    const result = await runtime.call(method as RuntimeMethod, parse(argJson));
+    const result = await runtime.call(method as RuntimeMethod, records === undefined ? parse(argJson) : recordValues(records));
+    if (method === 'poll' && isArray(result) && result.length > 0) return recordTexts(method, result);
     const json = stringify({ ok: true, value: result ?? null });
     if (json.length > info.maxBatchBytes) {
-      return failure(guestError('CONVEYOR_LIMIT_EXCEEDED', `batch-size limit exceeded: ${method} returned ${json.length} bytes, limit ${info.maxBatchBytes}`));
+      return { json: failure(guestError('CONVEYOR_LIMIT_EXCEEDED', `batch-size limit exceeded: ${method} returned ${json.length} bytes, limit ${info.maxBatchBytes}`)) };
     }
-    return json;
+    return { json };
   } catch (err) {
-    return failure(err);
+    return { json: failure(err) };
   }
 }
 
 /**
- * Starts one call; its envelope comes back through the result callback, not as this function's value. isolated-vm
- * fails the host's apply() when a promise rejection is left unhandled during it, and the envelope must not be lost
- * with it: the host counts such a failure as an unhandled rejection and still receives the envelope here.
+ * Starts one call; its outcome comes back through the result callback, not as this function's value. isolated-vm
+ * fails the host's apply() when a promise rejection is left unhandled during it, and the outcome must not be lost
+ * with it: the host counts such a failure as an unhandled rejection and still receives the outcome here.
  */
-function dispatch(id: number, method: string, argJson: string): void {
-  void run(method, argJson).then((json) => {
+function dispatch(id: number, method: string, argJson: string, records?: unknown): void {
+  void run(method, argJson, records).then((out) => {
     try {
       sampleWasm();
     } finally {
-      hostResult(id, json);
+      if (out.records === undefined) hostResult(id, out.json);
+      else hostResult(id, out.json, out.records);
     }
   });
 }

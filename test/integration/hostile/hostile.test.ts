@@ -31,6 +31,10 @@ test('memory bomb with ArrayBuffers hits the memory limit', () => failingCase('m
 
 test('a huge poll result is refused by the batch size limit', () => failingCase('huge-poll', /batch-size limit exceeded: poll returned \d+ bytes, limit 8388608|memory limit exceeded/));
 
+test('a record that is not JSON (a BigInt in it) fails the task naming the cause', () => failingCase('bigint-record', /Do not know how to serialize a BigInt/));
+
+test('a record whose toJSON answers undefined fails the task naming the record', () => failingCase('invisible-record', /poll\(\) record 1 is not a JSON value/));
+
 test('deep recursion fails the task with the stack overflow', () => failingCase('deep-recursion', /Maximum call stack size exceeded/));
 
 test('a thousands-wide capability call flood is cut at the pending-calls limit', () => failingCase('flood', /pending-calls limit exceeded: \d+ capability calls in flight, limit 256/));

@@ -41,3 +41,23 @@ test('a field the receiver takes as bytes arrives as the UTF-8 Buffer when it is
   assert.equal((received[0]?.note).toString('utf8'), body);
   assert.equal(received[1]?.note, 'short');
 });
+
+test('a list of strings (a batch, one JSON text per record) travels as the body and arrives as the same list', () => {
+  const wire = new PassThrough();
+  const chunks: Buffer[] = [];
+  wire.on('data', (c: Buffer) => chunks.push(c));
+  type Batch = { t: string; arg: string; records?: string[] };
+  const sender = new FrameChannel<Batch, Batch>(wire, () => undefined);
+  const records = Array.from({ length: 300 }, (_, i) => JSON.stringify({ offset: i, value: `é-${i}-`.repeat(20) }));
+  sender.send({ t: 'invoke', arg: 'null', records });
+  sender.send({ t: 'invoke', arg: 'null', records: ['{"small":1}'] });
+  sender.send({ t: 'invoke', arg: 'null', records: [] });
+  const all = Buffer.concat(chunks);
+  for (const size of [3, 65536, all.length]) {
+    const received: Batch[] = [];
+    const input = new PassThrough();
+    new FrameChannel<Batch, Batch>(input, (m) => received.push(m));
+    for (let i = 0; i < all.length; i += size) input.write(all.subarray(i, i + size));
+    assert.deepEqual(received, [{ t: 'invoke', arg: 'null', records }, { t: 'invoke', arg: 'null', records: ['{"small":1}'] }, { t: 'invoke', arg: 'null', records: [] }], `chunk size ${size}`);
+  }
+});

@@ -64,6 +64,10 @@ class HostileTask implements SourceTask {
         const value = 'y'.repeat(1000);
         return Array.from({ length: 12_000 }, () => rec(value));
       }
+      case 'bigint-record':
+        return [rec('fine'), { ...rec('x'), sourceOffset: { seq: 10n } } as unknown as SourceRecord];
+      case 'invisible-record':
+        return [rec('fine'), { toJSON: () => undefined } as unknown as SourceRecord];
       case 'deep-recursion': {
         const f = (n: number): number => f(n + 1) + 1;
         return [rec(f(0))];
