@@ -3,9 +3,12 @@
  * as a ConfigDefinition for the host, and normalised into a frozen CdcConfig for the task.
  */
 import type { ConfigDefinition, ConfigKey } from '../../../sdk/config.ts';
+import { MARIADB_CLASS_NAMES, MYSQL_CLASS } from './events/flavour.ts';
+import type { FlavourName } from './events/flavour.ts';
 
-export const CONNECTOR_CLASS = 'io.debezium.connector.mysql.MySqlConnector';
-export const CONNECTOR_ALIASES = ['MySqlConnector', 'MySqlCdcSource'] as const;
+export const CONNECTOR_CLASS = MYSQL_CLASS;
+/** The MariaDB connector's class is an alias too: configured, events carry that connector's names (events/flavour.ts). */
+export const CONNECTOR_ALIASES = ['MySqlConnector', 'MySqlCdcSource', ...MARIADB_CLASS_NAMES] as const;
 
 export const SNAPSHOT_MODES = ['initial', 'initial_only', 'no_data', 'when_needed', 'always', 'recovery'] as const;
 export type SnapshotMode = (typeof SNAPSHOT_MODES)[number];
@@ -34,6 +37,8 @@ export const KEY_ALIASES: Readonly<Record<string, string>> = {
 export const SNAPSHOT_MODE_ALIASES: Readonly<Record<string, SnapshotMode>> = { schema_only: 'no_data', schema_only_recovery: 'recovery' };
 
 export interface CdcConfig {
+  /** Which Debezium connector's names events carry, by connector.class. */
+  readonly flavour: FlavourName;
   readonly hostname: string;
   readonly port: number;
   readonly user: string;

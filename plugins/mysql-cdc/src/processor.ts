@@ -7,6 +7,7 @@ import type { BinlogEvent, RowsEvent, QueryEvent } from './binlog-events.ts';
 import type { CdcConfig } from './config.ts';
 import { changeRecords } from './events/change-events.ts';
 import type { CdcRecord, Op } from './events/change-events.ts';
+import { FLAVOURS } from './events/flavour.ts';
 import { schemaChangeRecord } from './events/schema-change.ts';
 import type { SnapshotMarker, SourceInfo } from './events/source-info.ts';
 import { buildTableSchema } from './events/table-schema.ts';
@@ -71,7 +72,7 @@ export class ChangeEventProcessor {
 
   #source(e: { timestamp: number; serverId: number; gtid: string | null; file: string; pos: number }, db: string, table: string | null, row: number, extra: { thread?: number | null; query?: string | null; snapshot?: SnapshotMarker } = {}): SourceInfo {
     return {
-      name: this.#config.topicPrefix, tsMs: e.timestamp, snapshot: extra.snapshot ?? 'false', db, table, serverId: e.serverId, gtid: e.gtid,
+      flavour: FLAVOURS[this.#config.flavour], name: this.#config.topicPrefix, tsMs: e.timestamp, snapshot: extra.snapshot ?? 'false', db, table, serverId: e.serverId, gtid: e.gtid,
       file: e.file, pos: e.pos, row, thread: extra.thread ?? null, query: this.#config.includeQuery ? (extra.query ?? null) : null,
     };
   }
@@ -152,14 +153,17 @@ export class ChangeEventProcessor {
     return { records: [record], history: [applied.record] };
   }
 
-  /** op=r records for snapshot rows, all carrying the snapshot's one binlog position. */
+  /**
+   * op=r records for snapshot rows, all carrying the snapshot's one binlog position. As in Debezium, their source names
+   * no server (server_id 0) and its ts_ms is the read time in whole seconds.
+   */
   snapshotRecords(db: string, table: string, rows: readonly HostRow[], marker: (i: number) => SnapshotMarker, position: CdcOffset, nowMs: number): CdcRecord[] {
     const ts = this.tableSchema(db, table);
     if (ts === null) throw new UnknownTableError(db, table);
     const offset = encodeOffset({ ...position, snapshot: true, snapshotCompleted: false });
     return rows.flatMap((row, i) => {
       const m = marker(i);
-      const source = this.#source({ timestamp: nowMs, serverId: position.serverId, gtid: null, file: position.file, pos: position.pos }, db, table, 0, { snapshot: m });
+      const source = this.#source({ timestamp: Math.floor(nowMs / 1000) * 1000, serverId: 0, gtid: null, file: position.file, pos: position.pos }, db, table, 0, { snapshot: m });
       const off = m === 'last' ? encodeOffset({ ...position, snapshot: true, snapshotCompleted: true }) : offset;
       return changeRecords(ts, 'r', null, row, { source, nowMs, partition: sourcePartition(this.#config.topicPrefix), offset: off, tombstonesOnDelete: false });
     });

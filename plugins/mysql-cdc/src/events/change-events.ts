@@ -3,7 +3,7 @@
  * a tombstone after each delete, and a primary-key change split into delete (+ tombstone) and create.
  */
 import type { JsonValue, SourceOffset, SourcePartition } from '../../../../sdk/records.ts';
-import { nanos, sourceValue } from './source-info.ts';
+import { micros, nanos, sourceValue } from './source-info.ts';
 import type { SourceInfo } from './source-info.ts';
 import type { HostRow, TableSchema } from './table-schema.ts';
 
@@ -46,7 +46,7 @@ function envelope(ts: TableSchema, op: Op, before: JsonValue, after: JsonValue, 
       transaction: null,
       op,
       ts_ms: ctx.nowMs,
-      ts_us: ctx.nowMs * 1000,
+      ts_us: micros(ctx.nowMs),
       ts_ns: nanos(ctx.nowMs),
     },
     sourcePartition: ctx.partition,
@@ -54,8 +54,12 @@ function envelope(ts: TableSchema, op: Op, before: JsonValue, after: JsonValue, 
   };
 }
 
-export function tombstone(ts: TableSchema, key: JsonValue, ctx: ChangeContext): CdcRecord {
-  return { topic: ts.topic, keySchema: asJson(ts.keySchema), key, valueSchema: null, value: null, sourcePartition: ctx.partition, sourceOffset: ctx.offset };
+/** The null-valued record after a delete; it carries the delete's headers (a key change's __debezium.newkey). */
+export function tombstone(ts: TableSchema, key: JsonValue, ctx: ChangeContext, headers?: Record<string, string>): CdcRecord {
+  return {
+    topic: ts.topic, keySchema: asJson(ts.keySchema), key, valueSchema: null, value: null, ...(headers ? { headers } : {}),
+    sourcePartition: ctx.partition, sourceOffset: ctx.offset,
+  };
 }
 
 /**
@@ -75,7 +79,7 @@ export function changeRecords(ts: TableSchema, op: Op, before: HostRow | null, a
     if (JSON.stringify(oldKey) !== JSON.stringify(newKey)) {
       const del = { ...envelope(ts, 'd', b, null, ctx), key: oldKey, headers: { '__debezium.newkey': JSON.stringify(newKey) } };
       const create = { ...envelope(ts, 'c', null, a, ctx), key: newKey, headers: { '__debezium.oldkey': JSON.stringify(oldKey) } };
-      return ctx.tombstonesOnDelete ? [del, tombstone(ts, oldKey, ctx), create] : [del, create];
+      return ctx.tombstonesOnDelete ? [del, tombstone(ts, oldKey, ctx, del.headers), create] : [del, create];
     }
   }
   return [envelope(ts, op, b, a, ctx)];

@@ -54,7 +54,7 @@ test('binlog events: the plugin and host declarations are the same shapes', () =
   assert.deepEqual(fromPlugin(fromHost(e)), e);
 });
 
-test('processor: a primary-key change is a delete (+ tombstone) and a create with the key headers', async () => {
+test('processor: a primary-key change is a delete (+ tombstone, both with the new key) and a create with the old key', async () => {
   const { ChangeEventProcessor } = await import('../../../../plugins/mysql-cdc/src/processor.ts');
   const { SchemaHistory } = await import('../../../../plugins/mysql-cdc/src/schema/history.ts');
   const { testConfig } = await import('./fixtures.ts');
@@ -65,7 +65,7 @@ test('processor: a primary-key change is a delete (+ tombstone) and a create wit
   const out = p.handle({ kind: 'rows', ...at, op: 'update', db: 'db', table: 't', tableId: 1, txFile: 'b.1', txPos: 50, rows: [{ before: { id: 1, v: 1 }, after: { id: 2, v: 1 } }], query: null, thread: null }, 0).records;
   assert.deepEqual(out.map((r) => [(r.value as { op?: string } | null)?.op ?? null, r.key, r.headers ?? null]), [
     ['d', { id: 1 }, { '__debezium.newkey': '{"id":2}' }],
-    [null, { id: 1 }, null],
+    [null, { id: 1 }, { '__debezium.newkey': '{"id":2}' }],
     ['c', { id: 2 }, { '__debezium.oldkey': '{"id":1}' }],
   ]);
   p.handle({ kind: 'commit', ...at, pos: 200, nextPos: 231 }, 0);

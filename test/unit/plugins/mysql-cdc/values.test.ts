@@ -9,7 +9,7 @@ import type { ColumnDef } from '../../../../plugins/mysql-cdc/src/schema/table.t
 
 const col = (over: Partial<ColumnDef>): ColumnDef => ({
   name: 'c', typeName: 'INT', typeExpression: 'int', unsigned: false, length: null, scale: null, enumValues: null, charset: null,
-  optional: true, autoIncrement: false, generated: false, defaultExpression: null, comment: null, ...over,
+  optional: true, autoIncrement: false, generated: false, defaultExpression: null, defaultKind: null, comment: null, ...over,
 });
 const modes: TypeModes = { decimalHandlingMode: 'precise', timePrecisionMode: 'adaptive_time_microseconds', bigintUnsignedHandlingMode: 'long' };
 const conv = (c: ColumnDef, v: Parameters<typeof convertValue>[2], m: TypeModes = modes) => convertValue(c, mapColumn(c, m).kind, v);
