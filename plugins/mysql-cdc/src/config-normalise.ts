@@ -108,6 +108,8 @@ export function normaliseConfig(raw: Readonly<Record<string, string>>): Normalis
     includeSchemaChanges: r.bool('include.schema.changes'),
     includeQuery: r.bool('include.query'),
     tombstonesOnDelete: r.bool('tombstones.on.delete'),
+    provideTransactionMetadata: r.bool('provide.transaction.metadata'),
+    transactionTopic: `${topicPrefix}.${r.str('topic.transaction')}`,
     decimalHandlingMode: r.oneOf('decimal.handling.mode', DECIMAL_MODES),
     timePrecisionMode: r.oneOf('time.precision.mode', TIME_PRECISION_MODES),
     bigintUnsignedHandlingMode: r.oneOf('bigint.unsigned.handling.mode', BIGINT_UNSIGNED_MODES),

@@ -195,3 +195,69 @@ test('MySqlConnector keeps the MySQL connector\'s names and no context headers',
     await run.stop();
   }
 });
+
+test('provide.transaction.metadata: transaction blocks and BEGIN/END events as Debezium 3.5 MariaDB writes them', async () => {
+  const prefix = uniqueName('dbztx');
+  const d = db.name;
+  const config = cdcConfig(d, prefix, { 'connector.class': 'io.debezium.connector.mariadb.MariaDbConnector', 'provide.transaction.metadata': 'true', 'table.include.list': `${d}\\.t` });
+  const run = await startTask(config, new Map<string, SourceOffset>());
+  try {
+    const snap = await run.pollUntil((rs) => rs.some((r) => r.value !== null && (r.value as { source?: { snapshot?: string } }).source?.snapshot === 'last'));
+    assert.ok(snap.filter((r) => r.topic.startsWith(`${prefix}.${d}.`)).every((r) => (r.value as { transaction: unknown }).transaction === null), 'snapshot events have no transaction');
+    await db.admin.query(`DELETE FROM \`${d}\`.t`);
+    const cleared = await run.pollUntil((rs) => rs.some((r) => r.topic === `${prefix}.transaction` && (r.value as { status: string }).status === 'END'));
+    assert.ok(cleared.length > 0);
+    await db.admin.query(`INSERT INTO \`${d}\`.t (id, name) VALUES (2, 'two')`);
+    await db.admin.query(`UPDATE \`${d}\`.t SET id = 20 WHERE id = 2`);
+    await db.admin.beginTransaction();
+    await db.admin.query(`INSERT INTO \`${d}\`.t (id) VALUES (3)`);
+    await db.admin.query(`INSERT INTO \`${d}\`.t (id) VALUES (4)`);
+    await db.admin.query(`UPDATE \`${d}\`.t SET qty = 9 WHERE id = 3`);
+    await db.admin.commit();
+    await db.admin.query(`DELETE FROM \`${d}\`.t WHERE id = 4`);
+    await db.admin.query(`TRUNCATE TABLE \`${d}\`.t`);
+    await db.admin.query(`INSERT INTO \`${d}\`.t (id) VALUES (5)`);
+    const out = await run.pollUntil((rs) => rs.some((r) => r.topic === `${prefix}.${d}.t` && (r.key as { id: number }).id === 5)
+      && rs.filter((r) => r.topic === `${prefix}.transaction`).length >= 11);
+    const tx = out.filter((r) => r.topic === `${prefix}.transaction`);
+    const data = out.filter((r) => r.topic === `${prefix}.${d}.t`);
+    type Block = { id: string; total_order: number; data_collection_order: number } | null;
+    const blocks = data.map((r) => [r.value === null ? 'tombstone' : envelope(r).op, r.value === null ? null : (r.value as { transaction: Block }).transaction]);
+    const ids = [...new Set(blocks.map(([, b]) => (b as Block)?.id).filter((x): x is string => x !== undefined))];
+    assert.equal(ids.length, 5, JSON.stringify(blocks));
+    const [x1, x2, x3, x4, x6] = ids;
+    const at = (id: string | undefined, n: number, m: number) => ({ id, total_order: n, data_collection_order: m });
+    assert.deepEqual(blocks, [
+      ['c', at(x1, 1, 1)],
+      ['d', at(x2, 1, 1)], ['tombstone', null], ['c', at(x2, 2, 2)],
+      ['c', at(x3, 1, 1)], ['c', at(x3, 2, 2)], ['u', at(x3, 3, 3)],
+      ['d', at(x4, 1, 1)], ['tombstone', null],
+      ['c', at(x6, 1, 1)],
+    ]);
+    for (const r of data.filter((x) => x.value !== null)) assert.equal((r.value as { transaction: { id: string }; source: { gtid: string } }).transaction.id, (r.value as { source: { gtid: string } }).source.gtid);
+    const events = tx.map((r) => {
+      const v = r.value as { status: string; id: string; event_count: number | null; data_collections: unknown };
+      assert.deepEqual(r.key, { id: v.id });
+      assert.equal(r.headers, undefined, 'transaction events carry no headers');
+      return [v.status, v.id, v.event_count, v.data_collections];
+    });
+    const coll = (n: number) => [{ data_collection: `${d}.t`, event_count: n }];
+    const x5 = events[8]?.[1] as string;
+    // The TRUNCATE (its own GTID, between x4 and x6) gets a BEGIN and no END, as in Debezium.
+    assert.match(x5, /^\d+-\d+-\d+$/);
+    assert.deepEqual(events, [
+      ['BEGIN', x1, null, null], ['END', x1, 1, coll(1)],
+      ['BEGIN', x2, null, null], ['END', x2, 2, coll(2)],
+      ['BEGIN', x3, null, null], ['END', x3, 3, coll(3)],
+      ['BEGIN', x4, null, null], ['END', x4, 1, coll(1)],
+      ['BEGIN', x5, null, null],
+      ['BEGIN', x6, null, null], ['END', x6, 1, coll(1)],
+    ]);
+    assert.equal(tx[0]?.keySchema?.name, 'io.debezium.connector.common.TransactionMetadataKey');
+    assert.equal(tx[0]?.valueSchema?.name, 'io.debezium.connector.common.TransactionMetadataValue');
+    // BEGIN precedes its transaction's first data event in the record stream.
+    assert.ok(out.indexOf(tx[0]) < out.indexOf(data[0]!), 'BEGIN first');
+  } finally {
+    await run.stop();
+  }
+});

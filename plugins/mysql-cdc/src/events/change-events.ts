@@ -17,6 +17,8 @@ export interface CdcRecord {
   valueSchema: JsonValue;
   value: JsonValue;
   headers?: Record<string, string>;
+  /** False for records Debezium sends without the __debezium.context.* headers (transaction metadata). */
+  contextHeaders?: false;
   sourcePartition: SourcePartition;
   sourceOffset: SourceOffset;
 }
@@ -28,6 +30,8 @@ export interface ChangeContext {
   partition: SourcePartition;
   offset: SourceOffset;
   tombstonesOnDelete: boolean;
+  /** The next data event's `transaction` block, when transaction metadata is provided. */
+  transaction?: () => JsonValue;
 }
 
 const asJson = (v: unknown): JsonValue => v as JsonValue;
@@ -43,7 +47,7 @@ function envelope(ts: TableSchema, op: Op, before: JsonValue, after: JsonValue, 
       before,
       after,
       source: sourceValue(ctx.source),
-      transaction: null,
+      transaction: ctx.transaction?.() ?? null,
       op,
       ts_ms: ctx.nowMs,
       ts_us: micros(ctx.nowMs),
@@ -73,14 +77,12 @@ export function changeRecords(ts: TableSchema, op: Op, before: HostRow | null, a
     const del = { ...envelope(ts, 'd', b, null, ctx), key: ts.key(before ?? {}) };
     return ctx.tombstonesOnDelete ? [del, tombstone(ts, del.key, ctx)] : [del];
   }
-  if (op === 'u' && before !== null && after !== null && ts.keySchema !== null) {
+  if (op === 'u' && before !== null && after !== null && ts.keyChanged(before, after)) {
     const oldKey = ts.key(before);
     const newKey = ts.key(after);
-    if (JSON.stringify(oldKey) !== JSON.stringify(newKey)) {
-      const del = { ...envelope(ts, 'd', b, null, ctx), key: oldKey, headers: { '__debezium.newkey': JSON.stringify(newKey) } };
-      const create = { ...envelope(ts, 'c', null, a, ctx), key: newKey, headers: { '__debezium.oldkey': JSON.stringify(oldKey) } };
-      return ctx.tombstonesOnDelete ? [del, tombstone(ts, oldKey, ctx, del.headers), create] : [del, create];
-    }
+    const del = { ...envelope(ts, 'd', b, null, ctx), key: oldKey, headers: { '__debezium.newkey': JSON.stringify(newKey) } };
+    const create = { ...envelope(ts, 'c', null, a, ctx), key: newKey, headers: { '__debezium.oldkey': JSON.stringify(oldKey) } };
+    return ctx.tombstonesOnDelete ? [del, tombstone(ts, oldKey, ctx, del.headers), create] : [del, create];
   }
   return [envelope(ts, op, b, a, ctx)];
 }

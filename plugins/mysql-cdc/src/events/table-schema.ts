@@ -32,6 +32,8 @@ export interface TableSchema {
   envelopeSchema: ConnectSchema;
   key(row: HostRow): JsonValue;
   value(row: HostRow): JsonValue;
+  /** Whether an update changes the primary key (Debezium then emits a delete and a create). */
+  keyChanged(before: HostRow, after: HostRow): boolean;
 }
 
 /** Topic names allow letters, digits, '.', '_' and '-'; Debezium replaces anything else with '_'. */
@@ -100,6 +102,7 @@ export function buildTableSchema(
     valueSchema,
     envelopeSchema: envelopeSchema(name, valueSchema, FLAVOURS[modes.flavour ?? 'mysql']),
     key: (row) => (keySchema === null ? null : rowValue(keyColumns, row)),
+    keyChanged: (before, after) => keySchema !== null && JSON.stringify(rowValue(keyColumns, before)) !== JSON.stringify(rowValue(keyColumns, after)),
     value: (row) => rowValue(bound, row),
   };
 }

@@ -31,7 +31,7 @@ export function historyTopic(c: CdcConfig): string {
 
 /** A change or schema-change record for the host, with the connector's context headers (if its flavour has them) last. */
 export function toSourceRecord(r: CdcRecord, timestamp: number, context: Readonly<Record<string, string>> | null = null): SourceRecord {
-  const headers = context === null ? r.headers : { ...r.headers, ...context };
+  const headers = context === null || r.contextHeaders === false ? r.headers : { ...r.headers, ...context };
   return {
     topic: r.topic, key: r.key, value: r.value, keySchema: r.keySchema as unknown as ConnectSchema | null, valueSchema: r.valueSchema as unknown as ConnectSchema | null,
     ...(headers ? { headers } : {}), timestamp, sourcePartition: r.sourcePartition, sourceOffset: r.sourceOffset,
