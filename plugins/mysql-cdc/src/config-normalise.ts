@@ -10,6 +10,7 @@ import {
   configDefinition,
 } from './config.ts';
 import type { CdcConfig } from './config.ts';
+import { flavourOf } from './events/flavour.ts';
 import { compilePatterns } from './filters.ts';
 
 export type ConfigErrors = Record<string, string[]>;
@@ -87,6 +88,7 @@ export function normaliseConfig(raw: Readonly<Record<string, string>>): Normalis
   if (topicPrefix === '') r.fail('topic.prefix', 'Missing required configuration "topic.prefix" (the logical server name; database.server.name is accepted as its older name)');
   else if (!/^[A-Za-z0-9._-]+$/.test(topicPrefix)) r.fail('topic.prefix', `Invalid value ${topicPrefix} for configuration topic.prefix: only letters, digits, '.', '_' and '-' are allowed in topic names`);
   const config: CdcConfig = {
+    flavour: flavourOf(raw['connector.class']),
     hostname: r.str('database.hostname', true),
     port: r.int('database.port', 1, 65535),
     user: r.str('database.user', true),
@@ -106,6 +108,8 @@ export function normaliseConfig(raw: Readonly<Record<string, string>>): Normalis
     includeSchemaChanges: r.bool('include.schema.changes'),
     includeQuery: r.bool('include.query'),
     tombstonesOnDelete: r.bool('tombstones.on.delete'),
+    provideTransactionMetadata: r.bool('provide.transaction.metadata'),
+    transactionTopic: `${topicPrefix}.${r.str('topic.transaction')}`,
     decimalHandlingMode: r.oneOf('decimal.handling.mode', DECIMAL_MODES),
     timePrecisionMode: r.oneOf('time.precision.mode', TIME_PRECISION_MODES),
     bigintUnsignedHandlingMode: r.oneOf('bigint.unsigned.handling.mode', BIGINT_UNSIGNED_MODES),

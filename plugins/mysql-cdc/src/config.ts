@@ -3,9 +3,12 @@
  * as a ConfigDefinition for the host, and normalised into a frozen CdcConfig for the task.
  */
 import type { ConfigDefinition, ConfigKey } from '../../../sdk/config.ts';
+import { MARIADB_CLASS_NAMES, MYSQL_CLASS } from './events/flavour.ts';
+import type { FlavourName } from './events/flavour.ts';
 
-export const CONNECTOR_CLASS = 'io.debezium.connector.mysql.MySqlConnector';
-export const CONNECTOR_ALIASES = ['MySqlConnector', 'MySqlCdcSource'] as const;
+export const CONNECTOR_CLASS = MYSQL_CLASS;
+/** The MariaDB connector's class is an alias too: configured, events carry that connector's names (events/flavour.ts). */
+export const CONNECTOR_ALIASES = ['MySqlConnector', 'MySqlCdcSource', ...MARIADB_CLASS_NAMES] as const;
 
 export const SNAPSHOT_MODES = ['initial', 'initial_only', 'no_data', 'when_needed', 'always', 'recovery'] as const;
 export type SnapshotMode = (typeof SNAPSHOT_MODES)[number];
@@ -34,6 +37,8 @@ export const KEY_ALIASES: Readonly<Record<string, string>> = {
 export const SNAPSHOT_MODE_ALIASES: Readonly<Record<string, SnapshotMode>> = { schema_only: 'no_data', schema_only_recovery: 'recovery' };
 
 export interface CdcConfig {
+  /** Which Debezium connector's names events carry, by connector.class. */
+  readonly flavour: FlavourName;
   readonly hostname: string;
   readonly port: number;
   readonly user: string;
@@ -53,6 +58,9 @@ export interface CdcConfig {
   readonly includeSchemaChanges: boolean;
   readonly includeQuery: boolean;
   readonly tombstonesOnDelete: boolean;
+  readonly provideTransactionMetadata: boolean;
+  /** <topic.prefix>.<topic.transaction>: where BEGIN/END events go. */
+  readonly transactionTopic: string;
   readonly decimalHandlingMode: DecimalHandlingMode;
   readonly timePrecisionMode: TimePrecisionMode;
   readonly bigintUnsignedHandlingMode: BigintUnsignedHandlingMode;
@@ -88,6 +96,8 @@ export const configDefinition: ConfigDefinition = [
   k({ name: 'include.schema.changes', type: 'boolean', default: true, importance: 'medium', documentation: 'Publish schema changes to the topic named by topic.prefix.', group: 'Events' }),
   k({ name: 'include.query', type: 'boolean', default: false, importance: 'low', documentation: 'Fill source.query with the statement that changed the row (MariaDB: annotate rows events).', group: 'Events' }),
   k({ name: 'tombstones.on.delete', type: 'boolean', default: true, importance: 'medium', documentation: 'Follow each delete with a null-valued record of the same key.', group: 'Events' }),
+  k({ name: 'provide.transaction.metadata', type: 'boolean', default: false, importance: 'low', documentation: 'Add a transaction block to data events and publish BEGIN/END events to <topic.prefix>.<topic.transaction>.', group: 'Events' }),
+  k({ name: 'topic.transaction', type: 'string', default: 'transaction', importance: 'low', documentation: 'Suffix of the transaction metadata topic.', group: 'Events' }),
   k({ name: 'decimal.handling.mode', type: 'string', default: 'precise', importance: 'medium', documentation: 'DECIMAL as Connect Decimal (precise), double or string.', group: 'Types', validators: oneOf(DECIMAL_MODES) }),
   k({ name: 'time.precision.mode', type: 'string', default: 'adaptive_time_microseconds', importance: 'medium', documentation: 'adaptive_time_microseconds or connect (Kafka Connect Date/Time/Timestamp, millisecond precision).', group: 'Types', validators: oneOf(TIME_PRECISION_MODES) }),
   k({ name: 'bigint.unsigned.handling.mode', type: 'string', default: 'long', importance: 'medium', documentation: 'BIGINT UNSIGNED as int64 (long) or Connect Decimal (precise).', group: 'Types', validators: oneOf(BIGINT_UNSIGNED_MODES) }),

@@ -7,6 +7,8 @@ import type { BinlogEvent, RowsEvent, QueryEvent } from './binlog-events.ts';
 import type { CdcConfig } from './config.ts';
 import { changeRecords } from './events/change-events.ts';
 import type { CdcRecord, Op } from './events/change-events.ts';
+import { FLAVOURS } from './events/flavour.ts';
+import { TransactionState } from './events/transaction.ts';
 import { schemaChangeRecord } from './events/schema-change.ts';
 import type { SnapshotMarker, SourceInfo } from './events/source-info.ts';
 import { buildTableSchema } from './events/table-schema.ts';
@@ -44,6 +46,8 @@ export class ChangeEventProcessor {
   #eventInTx = 0;
   #skipEvents: number;
   #skipRows: number;
+  /** The transaction in progress, when transaction metadata is provided. */
+  #tx: TransactionState | null = null;
 
   constructor(config: CdcConfig, history: SchemaHistory, start: CdcOffset) {
     this.#config = config;
@@ -71,7 +75,7 @@ export class ChangeEventProcessor {
 
   #source(e: { timestamp: number; serverId: number; gtid: string | null; file: string; pos: number }, db: string, table: string | null, row: number, extra: { thread?: number | null; query?: string | null; snapshot?: SnapshotMarker } = {}): SourceInfo {
     return {
-      name: this.#config.topicPrefix, tsMs: e.timestamp, snapshot: extra.snapshot ?? 'false', db, table, serverId: e.serverId, gtid: e.gtid,
+      flavour: FLAVOURS[this.#config.flavour], name: this.#config.topicPrefix, tsMs: e.timestamp, snapshot: extra.snapshot ?? 'false', db, table, serverId: e.serverId, gtid: e.gtid,
       file: e.file, pos: e.pos, row, thread: extra.thread ?? null, query: this.#config.includeQuery ? (extra.query ?? null) : null,
     };
   }
@@ -89,12 +93,16 @@ export class ChangeEventProcessor {
       case 'begin':
         this.#eventInTx = 0;
         this.#offset = { ...this.#offset, file: event.file, pos: event.pos, event: 0, row: 0 };
+        if (this.#config.provideTransactionMetadata) this.#tx = new TransactionState(event.gtid ?? `${event.file}:${event.pos}`, event.timestamp);
         return { records: [], history: [] };
       case 'rows':
         return { records: this.#rows(event, nowMs), history: [] };
-      case 'commit':
+      case 'commit': {
         this.#committed(event.file, event.nextPos, event.gtid, event.timestamp);
-        return { records: [], history: [] };
+        const tx = this.#tx;
+        this.#tx = null;
+        return { records: tx?.begun ? [tx.end(this.#txPlace(), event.timestamp)] : [], history: [] };
+      }
       case 'query':
         return this.#query(event);
     }
@@ -110,24 +118,47 @@ export class ChangeEventProcessor {
     };
   }
 
+  #txPlace(): { topic: string; partition: ReturnType<typeof sourcePartition>; offset: SourceOffset } {
+    return { topic: this.#config.transactionTopic, partition: sourcePartition(this.#config.topicPrefix), offset: this.#encoded() };
+  }
+
   #rows(e: RowsEvent, nowMs: number): CdcRecord[] {
     const index = this.#eventInTx++;
     this.#offset = { ...this.#offset, file: e.txFile, pos: e.txPos, serverId: e.serverId, tsSec: Math.floor(e.timestamp / 1000) };
-    if (index < this.#skipEvents) return [];
-    const skipRows = index === this.#skipEvents ? this.#skipRows : 0;
     if (!this.#filter.includeTable(e.db, e.table)) return [];
+    const tx = this.#tx;
+    const dataCollection = tableId(e.db, e.table);
+    const skipRows = index < this.#skipEvents ? e.rows.length : index === this.#skipEvents ? this.#skipRows : 0;
+    if (tx !== null) this.#countSkipped(tx, dataCollection, e, skipRows);
+    if (skipRows >= e.rows.length) return [];
     const ts = this.tableSchema(e.db, e.table);
     if (ts === null) throw new UnknownTableError(e.db, e.table);
     const out: CdcRecord[] = [];
     e.rows.forEach((r, i) => {
       if (i < skipRows) return;
       this.#offset = { ...this.#offset, event: index, row: i + 1 };
+      if (tx !== null && !tx.begun) out.push(tx.begin(this.#txPlace()));
       const source = this.#source(e, e.db, e.table, i, { thread: e.thread, query: e.query });
       out.push(...changeRecords(ts, OPS[e.op], r.before, r.after, {
         source, nowMs, partition: sourcePartition(this.#config.topicPrefix), offset: this.#encoded(), tombstonesOnDelete: this.#config.tombstonesOnDelete,
+        ...(tx === null ? {} : { transaction: () => tx.next(dataCollection) }),
       }));
     });
     return out;
+  }
+
+  /**
+   * After a resume inside a transaction, the rows emitted before the restart still count: the orders continue and the
+   * BEGIN (already sent) is not repeated.
+   */
+  #countSkipped(tx: TransactionState, dataCollection: string, e: RowsEvent, skipRows: number): void {
+    for (let i = 0; i < skipRows && i < e.rows.length; i++) {
+      const r = e.rows[i]!;
+      tx.begun = true;
+      const keyChange = e.op === 'update' && r.before !== null && r.after !== null && this.tableSchema(e.db, e.table)?.keyChanged(r.before, r.after) === true;
+      tx.next(dataCollection);
+      if (keyChange) tx.next(dataCollection);
+    }
   }
 
   #query(e: QueryEvent): ProcessResult {
@@ -135,7 +166,7 @@ export class ChangeEventProcessor {
     if (upper === 'BEGIN' || upper === 'COMMIT') return { records: [], history: [] };
     const applied = this.#history.apply(e.sql, e.db, { file: e.file, pos: e.pos, gtids: this.#offset.gtids }, e.timestamp);
     this.#committed(e.file, e.nextPos, e.gtid, e.timestamp);
-    if (applied === null) return { records: [], history: [] };
+    if (applied === null) return { records: this.#truncateBegin(e), history: [] };
     for (const c of applied.changes) {
       this.#schemas.delete(tableId(c.db, c.table));
       if (c.previousId) this.#schemas.delete(c.previousId);
@@ -152,14 +183,28 @@ export class ChangeEventProcessor {
     return { records: [record], history: [applied.record] };
   }
 
-  /** op=r records for snapshot rows, all carrying the snapshot's one binlog position. */
+  /**
+   * Debezium 3.5 hands a TRUNCATE of a captured table to its transaction monitor as a data event before
+   * skipped.operations drops it: a BEGIN goes out for the statement's GTID, and no END (no commit event follows).
+   */
+  #truncateBegin(e: QueryEvent): CdcRecord[] {
+    if (!this.#config.provideTransactionMetadata) return [];
+    const m = /^\s*TRUNCATE\s+(?:TABLE\s+)?(?:`?([^`.\s]+)`?\.)?`?([^`\s;]+)`?/i.exec(e.sql);
+    if (!m || !this.#filter.includeTable(m[1] ?? e.db, m[2]!)) return [];
+    return [new TransactionState(e.gtid ?? `${e.file}:${e.pos}`, e.timestamp).begin(this.#txPlace())];
+  }
+
+  /**
+   * op=r records for snapshot rows, all carrying the snapshot's one binlog position. As in Debezium, their source names
+   * no server (server_id 0) and its ts_ms is the read time in whole seconds.
+   */
   snapshotRecords(db: string, table: string, rows: readonly HostRow[], marker: (i: number) => SnapshotMarker, position: CdcOffset, nowMs: number): CdcRecord[] {
     const ts = this.tableSchema(db, table);
     if (ts === null) throw new UnknownTableError(db, table);
     const offset = encodeOffset({ ...position, snapshot: true, snapshotCompleted: false });
     return rows.flatMap((row, i) => {
       const m = marker(i);
-      const source = this.#source({ timestamp: nowMs, serverId: position.serverId, gtid: null, file: position.file, pos: position.pos }, db, table, 0, { snapshot: m });
+      const source = this.#source({ timestamp: Math.floor(nowMs / 1000) * 1000, serverId: 0, gtid: null, file: position.file, pos: position.pos }, db, table, 0, { snapshot: m });
       const off = m === 'last' ? encodeOffset({ ...position, snapshot: true, snapshotCompleted: true }) : offset;
       return changeRecords(ts, 'r', null, row, { source, nowMs, partition: sourcePartition(this.#config.topicPrefix), offset: off, tombstonesOnDelete: false });
     });

@@ -109,3 +109,39 @@ test('seed config over REST: snapshot and changes land in <prefix>.<db>.customer
   assert.match(String((JSON.parse(schemaChanges[0]?.value ?? 'null') as { payload: { ddl: string } }).payload.ddl), /CREATE TABLE/);
   assert.equal((await http(`${url}/connectors/${name}`, 'DELETE')).status, 204);
 });
+
+test('io.debezium.connector.mariadb.MariaDbConnector over REST: the MariaDB connector\'s names, context headers and exact ts_ns in Kafka', async () => {
+  const prefix = uniqueName('mariadb1').replace(/_/g, '-');
+  const topic = `${prefix}.${db.name}.customers`;
+  fx.topics.push(topic, prefix, `schemahistory.${prefix}`);
+  const name = uniqueName('mariadb-connector');
+  const created = await http(`${url}/connectors`, 'POST', {
+    name,
+    config: {
+      'connector.class': 'io.debezium.connector.mariadb.MariaDbConnector',
+      'database.hostname': stack.mariadb.host, 'database.port': String(stack.mariadb.port),
+      'database.user': stack.mariadb.cdcUser, 'database.password': stack.mariadb.cdcPassword,
+      'database.server.id': String(serverId()), 'topic.prefix': prefix, 'database.include.list': db.name,
+      'schema.history.internal.kafka.topic': `schemahistory.${prefix}`, 'schema.history.internal.kafka.bootstrap.servers': BOOTSTRAP,
+      'topic.creation.default.replication.factor': '1', 'topic.creation.default.partitions': '1',
+    },
+  });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  try {
+    const [first] = await read(topic, 1);
+    const text = first?.value ?? '';
+    const value = JSON.parse(text) as Envelope & { payload: { ts_ms: number } };
+    assert.equal(value.payload.source['connector'], 'mariadb');
+    assert.equal(value.payload.source['server_id'], 0);
+    // The int64 digits as JsonConverter writes a Java long: exact, no float rounding.
+    const ms = value.payload.ts_ms;
+    assert.ok(text.includes(`"ts_ms":${ms},"ts_us":${ms}000,"ts_ns":${ms}000000}`), text.slice(-100));
+    const sourceMs = value.payload.source['ts_ms'] as number;
+    assert.ok(text.includes(`"ts_us":${sourceMs}000,"ts_ns":${sourceMs}000000,`), 'source ts_ns exact');
+    assert.equal(first?.headers['__debezium.context.connectorName'], 'mariadb');
+    assert.equal(first?.headers['__debezium.context.connectorLogicalName'], prefix);
+    assert.equal(first?.headers['__debezium.context.taskId'], '0');
+  } finally {
+    assert.equal((await http(`${url}/connectors/${name}`, 'DELETE')).status, 204);
+  }
+});

@@ -1,6 +1,6 @@
 /** Parses one column definition ("name type [attributes]") of CREATE TABLE or ALTER TABLE. */
 import type { Cursor, Token } from './tokenizer.ts';
-import type { ColumnDef } from '../schema/table.ts';
+import type { ColumnDef, DefaultKind } from '../schema/table.ts';
 
 /** Synonyms resolved to the base type names the type mapper knows. */
 const SYNONYMS: Readonly<Record<string, string>> = {
@@ -34,17 +34,27 @@ function readType(c: Cursor): { typeName: string; words: string[] } {
   return { typeName: SYNONYMS[first.value] ?? first.value, words: [first.text] };
 }
 
-/** Reads a DEFAULT value expression: a literal, a signed number, a function call or a parenthesised expression. */
-function readDefault(c: Cursor): string {
+/**
+ * Reads a DEFAULT value: a literal (string, signed number, b'0101', x'ab' / 0xab, TRUE, NULL, a charset-introduced
+ * string), a function call or a parenthesised expression. The text is the literal's value (strings unquoted).
+ */
+function readDefault(c: Cursor): { text: string; kind: DefaultKind } {
   const t = c.next();
   if (t.kind === 'punct' && t.value === '(') {
     c.pos--;
-    return `(${c.group()})`;
+    return { text: `(${c.group()})`, kind: 'expression' };
   }
-  if (t.kind === 'punct' && (t.value === '-' || t.value === '+')) return t.value + c.next().text;
-  if (t.kind === 'word' && c.peek()?.value === '(') return `${t.text}(${c.group()})`;
-  if (t.kind === 'string') return t.value;
-  return t.text;
+  if (t.kind === 'punct' && (t.value === '-' || t.value === '+')) return { text: t.value + c.next().text, kind: 'number' };
+  if (t.kind === 'word' && c.peek()?.value === '(') return { text: `${t.text}(${c.group()})`, kind: 'expression' };
+  if (t.kind === 'string') return { text: t.value, kind: 'string' };
+  if (t.kind === 'word' && c.peek()?.kind === 'string') {
+    const literal = c.next();
+    if (t.value === 'B') return { text: `b'${literal.value}'`, kind: 'bits' };
+    if (t.value === 'X') return { text: `x'${literal.value}'`, kind: 'hex' };
+    return { text: literal.value, kind: 'string' };
+  }
+  if (t.kind === 'number') return { text: t.text, kind: /^0x/i.test(t.text) ? 'hex' : 'number' };
+  return { text: t.text, kind: t.kind === 'word' && /^(TRUE|FALSE)$/.test(t.value) ? 'boolean' : 'expression' };
 }
 
 function argsOf(tokens: Token[]): { nums: number[]; strings: string[] } {
@@ -65,7 +75,7 @@ export function parseColumn(c: Cursor, name: string): ParsedColumn {
   const { typeName, words } = readType(c);
   const column: ColumnDef = {
     name, typeName, typeExpression: words.join(' ').toLowerCase(), unsigned: false, length: null, scale: null, enumValues: null,
-    charset: null, optional: true, autoIncrement: false, generated: false, defaultExpression: null, comment: null,
+    charset: null, optional: true, autoIncrement: false, generated: false, defaultExpression: null, defaultKind: null, comment: null,
   };
   if (c.peek()?.value === '(' && c.peek()?.kind === 'punct') {
     const start = c.pos + 1;
@@ -98,7 +108,9 @@ export function parseColumn(c: Cursor, name: string): ParsedColumn {
     else if (c.accept('COLLATE')) c.ident();
     else if (c.accept('DEFAULT')) {
       const d = readDefault(c);
-      column.defaultExpression = d.toUpperCase() === 'NULL' ? null : d;
+      const isNull = d.kind === 'expression' && d.text.toUpperCase() === 'NULL';
+      column.defaultExpression = isNull ? null : d.text;
+      column.defaultKind = isNull ? null : d.kind;
     }
     else if (c.accept('AUTO_INCREMENT')) column.autoIncrement = true;
     else if (c.accept('PRIMARY', 'KEY') || (c.peek()?.value === 'KEY' && c.accept('KEY'))) {
@@ -111,8 +123,9 @@ export function parseColumn(c: Cursor, name: string): ParsedColumn {
       column.generated = true;
       c.group();
     } else if (c.accept('CHECK')) {
-      const inner = c.group();
-      if (/^json_valid\s*\(\s*`?[^`)]*`?\s*\)$/i.test(inner.replace(/\s+/g, ' ').trim()) && /TEXT$/.test(column.typeName)) column.typeName = 'JSON';
+      // MariaDB shows a JSON column as LONGTEXT with CHECK (json_valid(...)); Debezium's MariaDB connector then
+      // types it as a plain string (only a JSON type in the DDL gives io.debezium.data.Json), and so do we.
+      c.group();
     } else if (c.accept('REFERENCES')) {
       c.qualifiedName('');
       if (c.peek()?.value === '(') c.group();

@@ -20,9 +20,13 @@ export interface TableChange {
   previousId?: string;
 }
 
-/** Statements whose first words mark them as schema changes worth recording even when no table is affected. */
+/**
+ * Statements whose first words mark them as schema changes worth recording even when no table is affected. TRUNCATE
+ * is not one: Debezium neither records it in the history nor emits a schema change for it (it is a data operation,
+ * op=t, which skipped.operations leaves out by default).
+ */
 export function isDdl(sql: string): boolean {
-  return /^\s*(?:\/\*.*?\*\/\s*)*(CREATE|ALTER|DROP|RENAME|TRUNCATE)\b/is.test(sql);
+  return /^\s*(?:\/\*.*?\*\/\s*)*(CREATE|ALTER|DROP|RENAME)\b/is.test(sql);
 }
 
 const isPunct = (c: Cursor, v: string): boolean => c.peek()?.kind === 'punct' && c.peek()?.value === v;

@@ -3,7 +3,7 @@
  * a tombstone after each delete, and a primary-key change split into delete (+ tombstone) and create.
  */
 import type { JsonValue, SourceOffset, SourcePartition } from '../../../../sdk/records.ts';
-import { nanos, sourceValue } from './source-info.ts';
+import { micros, nanos, sourceValue } from './source-info.ts';
 import type { SourceInfo } from './source-info.ts';
 import type { HostRow, TableSchema } from './table-schema.ts';
 
@@ -17,6 +17,8 @@ export interface CdcRecord {
   valueSchema: JsonValue;
   value: JsonValue;
   headers?: Record<string, string>;
+  /** False for records Debezium sends without the __debezium.context.* headers (transaction metadata). */
+  contextHeaders?: false;
   sourcePartition: SourcePartition;
   sourceOffset: SourceOffset;
 }
@@ -28,6 +30,8 @@ export interface ChangeContext {
   partition: SourcePartition;
   offset: SourceOffset;
   tombstonesOnDelete: boolean;
+  /** The next data event's `transaction` block, when transaction metadata is provided. */
+  transaction?: () => JsonValue;
 }
 
 const asJson = (v: unknown): JsonValue => v as JsonValue;
@@ -43,10 +47,10 @@ function envelope(ts: TableSchema, op: Op, before: JsonValue, after: JsonValue, 
       before,
       after,
       source: sourceValue(ctx.source),
-      transaction: null,
+      transaction: ctx.transaction?.() ?? null,
       op,
       ts_ms: ctx.nowMs,
-      ts_us: ctx.nowMs * 1000,
+      ts_us: micros(ctx.nowMs),
       ts_ns: nanos(ctx.nowMs),
     },
     sourcePartition: ctx.partition,
@@ -54,8 +58,12 @@ function envelope(ts: TableSchema, op: Op, before: JsonValue, after: JsonValue, 
   };
 }
 
-export function tombstone(ts: TableSchema, key: JsonValue, ctx: ChangeContext): CdcRecord {
-  return { topic: ts.topic, keySchema: asJson(ts.keySchema), key, valueSchema: null, value: null, sourcePartition: ctx.partition, sourceOffset: ctx.offset };
+/** The null-valued record after a delete; it carries the delete's headers (a key change's __debezium.newkey). */
+export function tombstone(ts: TableSchema, key: JsonValue, ctx: ChangeContext, headers?: Record<string, string>): CdcRecord {
+  return {
+    topic: ts.topic, keySchema: asJson(ts.keySchema), key, valueSchema: null, value: null, ...(headers ? { headers } : {}),
+    sourcePartition: ctx.partition, sourceOffset: ctx.offset,
+  };
 }
 
 /**
@@ -69,14 +77,12 @@ export function changeRecords(ts: TableSchema, op: Op, before: HostRow | null, a
     const del = { ...envelope(ts, 'd', b, null, ctx), key: ts.key(before ?? {}) };
     return ctx.tombstonesOnDelete ? [del, tombstone(ts, del.key, ctx)] : [del];
   }
-  if (op === 'u' && before !== null && after !== null && ts.keySchema !== null) {
+  if (op === 'u' && before !== null && after !== null && ts.keyChanged(before, after)) {
     const oldKey = ts.key(before);
     const newKey = ts.key(after);
-    if (JSON.stringify(oldKey) !== JSON.stringify(newKey)) {
-      const del = { ...envelope(ts, 'd', b, null, ctx), key: oldKey, headers: { '__debezium.newkey': JSON.stringify(newKey) } };
-      const create = { ...envelope(ts, 'c', null, a, ctx), key: newKey, headers: { '__debezium.oldkey': JSON.stringify(oldKey) } };
-      return ctx.tombstonesOnDelete ? [del, tombstone(ts, oldKey, ctx), create] : [del, create];
-    }
+    const del = { ...envelope(ts, 'd', b, null, ctx), key: oldKey, headers: { '__debezium.newkey': JSON.stringify(newKey) } };
+    const create = { ...envelope(ts, 'c', null, a, ctx), key: newKey, headers: { '__debezium.oldkey': JSON.stringify(oldKey) } };
+    return ctx.tombstonesOnDelete ? [del, tombstone(ts, oldKey, ctx, del.headers), create] : [del, create];
   }
   return [envelope(ts, op, b, a, ctx)];
 }

@@ -1,15 +1,13 @@
-/** The `source` block of every event: io.debezium.connector.mysql.Source, its schema and its value. */
+/** The `source` block of every event: io.debezium.connector.{mysql,mariadb}.Source, its schema and its value. */
 import type { JsonValue } from '../../../../sdk/records.ts';
 import { field, schema, struct } from '../types/connect.ts';
 import type { ConnectSchema } from '../types/connect.ts';
-
-export const CONNECTOR_NAME = 'mysql';
-/** source.version: the Debezium release whose event format this connector reproduces. */
-export const DEBEZIUM_COMPAT_VERSION = '3.0.0.Final';
+import { FLAVOURS } from './flavour.ts';
+import type { Flavour, FlavourName } from './flavour.ts';
 export const SNAPSHOT_MARKERS = ['true', 'first', 'first_in_data_collection', 'last_in_data_collection', 'last', 'false', 'incremental'] as const;
 export type SnapshotMarker = (typeof SNAPSHOT_MARKERS)[number];
 
-export const SOURCE_SCHEMA: ConnectSchema = struct('io.debezium.connector.mysql.Source', false, [
+const sourceSchemaOf = (f: Flavour): ConnectSchema => struct(`${f.namespace}.Source`, false, [
   field('version', schema('string', false)),
   field('connector', schema('string', false)),
   field('name', schema('string', false)),
@@ -27,9 +25,16 @@ export const SOURCE_SCHEMA: ConnectSchema = struct('io.debezium.connector.mysql.
   field('row', schema('int32', false)),
   field('thread', schema('int64', true)),
   field('query', schema('string', true)),
-]);
+], f.schemaVersion);
+
+const SOURCE_SCHEMAS: Readonly<Record<FlavourName, ConnectSchema>> = { mysql: sourceSchemaOf(FLAVOURS.mysql), mariadb: sourceSchemaOf(FLAVOURS.mariadb) };
+
+export function sourceSchema(f: Flavour): ConnectSchema {
+  return SOURCE_SCHEMAS[f.connector];
+}
 
 export interface SourceInfo {
+  flavour: Flavour;
   /** topic.prefix */
   name: string;
   /** When the change happened in the database (binlog event time; snapshot: when the row was read). */
@@ -47,22 +52,27 @@ export interface SourceInfo {
 }
 
 /**
- * ts_ns exceeds 2^53 but is a millisecond count times 10^6: as a JS number it serialises to exactly those digits
- * (the shortest round-trip form of the nearest double), which the host's JsonConverter reads back as an exact int64.
- * A decimal string would fail the host's INT64 check.
+ * Microseconds of a millisecond time: below 2^53 until the year 2255, so a plain number.
  */
-export const nanos = (ms: number): number => Math.trunc(ms) * 1_000_000;
+export const micros = (ms: number): number => Math.trunc(ms) * 1000;
+
+/**
+ * Nanoseconds of a millisecond time. They exceed 2^53, where a double is up to 128 ns off, so the value is the exact
+ * decimal string; the host reads a digit string under an int64 schema as that int64 (JsonConverter writes it as a
+ * bare number, as Debezium's long).
+ */
+export const nanos = (ms: number): string => (BigInt(Math.trunc(ms)) * 1_000_000n).toString();
 
 export function sourceValue(s: SourceInfo): JsonValue {
   return {
-    version: DEBEZIUM_COMPAT_VERSION,
-    connector: CONNECTOR_NAME,
+    version: s.flavour.version,
+    connector: s.flavour.connector,
     name: s.name,
     ts_ms: s.tsMs,
     snapshot: s.snapshot,
     db: s.db,
     sequence: null,
-    ts_us: s.tsMs * 1000,
+    ts_us: micros(s.tsMs),
     ts_ns: nanos(s.tsMs),
     table: s.table,
     server_id: s.serverId,

@@ -6,11 +6,14 @@ import type { JsonValue } from '../../../../sdk/records.ts';
 import type { TableDef } from '../schema/table.ts';
 import { field, schema, struct, withOptional } from '../types/connect.ts';
 import type { ConnectField, ConnectSchema } from '../types/connect.ts';
+import { columnDefault } from '../types/defaults.ts';
 import { mapColumn } from '../types/mapping.ts';
 import type { TypeModes, ValueKind } from '../types/mapping.ts';
 import { convertValue } from '../types/values.ts';
 import type { ColumnDef } from '../schema/table.ts';
-import { SOURCE_SCHEMA } from './source-info.ts';
+import { FLAVOURS } from './flavour.ts';
+import type { Flavour, FlavourName } from './flavour.ts';
+import { sourceSchema } from './source-info.ts';
 
 export type HostRow = Record<string, JsonValue>;
 
@@ -29,6 +32,8 @@ export interface TableSchema {
   envelopeSchema: ConnectSchema;
   key(row: HostRow): JsonValue;
   value(row: HostRow): JsonValue;
+  /** Whether an update changes the primary key (Debezium then emits a delete and a create). */
+  keyChanged(before: HostRow, after: HostRow): boolean;
 }
 
 /** Topic names allow letters, digits, '.', '_' and '-'; Debezium replaces anything else with '_'. */
@@ -42,18 +47,23 @@ const TRANSACTION_SCHEMA: ConnectSchema = struct('event.block', true, [
   field('data_collection_order', schema('int64', false)),
 ], 1);
 
-export function envelopeSchema(name: string, valueSchema: ConnectSchema): ConnectSchema {
+export function envelopeSchema(name: string, valueSchema: ConnectSchema, flavour: Flavour = FLAVOURS.mysql): ConnectSchema {
   const optionalValue = withOptional(valueSchema, true);
   return struct(`${name}.Envelope`, false, [
     field('before', optionalValue),
     field('after', optionalValue),
-    field('source', SOURCE_SCHEMA),
+    field('source', sourceSchema(flavour)),
     field('transaction', TRANSACTION_SCHEMA),
     field('op', schema('string', false)),
     field('ts_ms', schema('int64', true)),
     field('ts_us', schema('int64', true)),
     field('ts_ns', schema('int64', true)),
   ], 2);
+}
+
+/** The schema with a `default` (after name, version and parameters, where JsonConverter writes it). */
+function withDefault(s: ConnectSchema, value: JsonValue | undefined): ConnectSchema {
+  return value === undefined ? s : { ...s, default: value };
 }
 
 function rowValue(columns: BoundColumn[], row: HostRow): JsonValue {
@@ -65,7 +75,7 @@ function rowValue(columns: BoundColumn[], row: HostRow): JsonValue {
 export function buildTableSchema(
   prefix: string,
   def: TableDef,
-  modes: TypeModes,
+  modes: TypeModes & { readonly flavour?: FlavourName },
   includeColumn: (column: string) => boolean = () => true,
 ): TableSchema {
   const name = topicName(prefix, def.db, def.name);
@@ -76,13 +86,13 @@ export function buildTableSchema(
     if (!includeColumn(col.name)) continue;
     const m = mapColumn(col, modes);
     bound.push({ col, kind: m.kind });
-    valueFields.push(field(col.name, m.schema));
+    valueFields.push(field(col.name, withDefault(m.schema, columnDefault(col, m.kind))));
   }
   const keyColumns = def.columns
     .filter((c) => pk.has(c.name.toLowerCase()))
     .map((col) => ({ col: { ...col, optional: false }, kind: mapColumn({ ...col, optional: false }, modes).kind }));
   const keySchema =
-    keyColumns.length === 0 ? null : struct(`${name}.Key`, false, keyColumns.map(({ col }) => field(col.name, mapColumn(col, modes).schema)));
+    keyColumns.length === 0 ? null : struct(`${name}.Key`, false, keyColumns.map(({ col, kind }) => field(col.name, withDefault(mapColumn(col, modes).schema, columnDefault(col, kind)))));
   const valueSchema = struct(`${name}.Value`, false, valueFields);
   return {
     db: def.db,
@@ -90,8 +100,9 @@ export function buildTableSchema(
     topic: name,
     keySchema,
     valueSchema,
-    envelopeSchema: envelopeSchema(name, valueSchema),
+    envelopeSchema: envelopeSchema(name, valueSchema, FLAVOURS[modes.flavour ?? 'mysql']),
     key: (row) => (keySchema === null ? null : rowValue(keyColumns, row)),
+    keyChanged: (before, after) => keySchema !== null && JSON.stringify(rowValue(keyColumns, before)) !== JSON.stringify(rowValue(keyColumns, after)),
     value: (row) => rowValue(bound, row),
   };
 }

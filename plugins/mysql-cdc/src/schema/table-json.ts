@@ -45,7 +45,7 @@ export function tableJson(t: TableDef): JsonValue {
   };
 }
 
-const COLUMN_SCHEMA: ConnectSchema = struct('io.debezium.connector.schema.Column', false, [
+const columnSchema = (version: number | undefined): ConnectSchema => struct('io.debezium.connector.schema.Column', false, [
   field('name', schema('string', false)),
   field('jdbcType', schema('int32', false)),
   field('nativeType', schema('int32', true)),
@@ -61,17 +61,26 @@ const COLUMN_SCHEMA: ConnectSchema = struct('io.debezium.connector.schema.Column
   field('comment', schema('string', true)),
   field('defaultValueExpression', schema('string', true)),
   field('enumValues', array(schema('string', false), true)),
-]);
+], version);
 
-export const TABLE_SCHEMA: ConnectSchema = struct('io.debezium.connector.schema.Table', true, [
+const tableSchema = (version: number | undefined): ConnectSchema => struct('io.debezium.connector.schema.Table', true, [
   field('defaultCharsetName', schema('string', true)),
   field('primaryKeyColumnNames', array(schema('string', false), true)),
-  field('columns', array(COLUMN_SCHEMA, false)),
+  field('columns', array(columnSchema(version), false)),
   field('comment', schema('string', true)),
-]);
+], version);
 
-export const CHANGE_SCHEMA: ConnectSchema = struct('io.debezium.connector.schema.Change', false, [
+const changeSchemaOf = (version: number | undefined): ConnectSchema => struct('io.debezium.connector.schema.Change', false, [
   field('type', schema('string', false)),
   field('id', schema('string', false)),
-  field('table', TABLE_SCHEMA),
-]);
+  field('table', tableSchema(version)),
+], version);
+
+const CHANGE_SCHEMAS = new Map<number | undefined, ConnectSchema>([[undefined, changeSchemaOf(undefined)], [1, changeSchemaOf(1)]]);
+
+/** io.debezium.connector.schema.Change; Debezium 3.5 versions it and its Table and Column structs (version 1). */
+export function changeSchema(version: number | undefined): ConnectSchema {
+  let s = CHANGE_SCHEMAS.get(version);
+  if (s === undefined) CHANGE_SCHEMAS.set(version, (s = changeSchemaOf(version)));
+  return s;
+}

@@ -1,5 +1,8 @@
 /** The shape of a captured table as the DDL tracker knows it: enough to build Connect schemas and decode rows. */
 
+/** What a column's DEFAULT is: a literal of some form, or an expression (function call, CURRENT_TIMESTAMP, (1+2)). */
+export type DefaultKind = 'string' | 'number' | 'bits' | 'hex' | 'boolean' | 'expression';
+
 export interface ColumnDef {
   name: string;
   /** Upper-case base type after synonyms are resolved: INT, VARCHAR, DECIMAL, ENUM, JSON, BOOLEAN, ... */
@@ -16,7 +19,9 @@ export interface ColumnDef {
   optional: boolean;
   autoIncrement: boolean;
   generated: boolean;
+  /** The DEFAULT as written (a string literal unquoted); null for none or DEFAULT NULL. */
   defaultExpression: string | null;
+  defaultKind: DefaultKind | null;
   comment: string | null;
 }
 

@@ -10,6 +10,7 @@ import type { SourceRecord } from '../../../../sdk/records.ts';
 import type { CdcConfig } from '../config.ts';
 import { normaliseConfig } from '../config-normalise.ts';
 import type { CdcRecord } from '../events/change-events.ts';
+import { contextHeaders, FLAVOURS } from '../events/flavour.ts';
 import { schemaChangeRecord } from '../events/schema-change.ts';
 import { decodeOffset, encodeOffset, planStart, sourcePartition } from '../offsets.ts';
 import type { CdcOffset } from '../offsets.ts';
@@ -28,10 +29,12 @@ export function historyTopic(c: CdcConfig): string {
   return c.historyTopic ?? `${c.topicPrefix}.schema-history`;
 }
 
-export function toSourceRecord(r: CdcRecord, timestamp: number): SourceRecord {
+/** A change or schema-change record for the host, with the connector's context headers (if its flavour has them) last. */
+export function toSourceRecord(r: CdcRecord, timestamp: number, context: Readonly<Record<string, string>> | null = null): SourceRecord {
+  const headers = context === null || r.contextHeaders === false ? r.headers : { ...r.headers, ...context };
   return {
     topic: r.topic, key: r.key, value: r.value, keySchema: r.keySchema as unknown as ConnectSchema | null, valueSchema: r.valueSchema as unknown as ConnectSchema | null,
-    ...(r.headers ? { headers: r.headers } : {}), timestamp, sourcePartition: r.sourcePartition, sourceOffset: r.sourceOffset,
+    ...(headers ? { headers } : {}), timestamp, sourcePartition: r.sourcePartition, sourceOffset: r.sourceOffset,
   };
 }
 
@@ -50,6 +53,7 @@ export class CdcSourceTask implements SourceTask {
   #stream: string | null = null;
   #out: SourceRecord[] = [];
   #lastHeartbeat = 0;
+  #context: Readonly<Record<string, string>> | null = null;
 
   async start(ctx: TaskContext): Promise<void> {
     this.#ctx = ctx;
@@ -57,6 +61,7 @@ export class CdcSourceTask implements SourceTask {
     if (!n.ok) throw new Error(`invalid configuration: ${Object.entries(n.errors).map(([k, v]) => `${k}: ${v.join('; ')}`).join(', ')}`);
     const c = (this.#config = n.config);
     this.#mysql = ctx.mysql;
+    this.#context = contextHeaders(FLAVOURS[c.flavour], c.topicPrefix, ctx.clock.now());
     const offset = decodeOffset(await ctx.offsets.get(sourcePartition(c.topicPrefix)));
     const stored = decodeHistory(await ctx.offsets.get(historyPartition(c.topicPrefix)));
     this.#history = new HistoryStore(c.topicPrefix, historyTopic(c), stored);
@@ -113,8 +118,8 @@ export class CdcSourceTask implements SourceTask {
       const rec = this.#history.append(applied.record);
       if (rec) this.#out.push(rec);
       if (c.includeSchemaChanges) {
-        const source = { name: c.topicPrefix, tsMs: now, snapshot: 'true' as const, db: t.db, table: t.table, serverId: c.serverId, gtid: null, file: position.file, pos: position.pos, row: 0, thread: null, query: null };
-        this.#out.push(toSourceRecord(schemaChangeRecord(t.db, t.ddl, applied.changes, { prefix: c.topicPrefix, source, partition: sourcePartition(c.topicPrefix), offset: encodeOffset(position) }), now));
+        const source = { flavour: FLAVOURS[c.flavour], name: c.topicPrefix, tsMs: now, snapshot: 'true' as const, db: t.db, table: t.table, serverId: 0, gtid: null, file: position.file, pos: position.pos, row: 0, thread: null, query: null };
+        this.#out.push(toSourceRecord(schemaChangeRecord(t.db, t.ddl, applied.changes, { prefix: c.topicPrefix, source, partition: sourcePartition(c.topicPrefix), offset: encodeOffset(position) }), now, this.#context));
       }
     }
     this.#processor = new ChangeEventProcessor(c, schema, position);
@@ -167,7 +172,7 @@ export class CdcSourceTask implements SourceTask {
     const now = this.#ctx.clock.now();
     for (const it of items) {
       const recs = this.#processor.snapshotRecords(it.db, it.table, [it.row], () => it.marker, this.#snapshotPosition!, now);
-      for (const r of recs) this.#out.push(toSourceRecord(r, now));
+      for (const r of recs) this.#out.push(toSourceRecord(r, now, this.#context));
     }
     if (reader.finished) await this.#finishSnapshot();
   }
@@ -181,7 +186,7 @@ export class CdcSourceTask implements SourceTask {
         const rec = this.#history.append(h);
         if (rec) this.#out.push(rec);
       }
-      for (const x of r.records) this.#out.push(toSourceRecord(x, now));
+      for (const x of r.records) this.#out.push(toSourceRecord(x, now, this.#context));
     }
   }
 

@@ -54,7 +54,7 @@ test('binlog events: the plugin and host declarations are the same shapes', () =
   assert.deepEqual(fromPlugin(fromHost(e)), e);
 });
 
-test('processor: a primary-key change is a delete (+ tombstone) and a create with the key headers', async () => {
+test('processor: a primary-key change is a delete (+ tombstone, both with the new key) and a create with the old key', async () => {
   const { ChangeEventProcessor } = await import('../../../../plugins/mysql-cdc/src/processor.ts');
   const { SchemaHistory } = await import('../../../../plugins/mysql-cdc/src/schema/history.ts');
   const { testConfig } = await import('./fixtures.ts');
@@ -65,9 +65,29 @@ test('processor: a primary-key change is a delete (+ tombstone) and a create wit
   const out = p.handle({ kind: 'rows', ...at, op: 'update', db: 'db', table: 't', tableId: 1, txFile: 'b.1', txPos: 50, rows: [{ before: { id: 1, v: 1 }, after: { id: 2, v: 1 } }], query: null, thread: null }, 0).records;
   assert.deepEqual(out.map((r) => [(r.value as { op?: string } | null)?.op ?? null, r.key, r.headers ?? null]), [
     ['d', { id: 1 }, { '__debezium.newkey': '{"id":2}' }],
-    [null, { id: 1 }, null],
+    [null, { id: 1 }, { '__debezium.newkey': '{"id":2}' }],
     ['c', { id: 2 }, { '__debezium.oldkey': '{"id":1}' }],
   ]);
   p.handle({ kind: 'commit', ...at, pos: 200, nextPos: 231 }, 0);
   assert.deepEqual([p.offset.pos, p.offset.gtids, p.offset.event, p.offset.row], [231, '0-1-10', 0, 0]);
+});
+
+test('processor: transaction metadata resumed inside a transaction continues its orders and sends no second BEGIN', async () => {
+  const { ChangeEventProcessor } = await import('../../../../plugins/mysql-cdc/src/processor.ts');
+  const { SchemaHistory } = await import('../../../../plugins/mysql-cdc/src/schema/history.ts');
+  const { testConfig } = await import('./fixtures.ts');
+  const h = new SchemaHistory('shop');
+  h.apply('CREATE TABLE t (id INT PRIMARY KEY, v INT)', 'db', { file: 'b.1', pos: 4, gtids: null }, 0);
+  const at = { file: 'b.1', nextPos: 0, timestamp: 7000, serverId: 1, gtid: '0-1-10' };
+  const rows = (pos: number, ids: number[]) => ({ kind: 'rows' as const, ...at, pos, op: 'insert' as const, db: 'db', table: 't', tableId: 1, txFile: 'b.1', txPos: 50, rows: ids.map((id) => ({ before: null, after: { id, v: 0 } })), query: null, thread: null });
+  const events = [{ kind: 'begin' as const, ...at, pos: 50 }, rows(100, [1, 2]), rows(200, [3]), { kind: 'commit' as const, ...at, pos: 300, nextPos: 331 }];
+  const summary = (p: InstanceType<typeof ChangeEventProcessor>) => events.flatMap((e) => p.handle(e, 0).records).map((r) => {
+    const v = r.value as { op?: string; status?: string; transaction?: { total_order: number } | null; event_count?: number };
+    return v.status ? `${v.status}${v.event_count ? `:${v.event_count}` : ''}` : `${v.op}#${v.transaction?.total_order}`;
+  });
+  const config = testConfig({ 'provide.transaction.metadata': 'true' });
+  assert.deepEqual(summary(new ChangeEventProcessor(config, h, { ...done, event: 0, row: 0 })), ['BEGIN', 'c#1', 'c#2', 'c#3', 'END:3']);
+  // Stopped after the first row of the first rows event: the resume emits rows 2 and 3 with their orders.
+  assert.deepEqual(summary(new ChangeEventProcessor(config, h, { ...done, file: 'b.1', pos: 50, event: 0, row: 1 })), ['c#2', 'c#3', 'END:3']);
+  assert.equal(config.transactionTopic, 'shop.transaction');
 });

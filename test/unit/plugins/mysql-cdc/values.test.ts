@@ -9,7 +9,7 @@ import type { ColumnDef } from '../../../../plugins/mysql-cdc/src/schema/table.t
 
 const col = (over: Partial<ColumnDef>): ColumnDef => ({
   name: 'c', typeName: 'INT', typeExpression: 'int', unsigned: false, length: null, scale: null, enumValues: null, charset: null,
-  optional: true, autoIncrement: false, generated: false, defaultExpression: null, comment: null, ...over,
+  optional: true, autoIncrement: false, generated: false, defaultExpression: null, defaultKind: null, comment: null, ...over,
 });
 const modes: TypeModes = { decimalHandlingMode: 'precise', timePrecisionMode: 'adaptive_time_microseconds', bigintUnsignedHandlingMode: 'long' };
 const conv = (c: ColumnDef, v: Parameters<typeof convertValue>[2], m: TypeModes = modes) => convertValue(c, mapColumn(c, m).kind, v);
@@ -64,4 +64,25 @@ test('values: zero dates, ENUM/SET by index, BIT bytes, JSON objects, nulls', ()
   assert.equal(conv(col({ typeName: 'JSON' }), { a: [1] }), '{"a":[1]}');
   assert.equal(conv(col({ typeName: 'INT' }), null), null);
   assert.throws(() => conv(col({ typeName: 'DATE' }), 'yesterday'), /column c \(int\): cannot convert "yesterday": not a DATE value/);
+});
+
+test('column defaults: literals converted like row values, expressions none, CURRENT_TIMESTAMP on NOT NULL the epoch', async () => {
+  const { columnDefault } = await import('../../../../plugins/mysql-cdc/src/types/defaults.ts');
+  const def = (over: Partial<ColumnDef>) => {
+    const c = col(over);
+    return columnDefault(c, mapColumn(c, modes).kind);
+  };
+  assert.equal(def({ defaultExpression: '-7', defaultKind: 'number' }), -7);
+  assert.equal(def({ defaultExpression: 'TRUE', defaultKind: 'boolean', typeName: 'TINYINT' }), 1);
+  assert.equal(def({ defaultExpression: 'FALSE', defaultKind: 'boolean', typeName: 'BOOLEAN' }), false);
+  assert.equal(def({ defaultExpression: '0x6162', defaultKind: 'hex', typeName: 'VARBINARY' }), 'YWI=');
+  assert.equal(def({ defaultExpression: 'é', defaultKind: 'string', typeName: 'VARBINARY' }), Buffer.from('é').toString('base64'));
+  assert.equal(def({ defaultExpression: "x'6162'", defaultKind: 'hex', typeName: 'VARCHAR' }), 'ab');
+  assert.equal(def({ defaultExpression: "b'1000000001'", defaultKind: 'bits', typeName: 'BIT', length: 10 }), Buffer.from([1, 2]).toString('base64'));
+  assert.equal(def({ defaultExpression: '18446744073709551615', defaultKind: 'number', typeName: 'BIGINT', unsigned: true }), '9223372036854775807');
+  assert.equal(def({ defaultExpression: '12', defaultKind: 'string', typeName: 'DECIMAL', length: 5, scale: 0 }), 'DA==');
+  assert.equal(def({ defaultExpression: 'uuid()', defaultKind: 'expression', typeName: 'VARCHAR' }), undefined);
+  assert.equal(def({ defaultExpression: 'current_timestamp()', defaultKind: 'expression', typeName: 'DATETIME' }), undefined);
+  assert.equal(def({ defaultExpression: 'current_timestamp()', defaultKind: 'expression', typeName: 'DATETIME', optional: false }), 0);
+  assert.equal(def({ defaultExpression: 'abc', defaultKind: 'string', typeName: 'INT' }), undefined, 'a literal the type cannot hold gives no default');
 });
