@@ -24,6 +24,21 @@ async function inside(call: string, policy: CapabilityPolicy, path: string): Pro
 }
 
 export function filesCapability(policy: CapabilityPolicy): CapabilityMethods {
+  /**
+   * Writes to one path apply in the order the task issued them, even when it does not wait for each: a sink may keep
+   * several appends in flight and wait for them all in flush/preCommit.
+   */
+  const writes = new Map<string, Promise<unknown>>();
+  const inOrder = <T>(path: string, op: () => Promise<T>): Promise<T> => {
+    const key = resolve(path);
+    const next = (writes.get(key) ?? Promise.resolve()).then(op, op);
+    const tail = next.catch(() => undefined);
+    writes.set(key, tail);
+    void tail.then(() => {
+      if (writes.get(key) === tail) writes.delete(key);
+    });
+    return next;
+  };
   return {
     async read(args) {
       const path = await inside('files.read', policy, str('files.read', args, 0, 'path', 4096));
@@ -31,12 +46,16 @@ export function filesCapability(policy: CapabilityPolicy): CapabilityMethods {
       if (s.size > MAX_FILE) throw invalid('files.read', `file of ${s.size} bytes exceeds ${MAX_FILE}`);
       return readFile(path, 'utf8');
     },
-    async write(args) {
-      const path = await inside('files.write', policy, str('files.write', args, 0, 'path', 4096));
+    write(args) {
+      const requested = str('files.write', args, 0, 'path', 4096);
       const data = text('files.write', args, 1, 'data', MAX_FILE);
       const opts = obj('files.write', args, 2, 'options', true);
-      await (opts['append'] === true ? appendFile(path, data) : writeFile(path, data));
-      return null;
+      if (!isAbsolute(requested)) throw invalid('files.write', `path ${JSON.stringify(requested)} must be absolute`);
+      return inOrder(requested, async () => {
+        const path = await inside('files.write', policy, requested);
+        await (opts['append'] === true ? appendFile(path, data) : writeFile(path, data));
+        return null;
+      });
     },
     async readLines(args) {
       const path = await inside('files.readLines', policy, str('files.readLines', args, 0, 'path', 4096));

@@ -8,16 +8,26 @@ const config = [
 
 /** Appended per call at most (the files capability bounds one write). */
 const MAX_WRITE = 2 * 1024 * 1024;
+/** Appends in flight at once; put() waits for the oldest beyond this. */
+const MAX_IN_FLIGHT = 8;
 
 function line(r: SinkRecord): string {
   if (r.value === null) return 'null';
   return typeof r.value === 'string' ? r.value : JSON.stringify(r.value);
 }
 
+/**
+ * Like Kafka Connect's FileStreamSinkTask, put() hands lines to the file without waiting for each write, and flush
+ * (here preCommit) is where they are known to be in the file: appends stay in order (the files capability applies one
+ * path's writes in the order they were issued), a failed one fails the task at the next put or preCommit, and only
+ * then are offsets reported durable.
+ */
 class FileSinkTask implements SinkTask {
   private ctx!: TaskContext;
   private file = '';
   private lines = 0;
+  private readonly inFlight: Promise<void>[] = [];
+  private failure: Error | null = null;
 
   start(ctx: TaskContext): void {
     this.ctx = ctx;
@@ -25,26 +35,48 @@ class FileSinkTask implements SinkTask {
     ctx.log.info('file sink started', { file: this.file });
   }
 
+  private async append(chunk: string): Promise<void> {
+    if (this.failure !== null) throw this.failure;
+    while (this.inFlight.length >= MAX_IN_FLIGHT) await this.inFlight.shift();
+    const write = this.ctx.files.write(this.file, chunk, { append: true }).then(
+      () => undefined,
+      (err: unknown) => {
+        const e = err instanceof Error ? err : new Error(String(err));
+        this.failure ??= e;
+        throw e;
+      },
+    );
+    write.catch(() => undefined);
+    this.inFlight.push(write);
+  }
+
+  private async drain(): Promise<void> {
+    while (this.inFlight.length > 0) await this.inFlight.shift();
+    if (this.failure !== null) throw this.failure;
+  }
+
   async put(records: SinkRecord[]): Promise<void> {
     let chunk = '';
     for (const r of records) {
       const l = line(r) + '\n';
       if (chunk.length + l.length > MAX_WRITE && chunk !== '') {
-        await this.ctx.files.write(this.file, chunk, { append: true });
+        await this.append(chunk);
         chunk = '';
       }
       chunk += l;
     }
-    if (chunk !== '') await this.ctx.files.write(this.file, chunk, { append: true });
+    if (chunk !== '') await this.append(chunk);
     this.lines += records.length;
   }
 
-  /** put() appends before it returns, so everything handed over so far is in the file. */
-  preCommit(offsets: TopicPartitionOffsets): TopicPartitionOffsets {
+  /** Every line put so far is in the file once the appends in flight are done. */
+  async preCommit(offsets: TopicPartitionOffsets): Promise<TopicPartitionOffsets> {
+    await this.drain();
     return offsets;
   }
 
-  stop(): void {
+  async stop(): Promise<void> {
+    await this.drain().catch((err: unknown) => this.ctx.log.warn('file sink stopped with a failed write', { file: this.file, error: String((err as Error)?.message ?? err) }));
     this.ctx.log.info('file sink stopped', { file: this.file, lines: this.lines });
   }
 }

@@ -70,6 +70,14 @@ test('files stay inside the configured directories, symlinks included', async ()
   await assert.rejects(b.handle('files', 'read', ['relative.txt']), { code: 'CONVEYOR_CAPABILITY_INVALID' });
 });
 
+test('appends a task issues without waiting for each land in the order it issued them', async () => {
+  const b = broker(['files'], { fileDirs: [dir] });
+  const path = join(dir, 'in', 'ordered.txt');
+  const lines = Array.from({ length: 40 }, (_, i) => `${'x'.repeat((40 - i) * 1000)}${i}\n`);
+  await Promise.all(lines.map((l) => b.handle('files', 'write', [path, l, { append: true }])));
+  assert.equal(await b.handle('files', 'read', [path]), lines.join(''));
+});
+
 test('a long argument that crossed as bytes is written as it is, and read as text by capabilities that need text', async () => {
   const b = broker(['files'], { fileDirs: [dir] });
   const path = join(dir, 'in', 'lines.txt');
