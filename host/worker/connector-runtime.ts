@@ -36,6 +36,8 @@ export interface PipelineLifecycle {
 
 /** Per-task Kafka pipelines (host/pipeline's PipelineFactory); without them tasks use recordSink/recordSource. */
 export interface TaskPipelines {
+  /** offset.flush.interval.ms: how often a sink task's offsets are committed (preCommit, then the consumer group). */
+  readonly settings?: { readonly offsetFlushIntervalMs: number };
   sourceSink(connector: string, taskId: number, config: RawConfig): RecordSink & PipelineLifecycle;
   sinkSource(connector: string, taskId: number, config: RawConfig): RecordSource & PipelineLifecycle;
 }
@@ -392,9 +394,10 @@ export class ConnectorRuntime {
       await this.startPipeline(t, sink);
       return new SourceTaskRunner(opts, sink, this.deps.offsets);
     }
+    const every = p.settings === undefined ? {} : { commitIntervalMs: p.settings.offsetFlushIntervalMs };
     const from = p.sinkSource(this.name, t.id, opts.config);
     await this.startPipeline(t, from);
-    return new SinkTaskRunner(opts, from);
+    return new SinkTaskRunner({ ...opts, ...every }, from);
   }
 
   private async startPipeline(t: TaskHandle, pipeline: PipelineLifecycle): Promise<void> {
