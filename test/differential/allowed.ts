@@ -1,0 +1,67 @@
+/**
+ * The documented deliberate differences (README, "Deliberate differences from Kafka Connect"), each declared once.
+ * A step names the one it exercises; its difference is reported as allowed only when the two answers have the
+ * documented shape (otherwise it is a DIFF like any other). Responses are the normalised ones, so names are
+ * placeholders such as `{missing}`.
+ */
+import type { RestResponse } from './http.ts';
+
+export interface AllowedDifference {
+  /** The README table's request column, shortened. */
+  request: string;
+  reason: string;
+  /** True when the two answers differ exactly as documented. */
+  matches(kc: RestResponse, conveyor: RestResponse): boolean;
+}
+
+const message = (r: RestResponse): string => {
+  const m = (r.body as { message?: unknown } | null)?.message;
+  return typeof m === 'string' ? m : '';
+};
+const errorCode = (r: RestResponse): unknown => (r.body as { error_code?: unknown } | null)?.error_code;
+const ok = (r: RestResponse): boolean => r.status >= 200 && r.status < 300;
+
+export const ALLOWED = {
+  malformedBody: {
+    request: 'malformed JSON or a body of the wrong shape',
+    reason: 'Kafka Connect answers 500 with the parser message; Conveyor 400, a client error',
+    matches: (kc, cv) => kc.status === 500 && cv.status === 400 && errorCode(cv) === 400,
+  },
+  validateUnknownClass: {
+    request: 'PUT /connector-plugins/{p}/config/validate for an unknown class or with {}',
+    reason: "Kafka Connect answers 500 wrapping a BadRequestException; Conveyor the 400 it meant, with its 'Failed to find any class' words",
+    matches: (kc, cv) => kc.status === 500 && cv.status === 400 && message(cv).includes('Failed to find any class'),
+  },
+  unknownRestartStop: {
+    request: 'POST /connectors/{c}/restart (no flags) or PUT /connectors/{c}/stop for an unknown connector',
+    reason: 'Kafka Connect answers 500 (NullPointerException or "No connector … configured"); Conveyor 404 as everywhere else',
+    matches: (kc, cv) => kc.status === 500 && cv.status === 404 && message(cv) === 'Connector {missing} not found',
+  },
+  patchNameMismatch: {
+    request: 'PATCH /connectors/{c}/config with another name',
+    reason: 'Kafka Connect stores a config whose name differs from the connector; Conveyor refuses it with 400, as PUT does',
+    matches: (kc, cv) => kc.status === 200 && cv.status === 400 && errorCode(cv) === 400,
+  },
+  booleanFlag: {
+    request: '?includeTasks= / ?onlyFailed= / ?connectorsOnly= with neither true nor false',
+    reason: 'Kafka Connect takes it as false; Conveyor answers 400 so that a typo does not silently do something else',
+    matches: (kc, cv) => ok(kc) && cv.status === 400 && errorCode(cv) === 400,
+  },
+  expandUnknown: {
+    request: 'GET /connectors?expand= with an unknown value',
+    reason: 'Kafka Connect ignores it ({"c": {}} per connector); Conveyor answers 400',
+    matches: (kc, cv) => kc.status === 200 && cv.status === 400 && errorCode(cv) === 400,
+  },
+  pauseResumeUnknownWording: {
+    request: 'pause or resume of an unknown connector',
+    reason: "both 404; Kafka Connect says 'Unknown connector c', Conveyor 'Connector c not found' (one wording for one case)",
+    matches: (kc, cv) => kc.status === 404 && cv.status === 404 && message(kc) === 'Unknown connector {missing}' && message(cv) === 'Connector {missing} not found',
+  },
+  pluginVersionAlias: {
+    request: 'plugin.version in a connector config',
+    reason: "Conveyor also takes its older 'plugin.version' as connector.plugin.version; Kafka Connect ignores the key",
+    matches: (kc, cv) => ok(kc) && (cv.status === 400 || (ok(cv) && (cv.body as { error_count?: unknown } | null)?.error_count !== 0)),
+  },
+} as const satisfies Record<string, AllowedDifference>;
+
+export type AllowedId = keyof typeof ALLOWED;

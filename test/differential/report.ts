@@ -1,0 +1,46 @@
+/** One line per step (ok, allowed: reason, DIFF with the paths that differ), then a summary line. */
+import { ALLOWED } from './allowed.ts';
+import type { Difference } from './compare.ts';
+import type { RestRequest } from './http.ts';
+
+export type Verdict = 'ok' | 'allowed' | 'DIFF';
+
+export interface StepResult {
+  id: string;
+  req: RestRequest;
+  verdict: Verdict;
+  differences: Difference[];
+  reason?: string;
+  /** Waits that timed out (the step ran anyway). */
+  notes: string[];
+}
+
+const MAX_VALUE = 240;
+
+function show(v: unknown): string {
+  if (v === undefined) return '<absent>';
+  const s = JSON.stringify(v);
+  return s.length > MAX_VALUE ? `${s.slice(0, MAX_VALUE)}…` : s;
+}
+
+export function stepLine(r: StepResult): string {
+  const head = `${r.id} ${r.req.method} ${r.req.path}`;
+  const notes = r.notes.map((n) => `\n    note: ${n}`).join('');
+  if (r.verdict === 'ok') return `ok      ${head}${notes}`;
+  if (r.verdict === 'allowed') return `allowed ${head}: ${r.reason ?? ''}${notes}`;
+  const lines = r.differences.map((d) => `    ${d.path}  kc=${show(d.kc)}  conveyor=${show(d.conveyor)}`);
+  return [`DIFF    ${head}${r.reason === undefined ? '' : ` (${r.reason})`}`, ...lines].join('\n') + notes;
+}
+
+export function summaryLine(results: readonly StepResult[], seconds: number): string {
+  const count = (v: Verdict): number => results.filter((r) => r.verdict === v).length;
+  const diffs = results.filter((r) => r.verdict === 'DIFF');
+  const paths = diffs.reduce((n, r) => n + r.differences.length, 0);
+  return `summary: ${results.length} results, ${count('ok')} ok, ${count('allowed')} allowed, ${diffs.length} DIFF (${paths} differing paths)` +
+    `${diffs.length === 0 ? '' : `: ${diffs.map((r) => r.id).join(', ')}`}; ${seconds.toFixed(0)} s`;
+}
+
+export function allowedLegend(): string {
+  return ['documented deliberate differences (README, "Deliberate differences from Kafka Connect"):',
+    ...Object.entries(ALLOWED).map(([id, a]) => `  ${id}: ${a.request} — ${a.reason}`)].join('\n');
+}
