@@ -303,8 +303,9 @@ export class DistributedHerder implements RestApi, LeaderRouting {
     return this.worker.tenantUsage(tenant);
   }
 
+  /** As in Kafka Connect, a name no connector has answers an empty list, and resetting it does nothing. */
   async connectorTopics(name: string): Promise<Record<string, { topics: string[] }>> {
-    this.#connector(name);
+    if (this.#view.connector(name) === undefined) return { [name]: { topics: [] } };
     return { [name]: { topics: await this.#store.listTopics(name) } };
   }
 
@@ -390,7 +391,7 @@ export class DistributedHerder implements RestApi, LeaderRouting {
   }
 
   async resetConnectorTopics(name: string): Promise<void> {
-    this.#connector(name);
+    if (this.#view.connector(name) === undefined) return;
     await this.#store.resetTopics(name);
   }
 

@@ -18,10 +18,12 @@ function parseScope(v: unknown): 'worker' | 'cluster' {
   return typeof v === 'string' && v.toLowerCase() === 'cluster' ? 'cluster' : 'worker';
 }
 
+/** Kafka Connect's answers: no level is 400, a level log4j does not know is 404 ("invalid log level 'X'."). */
 function parseLevel(v: unknown): LogLevel {
+  if (v === undefined || v === null) throw new ConveyorError(ErrorCode.badRequest, "Desired 'level' parameter was not specified in request.");
   const s = typeof v === 'string' ? v.toLowerCase() : '';
   const mapped = s === 'warning' ? 'warn' : s === 'fatal' ? 'error' : s;
-  if (!isLogLevel(mapped)) throw new ConveyorError(ErrorCode.badRequest, `Invalid log level '${String(v)}'`);
+  if (!isLogLevel(mapped)) throw new ConveyorError(ErrorCode.notFound, `invalid log level '${typeof v === 'string' ? v : JSON.stringify(v)}'.`);
   return mapped;
 }
 

@@ -82,8 +82,10 @@ export function connectorLifecycleRouter(api: LifecycleApi): Router {
     res.json(await api.connectorOffsets(name(req)));
   });
   r.patch('/connectors/:name/offsets', async (req, res) => {
+    // Kafka Connect reads the body before it looks the connector up: an empty request is 400 even for an unknown name.
+    const offsets = parseOffsetsBody(req.body);
     api.connectorInfo(name(req));
-    res.json(await api.alterConnectorOffsets(name(req), parseOffsetsBody(req.body)));
+    res.json(await api.alterConnectorOffsets(name(req), offsets));
   });
   r.delete('/connectors/:name/offsets', async (req, res) => {
     res.json(await api.resetConnectorOffsets(name(req)));

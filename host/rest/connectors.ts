@@ -100,7 +100,8 @@ export function connectorsRouter(api: ConnectorsApi): Router {
   });
   r.put('/connectors/:name/config', async (req, res) => {
     const { created, info } = await api.putConnectorConfig(param(req, 'name'), stringMap(req.body, 'connector config'));
-    res.status(created ? 201 : 200).json(info);
+    if (created) res.status(201).location(absoluteUrl(req, `/connectors/${encodeURIComponent(info.name)}`)).json(info);
+    else res.json(info);
   });
   r.get('/connectors/:name/status', (req, res) => {
     res.json(api.connectorStatus(param(req, 'name')));

@@ -410,16 +410,17 @@ export class Worker {
 
   /**
    * The topics a connector's tasks produced to or consumed from since it was created or last reset. Without Kafka
-   * (the in-memory bus used in tests) these are its configured topics.
+   * (the in-memory bus used in tests) these are its configured topics. As in Kafka Connect, a name no connector has
+   * answers an empty list, and resetting it does nothing.
    */
   connectorTopics(name: string): Record<string, { topics: string[] }> {
-    const rt = this.runtime(name);
+    const rt = this.connectors.get(name);
+    if (rt === undefined) return { [name]: { topics: [] } };
     return { [name]: { topics: this.kafka === null ? this.topicsOf(rt) : this.activeTopics.topics(name) } };
   }
 
   resetConnectorTopics(name: string): void {
-    this.runtime(name);
-    this.activeTopics.reset(name);
+    if (this.connectors.has(name)) this.activeTopics.reset(name);
   }
 
   pluginConfig(className: string): ConfigKeyInfo[] {

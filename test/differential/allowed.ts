@@ -27,8 +27,18 @@ export const ALLOWED = {
     reason: 'Kafka Connect answers 500 with the parser message; Conveyor 400, a client error',
     matches: (kc, cv) => kc.status === 500 && cv.status === 400 && errorCode(cv) === 400,
   },
+  validateEmpty: {
+    request: 'PUT /connector-plugins/{p}/config/validate with {}',
+    reason: 'Kafka Connect answers 500 ("contains no connector type"); Conveyor validates the plugin the path names (200, its missing keys listed)',
+    matches: (kc, cv) => kc.status === 500 && cv.status === 200 && typeof (cv.body as { error_count?: unknown } | null)?.error_count === 'number',
+  },
+  contentTypeCharset: {
+    request: 'Content-Type of JSON answers',
+    reason: "Conveyor's JSON answers say application/json; charset=utf-8, Kafka Connect's application/json: the same media type",
+    matches: (kc, cv) => kc.contentType === 'application/json' && cv.contentType === 'application/json; charset=utf-8',
+  },
   validateUnknownClass: {
-    request: 'PUT /connector-plugins/{p}/config/validate for an unknown class or with {}',
+    request: 'PUT /connector-plugins/{p}/config/validate for an unknown class',
     reason: "Kafka Connect answers 500 wrapping a BadRequestException; Conveyor the 400 it meant, with its 'Failed to find any class' words",
     matches: (kc, cv) => kc.status === 500 && cv.status === 400 && message(cv).includes('Failed to find any class'),
   },

@@ -81,7 +81,7 @@ export const steps: readonly Step[] = [
   { id: 'validate-missing-required', req: { method: 'PUT', path: '/connector-plugins/FileStreamSourceConnector/config/validate', body: { 'connector.class': SOURCE, name: '{src}' } } },
   { id: 'validate-sink', req: { method: 'PUT', path: '/connector-plugins/FileStreamSinkConnector/config/validate', body: { ...sink, name: '{sink}', 'topics.regex': 'x.*' } } },
   { id: 'validate-unknown-class', req: { method: 'PUT', path: '/connector-plugins/com.example.NoSuchConnector/config/validate', body: { 'connector.class': 'com.example.NoSuchConnector' } }, allow: 'validateUnknownClass' },
-  { id: 'validate-empty', req: { method: 'PUT', path: '/connector-plugins/FileStreamSourceConnector/config/validate', body: {} }, allow: 'validateUnknownClass' },
+  { id: 'validate-empty', req: { method: 'PUT', path: '/connector-plugins/FileStreamSourceConnector/config/validate', body: {} }, allow: 'validateEmpty' },
   { id: 'validate-plugin-version-alias', req: { method: 'PUT', path: '/connector-plugins/FileStreamSourceConnector/config/validate', body: { ...source, name: '{src}', 'plugin.version': '9.9.9' } }, allow: 'pluginVersionAlias' },
   { id: 'list-empty', req: get('/connectors') },
   { id: 'create-text-plain', req: { method: 'POST', path: '/connectors', text: JSON.stringify({ name: '{src}', config: source }), contentType: 'text/plain' } },

@@ -201,7 +201,9 @@ void test('initial_state PAUSED and STOPPED; expand=status,info; GET/PUT/PATCH c
   isError((await w.call('PATCH', `/connectors/${paused}/config`, { name: 'other' })).body, 400);
   isError((await w.call('PUT', `/connectors/${paused}/config`, { ...datagen(topic), name: 'other' })).body, 400);
   const fresh = uniqueName('fresh');
-  assert.equal((await w.call('PUT', `/connectors/${fresh}/config`, datagen(topic))).status, 201);
+  const putCreated = await w.call('PUT', `/connectors/${fresh}/config`, datagen(topic));
+  assert.equal(putCreated.status, 201);
+  assert.equal(putCreated.headers.get('location'), `${w.url}/connectors/${fresh}`, 'a PUT that creates answers an absolute Location, as Kafka Connect does');
   for (const n of [paused, stopped, fresh]) assert.equal((await w.call('DELETE', `/connectors/${n}`)).status, 204);
 });
 
@@ -245,13 +247,13 @@ void test('pause/resume/stop, restart (204/202), tasks, task status and restart,
 
   assert.deepEqual((await w.call('GET', `/connectors/${name}/topics`)).body, { [name]: { topics: [topic] } });
   assert.equal((await w.call('PUT', `/connectors/${name}/topics/reset`)).status, 202);
-  isError((await w.call('GET', '/connectors/nope/topics')).body, 404);
+  assert.deepEqual((await w.call('GET', '/connectors/nope/topics')).body, { nope: { topics: [] } }, 'as in Kafka Connect, a name no connector has: no topics');
 
   assert.equal((await w.call('PUT', `/connectors/${name}/stop`)).status, 204);
   await until(name, 'STOPPED');
   assert.equal((await w.call('PUT', `/connectors/${name}/topics/reset`)).status, 202);
   assert.deepEqual((await w.call('GET', `/connectors/${name}/topics`)).body, { [name]: { topics: [] } }, 'a reset empties the active topics of a stopped connector');
-  isError((await w.call('PUT', '/connectors/nope/topics/reset')).body, 404);
+  assert.equal((await w.call('PUT', '/connectors/nope/topics/reset')).status, 202, 'as in Kafka Connect, resetting a name no connector has is accepted');
   assert.deepEqual((await w.call('GET', `/connectors/${name}`)).body, { name, config: { ...datagen(topic), name }, tasks: [], type: 'source' });
   assert.equal((await w.call('PUT', `/connectors/${name}/resume`)).status, 202);
   await until(name, 'RUNNING', 'RUNNING');
@@ -259,7 +261,7 @@ void test('pause/resume/stop, restart (204/202), tasks, task status and restart,
   await w.call('DELETE', `/connectors/${name}`);
 });
 
-void test('/admin/loggers: named loggers in a hierarchy, set with their descendants; scope=cluster; bad level 400, unknown logger 404', { timeout: 60_000 }, async () => {
+void test('/admin/loggers: named loggers in a hierarchy, set with their descendants; scope=cluster; no level 400, bad level and unknown logger 404 as in Kafka Connect', { timeout: 60_000 }, async () => {
   assert.deepEqual((await w.call('GET', '/admin/loggers')).body, { root: { level: 'INFO', last_modified: null } }, 'only loggers with a level set are listed');
   assert.deepEqual((await w.call('GET', '/admin/loggers/conveyor.rest')).body, { level: 'INFO', last_modified: null }, 'an unset logger reports its effective level');
   assert.deepEqual((await w.call('PUT', '/admin/loggers/conveyor.rest', { level: 'DEBUG' })).body, ['conveyor.rest']);
@@ -275,7 +277,10 @@ void test('/admin/loggers: named loggers in a hierarchy, set with their descenda
   const cluster = await w.call('PUT', '/admin/loggers/conveyor.rest?scope=cluster', { level: 'ERROR' });
   assert.equal(cluster.status, 204);
   assert.equal(((await w.call('GET', '/admin/loggers/conveyor.rest')).body as { level: string }).level, 'ERROR');
-  isError((await w.call('PUT', '/admin/loggers/root', { level: 'LOUD' })).body, 400);
+  const loud = await w.call('PUT', '/admin/loggers/root', { level: 'LOUD' });
+  assert.deepEqual([loud.status, loud.body], [404, { error_code: 404, message: "invalid log level 'LOUD'." }]);
+  const none = await w.call('PUT', '/admin/loggers/root', {});
+  assert.deepEqual([none.status, none.body], [400, { error_code: 400, message: "Desired 'level' parameter was not specified in request." }]);
   const unknown = await w.call('GET', '/admin/loggers/org.apache.kafka');
   assert.deepEqual(unknown.body, { error_code: 404, message: 'Logger org.apache.kafka not found.' });
   await w.call('PUT', '/admin/loggers/root', { level: 'INFO' });
