@@ -2,7 +2,9 @@ import { defineSink } from '../../../sdk/index.ts';
 import type { SinkRecord, SinkTask, TaskContext, TopicPartitionOffsets } from '../../../sdk/index.ts';
 
 const config = [
-  { name: 'file', type: 'string', importance: 'high', documentation: 'Absolute path of the destination file; the worker must allow its directory (built-in file connectors get it automatically).', validators: [{ kind: 'pattern', regex: '^/.*' }] },
+  // Kafka Connect's definition, words included. Without `file` Kafka Connect writes standard output; a sandboxed task
+  // has none, so the task refuses to start instead (the path must be absolute, in a directory the policy allows).
+  { name: 'file', type: 'string', default: null, importance: 'high', documentation: 'Destination filename. If not specified, the standard output will be used' },
   { name: 'topics', type: 'list', importance: 'high', documentation: 'Topics to consume.' },
 ] as const;
 
@@ -31,7 +33,9 @@ class FileSinkTask implements SinkTask {
 
   start(ctx: TaskContext): void {
     this.ctx = ctx;
-    this.file = String(ctx.config['file']);
+    const file = ctx.config['file'];
+    if (typeof file !== 'string' || file === '') throw new Error("FileStreamSink needs 'file': a sandboxed task has no standard output to write");
+    this.file = file;
     ctx.log.info('file sink started', { file: this.file });
   }
 

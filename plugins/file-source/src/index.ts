@@ -2,9 +2,11 @@ import { defineSource } from '../../../sdk/index.ts';
 import type { RawConfig, SourceRecord, SourceTask, TaskContext } from '../../../sdk/index.ts';
 
 const config = [
-  { name: 'file', type: 'string', importance: 'high', documentation: 'Absolute path of the file to read; the worker must allow its directory (built-in file connectors get it automatically).', validators: [{ kind: 'pattern', regex: '^/.*' }] },
-  { name: 'topic', type: 'string', importance: 'high', documentation: 'The topic to publish data to.', validators: [{ kind: 'nonEmpty' }] },
-  { name: 'batch.size', type: 'int', default: 2000, importance: 'low', documentation: 'The maximum number of records the source task can read from the file each time it is polled.', validators: [{ kind: 'range', min: 1 }] },
+  // Kafka Connect's definitions, words included. Without `file` Kafka Connect reads standard input; a sandboxed task
+  // has none, so the task refuses to start instead (the path must be absolute, in a directory the policy allows).
+  { name: 'file', type: 'string', default: null, importance: 'high', documentation: 'Source filename. If not specified, the standard input will be used' },
+  { name: 'topic', type: 'string', importance: 'high', documentation: 'The topic to publish data to', validators: [{ kind: 'nonEmpty' }] },
+  { name: 'batch.size', type: 'int', default: 2000, importance: 'low', documentation: 'The maximum number of records the source task can read from the file each time it is polled' },
 ] as const;
 
 /** UTF-8 byte length without TextEncoder (the sandbox has no Node or web encoding APIs). */
@@ -36,9 +38,11 @@ class FileSourceTask implements SourceTask {
 
   async start(ctx: TaskContext): Promise<void> {
     this.ctx = ctx;
-    this.file = String(ctx.config['file']);
+    const file = ctx.config['file'];
+    if (typeof file !== 'string' || file === '') throw new Error("FileStreamSource needs 'file': a sandboxed task has no standard input to read");
+    this.file = file;
     this.topic = String(ctx.config['topic']);
-    this.batch = Number(ctx.config['batch.size']);
+    this.batch = Math.max(1, Number(ctx.config['batch.size']));
     const committed = await ctx.offsets.get({ filename: this.file });
     this.position = typeof committed?.['position'] === 'number' ? committed['position'] : 0;
     ctx.log.info('file source started', { file: this.file, position: this.position });

@@ -66,7 +66,8 @@ void test('GET /, /health, /connector-plugins (connectorsOnly), plugin config', 
   isError((await w.call('GET', '/connector-plugins?connectorsOnly=maybe')).body, 400);
   type KeyInfo = { name: string; required: boolean; group: string | null; order: number; width: string; default_value: string | null };
   const cfg = (await w.call('GET', '/connector-plugins/org.apache.kafka.connect.file.FileStreamSinkConnector/config')).body as KeyInfo[];
-  assert.ok(cfg.some((k) => k.name === 'file' && k.required));
+  const file = cfg.find((k) => k.name === 'file') as (KeyInfo & { documentation: string }) | undefined;
+  assert.deepEqual([file?.required, file?.documentation], [false, 'Destination filename. If not specified, the standard output will be used'], "Kafka Connect's definition of file");
   // Kafka Connect 4.1.1: the plugin's keys first, then ConnectorConfig's and SinkConnectorConfig's, 24 of them.
   assert.deepEqual(cfg.filter((k) => k.name !== 'file').map((k) => k.name), [
     'name', 'connector.class', 'connector.plugin.version', 'tasks.max', 'tasks.max.enforce', 'key.converter', 'key.converter.plugin.version',
@@ -284,4 +285,19 @@ void test('/admin/loggers: named loggers in a hierarchy, set with their descenda
   const unknown = await w.call('GET', '/admin/loggers/org.apache.kafka');
   assert.deepEqual(unknown.body, { error_code: 404, message: 'Logger org.apache.kafka not found.' });
   await w.call('PUT', '/admin/loggers/root', { level: 'INFO' });
+});
+
+void test('a file connector without `file` is valid, as in Kafka Connect, but its task fails naming the missing standard input', { timeout: 60_000 }, async () => {
+  const topic = await fx.topic('rest-nofile');
+  const name = uniqueName('nofile');
+  const v = (await w.call('PUT', '/connector-plugins/FileStreamSource/config/validate', { 'connector.class': 'FileStreamSource', name, topic })).body as { error_count: number };
+  assert.equal(v.error_count, 0);
+  assert.equal((await w.call('POST', '/connectors', { name, config: { 'connector.class': 'FileStreamSource', topic } })).status, 201);
+  const trace = await eventually(async () => {
+    const s = (await w.call('GET', `/connectors/${name}/status`)).body as { tasks?: { state: string; trace?: string }[] };
+    const t = s.tasks?.[0];
+    return t?.state === 'FAILED' ? t.trace : undefined;
+  }, 'the task failed');
+  assert.match(trace ?? '', /FileStreamSource needs 'file': a sandboxed task has no standard input to read/);
+  assert.equal((await w.call('DELETE', `/connectors/${name}`)).status, 204);
 });
