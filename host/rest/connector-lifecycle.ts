@@ -1,7 +1,7 @@
 /** /connectors/{c}: pause, resume, stop, restart, tasks, topics and offsets, with Kafka Connect's codes. */
 import { Router } from 'express';
 import type { Request } from 'express';
-import { ConveyorError, ErrorCode } from '../core/errors.ts';
+import { ConveyorError, ErrorCode, isConveyorError } from '../core/errors.ts';
 import type { ConnectorOffset } from '../worker/connector-offsets.ts';
 import { parseOffsetsBody } from '../worker/connector-offsets.ts';
 import type { ConnectorStatus } from '../worker/states.ts';
@@ -57,7 +57,18 @@ export function connectorLifecycleRouter(api: LifecycleApi): Router {
     res.status(204).end();
   });
   r.post('/connectors/:name/restart', async (req, res) => {
-    const snapshot = await api.restartConnector(name(req), flag(req, 'includeTasks'), flag(req, 'onlyFailed'));
+    const includeTasks = flag(req, 'includeTasks');
+    const onlyFailed = flag(req, 'onlyFailed');
+    if (includeTasks || onlyFailed) {
+      // Kafka Connect's restart-with-tasks path has its own words for a connector it does not know.
+      try {
+        api.connectorInfo(name(req));
+      } catch (err) {
+        if (isConveyorError(err) && err.code === ErrorCode.notFound) throw new ConveyorError(ErrorCode.notFound, `Unknown connector: ${name(req)}`);
+        throw err;
+      }
+    }
+    const snapshot = await api.restartConnector(name(req), includeTasks, onlyFailed);
     if (snapshot === null) res.status(204).end();
     else res.status(202).json(snapshot);
   });

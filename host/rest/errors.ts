@@ -1,5 +1,5 @@
 /** The one mapping from error codes to HTTP status, and Kafka Connect's error body {error_code, message}. */
-import type { ErrorRequestHandler } from 'express';
+import type { ErrorRequestHandler, Response } from 'express';
 import { ErrorCode, isConveyorError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 
@@ -29,12 +29,24 @@ export function statusFor(err: unknown): number {
   return 500;
 }
 
+/**
+ * Errors Kafka Connect's web container (Jersey) raises itself: a wrong method, a body that is not JSON (and no route
+ * at all: server.ts answers that with containerError directly, since a resource's own 404 keeps its Content-Type).
+ */
+const CONTAINER_MESSAGES: ReadonlySet<string> = new Set(['HTTP 405 Method Not Allowed', 'HTTP 415 Unsupported Media Type']);
+
+/** Jersey answers its own errors with the JSON body and no Content-Type header; so do we, for the same errors. */
+export function containerError(res: Response, status: number, message: string): void {
+  res.status(status).end(JSON.stringify({ error_code: status, message }));
+}
+
 export function errorHandler(log: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
     const status = statusFor(err);
     const message = status === 500 && !isConveyorError(err) ? `Internal server error: ${(err as Error)?.message ?? String(err)}` : describe(err);
     if (status >= 500) log.error('request failed', { method: req.method, path: req.path, status, error: err });
-    res.status(status).json({ error_code: status, message });
+    if (CONTAINER_MESSAGES.has(message)) containerError(res, status, message);
+    else res.status(status).json({ error_code: status, message });
   };
 }
 

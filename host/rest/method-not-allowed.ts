@@ -4,6 +4,7 @@
  * only the requests none of them handled.
  */
 import { Router } from 'express';
+import { containerError } from './errors.ts';
 
 /** Kafka Connect's resource paths (connect/runtime/.../rest/resources). */
 export const KAFKA_CONNECT_PATHS: readonly string[] = [
@@ -38,7 +39,7 @@ export function methodNotAllowed(paths: readonly string[] = KAFKA_CONNECT_PATHS)
         next();
         return;
       }
-      res.status(405).json({ error_code: 405, message: 'HTTP 405 Method Not Allowed' });
+      containerError(res, 405, 'HTTP 405 Method Not Allowed');
     });
   }
   return r;

@@ -2,7 +2,6 @@
 import type { Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import express from 'express';
-import { ConveyorError, ErrorCode } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import { adminRouter } from './admin.ts';
 import type { AdminApi } from './admin.ts';
@@ -14,7 +13,7 @@ import { connectorsRouter } from './connectors.ts';
 import type { ConnectorsApi } from './connectors.ts';
 import { diagnosticsRouter } from './diagnostics.ts';
 import type { DiagnosticsApi } from './diagnostics.ts';
-import { errorHandler } from './errors.ts';
+import { containerError, errorHandler } from './errors.ts';
 import { leaderForwarding } from './forwarding.ts';
 import { methodNotAllowed } from './method-not-allowed.ts';
 import type { LeaderRouting } from './forwarding.ts';
@@ -84,7 +83,7 @@ export async function startRestServer(api: RestApi, options: RestServerOptions):
   app.use(connectorLifecycleRouter(rest));
   app.use(diagnosticsRouter(rest));
   app.use(methodNotAllowed());
-  app.use((_req, _res, next) => next(new ConveyorError(ErrorCode.notFound, 'HTTP 404 Not Found')));
+  app.use((_req, res) => containerError(res, 404, 'HTTP 404 Not Found'));
   app.use(errorHandler(options.log));
   const server: Server = await new Promise((resolve, reject) => {
     if (options.tls) {

@@ -37,6 +37,21 @@ export const ALLOWED = {
     reason: "Conveyor's JSON answers say application/json; charset=utf-8, Kafka Connect's application/json: the same media type",
     matches: (kc, cv) => kc.contentType === 'application/json' && cv.contentType === 'application/json; charset=utf-8',
   },
+  unknownTaskRestart: {
+    request: 'POST /connectors/{c}/tasks/{t}/restart for an unknown connector',
+    reason: 'Kafka Connect answers 500 ("not a recognizable type") and records a FAILED task; Conveyor 404 as everywhere else',
+    matches: (kc, cv) => kc.status === 500 && cv.status === 404 && message(cv) === 'Connector {missing} not found',
+  },
+  createMissingClass: {
+    request: 'POST /connectors without connector.class',
+    reason: "both 400; Kafka Connect echoes the config in Java's map order, Conveyor names the missing key in the invalid-config message",
+    matches: (kc, cv) => kc.status === 400 && cv.status === 400 && message(kc).endsWith('contains no connector type') && message(cv).includes('Missing required configuration "connector.class"'),
+  },
+  createUnknownClassPrefix: {
+    request: 'POST /connectors with an unknown class',
+    reason: "both 400 with the same words; Kafka Connect's message starts with the Java exception's name",
+    matches: (kc, cv) => kc.status === 400 && cv.status === 400 && message(kc) === `org.apache.kafka.connect.errors.ConnectException: ${message(cv)}`,
+  },
   validateUnknownClass: {
     request: 'PUT /connector-plugins/{p}/config/validate for an unknown class',
     reason: "Kafka Connect answers 500 wrapping a BadRequestException; Conveyor the 400 it meant, with its 'Failed to find any class' words",

@@ -21,12 +21,15 @@ const CONVERTER_TYPE: ConfigDef[number] = {
 
 export const STRING_CONVERTER_CONFIG: ConfigDef = [
   CONVERTER_TYPE,
+  // Kafka Connect's StringConverterConfig as its REST API shows it: default "UTF-8", width MEDIUM, display "Encoding".
   {
     name: 'converter.encoding',
     type: 'STRING',
-    default: 'UTF8',
+    default: 'UTF-8',
     importance: 'HIGH',
     documentation: 'The name of the Java character set to use for encoding strings as byte arrays.',
+    width: 'MEDIUM',
+    displayName: 'Encoding',
   },
 ];
 

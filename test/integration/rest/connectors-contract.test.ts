@@ -165,9 +165,10 @@ void test('POST /connectors: 201 + Location; invalid JSON, missing class, unknow
   isError(huge.body, 413);
   const unknown = await w.call('GET', '/no/such/path');
   assert.deepEqual(unknown, { ...unknown, status: 404, body: { error_code: 404, message: 'HTTP 404 Not Found' } });
+  assert.equal(unknown.headers.get('content-type'), null, 'as Kafka Connect (Jersey) answers its own errors: a JSON body, no Content-Type');
   for (const [method, path] of [['DELETE', `/connectors/${name}/status`], ['POST', `/connectors/${name}`], ['GET', `/connectors/${name}/restart`], ['PUT', '/connectors'], ['DELETE', '/connector-plugins']]) {
     const wrong = await w.call(method as string, path as string);
-    assert.deepEqual({ status: wrong.status, body: wrong.body }, { status: 405, body: { error_code: 405, message: 'HTTP 405 Method Not Allowed' } }, `${method} ${path}`);
+    assert.deepEqual({ status: wrong.status, body: wrong.body, type: wrong.headers.get('content-type') }, { status: 405, body: { error_code: 405, message: 'HTTP 405 Method Not Allowed' }, type: null }, `${method} ${path}`);
   }
   assert.equal((await w.call('DELETE', `/connectors/${name}`)).status, 204);
   isError((await w.call('DELETE', `/connectors/${name}`)).body, 404);
@@ -244,6 +245,7 @@ void test('pause/resume/stop, restart (204/202), tasks, task status and restart,
   assert.equal((onlyFailed.body as { connector: { state: string } }).connector.state, 'RUNNING', 'nothing failed, nothing restarts');
   isError((await w.call('POST', `/connectors/${name}/restart?includeTasks=perhaps`)).body, 400);
   isError((await w.call('POST', '/connectors/nope/restart')).body, 404);
+  assert.deepEqual((await w.call('POST', '/connectors/nope/restart?includeTasks=true')).body, { error_code: 404, message: 'Unknown connector: nope' }, "Kafka Connect's words on its restart-with-tasks path");
   await until(name, 'RUNNING', 'RUNNING');
 
   assert.deepEqual((await w.call('GET', `/connectors/${name}/topics`)).body, { [name]: { topics: [topic] } });
