@@ -67,15 +67,16 @@ async function read(topic: string, n: number): Promise<Awaited<ReturnType<typeof
 
 interface Envelope { schema: { name: string }; payload: { op: string; before: unknown; after: Record<string, unknown> | null; source: Record<string, unknown> } }
 
-test('seed config over REST: snapshot and changes land in <prefix>.<db>.customers in Debezium JSON', async () => {
-  const prefix = uniqueName('dbserver1').replace(/_/g, '-');
+/** Creates a CDC connector of the given class over REST on the test database; its topics are cleaned up afterwards. */
+async function createCdcConnector(connectorClass: string, base: string): Promise<{ prefix: string; topic: string; name: string }> {
+  const prefix = uniqueName(base).replace(/_/g, '-');
   const topic = `${prefix}.${db.name}.customers`;
   fx.topics.push(topic, prefix, `schemahistory.${prefix}`);
-  const name = uniqueName('inventory-connector');
+  const name = uniqueName(`${base}-connector`);
   const created = await http(`${url}/connectors`, 'POST', {
     name,
     config: {
-      'connector.class': 'io.debezium.connector.mysql.MySqlConnector',
+      'connector.class': connectorClass,
       'database.hostname': stack.mariadb.host, 'database.port': String(stack.mariadb.port),
       'database.user': stack.mariadb.cdcUser, 'database.password': stack.mariadb.cdcPassword,
       'database.server.id': String(serverId()), 'topic.prefix': prefix, 'database.include.list': db.name,
@@ -84,6 +85,11 @@ test('seed config over REST: snapshot and changes land in <prefix>.<db>.customer
     },
   });
   assert.equal(created.status, 201, JSON.stringify(created.body));
+  return { prefix, topic, name };
+}
+
+test('seed config over REST: snapshot and changes land in <prefix>.<db>.customers in Debezium JSON', async () => {
+  const { prefix, topic, name } = await createCdcConnector('io.debezium.connector.mysql.MySqlConnector', 'dbserver1');
   await eventually(async () => {
     const s = await http(`${url}/connectors/${name}/status`);
     const tasks = (s.body as { tasks?: { state: string; trace?: string }[] }).tasks ?? [];
@@ -111,22 +117,7 @@ test('seed config over REST: snapshot and changes land in <prefix>.<db>.customer
 });
 
 test('io.debezium.connector.mariadb.MariaDbConnector over REST: the MariaDB connector\'s names, context headers and exact ts_ns in Kafka', async () => {
-  const prefix = uniqueName('mariadb1').replace(/_/g, '-');
-  const topic = `${prefix}.${db.name}.customers`;
-  fx.topics.push(topic, prefix, `schemahistory.${prefix}`);
-  const name = uniqueName('mariadb-connector');
-  const created = await http(`${url}/connectors`, 'POST', {
-    name,
-    config: {
-      'connector.class': 'io.debezium.connector.mariadb.MariaDbConnector',
-      'database.hostname': stack.mariadb.host, 'database.port': String(stack.mariadb.port),
-      'database.user': stack.mariadb.cdcUser, 'database.password': stack.mariadb.cdcPassword,
-      'database.server.id': String(serverId()), 'topic.prefix': prefix, 'database.include.list': db.name,
-      'schema.history.internal.kafka.topic': `schemahistory.${prefix}`, 'schema.history.internal.kafka.bootstrap.servers': BOOTSTRAP,
-      'topic.creation.default.replication.factor': '1', 'topic.creation.default.partitions': '1',
-    },
-  });
-  assert.equal(created.status, 201, JSON.stringify(created.body));
+  const { prefix, topic, name } = await createCdcConnector('io.debezium.connector.mariadb.MariaDbConnector', 'mariadb1');
   try {
     const [first] = await read(topic, 1);
     const text = first?.value ?? '';
