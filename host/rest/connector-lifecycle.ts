@@ -59,16 +59,14 @@ export function connectorLifecycleRouter(api: LifecycleApi): Router {
   r.post('/connectors/:name/restart', async (req, res) => {
     const includeTasks = flag(req, 'includeTasks');
     const onlyFailed = flag(req, 'onlyFailed');
-    if (includeTasks || onlyFailed) {
+    let snapshot: ConnectorStatus | null;
+    try {
+      snapshot = await api.restartConnector(name(req), includeTasks, onlyFailed);
+    } catch (err) {
       // Kafka Connect's restart-with-tasks path has its own words for a connector it does not know.
-      try {
-        api.connectorInfo(name(req));
-      } catch (err) {
-        if (isConveyorError(err) && err.code === ErrorCode.notFound) throw new ConveyorError(ErrorCode.notFound, `Unknown connector: ${name(req)}`);
-        throw err;
-      }
+      if ((includeTasks || onlyFailed) && isConveyorError(err) && err.code === ErrorCode.notFound) throw new ConveyorError(ErrorCode.notFound, `Unknown connector: ${name(req)}`);
+      throw err;
     }
-    const snapshot = await api.restartConnector(name(req), includeTasks, onlyFailed);
     if (snapshot === null) res.status(204).end();
     else res.status(202).json(snapshot);
   });

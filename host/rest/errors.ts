@@ -30,12 +30,10 @@ export function statusFor(err: unknown): number {
 }
 
 /**
- * Errors Kafka Connect's web container (Jersey) raises itself: a wrong method, a body that is not JSON (and no route
- * at all: server.ts answers that with containerError directly, since a resource's own 404 keeps its Content-Type).
+ * Kafka Connect's web container (Jersey) answers the errors it raises itself — no route, a wrong method, a body that
+ * is not JSON — with the JSON body and no Content-Type header; so do we, where those errors arise (server.ts,
+ * method-not-allowed.ts, request-guards.ts). A resource's own errors go through errorHandler and keep theirs.
  */
-const CONTAINER_MESSAGES: ReadonlySet<string> = new Set(['HTTP 405 Method Not Allowed', 'HTTP 415 Unsupported Media Type']);
-
-/** Jersey answers its own errors with the JSON body and no Content-Type header; so do we, for the same errors. */
 export function containerError(res: Response, status: number, message: string): void {
   res.status(status).end(JSON.stringify({ error_code: status, message }));
 }
@@ -45,8 +43,7 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     const status = statusFor(err);
     const message = status === 500 && !isConveyorError(err) ? `Internal server error: ${(err as Error)?.message ?? String(err)}` : describe(err);
     if (status >= 500) log.error('request failed', { method: req.method, path: req.path, status, error: err });
-    if (CONTAINER_MESSAGES.has(message)) containerError(res, status, message);
-    else res.status(status).json({ error_code: status, message });
+    res.status(status).json({ error_code: status, message });
   };
 }
 

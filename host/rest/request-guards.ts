@@ -5,7 +5,7 @@
  * semantics of the Jetty CrossOriginFilter it installs): no CORS headers at all unless an origin is allowed.
  */
 import type { RequestHandler } from 'express';
-import { ConveyorError, ErrorCode } from '../core/errors.ts';
+import { containerError } from './errors.ts';
 
 /** Largest request body accepted (413 above it). */
 export const MAX_REQUEST_BYTES = 4 * 1024 * 1024;
@@ -20,14 +20,14 @@ function hasBody(headers: Record<string, string | string[] | undefined>): boolea
 }
 
 export function requireJsonBodies(except: (method: string, path: string) => boolean = () => false): RequestHandler {
-  return (req, _res, next) => {
+  return (req, res, next) => {
     if (!hasBody(req.headers) || except(req.method, req.path)) {
       next();
       return;
     }
     const type = req.headers['content-type'] ?? '';
     if (!JSON_TYPE.test(type)) {
-      next(new ConveyorError(ErrorCode.unsupportedMediaType, 'HTTP 415 Unsupported Media Type'));
+      containerError(res, 415, 'HTTP 415 Unsupported Media Type');
       return;
     }
     next();

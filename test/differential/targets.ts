@@ -73,6 +73,19 @@ async function ready(side: Side, url: string, child: ChildProcess, logFile: stri
   });
 }
 
+/** A started target once its REST answers; stopped again when it never does. */
+async function launched(side: Side, child: ChildProcess, logFile: string, port: number, timeoutMs: number): Promise<Target> {
+  const stop = supervise(child, logFile);
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await ready(side, url, child, logFile, timeoutMs);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { side, url, logFile, stop };
+}
+
 /** Kafka Connect with only the root logger configured (INFO, Conveyor's default level), so /admin/loggers compare. */
 export async function startKafkaConnect(dir: string, bootstrap: string, heap = '512m'): Promise<Target> {
   const classpath = await mavenClasspath(join(ROOT, '.stack', 'reference'), kafkaConnectArtifacts());
@@ -88,15 +101,7 @@ export async function startKafkaConnect(dir: string, bootstrap: string, heap = '
   const logFile = join(dir, 'connect.log');
   const child = spawn('java', [`-Xmx${heap}`, '-XX:+UseSerialGC', `-Dlog4j2.configurationFile=${log4j}`, '-cp', classpath,
     'org.apache.kafka.connect.cli.ConnectStandalone', workerFile], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const stop = supervise(child, logFile);
-  const url = `http://127.0.0.1:${port}`;
-  try {
-    await ready('kc', url, child, logFile, 180_000);
-  } catch (err) {
-    await stop();
-    throw err;
-  }
-  return { side: 'kc', url, logFile, stop };
+  return launched('kc', child, logFile, port, 180_000);
 }
 
 /** `conveyor standalone worker.properties`, as bin/conveyor runs it. */
@@ -108,13 +113,5 @@ export async function startConveyor(dir: string, bootstrap: string): Promise<Tar
   const logFile = join(dir, 'conveyor.log');
   const child = spawn(process.execPath, ['--no-node-snapshot', '--disable-warning=ExperimentalWarning', join(ROOT, 'host', 'cli', 'main.ts'), 'standalone', workerFile],
     { stdio: ['ignore', 'pipe', 'pipe'], cwd: ROOT });
-  const stop = supervise(child, logFile);
-  const url = `http://127.0.0.1:${port}`;
-  try {
-    await ready('conveyor', url, child, logFile, 60_000);
-  } catch (err) {
-    await stop();
-    throw err;
-  }
-  return { side: 'conveyor', url, logFile, stop };
+  return launched('conveyor', child, logFile, port, 60_000);
 }
