@@ -2,10 +2,12 @@
  * Benchmark dispatcher: node --no-node-snapshot bench/run.ts <name> [--profile] runs bench/<name>.ts's main().
  * --profile re-runs the bench under --cpu-prof and has every sandbox process it starts do the same; the .cpuprofile
  * files land in .tmp/profiles/ (open them in Chrome DevTools, or summarise them with scripts/profile-top.ts).
+ * --alloc-profile samples every allocation of the bench's own process, collected garbage included (V8's sampling heap
+ * profiler), and writes .tmp/profiles/alloc-<name>-<time>.heapprofile: where the garbage a run churns comes from.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 
 const BENCHES: Record<string, () => Promise<{ main(args: string[]): Promise<void> }>> = {
   sandbox: () => import('./sandbox.ts'),
@@ -34,4 +36,12 @@ if (rest.includes('--profile')) {
   process.stderr.write(`profiles: ${dir}\n`);
   process.exit(child.status ?? 1);
 }
-await load().then((m) => m.main(rest));
+if (rest.includes('--alloc-profile')) {
+  const { allocationProfile } = await import('./alloc-profile.ts');
+  const dir = resolve(import.meta.dirname, '..', '.tmp', 'profiles');
+  mkdirSync(dir, { recursive: true });
+  const file = await allocationProfile(join(dir, `alloc-${name as string}-${Date.now()}.heapprofile`), () => load().then((m) => m.main(rest.filter((a) => a !== '--alloc-profile'))));
+  process.stderr.write(`allocation profile: ${file}\n`);
+} else {
+  await load().then((m) => m.main(rest));
+}

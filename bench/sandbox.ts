@@ -58,6 +58,8 @@ async function pipeline(source: SandboxInstance, sink: SandboxInstance, duration
   const rps = (snk.records - r0) / ((performance.now() - t0) / 1000);
   await src.stop();
   await snk.stop();
+  await source.dispose();
+  await sink.dispose();
   return rps;
 }
 

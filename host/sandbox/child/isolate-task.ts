@@ -3,6 +3,7 @@ import ivm from 'isolated-vm';
 import { ErrorCode } from '../../core/errors.ts';
 import type { SandboxLimits, TaskSpec, WireError } from '../protocol.ts';
 import { CpuMeter } from './cpu-meter.ts';
+import { disposeProfiled, startIsolateProfile } from './isolate-profile.ts';
 import { limitError, TaskFault } from './task-fault.ts';
 
 /** A string argument carried beside a capability call's JSON (which holds null in its place). */
@@ -116,6 +117,7 @@ export class IsolateTask {
     const isolate = new ivm.Isolate({ memoryLimit: spec.limits.memoryMb });
     const inbox: Inbox = { result: () => undefined };
     try {
+      startIsolateProfile(isolate);
       const context = await isolate.createContext();
       const jail = context.global;
       const bootInfo = {
@@ -324,6 +326,6 @@ export class IsolateTask {
     } catch {
       // already released with the isolate
     }
-    if (!this.isolate.isDisposed) this.isolate.dispose();
+    if (!this.isolate.isDisposed) disposeProfiled(this.isolate, this.spec.taskKey);
   }
 }
