@@ -17,7 +17,7 @@ import { KafkaOffsetBackingStore } from '../storage/kafka-offset-store.ts';
 import { TopicCreator } from '../kafka/topic-creation.ts';
 import type { OffsetBackingStore } from '../storage/offset-store.ts';
 import { OffsetWriter } from '../storage/offset-writer.ts';
-import type { RecordSink, RecordSource } from '../worker/record-bus.ts';
+import type { RecordSink, RecordSource } from './record-ports.ts';
 import { parseWorkerSettings, sinkTaskConfig, sourceTaskConfig } from './config.ts';
 import { connectorTopicCheck, internalTopics, TENANT_CONFIG_KEY } from './internal-topics.ts';
 import type { FlatConfig, PipelineWorkerSettings } from './config.ts';

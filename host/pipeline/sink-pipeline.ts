@@ -18,7 +18,7 @@ import type { ErrorHandlingConfig } from '../errors/error-config.ts';
 import type { ErrorReporter, OriginalRecord } from '../errors/reporters.ts';
 import type { Clock } from '../errors/retry.ts';
 import type { DurableOffset, SinkBatch, TopicPartition } from '../kafka/sink-records.ts';
-import type { RecordSource } from '../worker/record-bus.ts';
+import type { RecordSource } from './record-ports.ts';
 import { errorHandling, guarded, transform, transformSync } from './processing.ts';
 import type { ErrorHandling } from './processing.ts';
 import { connectToSdkSinkRecord, headerEntries } from './records.ts';

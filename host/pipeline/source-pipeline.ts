@@ -22,8 +22,8 @@ import type { InternalTopicCheck } from './internal-topics.ts';
 import { canonicalKey, serializeOffsetKey, serializeOffsetValue } from '../storage/offset-format.ts';
 import type { SourceOffset, SourcePartition } from '../storage/offset-store.ts';
 import type { OffsetWriter, SubmittedRecord } from '../storage/offset-writer.ts';
-import type { RecordSink } from '../worker/record-bus.ts';
-import { errorHandling, guarded, guardedAsync, transform } from './processing.ts';
+import type { RecordSink } from './record-ports.ts';
+import { errorHandling, guarded, guardedAsync, transform, transformSync } from './processing.ts';
 import type { ErrorHandling } from './processing.ts';
 import { sourceRecordToConnect } from './records.ts';
 import type { SchemaSourceRecord } from './records.ts';
@@ -71,6 +71,8 @@ export class SourcePipeline implements RecordSink {
   #producer: RecordProducer | undefined;
   #tx: TransactionalProducer | undefined;
   #tail: Promise<unknown> = Promise.resolve();
+  /** Topics topic.creation has seen to exist: later batches to them skip the check. */
+  readonly #ensured = new Set<string>();
 
   constructor(options: SourcePipelineOptions) {
     this.#o = options;
@@ -123,16 +125,18 @@ export class SourcePipeline implements RecordSink {
     try {
       for (const r of records) {
         const submitted = this.#o.offsets.submit(r.sourcePartition, r.sourceOffset);
-        const record = await this.#prepare(r);
+        let record = this.#prepareFast(r);
+        if (record === undefined) record = await this.#prepare(r);
         if (record === null) submitted.ack();
         else out.push({ record, submitted });
       }
       if (out.length === 0) return;
-      for (const topic of new Set(out.map((x) => x.record.topic))) await this.#ensureTopic(topic);
+      const topics = new Set(out.map((x) => x.record.topic));
+      for (const topic of topics) await this.#ensureTopic(topic);
       const sent = await guardedAsync(this.#errors.operator, 'KAFKA_PRODUCE', PRODUCER_CLASS, () => producer.send(out.map((x) => x.record)));
       if (sent.ok) {
         this.stats.records += out.length;
-        if (this.#o.onTopicUsed !== undefined) for (const topic of new Set(out.map((x) => x.record.topic))) this.#o.onTopicUsed(topic);
+        if (this.#o.onTopicUsed !== undefined) for (const topic of topics) this.#o.onTopicUsed(topic);
       } else this.stats.failed += out.length;
       // Kafka Connect with errors.tolerance=all acknowledges records whose send failed, so offsets move past them.
       for (const x of out) x.submitted.ack();
@@ -155,7 +159,8 @@ export class SourcePipeline implements RecordSink {
         if (r.sourcePartition !== null && r.sourcePartition !== undefined && r.sourceOffset !== null && r.sourceOffset !== undefined) {
           reached.set(canonicalKey(this.#o.connector, r.sourcePartition), { partition: r.sourcePartition, offset: r.sourceOffset });
         }
-        const record = await this.#prepare(r);
+        let record = this.#prepareFast(r);
+        if (record === undefined) record = await this.#prepare(r);
         if (record !== null) out.push(record);
       }
       if (out.length === 0 && reached.size === 0) return;
@@ -170,6 +175,35 @@ export class SourcePipeline implements RecordSink {
       this.#setState('FAILED');
       throw e;
     }
+  }
+
+  /**
+   * The happy path, synchronously: the producer record, null when a transform dropped it, or undefined when a stage
+   * threw — then #prepare runs the record again with error handling (conversion and transforms are pure).
+   */
+  #prepareFast(r: SchemaSourceRecord): ProducerRecord | null | undefined {
+    const { converters } = this.#o;
+    try {
+      const rec = transformSync(this.#o.chain, sourceRecordToConnect(r));
+      if (rec === null) {
+        this.stats.filtered++;
+        return null;
+      }
+      return this.#producerRecord(rec, this.#headers(rec), converters.key.fromConnectData(rec.topic, rec.keySchema, rec.key), converters.value.fromConnectData(rec.topic, rec.valueSchema, rec.value));
+    } catch {
+      return undefined;
+    }
+  }
+
+  #producerRecord(rec: ConnectSourceRecord, headers: KafkaHeaders, key: Buffer | null, value: Buffer | null): ProducerRecord {
+    return {
+      topic: rec.topic,
+      key,
+      value,
+      headers,
+      ...(rec.kafkaPartition === null ? {} : { partition: rec.kafkaPartition }),
+      ...(rec.timestamp === null ? {} : { timestamp: rec.timestamp }),
+    };
   }
 
   /** The producer record, or null when a transform dropped the record or a tolerated stage failed. */
@@ -191,14 +225,7 @@ export class SourcePipeline implements RecordSink {
     if (!key.ok) return this.#failed();
     const value = await guarded(op, 'VALUE_CONVERTER', converters.classes.value, () => converters.value.fromConnectData(rec.topic, rec.valueSchema, rec.value));
     if (!value.ok) return this.#failed();
-    return {
-      topic: rec.topic,
-      key: key.value,
-      value: value.value,
-      headers: headers.value,
-      ...(rec.kafkaPartition === null ? {} : { partition: rec.kafkaPartition }),
-      ...(rec.timestamp === null ? {} : { timestamp: rec.timestamp }),
-    };
+    return this.#producerRecord(rec, headers.value, key.value, value.value);
   }
 
   #failed(): null {
@@ -219,11 +246,13 @@ export class SourcePipeline implements RecordSink {
 
   /** topic.creation.* before the first send to a topic; retriable admin errors are retried per errors.retry.*. */
   async #ensureTopic(topic: string): Promise<void> {
+    if (this.#ensured.has(topic)) return;
     const internal = this.#o.internalTopic?.(topic);
     if (internal !== undefined) throw internalTopicError(this.#o.connector, topic, internal);
     const { retryTimeoutMs, retryDelayMaxMs } = this.#o.errors;
     try {
       await retryWithBackoff(() => this.#o.topics.ensure(topic), { timeoutMs: retryTimeoutMs, maxDelayMs: retryDelayMaxMs, ...(this.#o.clock === undefined ? {} : { clock: this.#o.clock }) });
+      this.#ensured.add(topic);
     } catch (e) {
       throw new ConveyorError(ErrorCode.taskFailed, `cannot create topic ${topic} for connector ${this.#o.connector}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
     }

@@ -20,8 +20,8 @@ import type { Logger } from '../core/logger.ts';
 import type { PluginVersion } from '../plugins/plugin-version.ts';
 import type { SandboxLimits } from '../sandbox/protocol.ts';
 import type { SandboxCreator, SandboxInstance } from '../sandbox/sandbox-pool.ts';
-import type { SourceOffsetStore } from './offset-store.ts';
-import type { RecordSink, RecordSource } from './record-bus.ts';
+import type { SourceOffsetReader, SourceOffsetStore } from './offset-store.ts';
+import type { RecordSink, RecordSource } from '../pipeline/record-ports.ts';
 import { restartDelay, restartPolicy } from './restart-policy.ts';
 import type { RestartPolicy } from './restart-policy.ts';
 import type { ConnectorState, ConnectorStatus, TaskState, TaskStatus } from './states.ts';
@@ -55,7 +55,10 @@ export interface ConnectorDeps {
   onStateChange?(connector: string, task: number | null, state: ConnectorState, trace: string | undefined): void;
   /** Called with the task configs each time the connector computes them (persisted in standalone mode). */
   onTaskConfigs?(connector: string, configs: readonly RawConfig[]): Promise<void>;
-  offsets: SourceOffsetStore;
+  /** Where tasks read source offsets from. */
+  offsets: SourceOffsetReader;
+  /** Where runners on the in-memory bus (no pipelines) write source offsets; pipelines write their own. */
+  busOffsets?: SourceOffsetStore;
   policies: PolicyBook;
   /** The policies for a task's resolved config (built-in connectors' own grants); `policies` without it. */
   policiesFor?(config: Readonly<Record<string, string>>): PolicyBook;
@@ -386,13 +389,13 @@ export class ConnectorRuntime {
     const source = this.plugin.manifest.type === 'source';
     if (p === undefined) {
       return source
-        ? new SourceTaskRunner(opts, this.deps.recordSink, this.deps.offsets)
+        ? new SourceTaskRunner(opts, this.deps.recordSink, this.deps.busOffsets ?? null)
         : new SinkTaskRunner(opts, this.deps.recordSource(this.name, (opts.config['topics'] ?? '').split(',').map((s) => s.trim()).filter(Boolean)));
     }
     if (source) {
       const sink = p.sourceSink(this.name, t.id, opts.config);
       await this.startPipeline(t, sink);
-      return new SourceTaskRunner(opts, sink, this.deps.offsets);
+      return new SourceTaskRunner(opts, sink, null);
     }
     const every = p.settings === undefined ? {} : { commitIntervalMs: p.settings.offsetFlushIntervalMs };
     const from = p.sinkSource(this.name, t.id, opts.config);

@@ -15,13 +15,13 @@ import { SourceProducer } from '../kafka/producer.ts';
 import { FileOffsetBackingStore } from '../storage/file-offset-store.ts';
 import { KafkaOffsetBackingStore } from '../storage/kafka-offset-store.ts';
 import type { OffsetBackingStore } from '../storage/offset-store.ts';
-import type { SourceOffsetStore } from './offset-store.ts';
+import type { SourceOffsetReader } from './offset-store.ts';
 import type { WorkerConfig } from './worker-config.ts';
 
 export interface KafkaBackend {
   readonly pipelines: PipelineFactory;
   readonly offsetStore: OffsetBackingStore;
-  readonly offsetReader: SourceOffsetStore;
+  readonly offsetReader: SourceOffsetReader;
   admin(): Promise<TopicAdmin>;
   clusterId(): Promise<string | null>;
   close(): Promise<void>;

@@ -1,8 +1,16 @@
-/** Source offsets as task runners see them; the Kafka offset topic implements this in the full pipeline. */
+/**
+ * Source offsets as tasks read them (ctx.offsets.get). With Kafka pipelines the reader is the worker's offset backing
+ * store and offsets are written by each record's pipeline once Kafka acknowledged it; only a runner appending to a
+ * RecordSink that does not commit offsets itself (the in-memory topics of tests and the sandbox bench) writes them
+ * through a SourceOffsetStore.
+ */
 import type { SourceOffset, SourcePartition } from '../../sdk/records.ts';
 
-export interface SourceOffsetStore {
+export interface SourceOffsetReader {
   get(connector: string, partition: SourcePartition): Promise<SourceOffset | null>;
+}
+
+export interface SourceOffsetStore extends SourceOffsetReader {
   commit(connector: string, offsets: readonly { partition: SourcePartition; offset: SourceOffset }[]): Promise<void>;
 }
 

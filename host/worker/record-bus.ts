@@ -1,24 +1,10 @@
 /**
- * The narrow interfaces task runners move records through, and an in-process implementation used when the
- * worker runs without Kafka: source tasks append to in-memory topics, sink tasks read from them.
+ * In-memory topics implementing host/pipeline's RecordSink and RecordSource, used when the worker runs without Kafka
+ * (and by the sandbox bench): source tasks append to them, sink tasks read from them.
  */
-import type { SinkRecord, SourceRecord, TopicPartitionOffsets } from '../../sdk/records.ts';
 import { topicPartitionKey } from '../../sdk/records.ts';
-
-/** Where a source task's records go (Kafka producer in the full pipeline). Resolves once they are durable. */
-export interface RecordSink {
-  append(records: readonly SourceRecord[]): Promise<void>;
-}
-
-/** Where a sink task's records come from (Kafka consumer in the full pipeline). */
-export interface RecordSource {
-  /** Up to max records, waiting at most waitMs for the first one. */
-  fetch(max: number, waitMs: number): Promise<SinkRecord[]>;
-  /** Offsets after the last record handed out, per topic-partition. */
-  position(): TopicPartitionOffsets;
-  commit(offsets: TopicPartitionOffsets): Promise<void>;
-  close(): void;
-}
+import type { SinkRecord, SourceRecord, TopicPartitionOffsets } from '../../sdk/records.ts';
+import type { RecordSink, RecordSource } from '../pipeline/record-ports.ts';
 
 interface TopicLog {
   base: number;

@@ -10,7 +10,7 @@ import type { SandboxInstance } from '../sandbox/sandbox-pool.ts';
 import { approximateBytes } from '../tenants/throttle.ts';
 import type { TenantThrottle } from '../tenants/throttle.ts';
 import type { SourceOffsetStore } from './offset-store.ts';
-import type { RecordSink, RecordSource } from './record-bus.ts';
+import type { RecordSink, RecordSource } from '../pipeline/record-ports.ts';
 
 export interface RunnerOptions {
   connector: string;
@@ -102,10 +102,13 @@ abstract class BaseRunner implements TaskRunner {
 
 export class SourceTaskRunner extends BaseRunner {
   private readonly sink: RecordSink;
-  private readonly offsets: SourceOffsetStore;
+  /** Null when the sink commits each record's offset itself once it is durable (the Kafka pipelines). */
+  private readonly offsets: SourceOffsetStore | null;
   private readonly pending = new Map<string, { partition: SourcePartition; offset: SourceOffset }>();
+  /** Batches appended since the task's commit() was last called. */
+  private appended = false;
 
-  constructor(o: RunnerOptions, sink: RecordSink, offsets: SourceOffsetStore) {
+  constructor(o: RunnerOptions, sink: RecordSink, offsets: SourceOffsetStore | null) {
     super(o);
     this.sink = sink;
     this.offsets = offsets;
@@ -141,16 +144,21 @@ export class SourceTaskRunner extends BaseRunner {
     }
     await this.throttled(records);
     await this.sink.append(records);
-    for (const r of records) this.pending.set(JSON.stringify(r.sourcePartition), { partition: r.sourcePartition, offset: r.sourceOffset });
+    if (this.offsets !== null) for (const r of records) this.pending.set(JSON.stringify(r.sourcePartition), { partition: r.sourcePartition, offset: r.sourceOffset });
+    this.appended = true;
     this.records += records.length;
     this.batches++;
   }
 
+  /** Writes the offsets reached (when this runner owns them) and calls the task's commit() after new batches. */
   protected async flush(): Promise<void> {
-    if (this.pending.size === 0) return;
-    const batch = [...this.pending.values()];
-    this.pending.clear();
-    await this.offsets.commit(this.o.connector, batch);
+    if (!this.appended) return;
+    this.appended = false;
+    if (this.offsets !== null && this.pending.size > 0) {
+      const batch = [...this.pending.values()];
+      this.pending.clear();
+      await this.offsets.commit(this.o.connector, batch);
+    }
     await this.o.instance.invoke('commit');
   }
 }

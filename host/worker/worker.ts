@@ -62,6 +62,8 @@ export interface WorkerOptions {
 export class Worker {
   readonly config: WorkerConfig;
   readonly topics = new InMemoryTopics();
+  /** Source offsets of tasks on the in-memory bus (no Kafka). */
+  private readonly busOffsets = new InMemoryOffsetStore();
   readonly metrics = new CapabilityMetrics();
   /** Converters, transforms and predicates, for validation's recommended values and class checks. */
   private readonly registries = createPluginRegistries();
@@ -96,7 +98,7 @@ export class Worker {
       recordSource: (connector, topics) => this.topics.consumer(`connect-${connector}`, topics),
       ...(kafka === null ? {} : { pipelines: kafka.pipelines }),
       ...(store === null ? {} : { onTaskConfigs: (name, configs) => (store.get(name) ? store.putTaskConfigs(name, configs) : Promise.resolve()) }),
-      offsets: kafka?.offsetReader ?? new InMemoryOffsetStore(),
+      ...(kafka === null ? { offsets: this.busOffsets, busOffsets: this.busOffsets } : { offsets: kafka.offsetReader }),
       policies: config.policies,
       ...(config.configProviders.length === 0 ? {} : { configResolver: createConfigResolver(config.configProviders) }),
       metrics: this.metrics,

@@ -64,7 +64,7 @@ void test('a source task runner appends through the pipeline; offsets come from 
   const runner = new SourceTaskRunner(
     { connector, taskId: 0, config: SOURCE_CONFIG, instance: scriptedTask({ poll: polls([[source(topic, 1), source(topic, 2)], [source(topic, 3)]]) }), log: logger, onFailure: (e) => failures.push(e) },
     pipeline,
-    pipelineOffsetReader(store),
+    null,
   );
   try {
     await pipeline.start();
@@ -93,7 +93,7 @@ void test('a source task whose record fails conversion under tolerance none fail
       instance: scriptedTask({ poll: polls([[{ ...source(topic, 1), valueSchema: { type: 'int32', optional: false } }]]) }),
     },
     pipeline,
-    pipelineOffsetReader(noOffsets),
+    null,
   );
   try {
     await pipeline.start();
