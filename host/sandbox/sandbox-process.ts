@@ -45,7 +45,7 @@ export class SandboxProcess {
   readonly ready: Promise<void>;
 
   constructor(routes: ProcessRoutes, log: Logger) {
-    this.child = spawn(process.execPath, ['--no-node-snapshot', '--disable-warning=ExperimentalWarning', ...profileFlags(), ...(process.env.EXP_FLAGS ?? '').split(' ').filter(Boolean), childEntry((err) => log.warn('sandbox child could not be bundled; running its TypeScript entry', { error: err }))], {
+    this.child = spawn(process.execPath, ['--no-node-snapshot', '--disable-warning=ExperimentalWarning', ...profileFlags(), childEntry((err) => log.warn('sandbox child could not be bundled; running its TypeScript entry', { error: err }))], {
       stdio: ['ignore', 'inherit', 'inherit', 'pipe'],
     });
     let readyResolve: () => void = () => undefined;
