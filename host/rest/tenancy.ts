@@ -43,10 +43,18 @@ export function visibleConnectors(api: Api, who: Identity): string[] {
 
 const CONNECTOR_PATH = /^\/(?:conveyor\/)?connectors\/([^/]+)/;
 
-/** The connector a request path names (/connectors/{name}/…, /conveyor/connectors/{name}/…), decoded. */
+/**
+ * The connector a request path names (/connectors/{name}/…, /conveyor/connectors/{name}/…), decoded; a segment that
+ * is not valid percent-encoding is returned as it came (no connector has that name, and the router answers 400).
+ */
 export function connectorInPath(path: string): string | undefined {
   const encoded = CONNECTOR_PATH.exec(path)?.[1];
-  return encoded === undefined ? undefined : decodeURIComponent(encoded);
+  if (encoded === undefined) return undefined;
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    return encoded;
+  }
 }
 
 function invalid(message: string): ConveyorError {
