@@ -108,8 +108,8 @@ export function identify(options: AccessOptions): RequestHandler {
 
 const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-/** What only admins may read: the audit trail and the tenants document (its credential hashes included). */
-const ADMIN_ONLY = /^\/admin\/(?:audit|tenants)(?:\/|$)/;
+/** What only admins may read: the audit trail, the tenants document (its credential hashes included), every tenant's metrics. */
+const ADMIN_ONLY = /^\/(?:admin\/(?:audit|tenants)(?:\/|$)|metrics\/?$)/;
 
 /** What a role may do: viewers read (and validate configs), operators also manage connectors, admins everything. */
 export function allowed(identity: Identity, method: string, path: string): boolean {
