@@ -15,8 +15,8 @@ import { claimsForwarding, verifyForward } from './request-signing.ts';
 
 export const CHALLENGE = 'Bearer realm="conveyor", Basic realm="conveyor", charset="UTF-8"';
 
-/** Endpoints anyone may call: liveness probes must not need a token. */
-const PUBLIC = new Set(['/health']);
+/** Endpoints anyone may call: liveness probes must not need a token, nor reading the API's description. */
+const PUBLIC = new Set(['/health', '/openapi.json']);
 
 export interface AccessOptions {
   /** The tenants document in force, read on every request (a distributed worker's changes at run time). */

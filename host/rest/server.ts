@@ -17,6 +17,7 @@ import { containerError, errorHandler } from './errors.ts';
 import { leaderForwarding } from './forwarding.ts';
 import { methodNotAllowed } from './method-not-allowed.ts';
 import { metricsRouter } from './metrics.ts';
+import { openapiRouter } from './openapi.ts';
 import type { MetricsApi } from './metrics.ts';
 import type { LeaderRouting } from './forwarding.ts';
 import { authorize, identify } from './access.ts';
@@ -85,6 +86,7 @@ export async function startRestServer(api: RestApi, options: RestServerOptions):
   app.use(connectorLifecycleRouter(rest));
   app.use(diagnosticsRouter(rest));
   app.use(metricsRouter(rest));
+  app.use(openapiRouter());
   app.use(methodNotAllowed());
   app.use((_req, res) => containerError(res, 404, 'HTTP 404 Not Found'));
   app.use(errorHandler(options.log));
