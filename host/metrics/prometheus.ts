@@ -4,6 +4,7 @@
  * metrics. Figures only the sandbox or Kafka know (isolate heap and CPU, end offsets) are asked for once per scrape.
  */
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import { within } from '../core/within.ts';
 import { parseTpKey } from '../pipeline/sink-buffer.ts';
 import { Metric } from './definitions.ts';
 import type { MetricDef } from './definitions.ts';
@@ -11,6 +12,9 @@ import type { ErrorFigures } from './task-metrics.ts';
 import type { MetricsConnectorView, SandboxFigures, WorkerMetrics } from './worker-metrics.ts';
 
 type Labels = Record<string, string | number>;
+
+/** How long a scrape waits for the sandbox's or Kafka's figures; without them it answers the rest. */
+export const SCRAPE_WAIT_MS = 3000;
 
 let processRegistry: Registry | undefined;
 
@@ -146,7 +150,7 @@ async function lagFigures(s: Scrape, w: WorkerMetrics, views: readonly MetricsCo
     }
   }
   const topics = [...new Set(wanted.map((x) => x.topic))];
-  const ends = new Map(await Promise.all(topics.map(async (topic) => [topic, await endOffsets(topic).catch(() => undefined)] as const)));
+  const ends = new Map(await Promise.all(topics.map(async (topic) => [topic, await within(endOffsets(topic), SCRAPE_WAIT_MS).catch(() => undefined)] as const)));
   for (const x of wanted) {
     const high = ends.get(x.topic)?.get(x.partition);
     if (high === undefined) continue;
@@ -165,7 +169,8 @@ async function sandboxFigures(s: Scrape, w: WorkerMetrics, views: readonly Metri
     s.set(Metric.sandboxCapabilityErrors, c.counters.errors, labels);
     s.set(Metric.sandboxCapabilitySeconds, c.counters.totalMs / 1000, labels);
   }
-  const stats: SandboxFigures | undefined = await w.providers.sandbox?.().catch(() => undefined);
+  const ask = w.providers.sandbox;
+  const stats: SandboxFigures | undefined = ask === undefined ? undefined : await within(ask(), SCRAPE_WAIT_MS).catch(() => undefined);
   if (stats === undefined) return;
   s.set(Metric.sandboxProcesses, stats.processes.length);
   const owners = new Map<string, { connector: string; task: number }>();
