@@ -161,7 +161,10 @@ async function lagFigures(s: Scrape, w: WorkerMetrics, views: readonly MetricsCo
 async function sandboxFigures(s: Scrape, w: WorkerMetrics, views: readonly MetricsConnectorView[]): Promise<void> {
   s.set(Metric.sandboxProcessRestarts, w.processRestarts);
   for (const [limit, n] of w.limitKills) s.set(Metric.sandboxLimitKills, n, { limit });
+  // The broker's counters outlive a task; only connectors still on this worker are shown.
+  const here = new Set(views.map((v) => v.name));
   for (const c of w.providers.capabilityCalls?.() ?? []) {
+    if (!here.has(c.connector)) continue;
     const dot = c.call.indexOf('.');
     const labels = { connector: c.connector, task: c.task, capability: c.call.slice(0, dot), method: c.call.slice(dot + 1) };
     s.set(Metric.sandboxCapabilityCalls, c.counters.calls, labels);
