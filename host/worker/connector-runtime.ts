@@ -367,6 +367,7 @@ export class ConnectorRuntime implements MetricsSource {
       // Resolved afresh at every start, so a changed secret takes effect on restart; t.config keeps the references.
       config = await resolveAtStart(this.deps.configResolver, t.config, log);
     } catch (err) {
+      this.deps.workerMetrics?.startup('task', 'failure');
       await this.taskFailed(t, gen, err);
       return;
     }
