@@ -13,15 +13,18 @@ interface Response {
   content?: Record<string, { schema: unknown }>;
 }
 
+/** A response, or a reference to one of components.responses. */
+type ResponseOrRef = Response | { $ref: string };
+
 interface Operation {
   operationId: string;
-  responses: Record<string, Response>;
+  responses: Record<string, ResponseOrRef>;
 }
 
 export interface OpenApiDoc {
   openapi: string;
   paths: Record<string, Record<string, Operation>>;
-  components: { schemas: Record<string, unknown> };
+  components: { schemas: Record<string, unknown>; responses?: Record<string, Response> };
 }
 
 export const openapiDoc = (): OpenApiDoc => JSON.parse(readFileSync(OPENAPI_FILE, 'utf8')) as OpenApiDoc;
@@ -52,8 +55,17 @@ export class OpenApiChecker {
     const m = method.toLowerCase();
     const op = this.doc.paths[template]?.[m];
     assert.ok(op !== undefined, `${method} ${template} is described`);
-    const response = op.responses[String(status)];
-    assert.ok(response !== undefined, `${method} ${path}: status ${status} is documented for ${op.operationId} (body ${text.slice(0, 200)})`);
+    const documented = op.responses[String(status)];
+    assert.ok(documented !== undefined, `${method} ${path}: status ${status} is documented for ${op.operationId} (body ${text.slice(0, 200)})`);
+    // The schema's place in the document: under the operation, or under the shared response it refers to.
+    let at = `/paths/${escape(template)}/${m}/responses/${status}`;
+    let response: Response | undefined;
+    if ('$ref' in documented) {
+      const name = documented.$ref.replace('#/components/responses/', '');
+      response = this.doc.components.responses?.[name];
+      at = `/components/responses/${escape(name)}`;
+    } else response = documented;
+    assert.ok(response !== undefined, `${op.operationId} ${status}: ${JSON.stringify(documented)} resolves`);
     this.seen.add(op.operationId);
     const json = response.content?.['application/json'];
     if (json === undefined) {
@@ -61,7 +73,7 @@ export class OpenApiChecker {
       return op.operationId;
     }
     if (status < 300 && contentType !== undefined) assert.match(contentType ?? '', /^application\/json/, `${method} ${path} answers JSON`);
-    const pointer = `openapi.json#/paths/${escape(template)}/${m}/responses/${status}/content/application~1json/schema`;
+    const pointer = `openapi.json#${at}/content/application~1json/schema`;
     const validate = this.#ajv.getSchema(pointer) ?? this.#ajv.compile({ $ref: pointer });
     const body: unknown = JSON.parse(text);
     assert.ok(validate(body), `${method} ${path} ${status}: ${this.#ajv.errorsText(validate.errors)} in ${text.slice(0, 500)}`);
