@@ -1,10 +1,4 @@
-/** Capability call counters per connector, task and call; the one place their names are declared. */
-export const CapabilityMetric = {
-  calls: 'conveyor_capability_calls_total',
-  errors: 'conveyor_capability_errors_total',
-  denied: 'conveyor_capability_denied_total',
-} as const;
-
+/** Capability call counters per connector, task and call (served as conveyor_sandbox_capability_* by host/metrics). */
 export interface CallCounters {
   calls: number;
   errors: number;

@@ -30,6 +30,8 @@ export interface ClusterMemberOptions {
   readonly fenceMarginMs?: number;
   /** Delay before joining again after being fenced; default 1 s. */
   readonly rejoinDelayMs?: number;
+  /** Told how long this worker took to apply each new assignment (stop what left, start what came). */
+  readonly onRebalanced?: (ms: number) => void;
 }
 
 interface Joined {
@@ -139,7 +141,12 @@ export class ClusterMember {
     const slots = new UnitSlots({ claims, host: o.host, session, logger: this.#log });
     let watch: PrefixWatch | undefined;
     try {
-      watch = await watchAssignment(o.client, o.keys, o.workerId, this.#log, (a) => slots.assign(a));
+      watch = await watchAssignment(o.client, o.keys, o.workerId, this.#log, (a) => {
+        const at = performance.now();
+        slots.assign(a);
+        const told = o.onRebalanced;
+        if (told !== undefined && a !== undefined) void slots.settled().then(() => told(performance.now() - at));
+      });
       const election = await LeaderElection.create({
         client: o.client,
         keys: o.keys,

@@ -57,6 +57,11 @@ export class UnitSlots {
     return this.#slots.get(unitId(unit))?.state === 'running';
   }
 
+  /** Resolves once every start and stop under way has finished. */
+  async settled(): Promise<void> {
+    await Promise.all([...this.#slots.values()].map((s) => s.op.catch(() => undefined)));
+  }
+
   /** Stops every unit; releases their claims only when asked (a fenced worker may not reach etcd). */
   async stopAll(reason: StopReason, release: boolean): Promise<void> {
     this.#active = false;

@@ -126,7 +126,15 @@ export class DistributedHerder implements RestApi, LeaderRouting {
       host: this.#units,
       logger: this.#o.log,
       leaseTtlSeconds: this.#o.settings.leaseTtlSeconds,
+      onRebalanced: (ms) => this.worker.workerMetrics.rebalanced(ms),
     });
+    const member = this.#member;
+    this.worker.workerMetrics.providers.rebalance = { epoch: () => member.assignment()?.generation, rebalancing: () => member.rebalancing() };
+  }
+
+  /** GET /metrics: this worker's figures (every worker answers for itself). */
+  renderMetrics(): Promise<{ contentType: string; body: string }> {
+    return this.worker.renderMetrics();
   }
 
   /** Graceful shutdown: hands every unit over at once (claims released, lease revoked), then closes. */

@@ -34,7 +34,15 @@ export interface DeadLetterQueueOptions {
  * Sink dead-letter queue (errors.deadletterqueue.*): the original record's key, value and headers go to the DLQ
  * topic; with context headers on, Kafka Connect's __connect.errors.* headers describe where and why it failed.
  */
-export class DeadLetterQueueReporter implements ErrorReporter {
+/** Kafka Connect's deadletterqueue-produce-requests and -failures. */
+export interface DeadLetterQueueCounts {
+  readonly produceRequests: number;
+  readonly produceFailures: number;
+}
+
+export class DeadLetterQueueReporter implements ErrorReporter, DeadLetterQueueCounts {
+  produceRequests = 0;
+  produceFailures = 0;
   readonly #options: DeadLetterQueueOptions;
   readonly #log: Logger;
 
@@ -54,9 +62,15 @@ export class DeadLetterQueueReporter implements ErrorReporter {
     if (r === undefined) return;
     const headers: KafkaHeaders = { ...(r.headers ?? {}) };
     if (this.#options.contextHeadersEnable) Object.assign(headers, this.#contextHeaders(f));
-    await this.#options.producer.send([
-      { topic: this.#options.topic, key: r.key, value: r.value, headers, ...(r.timestamp === undefined ? {} : { timestamp: r.timestamp }) },
-    ]);
+    this.produceRequests++;
+    try {
+      await this.#options.producer.send([
+        { topic: this.#options.topic, key: r.key, value: r.value, headers, ...(r.timestamp === undefined ? {} : { timestamp: r.timestamp }) },
+      ]);
+    } catch (e) {
+      this.produceFailures++;
+      throw e;
+    }
     this.#log.debug('record sent to the dead-letter queue', { topic: r.topic, partition: r.partition, offset: r.offset.toString() });
   }
 

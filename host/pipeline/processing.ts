@@ -12,6 +12,8 @@ import { LogReporter } from '../errors/reporters.ts';
 import type { ErrorReporter, ErrorStage, OriginalRecord, ProcessingFailure } from '../errors/reporters.ts';
 import type { Clock } from '../errors/retry.ts';
 import { ToleranceOperator } from '../errors/tolerance.ts';
+import type { DeadLetterQueueCounts } from '../errors/dead-letter-queue.ts';
+import type { ErrorFigures } from '../metrics/task-metrics.ts';
 
 export type StageResult<T> = { ok: true; value: T } | { ok: false };
 
@@ -87,6 +89,9 @@ export class FailureCounter implements ErrorReporter {
   readonly #quiet: boolean;
   readonly byStage = new Map<ErrorStage, number>();
   total = 0;
+  /** Failed attempts, retries included (task-error-metrics total-record-failures). */
+  attempts = 0;
+  lastAt = 0;
 
   /** quiet: another reporter already logs each failure (errors.log.enable). */
   constructor(logger: Logger, quiet: boolean) {
@@ -96,6 +101,8 @@ export class FailureCounter implements ErrorReporter {
 
   report(f: ProcessingFailure): Promise<void> {
     this.total++;
+    this.attempts += Math.max(1, f.attempts);
+    this.lastAt = Date.now();
     this.byStage.set(f.stage, (this.byStage.get(f.stage) ?? 0) + 1);
     if (!this.#quiet) {
       const r = f.record;
@@ -115,6 +122,8 @@ export class FailureCounter implements ErrorReporter {
 export interface ErrorHandling {
   operator: ToleranceOperator;
   failures: FailureCounter;
+  /** Kafka Connect's task-error-metrics; `skipped` is what the pipeline tolerated (its stats.failed). */
+  figures(skipped: number): ErrorFigures;
 }
 
 /** The operator for one task: log reporter (errors.log.enable), then any extra reporter (the DLQ), then the counter. */
@@ -122,5 +131,16 @@ export function errorHandling(config: ErrorHandlingConfig, logger: Logger, extra
   const failures = new FailureCounter(logger, config.logEnable);
   const reporters: ErrorReporter[] = [...(config.logEnable ? [new LogReporter(logger, config.logIncludeMessages)] : []), ...extra, failures];
   const operator = new ToleranceOperator({ config, reporters, logger, ...(clock === undefined ? {} : { clock }) });
-  return { operator, failures };
+  const dlq = extra.filter((r): r is ErrorReporter & DeadLetterQueueCounts => typeof (r as Partial<DeadLetterQueueCounts>).produceRequests === 'number');
+  const figures = (skipped: number): ErrorFigures => ({
+    errors: failures.total,
+    failures: failures.attempts,
+    retries: failures.attempts - failures.total,
+    skipped,
+    logged: config.logEnable ? failures.total : 0,
+    lastErrorAt: failures.lastAt,
+    deadLetterQueueRequests: dlq.reduce((n, r) => n + r.produceRequests, 0),
+    deadLetterQueueFailures: dlq.reduce((n, r) => n + r.produceFailures, 0),
+  });
+  return { operator, failures, figures };
 }

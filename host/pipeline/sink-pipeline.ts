@@ -16,6 +16,7 @@ import { LogField } from '../core/log-fields.ts';
 import type { Logger } from '../core/logger.ts';
 import type { ErrorHandlingConfig } from '../errors/error-config.ts';
 import type { ErrorReporter, OriginalRecord } from '../errors/reporters.ts';
+import type { ErrorFigures } from '../metrics/task-metrics.ts';
 import type { Clock } from '../errors/retry.ts';
 import type { DurableOffset, SinkBatch, TopicPartition } from '../kafka/sink-records.ts';
 import type { RecordSource } from './record-ports.ts';
@@ -79,6 +80,11 @@ export class SinkPipeline implements RecordSource {
 
   failuresByStage(): ReadonlyMap<string, number> {
     return this.#errors?.failures.byStage ?? new Map();
+  }
+
+  /** task-error-metrics (GET /metrics). */
+  errorFigures(): ErrorFigures | undefined {
+    return this.#errors?.figures(this.stats.failed);
   }
 
   #setState(state: PipelineState): void {

@@ -13,6 +13,7 @@ import { ConveyorError, ErrorCode } from '../core/errors.ts';
 import { LogField } from '../core/log-fields.ts';
 import type { Logger } from '../core/logger.ts';
 import type { ErrorHandlingConfig } from '../errors/error-config.ts';
+import type { ErrorFigures } from '../metrics/task-metrics.ts';
 import { retryWithBackoff } from '../errors/retry.ts';
 import type { Clock } from '../errors/retry.ts';
 import type { ProducerRecord } from '../kafka/producer.ts';
@@ -87,6 +88,11 @@ export class SourcePipeline implements RecordSink {
   /** Failures seen by stage (tolerated or not). */
   failuresByStage(): ReadonlyMap<string, number> {
     return this.#errors.failures.byStage;
+  }
+
+  /** task-error-metrics (GET /metrics). */
+  errorFigures(): ErrorFigures {
+    return this.#errors.figures(this.stats.failed);
   }
 
   #setState(state: PipelineState): void {

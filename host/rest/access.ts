@@ -15,8 +15,8 @@ import { claimsForwarding, verifyForward } from './request-signing.ts';
 
 export const CHALLENGE = 'Bearer realm="conveyor", Basic realm="conveyor", charset="UTF-8"';
 
-/** Endpoints anyone may call: liveness probes must not need a token. */
-const PUBLIC = new Set(['/health']);
+/** Endpoints anyone may call: liveness probes must not need a token, nor reading the API's description. */
+const PUBLIC = new Set(['/health', '/openapi.json']);
 
 export interface AccessOptions {
   /** The tenants document in force, read on every request (a distributed worker's changes at run time). */
@@ -108,8 +108,8 @@ export function identify(options: AccessOptions): RequestHandler {
 
 const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-/** What only admins may read: the audit trail and the tenants document (its credential hashes included). */
-const ADMIN_ONLY = /^\/admin\/(?:audit|tenants)(?:\/|$)/;
+/** What only admins may read: the audit trail, the tenants document (its credential hashes included), every tenant's metrics. */
+const ADMIN_ONLY = /^\/(?:admin\/(?:audit|tenants)(?:\/|$)|metrics\/?$)/;
 
 /** What a role may do: viewers read (and validate configs), operators also manage connectors, admins everything. */
 export function allowed(identity: Identity, method: string, path: string): boolean {

@@ -16,6 +16,9 @@ import type { DiagnosticsApi } from './diagnostics.ts';
 import { containerError, errorHandler } from './errors.ts';
 import { leaderForwarding } from './forwarding.ts';
 import { methodNotAllowed } from './method-not-allowed.ts';
+import { metricsRouter } from './metrics.ts';
+import { openapiRouter } from './openapi.ts';
+import type { MetricsApi } from './metrics.ts';
 import type { LeaderRouting } from './forwarding.ts';
 import { authorize, identify } from './access.ts';
 import { AuditTrail } from './audit.ts';
@@ -29,7 +32,7 @@ import { cors, MAX_REQUEST_BYTES, requireJsonBodies } from './request-guards.ts'
 import type { RestTls } from './tls.ts';
 import type { CorsSettings } from './request-guards.ts';
 
-export type RestApi = PluginsApi & ConnectorsApi & DiagnosticsApi & LifecycleApi & AdminApi & TenantsAdminApi;
+export type RestApi = PluginsApi & ConnectorsApi & DiagnosticsApi & LifecycleApi & AdminApi & TenantsAdminApi & MetricsApi;
 
 export interface RestServer {
   readonly port: number;
@@ -82,6 +85,8 @@ export async function startRestServer(api: RestApi, options: RestServerOptions):
   app.use(connectorsRouter(rest));
   app.use(connectorLifecycleRouter(rest));
   app.use(diagnosticsRouter(rest));
+  app.use(metricsRouter(rest));
+  app.use(openapiRouter());
   app.use(methodNotAllowed());
   app.use((_req, res) => containerError(res, 404, 'HTTP 404 Not Found'));
   app.use(errorHandler(options.log));

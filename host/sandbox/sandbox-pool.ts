@@ -44,6 +44,8 @@ export interface SandboxPoolOptions {
   processes?: number;
   limits?: Partial<SandboxLimits>;
   log: Logger;
+  /** Told each time a process is started in place of one that exited (GET /metrics). */
+  onProcessRestart?: () => void;
 }
 
 interface Entry {
@@ -83,6 +85,7 @@ export function createSandboxPool(options: SandboxPoolOptions): SandboxCreator {
   const size = Math.max(1, options.processes ?? 2);
   const log = options.log;
   const procs: (SandboxProcess | null)[] = Array.from({ length: size }, () => null);
+  const everStarted = new Set<number>();
   const entries = new Map<string, Entry>();
   let destroyed = false;
 
@@ -165,6 +168,8 @@ export function createSandboxPool(options: SandboxPoolOptions): SandboxCreator {
     if (proc === null || proc === undefined || !proc.alive) {
       proc = new SandboxProcess(routes, log);
       procs[best] = proc;
+      if (everStarted.has(best)) options.onProcessRestart?.();
+      everStarted.add(best);
       log.info('sandbox process started', { pid: proc.pid });
     }
     await proc.ready;

@@ -17,6 +17,9 @@ import { ConveyorError, ErrorCode, isConveyorError } from '../core/errors.ts';
 import type { TenantThrottle } from '../tenants/throttle.ts';
 import { LogField } from '../core/log-fields.ts';
 import type { Logger } from '../core/logger.ts';
+import { TaskMetrics } from '../metrics/task-metrics.ts';
+import type { TaskPipelineFigures } from '../metrics/task-metrics.ts';
+import type { MetricsConnectorView, MetricsSource, WorkerMetrics } from '../metrics/worker-metrics.ts';
 import type { PluginVersion } from '../plugins/plugin-version.ts';
 import type { SandboxLimits } from '../sandbox/protocol.ts';
 import type { SandboxCreator, SandboxInstance } from '../sandbox/sandbox-pool.ts';
@@ -67,6 +70,8 @@ export interface ConnectorDeps {
   /** A tenant's connector: its tenant's rate quotas on this worker (host/tenants/throttle.ts). */
   throttle?: TenantThrottle;
   metrics: CapabilityMetrics;
+  /** GET /metrics: the worker's figures; a running runtime attaches itself to them. */
+  workerMetrics?: WorkerMetrics;
   limits?: Partial<SandboxLimits>;
   log: Logger;
   maxRestarts?: number;
@@ -89,6 +94,8 @@ interface TaskHandle {
   /** The pipeline's start while it runs: a teardown waits for it, a pipeline stopped mid-start would leak what it opens. */
   pipelineStarting?: Promise<void>;
   restartTimer?: NodeJS.Timeout;
+  /** Kafka Connect's task metric groups, kept across the task's restarts. */
+  metrics?: TaskMetrics;
 }
 
 export function traceOf(err: unknown): string {
@@ -100,7 +107,7 @@ export function traceOf(err: unknown): string {
 
 let generations = 0;
 
-export class ConnectorRuntime {
+export class ConnectorRuntime implements MetricsSource {
   readonly name: string;
   readonly config: Record<string, string>;
   readonly plugin: PluginVersion;
@@ -112,6 +119,8 @@ export class ConnectorRuntime {
   private stopped = false;
   /** Distributed mode: this runtime holds the connector unit or some task units, never computes tasks on resume. */
   private unitMode = false;
+  /** Distributed mode: this runtime is the connector unit (not only tasks). */
+  private connectorUnit = false;
   private target: TargetState;
   private readonly restart: RestartPolicy;
 
@@ -138,6 +147,7 @@ export class ConnectorRuntime {
     if (state !== t.state) this.log.info('task state', { [LogField.task]: t.id, from: t.state, to: state, ...(trace ? { trace } : {}) });
     t.state = state;
     t.trace = trace;
+    t.metrics?.states.enter(state);
     if (changed) this.deps.onStateChange?.(this.name, t.id, state, trace);
   }
 
@@ -167,6 +177,7 @@ export class ConnectorRuntime {
   }
 
   async start(): Promise<void> {
+    this.deps.workerMetrics?.attach(this);
     if (this.target === 'STOPPED') {
       this.setState('STOPPED');
       return;
@@ -193,12 +204,15 @@ export class ConnectorRuntime {
 
   private async startConnector(): Promise<void> {
     let configs: RawConfig[];
+    this.deps.workerMetrics?.startup('connector', 'attempt');
     try {
       configs = await this.computeTaskConfigs();
     } catch (err) {
+      this.deps.workerMetrics?.startup('connector', 'failure');
       this.setState('FAILED', traceOf(err));
       return;
     }
+    this.deps.workerMetrics?.startup('connector', 'success');
     this.tasks = configs.map((config, id) => ({ id, config, state: 'UNASSIGNED', generation: 0, attempts: 0 }));
     await this.deps.onTaskConfigs?.(this.name, configs).catch((err: unknown) => this.log.warn('task configs not persisted', { error: err }));
     if (this.target === 'PAUSED') {
@@ -222,11 +236,16 @@ export class ConnectorRuntime {
    */
   async startConnectorUnit(): Promise<RawConfig[] | null> {
     this.unitMode = true;
+    this.connectorUnit = true;
+    this.deps.workerMetrics?.attach(this);
+    this.deps.workerMetrics?.startup('connector', 'attempt');
     try {
       const configs = this.target === 'STOPPED' ? [] : await this.computeTaskConfigs();
       this.setState(this.target === 'STARTED' ? 'RUNNING' : this.target);
+      this.deps.workerMetrics?.startup('connector', 'success');
       return configs;
     } catch (err) {
+      this.deps.workerMetrics?.startup('connector', 'failure');
       this.setState('FAILED', traceOf(err));
       return null;
     }
@@ -238,6 +257,7 @@ export class ConnectorRuntime {
     if (this.tasks.some((t) => t.id === id)) throw new ConveyorError(ErrorCode.conflict, `task ${this.name}-${id} already runs here`);
     const t: TaskHandle = { id, config: { ...config }, state: 'UNASSIGNED', generation: 0, attempts: 0 };
     this.tasks.push(t);
+    this.deps.workerMetrics?.attach(this);
     if (this.target === 'PAUSED') this.setTaskState(t, 'PAUSED');
     else await this.startTask(t);
   }
@@ -342,11 +362,15 @@ export class ConnectorRuntime {
     // after that is released here, what it had already attached to t the teardown released.
     const superseded = (): boolean => t.generation !== gen || this.stopped;
     const log = this.log.child({ [LogField.task]: t.id });
+    t.metrics ??= new TaskMetrics(this.plugin.manifest.type);
+    t.metrics.states.enter(t.state);
+    this.deps.workerMetrics?.startup('task', 'attempt');
     let config: RawConfig;
     try {
       // Resolved afresh at every start, so a changed secret takes effect on restart; t.config keeps the references.
       config = await resolveAtStart(this.deps.configResolver, t.config, log);
     } catch (err) {
+      this.deps.workerMetrics?.startup('task', 'failure');
       await this.taskFailed(t, gen, err);
       return;
     }
@@ -373,13 +397,17 @@ export class ConnectorRuntime {
       t.instance = instance;
       const onFailure = (err: unknown): void => void this.taskFailed(t, gen, err);
       instance.onFailure(onFailure);
-      const opts = { connector: this.name, taskId: t.id, config, instance, log, onFailure, ...(this.deps.throttle === undefined ? {} : { throttle: this.deps.throttle }) };
+      const opts = { connector: this.name, taskId: t.id, config, instance, log, onFailure, metrics: t.metrics, ...(this.deps.throttle === undefined ? {} : { throttle: this.deps.throttle }) };
       const runner = await this.newRunner(t, opts);
       if (superseded()) return;
       t.runner = runner;
       await runner.start();
-      if (t.generation === gen && t.state !== 'FAILED') this.setTaskState(t, 'RUNNING');
+      if (t.generation === gen && t.state !== 'FAILED') {
+        this.deps.workerMetrics?.startup('task', 'success');
+        this.setTaskState(t, 'RUNNING');
+      }
     } catch (err) {
+      if (t.generation === gen) this.deps.workerMetrics?.startup('task', 'failure');
       await this.taskFailed(t, gen, err);
     }
   }
@@ -418,6 +446,8 @@ export class ConnectorRuntime {
     if (t.generation !== gen || t.failedGeneration === gen || this.stopped) return;
     t.failedGeneration = gen;
     const retriable = isConveyorError(err) && err.retriable;
+    const limit = (err as { limit?: { name?: unknown } } | null)?.limit?.name;
+    if (typeof limit === 'string') this.deps.workerMetrics?.limitKilled(limit);
     this.log.error('task failed', { [LogField.task]: t.id, error: err, retriable });
     await this.teardown(t, false);
     if (retriable && t.attempts < (this.deps.maxRestarts ?? 3)) {
@@ -474,6 +504,18 @@ export class ConnectorRuntime {
     await Promise.all(this.tasks.map((t) => this.teardown(t, graceful && t.state === 'RUNNING')));
     for (const t of this.tasks) if (t.state !== 'FAILED') this.setTaskState(t, 'UNASSIGNED');
     this.setState('UNASSIGNED');
+    this.deps.workerMetrics?.detach(this);
+  }
+
+  /** What GET /metrics shows of this runtime: its connector (unless it runs only tasks) and its tasks here. */
+  metricsView(): MetricsConnectorView {
+    return {
+      name: this.name,
+      type: this.plugin.manifest.type,
+      runsConnector: !this.unitMode || this.connectorUnit,
+      state: this.state,
+      tasks: this.tasks.map((t) => ({ id: t.id, state: t.state, metrics: t.metrics, pipeline: t.pipeline as TaskPipelineFigures | undefined, taskKey: t.instance?.taskKey })),
+    };
   }
 
   taskCount(): number {

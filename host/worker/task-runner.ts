@@ -6,6 +6,7 @@ import type { RawConfig } from '../../sdk/connector.ts';
 import type { SinkRecord, SourceOffset, SourcePartition, SourceRecord, TopicPartitionOffsets } from '../../sdk/records.ts';
 import { ConveyorError, ErrorCode } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
+import type { TaskMetrics } from '../metrics/task-metrics.ts';
 import type { SandboxInstance } from '../sandbox/sandbox-pool.ts';
 import { approximateBytes } from '../tenants/throttle.ts';
 import type { TenantThrottle } from '../tenants/throttle.ts';
@@ -23,6 +24,8 @@ export interface RunnerOptions {
   onFailure(error: unknown): void;
   /** A tenant's records/s and bytes/s quotas: a batch waits its turn before it moves on (host/tenants/throttle.ts). */
   throttle?: TenantThrottle;
+  /** Kafka Connect's task metrics, bumped once per batch and per offset commit. */
+  metrics?: TaskMetrics;
 }
 
 export interface TaskRunner {
@@ -88,6 +91,18 @@ abstract class BaseRunner implements TaskRunner {
   protected abstract run(): Promise<void>;
   protected abstract flush(): Promise<void>;
 
+  /** flush(), timed for offset-commit-avg/max-time-ms. */
+  protected async timedFlush(): Promise<void> {
+    const at = performance.now();
+    try {
+      await this.flush();
+      this.o.metrics?.committed(performance.now() - at, true);
+    } catch (err) {
+      this.o.metrics?.committed(performance.now() - at, false);
+      throw err;
+    }
+  }
+
   async stop(): Promise<void> {
     this.stopping = true;
     await this.loop;
@@ -120,7 +135,13 @@ export class SourceTaskRunner extends BaseRunner {
    */
   protected async run(): Promise<void> {
     let lastCommit = performance.now();
-    const prefetch = (): Promise<unknown> => ahead(this.o.instance.invoke('poll'));
+    const prefetch = (): Promise<unknown> => {
+      const at = performance.now();
+      return ahead(this.o.instance.invoke('poll').then((b) => {
+        if (Array.isArray(b) && b.length > 0) this.o.metrics?.batch(b.length, performance.now() - at);
+        return b;
+      }));
+    };
     let next: Promise<unknown> = prefetch();
     try {
       while (!this.stopping) {
@@ -128,7 +149,7 @@ export class SourceTaskRunner extends BaseRunner {
         next = this.stopping ? Promise.resolve([]) : prefetch();
         await this.handleBatch(checkSourceRecords(batch));
         if (performance.now() - lastCommit >= (this.o.commitIntervalMs ?? 1000)) {
-          await this.flush();
+          await this.timedFlush();
           lastCommit = performance.now();
         }
       }
@@ -191,13 +212,15 @@ export class SinkTaskRunner extends BaseRunner {
         next = this.stopping ? Promise.resolve([]) : prefetch();
         if (batch.length > 0) {
           await this.throttled(batch);
+          const at = performance.now();
           await this.o.instance.invoke('put', batch);
+          this.o.metrics?.batch(batch.length, performance.now() - at);
           this.records += batch.length;
           this.batches++;
         }
         this.handed = position;
         if (performance.now() - lastCommit >= (this.o.commitIntervalMs ?? 1000)) {
-          await this.flush();
+          await this.timedFlush();
           lastCommit = performance.now();
         }
       }

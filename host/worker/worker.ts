@@ -4,6 +4,8 @@
  */
 import type { RawConfig } from '../../sdk/connector.ts';
 import { CapabilityMetrics } from '../capabilities/metrics.ts';
+import { renderMetrics } from '../metrics/prometheus.ts';
+import { WorkerMetrics } from '../metrics/worker-metrics.ts';
 import { createConfigResolver } from '../connect/config/config-providers.ts';
 import { createPluginRegistries } from '../connect/plugins.ts';
 import { ConveyorError, ErrorCode } from '../core/errors.ts';
@@ -65,6 +67,8 @@ export class Worker {
   /** Source offsets of tasks on the in-memory bus (no Kafka). */
   private readonly busOffsets = new InMemoryOffsetStore();
   readonly metrics = new CapabilityMetrics();
+  /** Everything GET /metrics shows of this worker. */
+  readonly workerMetrics: WorkerMetrics;
   /** Converters, transforms and predicates, for validation's recommended values and class checks. */
   private readonly registries = createPluginRegistries();
   private state: WorkerState = 'STARTING';
@@ -82,7 +86,14 @@ export class Worker {
   private readonly tenants: TenantsSource;
   private readonly throttles = new Map<string, { quotas: TenantQuotas; throttle: TenantThrottle }>();
 
-  private constructor(config: WorkerConfig, log: Logger, sandbox: SandboxCreator, directory: PluginDirectory, kafka: KafkaBackend | null, store: StandaloneConfigStore | null, activeTopics: ActiveTopics, tenants: TenantsSource) {
+  private constructor(config: WorkerConfig, log: Logger, sandbox: SandboxCreator, directory: PluginDirectory, kafka: KafkaBackend | null, store: StandaloneConfigStore | null, activeTopics: ActiveTopics, tenants: TenantsSource, workerMetrics: WorkerMetrics) {
+    this.workerMetrics = workerMetrics;
+    workerMetrics.providers = {
+      ...workerMetrics.providers,
+      sandbox: () => sandbox.stats(),
+      capabilityCalls: () => this.metrics.snapshot(),
+      ...(kafka === null ? {} : { endOffsets: async (topic: string) => new Map([...(await (await kafka.admin()).endOffsets(topic))].map(([p, o]) => [p, o.high])) }),
+    };
     this.activeTopics = activeTopics;
     this.tenants = tenants;
     this.config = config;
@@ -102,6 +113,7 @@ export class Worker {
       policies: config.policies,
       ...(config.configProviders.length === 0 ? {} : { configResolver: createConfigResolver(config.configProviders) }),
       metrics: this.metrics,
+      workerMetrics,
       limits: config.limits,
       log,
     };
@@ -111,7 +123,8 @@ export class Worker {
     const wlog = log.child({ [LogField.worker]: config.workerId });
     const signatures = signaturePolicy(config.connectProperties);
     if (signatures.required || signatures.trusted.size > 0) wlog.info('plugin signatures', { required: signatures.required, trustedKeys: [...signatures.trusted.keys()] });
-    const sandbox = createSandboxPool({ processes: config.sandboxProcesses, limits: config.limits, log: wlog.child({ [LogField.component]: 'sandbox' }) });
+    const workerMetrics = new WorkerMetrics();
+    const sandbox = createSandboxPool({ processes: config.sandboxProcesses, limits: config.limits, log: wlog.child({ [LogField.component]: 'sandbox' }), onProcessRestart: () => workerMetrics.processRestarted() });
     const builtinRoots = config.builtinPlugins ? await buildBuiltinPlugins() : [];
     const plog = wlog.child({ [LogField.component]: 'plugins' });
     const tenantRoot = config.connectProperties[TENANT_PLUGIN_PATH_KEY]?.trim() || undefined;
@@ -122,7 +135,7 @@ export class Worker {
     const extras = { ...options.pipelineExtras, tenantTopicPrefixes: (t: string) => tenants.current()?.tenants.get(t)?.topicPrefixes };
     const kafka = await createKafkaBackend(config, wlog, onTopicUsed, extras);
     const store = config.configStorageFile === null ? null : await StandaloneConfigStore.open({ filename: config.configStorageFile, logger: wlog });
-    const w = new Worker(config, wlog, sandbox, directory, kafka, store, activeTopics, tenants);
+    const w = new Worker(config, wlog, sandbox, directory, kafka, store, activeTopics, tenants, workerMetrics);
     w.setState('RUNNING');
     await w.restore();
     return w;
@@ -272,6 +285,11 @@ export class Worker {
   /** Per sandbox process: pid, RSS and per-task CPU/heap. */
   sandboxStats(): ReturnType<SandboxCreator['stats']> {
     return this.sandbox.stats();
+  }
+
+  /** GET /metrics: Prometheus text. */
+  renderMetrics(): Promise<{ contentType: string; body: string }> {
+    return renderMetrics(this.workerMetrics);
   }
 
   /** Capability calls of a connector's tasks, counted by the broker. */

@@ -56,6 +56,7 @@ void test('a tolerated sink failure lands in the DLQ with the original record an
     topic: input, partition: ack.partition, offset: msg.offset, key: msg.key, value: msg.value, headers: msg.headers, timestamp: msg.timestamp,
   });
   assert.equal(out.ok, false);
+  assert.deepEqual([dlq.produceRequests, dlq.produceFailures], [1, 0], 'task-error-metrics deadletterqueue-produce-requests/-failures');
 
   const [dead] = await consumeAll(dlqTopic, 1);
   assert.ok(dead);

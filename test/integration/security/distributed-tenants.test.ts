@@ -11,6 +11,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { sha256Hex } from '../../../host/tenants/directory.ts';
+import { OpenApiChecker } from '../../helpers/openapi.ts';
 import { call, leaderAndFollower, removeCluster, startDistributedNode, stopNode, until } from '../../helpers/distributed-nodes.ts';
 import type { DistributedNode, Reply } from '../../helpers/distributed-nodes.ts';
 import { uniqueName } from '../../helpers/stack.ts';
@@ -22,6 +23,8 @@ const ALICE_PASSWORD = secret('alice-pw');
 const cluster = uniqueName('dt');
 const run = randomBytes(3).toString('hex');
 const nodes: DistributedNode[] = [];
+/** Every answer here must also be one host/rest/openapi.json describes (the tenants admin API's especially). */
+const openapi = new OpenApiChecker();
 const seen: string[] = [];
 let tmp: Awaited<ReturnType<typeof tempDir>>;
 let a: DistributedNode;
@@ -53,6 +56,7 @@ after(async () => {
 async function as(token: string | null, node: DistributedNode, method: string, path: string, body?: unknown): Promise<Reply> {
   const res = await call(node, method, path, body, token === null ? {} : { authorization: `Bearer ${token}` });
   seen.push(res.text);
+  openapi.check(method, path, res.status, undefined, res.text);
   return res;
 }
 
