@@ -49,6 +49,12 @@ const forbidNodeBuiltins: esbuild.Plugin = {
   },
 };
 
+/**
+ * The export condition under which @conveyor/sdk resolves to its TypeScript sources (they ship in the package next to
+ * dist/): a bundle is built from the same sources whether the SDK comes from a workspace or from the registry.
+ */
+export const SOURCE_CONDITION = '@conveyor/source';
+
 async function bundleCode(dir: string, entry: string): Promise<string> {
   const entryPath = resolve(dir, entry);
   try {
@@ -58,6 +64,7 @@ async function bundleCode(dir: string, entry: string): Promise<string> {
       format: 'iife',
       platform: 'neutral',
       mainFields: ['module', 'main'],
+      conditions: [SOURCE_CONDITION],
       target: 'es2023',
       write: false,
       logLevel: 'silent',

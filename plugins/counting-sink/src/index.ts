@@ -1,5 +1,5 @@
-import { defineSink } from '../../../sdk/index.ts';
-import type { SinkRecord, SinkTask, TaskContext, TopicPartitionOffsets } from '../../../sdk/index.ts';
+import { defineSink } from '@conveyor/sdk';
+import type { SinkRecord, SinkTask, TaskContext, TopicPartitionOffsets } from '@conveyor/sdk';
 
 const config = [
   { name: 'topics', type: 'list', importance: 'high', documentation: 'Topics to consume.', validators: [{ kind: 'nonEmpty' }] },

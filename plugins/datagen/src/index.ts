@@ -1,5 +1,5 @@
-import { defineSource } from '../../../sdk/index.ts';
-import type { SourceRecord, SourceTask, TaskContext } from '../../../sdk/index.ts';
+import { defineSource } from '@conveyor/sdk';
+import type { SourceRecord, SourceTask, TaskContext } from '@conveyor/sdk';
 import { createPrng, payload } from './prng.ts';
 
 const config = [

@@ -2,7 +2,7 @@
  * The Elasticsearch sink's configuration: Confluent's keys and defaults (kafka-connect-elasticsearch), parsed by
  * the SDK's ConfigDef, then cross-checked and normalised into a frozen EsSinkConfig.
  */
-import type { ConfigDefinition, ConfigKey, ParsedConfig } from '../../../sdk/config.ts';
+import type { ConfigDefinition, ConfigKey, ParsedConfig } from '@conveyor/sdk';
 import { EsSinkError, EsSinkErrorCode } from './errors.ts';
 
 export const CONNECTOR_CLASS = 'io.confluent.connect.elasticsearch.ElasticsearchSinkConnector';

@@ -6,8 +6,8 @@
  * behavior.on.malformed.documents=warn|ignore) and records that cannot become documents go to the errant record
  * reporter: the connector's dead-letter queue and error log, or a task failure under errors.tolerance=none.
  */
-import { defineSink } from '../../../sdk/index.ts';
-import type { SinkRecord, SinkTask, TaskContext, TopicPartitionOffsets } from '../../../sdk/index.ts';
+import { defineSink } from '@conveyor/sdk';
+import type { SinkRecord, SinkTask, TaskContext, TopicPartitionOffsets } from '@conveyor/sdk';
 import type { ItemResult } from './classify.ts';
 import { capabilityClient } from './client.ts';
 import { CONNECTOR_ALIASES, CONNECTOR_CLASS, ES_SINK_CONFIG, normalizeConfig, validateEsSinkConfig } from './config.ts';

@@ -1,5 +1,5 @@
-import { defineSink } from '../../../sdk/index.ts';
-import type { SinkRecord, SinkTask, TaskContext, TopicPartitionOffsets } from '../../../sdk/index.ts';
+import { defineSink } from '@conveyor/sdk';
+import type { SinkRecord, SinkTask, TaskContext, TopicPartitionOffsets } from '@conveyor/sdk';
 
 const config = [
   // Kafka Connect's definition, words included. Without `file` Kafka Connect writes standard output; a sandboxed task

@@ -1,5 +1,5 @@
-import { defineSource } from '../../../sdk/index.ts';
-import type { RawConfig, SourceRecord, SourceTask, TaskContext } from '../../../sdk/index.ts';
+import { defineSource } from '@conveyor/sdk';
+import type { RawConfig, SourceRecord, SourceTask, TaskContext } from '@conveyor/sdk';
 
 const config = [
   // Kafka Connect's definitions, words included. Without `file` Kafka Connect reads standard input; a sandboxed task

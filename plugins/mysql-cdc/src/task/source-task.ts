@@ -3,10 +3,10 @@
  * snapshot through the mysql capability, then streams the binlog from exactly the snapshot's position (or the
  * stored offset), returning at most max.batch.size records per poll.
  */
-import type { MysqlCapability, MysqlConnectOptions, MysqlTableFilter } from '../../../../sdk/capabilities.ts';
-import type { SourceTask, TaskContext } from '../../../../sdk/connector.ts';
-import type { ConnectSchema } from '../../../../sdk/schema.ts';
-import type { SourceRecord } from '../../../../sdk/records.ts';
+import type { MysqlCapability, MysqlConnectOptions, MysqlTableFilter } from '@conveyor/sdk';
+import type { SourceTask, TaskContext } from '@conveyor/sdk';
+import type { ConnectSchema } from '@conveyor/sdk';
+import type { SourceRecord } from '@conveyor/sdk';
 import type { CdcConfig } from '../config.ts';
 import { normaliseConfig } from '../config-normalise.ts';
 import type { CdcRecord } from '../events/change-events.ts';
