@@ -15,17 +15,17 @@ import type { MalformedBehavior } from './config.ts';
 import type { WriterEntry } from './bulk-writer.ts';
 import { ElasticsearchSink } from './sink.ts';
 
-class ElasticsearchSinkTask implements SinkTask {
-  #ctx: TaskContext | null = null;
+class ElasticsearchSinkTask implements SinkTask<typeof ES_SINK_CONFIG> {
+  #ctx: TaskContext<typeof ES_SINK_CONFIG> | null = null;
   #sink: ElasticsearchSink | null = null;
 
-  async start(ctx: TaskContext): Promise<void> {
+  async start(ctx: TaskContext<typeof ES_SINK_CONFIG>): Promise<void> {
     this.#ctx = ctx;
     const config = normalizeConfig(ctx.config);
     await ctx.elasticsearch.connect({
       urls: [...config.connectionUrls],
       username: config.username,
-      password: config.password,
+      password: config.password?.value() ?? null,
       requestTimeoutMs: Math.max(config.readTimeoutMs, config.connectionTimeoutMs),
     });
     this.#sink = new ElasticsearchSink({
