@@ -1,6 +1,7 @@
 /**
  * conveyor distributed worker.properties   (like connect-distributed: a worker of a cluster on etcd)
  * conveyor standalone worker.properties [connector.properties|connector.json ...]   (like connect-standalone)
+ * conveyor plugin new|run ...   (a plugin author's scaffold and local runner: see plugin-command.ts)
  * conveyor [--config worker.json] [--port 8083] [--plugin-path DIR]... [--worker-id ID] [--no-builtin-plugins]
  * Starts a worker with its REST API; SIGINT/SIGTERM stop it cleanly.
  */
@@ -81,6 +82,10 @@ async function runDistributed(file: string | undefined): Promise<void> {
 }
 
 async function run(): Promise<void> {
+  if (argv[0] === 'plugin') {
+    const { pluginCommand } = await import('./plugin-command.ts');
+    process.exit(await pluginCommand(argv.slice(1)));
+  }
   if (argv[0] === 'distributed') {
     await runDistributed(argv[1]);
     return;
