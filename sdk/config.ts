@@ -4,15 +4,19 @@
  */
 import { isPassword, Password } from './password.ts';
 
+/** Kafka Connect's ConfigDef types; each parses to the value type ValueOfConfigType names. */
 export type ConfigType = 'string' | 'int' | 'long' | 'double' | 'boolean' | 'list' | 'password' | 'class';
+/** Kafka Connect's importance levels, shown by /config/validate. */
 export type Importance = 'high' | 'medium' | 'low';
 
+/** Declarative checks a key's parsed value must pass (the host runs them from the manifest too). */
 export type ConfigValidator =
   | { kind: 'range'; min?: number; max?: number }
   | { kind: 'oneOf'; values: readonly string[] }
   | { kind: 'nonEmpty' }
   | { kind: 'pattern'; regex: string };
 
+/** One key of a config definition, as Kafka Connect's ConfigDef.define takes it. */
 export interface ConfigKey {
   name: string;
   type: ConfigType;
@@ -27,9 +31,11 @@ export interface ConfigKey {
   recommendedValues?: readonly string[];
 }
 
+/** A plugin's config keys; declare it `as const` so ctx.config is typed from it. */
 export type ConfigDefinition = readonly ConfigKey[];
 /** A parsed config value: see ConfigValues for the type of each key. */
 export type ParsedValue = string | number | boolean | readonly string[] | Password | null;
+/** A parsed config without per-key types (a definition not declared `as const`). */
 export type ParsedConfig = Readonly<Record<string, ParsedValue>>;
 
 /** What a value of one config type parses to (the type of its entry in `ctx.config`). */

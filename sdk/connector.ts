@@ -2,6 +2,7 @@ import type { Capabilities } from './capabilities.ts';
 import type { ConfigDefinition, ConfigValues, ParsedConfig } from './config.ts';
 import type { SinkRecord, SourceRecord, TopicPartitionOffsets } from './records.ts';
 
+/** A connector's config as the worker holds it: string properties. */
 export type RawConfig = Readonly<Record<string, string>>;
 
 /** What a connector receives: the capabilities plus its config, parsed into V (see ConnectorContext). */
@@ -75,14 +76,17 @@ interface PluginBase<C extends ConfigDefinition, V extends ParsedConfig> {
   /** Defaults to a connector that hands every task the connector's own config. */
   connector?: () => ConnectorOf<V>;
 }
+/** A source plugin: the definition defineSource returns. */
 export interface SourcePluginDefinition<C extends ConfigDefinition = ConfigDefinition, V extends ParsedConfig = ConfigValues<C>> extends PluginBase<C, V> {
   type: 'source';
   task: () => SourceTaskOf<V>;
 }
+/** A sink plugin: the definition defineSink returns. */
 export interface SinkPluginDefinition<C extends ConfigDefinition = ConfigDefinition, V extends ParsedConfig = ConfigValues<C>> extends PluginBase<C, V> {
   type: 'sink';
   task: () => SinkTaskOf<V>;
 }
+/** What a bundle's entry exports by default. */
 export type PluginDefinition<C extends ConfigDefinition = ConfigDefinition> = SourcePluginDefinition<C> | SinkPluginDefinition<C>;
 
 /**

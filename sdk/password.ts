@@ -39,5 +39,7 @@ export class Password {
 
 /** Whether v is a Password. Checked by shape, not instanceof: the SDK's runtime and a plugin's bundle each carry a copy. */
 export function isPassword(v: unknown): v is Password {
-  return typeof v === 'object' && v !== null && typeof (v as Password).value === 'function' && String(v) === HIDDEN;
+  if (typeof v !== 'object' || v === null) return false;
+  const p = v as Partial<Password>;
+  return typeof p.value === 'function' && typeof p.toJSON === 'function' && p.toJSON() === HIDDEN;
 }

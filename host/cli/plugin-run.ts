@@ -65,7 +65,7 @@ export async function runPlugin(o: PluginRunOptions): Promise<PluginRunResult> {
   const work = await mkdtemp(join(tmpdir(), 'conveyor-plugin-run-'));
   try {
     const built = await buildPlugin(o.dir, join(work, 'plugins', 'plugin'));
-    const config = { ...o.config, 'connector.class': o.config['connector.class'] ?? built.manifest.className };
+    const config: Record<string, string> = { ...o.config, 'connector.class': o.config['connector.class'] ?? built.manifest.className };
     const name = config['name'] ?? built.manifest.name;
     o.log.info('plugin built', { plugin: built.manifest.name, version: built.manifest.version, className: built.manifest.className, type: built.manifest.type });
     if (o.in !== undefined || o.out !== undefined) return await runOnFiles(o, join(work, 'plugins', 'plugin'), name, config);

@@ -164,7 +164,7 @@ export default defineSink({
 `;
 }
 
-function sourceTest(i: ScaffoldInput): string {
+function sourceTest(): string {
   return `import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createTaskHarness } from '@conveyor/sdk/testing';
@@ -250,7 +250,7 @@ export function scaffoldFiles(i: ScaffoldInput): Record<string, string> {
     'conveyor-plugin.json': manifest(i),
     'tsconfig.json': TSCONFIG,
     'src/index.ts': i.type === 'source' ? sourceCode(i) : sinkCode(i),
-    [`test/${i.name}.test.ts`]: i.type === 'source' ? sourceTest(i) : sinkTest(i),
+    [`test/${i.name}.test.ts`]: i.type === 'source' ? sourceTest() : sinkTest(i),
     'connector.properties': connectorProperties(i),
     'README.md': readme(i),
     '.gitignore': 'node_modules/\nbundle/\n',

@@ -22,7 +22,7 @@ const CONVEYOR = join(ROOT, 'bin', 'conveyor');
 
 /** The environment of a project outside the repository: Node 24 first on PATH, no workspace source condition, no parent test runner. */
 function outsideEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env, PATH: `${dirname(process.execPath)}:${process.env['PATH'] ?? ''}` };
+  const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${dirname(process.execPath)}:${process.env['PATH'] ?? ''}` };
   env['NODE_OPTIONS'] = (env['NODE_OPTIONS'] ?? '').replace('--conditions=@conveyor/source', '').trim();
   // Set by this test runner for its children; the project's own `node --test` would report to it instead of printing.
   delete env['NODE_TEST_CONTEXT'];
