@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -103,4 +103,16 @@ test('conveyor plugin run runs the scaffolded source in the sandbox, records to 
   assert.deepEqual(records.map((r) => [r.topic, r.value, r.sourceOffset]), [1, 2, 3].map((seq) => ['my-source', { seq, message: 'HELLO' }, { seq }]));
   assert.match(logs, /"msg":"my-source started"/);
   assert.match(logs, /"msg":"plugin run ended"/);
+});
+
+test('conveyor plugin run feeds the scaffolded sink from a JSON-lines file and ends once every record is committed', async () => {
+  const project = join(work, 'my-sink');
+  const input = join(work, 'input.jsonl');
+  const props = join(work, 'sink.properties');
+  const lines = [1, 2, 3].map((n) => JSON.stringify({ topic: 'my-sink', value: { n } })).concat(JSON.stringify({ topic: 'elsewhere', value: 0 }));
+  await writeFile(input, lines.join('\n') + '\n');
+  await writeFile(props, 'name=my-sink\ntopics=my-sink\nlog.every=2\n');
+  const logs = await sh(CONVEYOR, ['plugin', 'run', project, '--config', props, '--in', input], work);
+  assert.match(logs, /"msg":"my-sink totals".*"pluginFields":\{"records":3\}/);
+  assert.match(logs, /"msg":"plugin run ended".*"records":3,"failed":false/);
 });
