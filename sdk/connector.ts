@@ -32,29 +32,37 @@ export type ExtraValidation<C extends ConfigDefinition = ConfigDefinition> = (co
 
 /** Connector-level lifecycle: Kafka Connect's Connector (its config parsed into V). */
 export interface ConnectorOf<V extends ParsedConfig> {
+  /** Receives the connector's config before taskConfigs. */
   start?(ctx: ConnectorContextOf<V>): void | Promise<void>;
   /** One config per task, at most maxTasks of them. */
   taskConfigs(maxTasks: number): RawConfig[] | Promise<RawConfig[]>;
+  /** Releases what start took. */
   stop?(): void | Promise<void>;
 }
 
 /** Kafka Connect's SourceTask (its config parsed into V); see SourceTask. */
 export interface SourceTaskOf<V extends ParsedConfig> {
+  /** Opens what the task reads from; resume from ctx.offsets. A throw fails the task with its message. */
   start(ctx: TaskContextOf<V>): void | Promise<void>;
   /** A batch of records, or an empty array / null when nothing is available right now. */
   poll(): SourceRecord[] | null | Promise<SourceRecord[] | null>;
   /** Called after the records returned so far have been durably written. */
   commit?(): void | Promise<void>;
+  /** Releases what start opened; capabilities are revoked once it returns. */
   stop(): void | Promise<void>;
 }
 
 /** Kafka Connect's SinkTask (its config parsed into V); see SinkTask. */
 export interface SinkTaskOf<V extends ParsedConfig> {
+  /** Opens what the task writes to. A throw fails the task with its message. */
   start(ctx: TaskContextOf<V>): void | Promise<void>;
+  /** Writes (or buffers) one batch; a throw fails the task. */
   put(records: SinkRecord[]): void | Promise<void>;
+  /** Makes everything put so far durable (used when preCommit is absent). */
   flush?(offsets: TopicPartitionOffsets): void | Promise<void>;
   /** Returns the offsets that are durable; defaults to flush(offsets) then the offsets given. */
   preCommit?(offsets: TopicPartitionOffsets): TopicPartitionOffsets | Promise<TopicPartitionOffsets>;
+  /** Releases what start opened; capabilities are revoked once it returns. */
   stop(): void | Promise<void>;
 }
 
