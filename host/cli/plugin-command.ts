@@ -1,7 +1,7 @@
 /**
  * conveyor plugin new <name> --source|--sink [--dir D] [--sdk SPEC]
  * conveyor plugin run <dir> --config connector.properties [--out FILE|-] [--in FILE] [--max-records N]
- *     [--bootstrap-servers H:P] [--allow-dir D]... [--allow-http ORIGIN]... [--allow-mysql H:P]... [--elasticsearch URL]
+ *     [--bootstrap-servers H:P] [--offsets FILE] [--allow-dir D]... [--allow-http ORIGIN]... [--allow-mysql H:P]... [--elasticsearch URL]
  *     [--allow-index-prefix P]... [--log-level L]
  */
 import { readFile } from 'node:fs/promises';
@@ -14,7 +14,7 @@ import { defaultSdkRange, writeScaffold } from './scaffold.ts';
 
 const USAGE = `usage: conveyor plugin new <name> --source|--sink [--dir DIR] [--sdk VERSION-OR-TARBALL]
        conveyor plugin run <plugin-dir> --config connector.properties [--out FILE|-] [--in FILE] [--max-records N]
-           [--bootstrap-servers HOST:PORT] [--allow-dir DIR]... [--allow-http ORIGIN]... [--allow-mysql HOST:PORT]...
+           [--bootstrap-servers HOST:PORT] [--offsets FILE] [--allow-dir DIR]... [--allow-http ORIGIN]... [--allow-mysql HOST:PORT]...
            [--elasticsearch URL] [--allow-index-prefix PREFIX]... [--log-level LEVEL]
 `;
 
@@ -40,6 +40,7 @@ async function pluginRun(args: string[]): Promise<number> {
       in: { type: 'string' },
       'max-records': { type: 'string' },
       'bootstrap-servers': { type: 'string', default: '127.0.0.1:9092' },
+      offsets: { type: 'string' },
       'allow-dir': { type: 'string', multiple: true, default: [] },
       'allow-http': { type: 'string', multiple: true, default: [] },
       'allow-mysql': { type: 'string', multiple: true, default: [] },
@@ -70,6 +71,7 @@ async function pluginRun(args: string[]): Promise<number> {
     ...(values.in === undefined ? {} : { in: resolve(values.in) }),
     ...(maxRecords === undefined ? {} : { maxRecords }),
     bootstrapServers: values['bootstrap-servers'],
+    ...(values.offsets === undefined ? {} : { offsetsFile: resolve(values.offsets) }),
     policy: {
       fileDirs: values['allow-dir'].map((d) => resolve(d)),
       httpOrigins: values['allow-http'],

@@ -33,6 +33,8 @@ export interface PluginRunOptions {
   maxRecords?: number;
   /** Kafka for a run without --in/--out. */
   bootstrapServers: string;
+  /** Where a Kafka run keeps its source offsets between runs; without it each run starts afresh. */
+  offsetsFile?: string;
   /** What the plugin's capabilities may reach. */
   policy: Partial<CapabilityPolicy>;
   log: Logger;
@@ -123,7 +125,7 @@ async function runOnKafka(o: PluginRunOptions, work: string, name: string, confi
       policies: { '*': o.policy },
       logLevel: o.log.level(),
       bootstrapServers: o.bootstrapServers,
-      offsetStorageFile: join(work, 'offsets.json'),
+      offsetStorageFile: o.offsetsFile ?? join(work, 'offsets.json'),
     }),
     o.log,
   );
