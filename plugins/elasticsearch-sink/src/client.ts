@@ -4,8 +4,7 @@
  * `statusCode`, which isRetriableRequestError reads. Capability errors from other calls keep their code and
  * are retriable only when the host marked them unavailable or timed out.
  */
-import type { ElasticsearchCapability } from '@conveyor/sdk';
-import type { JsonValue } from '@conveyor/sdk';
+import type { ElasticsearchCapability, JsonValue } from '@conveyor/sdk';
 import type { BulkClient } from './bulk-writer.ts';
 import type { IndexAdmin } from './index-manager.ts';
 

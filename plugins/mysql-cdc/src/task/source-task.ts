@@ -3,10 +3,7 @@
  * snapshot through the mysql capability, then streams the binlog from exactly the snapshot's position (or the
  * stored offset), returning at most max.batch.size records per poll.
  */
-import type { MysqlCapability, MysqlConnectOptions, MysqlTableFilter } from '@conveyor/sdk';
-import type { SourceTask, TaskContext } from '@conveyor/sdk';
-import type { ConnectSchema } from '@conveyor/sdk';
-import type { SourceRecord } from '@conveyor/sdk';
+import type { ConnectSchema, MysqlCapability, MysqlConnectOptions, MysqlTableFilter, SourceRecord, SourceTask, TaskContext } from '@conveyor/sdk';
 import type { CdcConfig } from '../config.ts';
 import { normaliseConfig } from '../config-normalise.ts';
 import type { CdcRecord } from '../events/change-events.ts';
