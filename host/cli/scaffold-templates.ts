@@ -239,7 +239,8 @@ Run it against a local stack, from a Conveyor checkout: \`bin/conveyor plugin ru
 
 function connectorProperties(i: ScaffoldInput): string {
   const cls = `${pascalCase(i.name)}${i.type === 'source' ? 'Source' : 'Sink'}`;
-  const own = i.type === 'source' ? 'topic=' + i.name + '\ninterval.ms=1000\n' : 'topics=' + i.name + '\n';
+  // A source's topic is created by the worker (Kafka Connect's topic.creation.*) when it does not exist yet.
+  const own = i.type === 'source' ? `topic=${i.name}\ninterval.ms=1000\ntopic.creation.default.replication.factor=1\ntopic.creation.default.partitions=1\n` : `topics=${i.name}\n`;
   return `# The connector as a worker takes it (conveyor plugin run --config connector.properties, or standalone mode).\nname=${i.name}\nconnector.class=${cls}\ntasks.max=1\n${own}`;
 }
 
