@@ -50,16 +50,25 @@ export interface PluginRunResult {
 
 const POLL_MS = 100;
 
-function failure(status: ConnectorStatus): string | null {
+/** The trace of the connector's or a task's failure, or null while none failed. */
+export function runFailure(status: ConnectorStatus): string | null {
   const failed = [status.connector, ...status.tasks].find((s) => s.state === 'FAILED');
   return failed === undefined ? null : (failed.trace ?? 'FAILED');
+}
+
+/** The run's last line: info when it ended as asked, error with the failure's trace otherwise. */
+function ended(log: Logger, connector: string, status: ConnectorStatus, records: number | null): void {
+  const trace = runFailure(status);
+  const fields = { connector, ...(records === null ? {} : { records }), failed: trace !== null };
+  if (trace === null) log.info('plugin run ended', fields);
+  else log.error('plugin run ended', { ...fields, trace });
 }
 
 /** Resolves when `done()` holds, the connector or a task fails, or `stop` resolves. */
 async function until(status: () => ConnectorStatus, done: () => boolean, stop: Promise<void>): Promise<void> {
   let stopped = false;
   void stop.then(() => (stopped = true));
-  while (!stopped && !done() && failure(status()) === null) await new Promise((r) => setTimeout(r, POLL_MS));
+  while (!stopped && !done() && runFailure(status()) === null) await new Promise((r) => setTimeout(r, POLL_MS));
 }
 
 /** Builds, loads and runs the plugin until it is told to stop (or its input is drained, or it fails). */
@@ -108,7 +117,7 @@ async function runOnFiles(o: PluginRunOptions, bundleDir: string, name: string, 
     const status = rt.status();
     await rt.stop();
     const records = input?.total() ?? sink.written();
-    o.log.info('plugin run ended', { connector: name, records, failed: failure(status) !== null });
+    ended(o.log, name, status, records);
     return { status, records };
   } finally {
     await pool.destroy();
@@ -133,11 +142,9 @@ async function runOnKafka(o: PluginRunOptions, work: string, name: string, confi
     await worker.createConnector(name, config);
     await until(() => worker.connectorStatus(name), () => false, o.stopSignal);
     const status = worker.connectorStatus(name);
-    o.log.info('plugin run ended', { connector: name, failed: failure(status) !== null });
+    ended(o.log, name, status, null);
     return { status, records: 0 };
   } finally {
     await worker.close();
   }
 }
-
-export { failure as runFailure };
