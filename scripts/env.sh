@@ -15,3 +15,10 @@ conveyor_ensure_deps() {
   (cd "$CONVEYOR_ROOT" && npm install --no-audit --no-fund --loglevel=error >&2)
   touch "$stamp"
 }
+
+# Inside this repository @conveyor/sdk is a workspace without a build: its `@conveyor/source` export condition
+# points Node at the TypeScript sources (tsconfig.json's customConditions and the bundler do the same).
+case " ${NODE_OPTIONS:-} " in
+  *" --conditions=@conveyor/source "*) ;;
+  *) export NODE_OPTIONS="--conditions=@conveyor/source${NODE_OPTIONS:+ $NODE_OPTIONS}" ;;
+esac

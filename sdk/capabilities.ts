@@ -2,27 +2,40 @@ import type { JsonValue, SourceOffset, SourcePartition } from './records.ts';
 
 /** Capability names a manifest may request. log, config, clock and offsets are always granted. */
 export const CAPABILITY_NAMES = ['log', 'config', 'clock', 'offsets', 'mysql', 'elasticsearch', 'http', 'files', 'errantRecordReporter'] as const;
+/** A capability's name, as conveyor-plugin.json lists it. */
 export type CapabilityName = (typeof CAPABILITY_NAMES)[number];
+/** Granted to every plugin without asking. */
 export const ALWAYS_GRANTED: readonly CapabilityName[] = ['log', 'config', 'clock', 'offsets'];
 
+/** Structured fields of a log line (JSON values). */
 export type LogFields = Record<string, JsonValue>;
+/** The worker's structured log, attributed to the connector and task; never log secrets (Password hides itself). */
 export interface LogCapability {
+  /** Detail for debugging, off by default. */
   debug(msg: string, fields?: LogFields): void;
+  /** Lifecycle and progress. */
   info(msg: string, fields?: LogFields): void;
+  /** Something wrong that the task survives. */
   warn(msg: string, fields?: LogFields): void;
+  /** Something wrong that needs attention. */
   error(msg: string, fields?: LogFields): void;
 }
 
+/** Time, replaceable in tests (HarnessOptions.clock). */
 export interface ClockCapability {
+  /** Milliseconds since the epoch. */
   now(): number;
+  /** Resolves after ms milliseconds (bounded by the task's call deadline). */
   sleep(ms: number): Promise<void>;
 }
 
+/** A source task's committed offsets. */
 export interface OffsetsCapability {
   /** The last committed offset of one source partition of this task, or null. */
   get(partition: SourcePartition): Promise<SourceOffset | null>;
 }
 
+/** Where and how to connect to MySQL/MariaDB; host:port must be allowed by the connector's policy. */
 export interface MysqlConnectOptions {
   host: string;
   port?: number;
@@ -30,6 +43,7 @@ export interface MysqlConnectOptions {
   password?: string;
   database?: string;
 }
+/** The rows (or counts) of one statement. */
 export interface MysqlQueryResult {
   rows: Record<string, JsonValue>[];
   affectedRows?: number;
@@ -124,9 +138,13 @@ export interface MysqlSnapshotChunk {
   done: boolean;
   rowsRead: number;
 }
+/** MySQL/MariaDB through the host's client: queries, consistent snapshots and binlog streams. */
 export interface MysqlCapability {
+  /** Opens a connection; resolves to its handle. */
   connect(options: MysqlConnectOptions): Promise<string>;
+  /** Runs one statement with `?` parameters. */
   query(connection: string, sql: string, params?: JsonValue[]): Promise<MysqlQueryResult>;
+  /** Closes a connection. */
   close(connection: string): Promise<void>;
   /** Checks binary logging, ROW/FULL images, privileges, a stored position and include lists. */
   preflight(options: MysqlConnectOptions & { position?: { file: string; pos: number } | null; tableIncludeList?: string[]; databaseIncludeList?: string[] }): Promise<MysqlPreflightReport>;
@@ -134,14 +152,17 @@ export interface MysqlCapability {
   binlogOpen(options: MysqlConnectOptions & { serverId: number; start?: BinlogStartSpec; filter?: MysqlTableFilter; includeQuery?: boolean; maxQueued?: number }): Promise<string>;
   /** Up to max (<= 10,000) events; waits up to waitMs (<= 30,000) when none are buffered. */
   binlogRead(stream: string, max: number, waitMs?: number): Promise<BinlogEvent[]>;
+  /** Closes a binlog stream. */
   binlogClose(stream: string): Promise<void>;
   /** A consistent snapshot session (REPEATABLE READ, WITH CONSISTENT SNAPSHOT) of the tables inside `filter`. */
   snapshotOpen(options: MysqlConnectOptions & { lockMode?: 'minimal' | 'none'; filter?: MysqlTableFilter }): Promise<MysqlSnapshot>;
   /** The next chunk (<= 10,000 rows) of a table in primary-key order. */
   snapshotRead(snapshot: string, db: string, table: string, limit: number): Promise<MysqlSnapshotChunk>;
+  /** Ends a snapshot session. */
   snapshotClose(snapshot: string): Promise<void>;
 }
 
+/** The cluster a task writes to (see ElasticsearchCapability.connect). */
 export interface ElasticsearchConnectOptions {
   /** Node URLs (the connector's connection.url); each host:port must be allowed by the connector policy. */
   urls: string[];
@@ -155,15 +176,23 @@ export interface ElasticsearchRequestFailure {
   type: string;
   reason: string;
 }
+/** Elasticsearch through the host's official client, limited to the policy's hosts and index prefixes. */
 export interface ElasticsearchCapability {
   /** Names the cluster the later calls reach; without it the policy's elasticsearchNode is used. */
   connect(options: ElasticsearchConnectOptions): Promise<void>;
+  /** One _bulk request: action and document lines; per-item results, or the failure of the request as a whole. */
   bulk(operations: JsonValue[], options?: { refresh?: boolean }): Promise<{ errors: boolean; items: JsonValue[]; failure?: ElasticsearchRequestFailure }>;
+  /** Whether the index (or alias, or data stream) exists. */
   indexExists(index: string): Promise<boolean>;
+  /** Creates an index with optional settings and mappings. */
   indexCreate(index: string, body?: JsonValue): Promise<void>;
+  /** Adds fields to an index's mapping. */
   putMapping(index: string, mapping: JsonValue): Promise<void>;
+  /** An index's mapping. */
   getMapping(index: string): Promise<JsonValue>;
+  /** A search request's response. */
   search(index: string, query: JsonValue): Promise<JsonValue>;
+  /** Makes recent writes searchable. */
   refresh(index: string): Promise<void>;
 }
 
@@ -177,6 +206,7 @@ export interface ErrantRecord {
   headers?: Record<string, string>;
   timestamp?: number;
 }
+/** Why a record could not be written. */
 export interface ErrantRecordError {
   message: string;
   /** The error's class or type, e.g. Elasticsearch's document_parsing_exception. */
@@ -191,24 +221,32 @@ export interface ErrantRecordReporterCapability {
   report(record: ErrantRecord, error: ErrantRecordError): Promise<void>;
 }
 
+/** An HTTP request's method, headers, text body and timeout. */
 export interface HttpRequest {
   method?: string;
   headers?: Record<string, string>;
   body?: string;
   timeoutMs?: number;
 }
+/** An HTTP response with its text body. */
 export interface HttpResponse {
   status: number;
   headers: Record<string, string>;
   body: string;
 }
+/** HTTP to the origins the connector's policy allows. */
 export interface HttpCapability {
+  /** One request; resolves with the response whatever its status, rejects on a denied origin or a network error. */
   fetch(url: string, request?: HttpRequest): Promise<HttpResponse>;
 }
 
+/** Files inside the directories the connector's policy allows (absolute paths). */
 export interface FilesCapability {
+  /** A whole (bounded) file as UTF-8 text. */
   read(path: string): Promise<string>;
+  /** Writes (or appends) text; one path's writes are applied in the order they were issued. */
   write(path: string, data: string, options?: { append?: boolean }): Promise<void>;
+  /** The names in a directory. */
   list(dir: string): Promise<string[]>;
   /**
    * Complete lines (split on \n, a \r before it kept) starting at byte `position`, reading at most `maxBytes`; `position`

@@ -2,15 +2,21 @@
  * Connector configuration definitions in the spirit of Kafka Connect's ConfigDef. Definitions are plain data
  * (validators included) so the host can validate a config from the manifest without running plugin code.
  */
+import { isPassword, Password } from './password.ts';
+
+/** Kafka Connect's ConfigDef types; each parses to the value type ValueOfConfigType names. */
 export type ConfigType = 'string' | 'int' | 'long' | 'double' | 'boolean' | 'list' | 'password' | 'class';
+/** Kafka Connect's importance levels, shown by /config/validate. */
 export type Importance = 'high' | 'medium' | 'low';
 
+/** Declarative checks a key's parsed value must pass (the host runs them from the manifest too). */
 export type ConfigValidator =
   | { kind: 'range'; min?: number; max?: number }
   | { kind: 'oneOf'; values: readonly string[] }
   | { kind: 'nonEmpty' }
   | { kind: 'pattern'; regex: string };
 
+/** One key of a config definition, as Kafka Connect's ConfigDef.define takes it. */
 export interface ConfigKey {
   name: string;
   type: ConfigType;
@@ -25,9 +31,32 @@ export interface ConfigKey {
   recommendedValues?: readonly string[];
 }
 
+/** A plugin's config keys; declare it `as const` so ctx.config is typed from it. */
 export type ConfigDefinition = readonly ConfigKey[];
-export type ParsedValue = string | number | boolean | readonly string[] | null;
-export type ParsedConfig = Record<string, ParsedValue>;
+/** A parsed config value: see ConfigValues for the type of each key. */
+export type ParsedValue = string | number | boolean | readonly string[] | Password | null;
+/** A parsed config without per-key types (a definition not declared `as const`). */
+export type ParsedConfig = Readonly<Record<string, ParsedValue>>;
+
+/** What a value of one config type parses to (the type of its entry in `ctx.config`). */
+export type ValueOfConfigType<T extends ConfigType> = T extends 'int' | 'long' | 'double'
+  ? number
+  : T extends 'boolean'
+    ? boolean
+    : T extends 'list'
+      ? readonly string[]
+      : T extends 'password'
+        ? Password
+        : string;
+
+/** The parsed value of one key: null only when the key's default is null (a required key is always present). */
+export type ConfigValueOf<K extends ConfigKey> = K extends { readonly default: null } ? ValueOfConfigType<K['type']> | null : ValueOfConfigType<K['type']>;
+
+/**
+ * `ctx.config` for a config definition: `{ 'batch.size': number, enabled: boolean, topics: readonly string[], ... }`
+ * for an `as const` definition, `ParsedConfig` for one typed only as ConfigDefinition.
+ */
+export type ConfigValues<C extends ConfigDefinition> = string extends C[number]['name'] ? ParsedConfig : { readonly [K in C[number] as K['name']]: ConfigValueOf<K> };
 
 /** One entry of Kafka Connect's /config/validate response. */
 export interface ConfigValueReport {
@@ -38,6 +67,7 @@ export interface ConfigValueReport {
   visible: boolean;
 }
 
+/** Declares one key (an identity function that checks the shape); `as const` arrays of plain objects work as well. */
 export function configKey(key: ConfigKey): ConfigKey {
   return key;
 }
@@ -64,12 +94,17 @@ export function parseValue(key: ConfigKey, raw: string): ParsedValue {
     }
     case 'list':
       return raw.trim() === '' ? [] : raw.split(',').map((s) => s.trim());
+    case 'password':
+      return new Password(raw);
     default:
       return raw;
   }
 }
 
-function checkValidator(key: ConfigKey, v: ConfigValidator, value: ParsedValue): string | null {
+function checkValidator(key: ConfigKey, v: ConfigValidator, parsed: ParsedValue): string | null {
+  const value = isPassword(parsed) ? parsed.value() : parsed;
+  // A password's text is checked but never shown in the message.
+  const shown = (x: unknown): string => (isPassword(parsed) ? Password.HIDDEN : String(x));
   switch (v.kind) {
     case 'range':
       if (typeof value !== 'number') return null;
@@ -79,23 +114,23 @@ function checkValidator(key: ConfigKey, v: ConfigValidator, value: ParsedValue):
     case 'oneOf': {
       const values = Array.isArray(value) ? (value as string[]) : [String(value)];
       const bad = values.find((x) => !v.values.includes(x));
-      return bad === undefined ? null : `Invalid value ${bad} for configuration ${key.name}: String must be one of: ${v.values.join(', ')}`;
+      return bad === undefined ? null : `Invalid value ${shown(bad)} for configuration ${key.name}: String must be one of: ${v.values.join(', ')}`;
     }
     case 'nonEmpty':
       return value === null || value === '' || (Array.isArray(value) && value.length === 0) ? `Invalid value for configuration ${key.name}: must be non-empty` : null;
     case 'pattern':
-      return typeof value === 'string' && !new RegExp(v.regex).test(value) ? `Invalid value ${value} for configuration ${key.name}: must match ${v.regex}` : null;
+      return typeof value === 'string' && !new RegExp(v.regex).test(value) ? `Invalid value ${shown(value)} for configuration ${key.name}: must match ${v.regex}` : null;
   }
 }
 
 function defaultValue(key: ConfigKey): ParsedValue {
   const d = key.default;
   if (d === undefined || d === null) return null;
-  if (typeof d === 'string' && key.type !== 'string' && key.type !== 'password' && key.type !== 'class') return parseValue(key, d);
+  if (typeof d === 'string' && key.type !== 'string' && key.type !== 'class') return parseValue(key, d);
   return d;
 }
 
-/** Validates every defined key; unknown keys are ignored here (the host checks framework keys separately). */
+/** Kafka Connect's /config/validate entries for every defined key (password values shown as [hidden]); unknown keys are ignored here (the host checks framework keys separately). */
 export function validateConfig(def: ConfigDefinition, props: Readonly<Record<string, string>>): ConfigValueReport[] {
   return def.map((key) => {
     const raw = props[key.name];
@@ -128,14 +163,14 @@ export function validateConfig(def: ConfigDefinition, props: Readonly<Record<str
   });
 }
 
-/** Parses a config into typed values; throws one Error listing every problem. */
-export function parseConfig(def: ConfigDefinition, props: Readonly<Record<string, string>>): ParsedConfig {
+/** Parses a config into typed values (typed key by key for an `as const` definition); throws one Error listing every problem. */
+export function parseConfig<const C extends ConfigDefinition>(def: C, props: Readonly<Record<string, string>>): ConfigValues<C> {
   const problems = validateConfig(def, props).flatMap((r) => r.errors);
   if (problems.length > 0) throw new Error(problems.join('; '));
-  const out: ParsedConfig = {};
+  const out: Record<string, ParsedValue> = {};
   for (const key of def) {
     const raw = props[key.name];
     out[key.name] = raw === undefined ? defaultValue(key) : parseValue(key, raw);
   }
-  return Object.freeze(out);
+  return Object.freeze(out) as ConfigValues<C>;
 }

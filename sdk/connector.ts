@@ -1,73 +1,115 @@
 import type { Capabilities } from './capabilities.ts';
-import type { ConfigDefinition, ParsedConfig } from './config.ts';
+import type { ConfigDefinition, ConfigValues, ParsedConfig } from './config.ts';
 import type { SinkRecord, SourceRecord, TopicPartitionOffsets } from './records.ts';
 
+/** A connector's config as the worker holds it: string properties. */
 export type RawConfig = Readonly<Record<string, string>>;
 
-export interface ConnectorContext extends Capabilities {
+/** What a connector receives: the capabilities plus its config, parsed into V (see ConnectorContext). */
+export interface ConnectorContextOf<V extends ParsedConfig> extends Capabilities {
   /** The connector's raw string properties. */
   readonly raw: RawConfig;
-  /** The properties parsed against the plugin's config definition. */
-  readonly config: ParsedConfig;
+  /** The properties parsed against the plugin's config definition: numbers, booleans, lists, Passwords. */
+  readonly config: V;
 }
 
-export interface TaskContext extends ConnectorContext {
+/** What a task receives: the connector's context plus the connector's name and this task's number. */
+export interface TaskContextOf<V extends ParsedConfig> extends ConnectorContextOf<V> {
   readonly connector: string;
   readonly taskId: number;
 }
 
-/** Extra validation beyond the declarative config definition: returns key → error messages. */
-export type ExtraValidation = (config: ParsedConfig, raw: RawConfig) => Record<string, string[]>;
+/**
+ * What a connector receives. `C` is the plugin's config definition: declared `as const`, it types `ctx.config` key by
+ * key (`ConnectorContext<typeof config>`; see ConfigValues).
+ */
+export type ConnectorContext<C extends ConfigDefinition = ConfigDefinition> = ConnectorContextOf<ConfigValues<C>>;
+/** What a task receives (`TaskContext<typeof config>` for a typed `ctx.config`). */
+export type TaskContext<C extends ConfigDefinition = ConfigDefinition> = TaskContextOf<ConfigValues<C>>;
 
-/** Connector-level lifecycle: Kafka Connect's Connector. */
-export interface Connector {
-  start?(ctx: ConnectorContext): void | Promise<void>;
+/** Extra validation beyond the declarative config definition: returns key → error messages. */
+export type ExtraValidation<C extends ConfigDefinition = ConfigDefinition> = (config: ConfigValues<C>, raw: RawConfig) => Record<string, string[]>;
+
+/** Connector-level lifecycle: Kafka Connect's Connector (its config parsed into V). */
+export interface ConnectorOf<V extends ParsedConfig> {
+  /** Receives the connector's config before taskConfigs. */
+  start?(ctx: ConnectorContextOf<V>): void | Promise<void>;
   /** One config per task, at most maxTasks of them. */
   taskConfigs(maxTasks: number): RawConfig[] | Promise<RawConfig[]>;
+  /** Releases what start took. */
   stop?(): void | Promise<void>;
 }
 
-export interface SourceTask {
-  start(ctx: TaskContext): void | Promise<void>;
+/** Kafka Connect's SourceTask (its config parsed into V); see SourceTask. */
+export interface SourceTaskOf<V extends ParsedConfig> {
+  /** Opens what the task reads from; resume from ctx.offsets. A throw fails the task with its message. */
+  start(ctx: TaskContextOf<V>): void | Promise<void>;
   /** A batch of records, or an empty array / null when nothing is available right now. */
   poll(): SourceRecord[] | null | Promise<SourceRecord[] | null>;
   /** Called after the records returned so far have been durably written. */
   commit?(): void | Promise<void>;
+  /** Releases what start opened; capabilities are revoked once it returns. */
   stop(): void | Promise<void>;
 }
 
-export interface SinkTask {
-  start(ctx: TaskContext): void | Promise<void>;
+/** Kafka Connect's SinkTask (its config parsed into V); see SinkTask. */
+export interface SinkTaskOf<V extends ParsedConfig> {
+  /** Opens what the task writes to. A throw fails the task with its message. */
+  start(ctx: TaskContextOf<V>): void | Promise<void>;
+  /** Writes (or buffers) one batch; a throw fails the task. */
   put(records: SinkRecord[]): void | Promise<void>;
+  /** Makes everything put so far durable (used when preCommit is absent). */
   flush?(offsets: TopicPartitionOffsets): void | Promise<void>;
   /** Returns the offsets that are durable; defaults to flush(offsets) then the offsets given. */
   preCommit?(offsets: TopicPartitionOffsets): TopicPartitionOffsets | Promise<TopicPartitionOffsets>;
+  /** Releases what start opened; capabilities are revoked once it returns. */
   stop(): void | Promise<void>;
 }
 
-interface PluginBase {
+/** Connector-level lifecycle: Kafka Connect's Connector (`Connector<typeof config>` for a typed `ctx.config`). */
+export type Connector<C extends ConfigDefinition = ConfigDefinition> = ConnectorOf<ConfigValues<C>>;
+/** Kafka Connect's SourceTask: poll() returns batches of records for the host to write to Kafka. */
+export type SourceTask<C extends ConfigDefinition = ConfigDefinition> = SourceTaskOf<ConfigValues<C>>;
+/** Kafka Connect's SinkTask: put() receives batches of records read from Kafka. */
+export type SinkTask<C extends ConfigDefinition = ConfigDefinition> = SinkTaskOf<ConfigValues<C>>;
+
+/** V is the parsed config (ConfigValues<C>), a parameter of its own so that definitions compare covariantly. */
+interface PluginBase<C extends ConfigDefinition, V extends ParsedConfig> {
   /** The class name users put in connector.class. */
   className: string;
   aliases?: readonly string[];
-  config: ConfigDefinition;
-  validate?: ExtraValidation;
+  config: C;
+  /** Extra validation beyond the declarative config definition: returns key → error messages. */
+  validate?(config: V, raw: RawConfig): Record<string, string[]>;
   /** Defaults to a connector that hands every task the connector's own config. */
-  connector?: () => Connector;
+  connector?: () => ConnectorOf<V>;
 }
-export interface SourcePluginDefinition extends PluginBase {
+/** A source plugin: the definition defineSource returns. */
+export interface SourcePluginDefinition<C extends ConfigDefinition = ConfigDefinition, V extends ParsedConfig = ConfigValues<C>> extends PluginBase<C, V> {
   type: 'source';
-  task: () => SourceTask;
+  task: () => SourceTaskOf<V>;
 }
-export interface SinkPluginDefinition extends PluginBase {
+/** A sink plugin: the definition defineSink returns. */
+export interface SinkPluginDefinition<C extends ConfigDefinition = ConfigDefinition, V extends ParsedConfig = ConfigValues<C>> extends PluginBase<C, V> {
   type: 'sink';
-  task: () => SinkTask;
+  task: () => SinkTaskOf<V>;
 }
-export type PluginDefinition = SourcePluginDefinition | SinkPluginDefinition;
+/** What a bundle's entry exports by default. */
+export type PluginDefinition<C extends ConfigDefinition = ConfigDefinition> = SourcePluginDefinition<C> | SinkPluginDefinition<C>;
 
-export function defineSource(def: Omit<SourcePluginDefinition, 'type'>): SourcePluginDefinition {
+/**
+ * Defines a source plugin: the bundle's default export. With the config declared `as const` (or inline), the task's
+ * `ctx.config` is typed from it.
+ */
+export function defineSource<const C extends ConfigDefinition>(def: Omit<SourcePluginDefinition<C>, 'type'>): SourcePluginDefinition<C> {
   return { ...def, type: 'source' };
 }
-export function defineSink(def: Omit<SinkPluginDefinition, 'type'>): SinkPluginDefinition {
+
+/**
+ * Defines a sink plugin: the bundle's default export. With the config declared `as const` (or inline), the task's
+ * `ctx.config` is typed from it.
+ */
+export function defineSink<const C extends ConfigDefinition>(def: Omit<SinkPluginDefinition<C>, 'type'>): SinkPluginDefinition<C> {
   return { ...def, type: 'sink' };
 }
 

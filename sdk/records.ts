@@ -3,6 +3,7 @@ import type { ConnectSchema } from './schema.ts';
 /** A JSON-compatible value: what crosses the sandbox boundary in record keys, values and capability results. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
+/** Record headers: one string value per key. */
 export type Headers = Record<string, string>;
 
 /** Identifies a position in the external system a source reads, e.g. { table: 'orders' }. */
@@ -44,6 +45,7 @@ export interface SinkRecord {
 /** Offsets per topic-partition, keyed "topic/partition"; the value is the next offset to consume. */
 export type TopicPartitionOffsets = Record<string, number>;
 
+/** The key of a topic-partition in TopicPartitionOffsets: "topic/partition". */
 export function topicPartitionKey(topic: string, partition: number): string {
   return `${topic}/${partition}`;
 }

@@ -9,6 +9,7 @@ import { replicatingConnector } from './connector.ts';
 import type { PluginDefinition, RawConfig, SinkTask, SourceTask, TaskContext } from './connector.ts';
 import type { SinkRecord, TopicPartitionOffsets } from './records.ts';
 
+/** What a bundle's definition says of itself: the manifest's type, class names and config definition come from it. */
 export interface PluginDescription {
   type: 'source' | 'sink';
   className: string;
@@ -16,12 +17,15 @@ export interface PluginDescription {
   config: ConfigDefinition;
 }
 
+/** The calls the host makes into a plugin (the sandbox's protocol). */
 export type RuntimeMethod = 'describe' | 'validate' | 'taskConfigs' | 'start' | 'poll' | 'put' | 'preCommit' | 'commit' | 'stop';
 
+/** A plugin definition behind one entry point: call(method, argument). */
 export interface PluginRuntime {
   call(method: RuntimeMethod, arg: unknown): Promise<unknown>;
 }
 
+/** Checks a registered definition's shape and describes it; throws naming what is missing. */
 export function describePlugin(def: unknown): PluginDescription {
   if (typeof def !== 'object' || def === null) throw new Error('plugin did not register a definition object');
   const d = def as Partial<PluginDefinition>;
@@ -32,6 +36,10 @@ export function describePlugin(def: unknown): PluginDescription {
   return { type: d.type, className: d.className, aliases: [...(d.aliases ?? [])], config: d.config };
 }
 
+/**
+ * Drives a definition through Kafka Connect's lifecycle (validate, taskConfigs, start, poll/put, preCommit/commit,
+ * stop) with the given capabilities: what the sandbox bootstrap and the test harness both run.
+ */
 export function createPluginRuntime(def: PluginDefinition, caps: Capabilities): PluginRuntime {
   const description = describePlugin(def);
   let task: SourceTask | SinkTask | null = null;

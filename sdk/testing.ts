@@ -7,12 +7,14 @@ import type { PluginDefinition, RawConfig } from './connector.ts';
 import type { SinkRecord, SourceOffset, SourcePartition, SourceRecord, TopicPartitionOffsets } from './records.ts';
 import { createPluginRuntime } from './runtime.ts';
 
+/** One call the task made to ctx.log. */
 export interface HarnessLogEntry {
   level: 'debug' | 'info' | 'warn' | 'error';
   msg: string;
   fields?: LogFields;
 }
 
+/** How a harness runs the task: its raw config (string properties, as a worker gets them) and fakes. */
 export interface HarnessOptions {
   config: RawConfig;
   connector?: string;
@@ -24,16 +26,25 @@ export interface HarnessOptions {
   capabilities?: Partial<Omit<Capabilities, 'log' | 'clock' | 'offsets'>>;
 }
 
+/** One task of a plugin, driven by the test: each method makes the call a worker would make. */
 export interface TaskHarness {
+  /** Everything the task logged, in order. */
   readonly logs: HarnessLogEntry[];
+  /** The config's problems, key → messages (empty when valid): the declarative checks, then the plugin's validate. */
   validate(config?: RawConfig): Promise<Record<string, string[]>>;
+  /** The connector's task configs for tasks.max = maxTasks. */
   taskConfigs(maxTasks: number): Promise<RawConfig[]>;
+  /** Starts the task with the harness's config (typed and frozen into ctx.config, as in the sandbox). */
   start(): Promise<void>;
+  /** One poll of a source task; records come back as they would cross the sandbox (JSON-safe). */
   poll(): Promise<SourceRecord[]>;
   /** Polls until at least `count` records arrived or `maxPolls` polls returned. */
   pollUntil(count: number, maxPolls?: number): Promise<SourceRecord[]>;
+  /** One put of a sink task. */
   put(records: SinkRecord[]): Promise<void>;
+  /** The offsets the sink task reports durable (its preCommit, else flush then the offsets given). */
   preCommit(offsets: TopicPartitionOffsets): Promise<TopicPartitionOffsets>;
+  /** Stops the task. */
   stop(): Promise<void>;
 }
 
@@ -42,6 +53,10 @@ function missing<T extends object>(name: string): T {
   return new Proxy({} as T, { get: (_t, prop) => () => Promise.reject(new Error(`capability ${name}.${String(prop)} is not provided in this test harness`)) });
 }
 
+/**
+ * A harness for one task of `def`: log, clock and offsets are in-memory fakes; other capabilities are the ones
+ * passed in `capabilities` (a call to any other rejects, naming it).
+ */
 export function createTaskHarness(def: PluginDefinition, options: HarnessOptions): TaskHarness {
   const logs: HarnessLogEntry[] = [];
   const offsets = options.offsets ?? new Map<string, SourceOffset>();

@@ -12,6 +12,7 @@ import { writeManifest } from './bundle-files.ts';
 import { CODE_FILE, MANIFEST_FILE, REGISTER_GLOBAL, SOURCE_MANIFEST_FILE } from './manifest.ts';
 import type { BundleManifest, PluginSource } from './manifest.ts';
 
+/** A build that failed for a reason the author can fix; its message says what and where. */
 export class PluginBuildError extends Error {
   constructor(message: string) {
     super(message);
@@ -19,6 +20,7 @@ export class PluginBuildError extends Error {
   }
 }
 
+/** Reads and checks a plugin project's conveyor-plugin.json. */
 export async function readPluginSource(dir: string): Promise<PluginSource> {
   let raw: unknown;
   try {
@@ -49,6 +51,12 @@ const forbidNodeBuiltins: esbuild.Plugin = {
   },
 };
 
+/**
+ * The export condition under which @conveyor/sdk resolves to its TypeScript sources (they ship in the package next to
+ * dist/): a bundle is built from the same sources whether the SDK comes from a workspace or from the registry.
+ */
+export const SOURCE_CONDITION = '@conveyor/source';
+
 async function bundleCode(dir: string, entry: string): Promise<string> {
   const entryPath = resolve(dir, entry);
   try {
@@ -58,6 +66,7 @@ async function bundleCode(dir: string, entry: string): Promise<string> {
       format: 'iife',
       platform: 'neutral',
       mainFields: ['module', 'main'],
+      conditions: [SOURCE_CONDITION],
       target: 'es2023',
       write: false,
       logLevel: 'silent',
@@ -83,6 +92,7 @@ function describeBundle(code: string): ReturnType<typeof describePlugin> {
   return describePlugin(registered);
 }
 
+/** Where a bundle was written and its manifest. */
 export interface BuildResult {
   outDir: string;
   manifest: BundleManifest;
@@ -93,6 +103,10 @@ export interface BuildOptions {
   signingKey?: KeyObject;
 }
 
+/**
+ * Builds a plugin project (conveyor-plugin.json + its entry) into a bundle directory: plugin.js (esbuild, no imports
+ * left, Node built-ins refused) and manifest.json (the definition read back from the built code), signed on request.
+ */
 export async function buildPlugin(dir: string, outDir = join(dir, 'bundle'), options: BuildOptions = {}): Promise<BuildResult> {
   const source = await readPluginSource(dir);
   const code = await bundleCode(dir, source.entry);

@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * conveyor-bundle <plugin-dir> [--out <dir>] [--sign <key.pem>]: builds a plugin bundle, signed with an Ed25519 key.
  * conveyor-bundle keygen <prefix>: writes <prefix>.key (PKCS8 PEM, keep it secret) and <prefix>.pub (SPKI PEM).

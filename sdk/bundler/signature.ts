@@ -53,6 +53,7 @@ export function bundleDigest(files: BundleFiles): Buffer {
   return createHash('sha256').update(bundleStatement(files)).digest();
 }
 
+/** A key's id: the first 16 hex digits of the SHA-256 of its SPKI DER. */
 export function keyIdOf(publicKey: KeyObject): string {
   return sha256(publicKey.export({ type: 'spki', format: 'der' })).slice(0, 16);
 }

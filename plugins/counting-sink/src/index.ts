@@ -1,20 +1,20 @@
-import { defineSink } from '../../../sdk/index.ts';
-import type { SinkRecord, SinkTask, TaskContext, TopicPartitionOffsets } from '../../../sdk/index.ts';
+import { defineSink } from '@conveyor/sdk';
+import type { SinkRecord, SinkTask, TaskContext, TopicPartitionOffsets } from '@conveyor/sdk';
 
 const config = [
   { name: 'topics', type: 'list', importance: 'high', documentation: 'Topics to consume.', validators: [{ kind: 'nonEmpty' }] },
   { name: 'log.every', type: 'long', default: 0, importance: 'low', documentation: 'Log the running totals every N records; 0 disables.', validators: [{ kind: 'range', min: 0 }] },
 ] as const;
 
-class CountingTask implements SinkTask {
-  private ctx!: TaskContext;
+class CountingTask implements SinkTask<typeof config> {
+  private ctx!: TaskContext<typeof config>;
   private records = 0;
   private bytes = 0;
   private nextLog = 0;
 
-  start(ctx: TaskContext): void {
+  start(ctx: TaskContext<typeof config>): void {
     this.ctx = ctx;
-    this.nextLog = Number(ctx.config['log.every']);
+    this.nextLog = ctx.config['log.every'];
   }
 
   put(records: SinkRecord[]): void {
@@ -24,7 +24,7 @@ class CountingTask implements SinkTask {
     }
     if (this.nextLog > 0 && this.records >= this.nextLog) {
       this.ctx.log.info('counting sink totals', { records: this.records, bytes: this.bytes });
-      this.nextLog += Number(this.ctx.config['log.every']);
+      this.nextLog += this.ctx.config['log.every'];
     }
   }
 

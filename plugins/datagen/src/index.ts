@@ -1,5 +1,5 @@
-import { defineSource } from '../../../sdk/index.ts';
-import type { SourceRecord, SourceTask, TaskContext } from '../../../sdk/index.ts';
+import { defineSource } from '@conveyor/sdk';
+import type { SourceRecord, SourceTask, TaskContext } from '@conveyor/sdk';
 import { createPrng, payload } from './prng.ts';
 
 const config = [
@@ -13,30 +13,30 @@ const config = [
   { name: 'max.records', type: 'long', default: -1, importance: 'low', documentation: 'Stop producing after this many records per task; -1 means unbounded.', group: 'Generation' },
 ] as const;
 
-class DatagenTask implements SourceTask {
-  private ctx!: TaskContext;
+class DatagenTask implements SourceTask<typeof config> {
+  private ctx!: TaskContext<typeof config>;
   private next: () => number = () => 0;
   private seq = 0;
   private started = 0;
 
-  async start(ctx: TaskContext): Promise<void> {
+  async start(ctx: TaskContext<typeof config>): Promise<void> {
     this.ctx = ctx;
     const committed = await ctx.offsets.get({ task: ctx.taskId });
     this.seq = typeof committed?.['seq'] === 'number' ? committed['seq'] : 0;
-    this.next = createPrng(Number(ctx.config['seed']) + ctx.taskId);
+    this.next = createPrng(ctx.config.seed + ctx.taskId);
     // Replay the PRNG to the committed position so a restarted task continues the same sequence.
-    const size = Number(ctx.config['record.size']);
+    const size = ctx.config['record.size'];
     for (let i = 0; i < this.seq; i++) this.record(i, size);
     this.started = ctx.clock.now();
     ctx.log.info('datagen task started', { seq: this.seq });
   }
 
   private record(seq: number, size: number): SourceRecord {
-    const key = `key-${Math.floor(this.next() * Number(this.ctx.config['key.space']))}`;
+    const key = `key-${Math.floor(this.next() * this.ctx.config['key.space'])}`;
     const body = payload(this.next, size);
-    const sequenced = String(this.ctx.config['value.sequence']) === 'true';
+    const sequenced = this.ctx.config['value.sequence'];
     return {
-      topic: String(this.ctx.config['topic']),
+      topic: this.ctx.config.topic,
       key,
       value: sequenced ? JSON.stringify({ task: this.ctx.taskId, seq: seq + 1, payload: body }) : body,
       timestamp: this.ctx.clock.now(),
@@ -47,14 +47,14 @@ class DatagenTask implements SourceTask {
 
   async poll(): Promise<SourceRecord[]> {
     const c = this.ctx.config;
-    const max = Number(c['max.records']);
-    let count = Number(c['batch.size']);
+    const max = c['max.records'];
+    let count = c['batch.size'];
     if (max >= 0) count = Math.min(count, max - this.seq);
     if (count <= 0) {
       await this.ctx.clock.sleep(100);
       return [];
     }
-    const rate = Number(c['rate']);
+    const rate = c.rate;
     if (rate > 0) {
       const due = this.started + ((this.seq + 1) / rate) * 1000;
       const wait = due - this.ctx.clock.now();
@@ -62,7 +62,7 @@ class DatagenTask implements SourceTask {
       const allowed = Math.floor(((this.ctx.clock.now() - this.started) / 1000) * rate) - this.seq;
       count = Math.max(0, Math.min(count, allowed));
     }
-    const size = Number(c['record.size']);
+    const size = c['record.size'];
     const out: SourceRecord[] = [];
     for (let i = 0; i < count; i++) out.push(this.record(this.seq++, size));
     return out;

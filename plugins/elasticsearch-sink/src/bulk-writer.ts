@@ -6,7 +6,7 @@
  * out, fails the writer, and every later call throws that error. Offsets advance only for records Elasticsearch
  * acknowledged (or that were deliberately skipped or reported as malformed).
  */
-import type { JsonValue, TopicPartitionOffsets } from '../../../sdk/records.ts';
+import type { JsonValue, TopicPartitionOffsets } from '@conveyor/sdk';
 import { classifyItem, isRetriableRequestError } from './classify.ts';
 import type { ItemResult } from './classify.ts';
 import type { MalformedBehavior } from './config.ts';

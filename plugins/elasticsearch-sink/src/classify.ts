@@ -8,7 +8,7 @@
  *   handled by behavior.on.malformed.documents and the dead-letter queue;
  * - fatal: anything else (missing index with auto-create off, security errors, ...) fails the task.
  */
-import type { JsonValue } from '../../../sdk/records.ts';
+import type { JsonValue } from '@conveyor/sdk';
 
 export type ItemClass = 'ok' | 'retriable' | 'malformed' | 'fatal';
 

@@ -4,8 +4,7 @@
  * `statusCode`, which isRetriableRequestError reads. Capability errors from other calls keep their code and
  * are retriable only when the host marked them unavailable or timed out.
  */
-import type { ElasticsearchCapability } from '../../../sdk/capabilities.ts';
-import type { JsonValue } from '../../../sdk/records.ts';
+import type { ElasticsearchCapability, JsonValue } from '@conveyor/sdk';
 import type { BulkClient } from './bulk-writer.ts';
 import type { IndexAdmin } from './index-manager.ts';
 

@@ -5,8 +5,8 @@
  * bytes and BASE64 decimals as base64 strings, maps with string keys as objects and other maps as [key, value]
  * pairs, logical dates and times as integers.
  */
-import { BASE64_ALPHABET, base64Encode } from '../../../sdk/base64.ts';
-import type { ConnectField, ConnectSchema, ConnectSchemaType } from '../../../sdk/schema.ts';
+import { BASE64_ALPHABET, base64Encode } from '@conveyor/sdk';
+import type { ConnectField, ConnectSchema, ConnectSchemaType } from '@conveyor/sdk';
 
 export type { ConnectField, ConnectSchema, ConnectSchemaType };
 

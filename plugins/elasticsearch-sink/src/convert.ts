@@ -8,7 +8,7 @@
  * - null fields take the schema default, stay null when optional, and are refused when required.
  * Without a schema (or with schema.ignore) the value is written as it came.
  */
-import type { JsonValue } from '../../../sdk/records.ts';
+import type { JsonValue } from '@conveyor/sdk';
 import { LogicalName, base64Decode, base64Encode, baseType, unscaledFromBytes } from './connect-schema.ts';
 import type { ConnectSchema } from './connect-schema.ts';
 import { dataError } from './errors.ts';

@@ -10,7 +10,7 @@
  *   (a schemaless object key: its field names sorted). So {a: 1, b: "x+y"} gives `1+x\+y`. A null field, a
  *   nested struct or an array in a key is refused: they would make ids that collide or change meaning.
  */
-import type { JsonValue } from '../../../sdk/records.ts';
+import type { JsonValue } from '@conveyor/sdk';
 import { baseType } from './connect-schema.ts';
 import type { ConnectSchema } from './connect-schema.ts';
 import { dataError } from './errors.ts';

@@ -4,7 +4,7 @@
  * not created here: Elasticsearch creates them on the first write when an index template matches. Names already
  * handled are cached, so the steady state costs no request.
  */
-import type { JsonValue } from '../../../sdk/records.ts';
+import type { JsonValue } from '@conveyor/sdk';
 import { backoffMs, DEFAULT_MAX_BACKOFF_MS } from './bulk-writer.ts';
 import type { WriterClock } from './bulk-writer.ts';
 import { isRetriableRequestError } from './classify.ts';

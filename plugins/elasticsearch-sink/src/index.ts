@@ -6,8 +6,8 @@
  * behavior.on.malformed.documents=warn|ignore) and records that cannot become documents go to the errant record
  * reporter: the connector's dead-letter queue and error log, or a task failure under errors.tolerance=none.
  */
-import { defineSink } from '../../../sdk/index.ts';
-import type { SinkRecord, SinkTask, TaskContext, TopicPartitionOffsets } from '../../../sdk/index.ts';
+import { defineSink } from '@conveyor/sdk';
+import type { SinkRecord, SinkTask, TaskContext, TopicPartitionOffsets } from '@conveyor/sdk';
 import type { ItemResult } from './classify.ts';
 import { capabilityClient } from './client.ts';
 import { CONNECTOR_ALIASES, CONNECTOR_CLASS, ES_SINK_CONFIG, normalizeConfig, validateEsSinkConfig } from './config.ts';
@@ -15,17 +15,17 @@ import type { MalformedBehavior } from './config.ts';
 import type { WriterEntry } from './bulk-writer.ts';
 import { ElasticsearchSink } from './sink.ts';
 
-class ElasticsearchSinkTask implements SinkTask {
-  #ctx: TaskContext | null = null;
+class ElasticsearchSinkTask implements SinkTask<typeof ES_SINK_CONFIG> {
+  #ctx: TaskContext<typeof ES_SINK_CONFIG> | null = null;
   #sink: ElasticsearchSink | null = null;
 
-  async start(ctx: TaskContext): Promise<void> {
+  async start(ctx: TaskContext<typeof ES_SINK_CONFIG>): Promise<void> {
     this.#ctx = ctx;
     const config = normalizeConfig(ctx.config);
     await ctx.elasticsearch.connect({
       urls: [...config.connectionUrls],
       username: config.username,
-      password: config.password,
+      password: config.password?.value() ?? null,
       requestTimeoutMs: Math.max(config.readTimeoutMs, config.connectionTimeoutMs),
     });
     this.#sink = new ElasticsearchSink({

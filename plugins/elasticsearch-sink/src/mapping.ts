@@ -6,7 +6,7 @@
  * properties; arrays → their element's mapping; maps → an object (compact string-keyed maps) or
  * {key, value} properties. Primitive defaults become null_value (not for text or binary, which lack it).
  */
-import type { JsonValue } from '../../../sdk/records.ts';
+import type { JsonValue } from '@conveyor/sdk';
 import { LogicalName, baseType } from './connect-schema.ts';
 import type { ConnectSchema } from './connect-schema.ts';
 import { convertValue } from './convert.ts';

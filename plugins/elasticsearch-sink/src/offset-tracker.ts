@@ -3,8 +3,8 @@
  * that are done (acknowledged by Elasticsearch, or deliberately skipped), so a commit never covers a record that
  * could still be lost. Records of one partition are registered in offset order, as Kafka delivers them.
  */
-import { topicPartitionKey } from '../../../sdk/records.ts';
-import type { TopicPartitionOffsets } from '../../../sdk/records.ts';
+import { topicPartitionKey } from '@conveyor/sdk';
+import type { TopicPartitionOffsets } from '@conveyor/sdk';
 
 interface PartitionState {
   readonly pending: number[];

@@ -8,7 +8,7 @@
  *   version = the Kafka offset (or external.version.header), so a redelivered or older write is refused by
  *   Elasticsearch with a version conflict that counts as already applied.
  */
-import type { JsonValue } from '../../../sdk/records.ts';
+import type { JsonValue } from '@conveyor/sdk';
 import { ignoresKey, ignoresSchema } from './config.ts';
 import type { EsSinkConfig } from './config.ts';
 import { toDocument } from './convert.ts';

@@ -4,7 +4,7 @@
  * cannot be converted are dropped (drop.invalid.message=true) or reported to `onInvalid`, which fails the task
  * unless it sends them to the dead-letter queue.
  */
-import type { TopicPartitionOffsets } from '../../../sdk/records.ts';
+import type { TopicPartitionOffsets } from '@conveyor/sdk';
 import type { EsSinkConfig } from './config.ts';
 import { ignoresSchema } from './config.ts';
 import { BulkWriter } from './bulk-writer.ts';

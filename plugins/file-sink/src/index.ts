@@ -1,5 +1,5 @@
-import { defineSink } from '../../../sdk/index.ts';
-import type { SinkRecord, SinkTask, TaskContext, TopicPartitionOffsets } from '../../../sdk/index.ts';
+import { defineSink } from '@conveyor/sdk';
+import type { SinkRecord, SinkTask, TaskContext, TopicPartitionOffsets } from '@conveyor/sdk';
 
 const config = [
   // Kafka Connect's definition, words included. Without `file` Kafka Connect writes standard output; a sandboxed task
@@ -24,17 +24,17 @@ function line(r: SinkRecord): string {
  * path's writes in the order they were issued), a failed one fails the task at the next put or preCommit, and only
  * then are offsets reported durable.
  */
-class FileSinkTask implements SinkTask {
-  private ctx!: TaskContext;
+class FileSinkTask implements SinkTask<typeof config> {
+  private ctx!: TaskContext<typeof config>;
   private file = '';
   private lines = 0;
   private readonly inFlight: Promise<void>[] = [];
   private failure: Error | null = null;
 
-  start(ctx: TaskContext): void {
+  start(ctx: TaskContext<typeof config>): void {
     this.ctx = ctx;
     const file = ctx.config['file'];
-    if (typeof file !== 'string' || file === '') throw new Error("FileStreamSink needs 'file': a sandboxed task has no standard output to write");
+    if (file === null || file === '') throw new Error("FileStreamSink needs 'file': a sandboxed task has no standard output to write");
     this.file = file;
     ctx.log.info('file sink started', { file: this.file });
   }

@@ -1,5 +1,5 @@
-import { defineSource } from '../../../sdk/index.ts';
-import type { RawConfig, SourceRecord, SourceTask, TaskContext } from '../../../sdk/index.ts';
+import { defineSource } from '@conveyor/sdk';
+import type { RawConfig, SourceRecord, SourceTask, TaskContext } from '@conveyor/sdk';
 
 const config = [
   // Kafka Connect's definitions, words included. Without `file` Kafka Connect reads standard input; a sandboxed task
@@ -27,8 +27,8 @@ function utf8Length(s: string): number {
 /** Bytes read per poll at most; a poll returns up to batch.size complete lines from them. */
 const CHUNK_BYTES = 1024 * 1024;
 
-class FileSourceTask implements SourceTask {
-  private ctx!: TaskContext;
+class FileSourceTask implements SourceTask<typeof config> {
+  private ctx!: TaskContext<typeof config>;
   private file = '';
   private topic = '';
   private batch = 2000;
@@ -36,13 +36,13 @@ class FileSourceTask implements SourceTask {
   private pending: string[] = [];
   private pendingStart: number[] = [];
 
-  async start(ctx: TaskContext): Promise<void> {
+  async start(ctx: TaskContext<typeof config>): Promise<void> {
     this.ctx = ctx;
     const file = ctx.config['file'];
-    if (typeof file !== 'string' || file === '') throw new Error("FileStreamSource needs 'file': a sandboxed task has no standard input to read");
+    if (file === null || file === '') throw new Error("FileStreamSource needs 'file': a sandboxed task has no standard input to read");
     this.file = file;
-    this.topic = String(ctx.config['topic']);
-    this.batch = Math.max(1, Number(ctx.config['batch.size']));
+    this.topic = ctx.config.topic;
+    this.batch = Math.max(1, ctx.config['batch.size']);
     const committed = await ctx.offsets.get({ filename: this.file });
     this.position = typeof committed?.['position'] === 'number' ? committed['position'] : 0;
     ctx.log.info('file source started', { file: this.file, position: this.position });

@@ -2,7 +2,7 @@
  * Byte and number encodings the sandbox needs without Buffer: base64 (Kafka Connect's JsonConverter writes bytes
  * and Decimal values as base64 strings), Connect Decimal's unscaled two's-complement bytes, float32 rounding.
  */
-import { BASE64_ALPHABET, base64Encode } from '../../../sdk/base64.ts';
+import { BASE64_ALPHABET, base64Encode } from '@conveyor/sdk';
 
 const LOOKUP: Record<string, number> = Object.fromEntries([...BASE64_ALPHABET].map((c, i) => [c, i]));
 

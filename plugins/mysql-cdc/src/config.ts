@@ -2,7 +2,7 @@
  * The connector's configuration: Debezium's MySQL connector keys (with their older names as aliases), declared once
  * as a ConfigDefinition for the host, and normalised into a frozen CdcConfig for the task.
  */
-import type { ConfigDefinition, ConfigKey } from '../../../sdk/config.ts';
+import type { ConfigDefinition, ConfigKey } from '@conveyor/sdk';
 import { MARIADB_CLASS_NAMES, MYSQL_CLASS } from './events/flavour.ts';
 import type { FlavourName } from './events/flavour.ts';
 

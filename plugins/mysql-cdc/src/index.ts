@@ -2,8 +2,8 @@
  * The MySQL/MariaDB CDC source plugin: Debezium's connector class and config keys, one task, a preflight of the
  * server (binary logging, ROW/FULL images, privileges, the stored position) that fails with the problem and the fix.
  */
-import { defineSource } from '../../../sdk/index.ts';
-import type { Connector, ConnectorContext, RawConfig } from '../../../sdk/index.ts';
+import { defineSource } from '@conveyor/sdk';
+import type { Connector, ConnectorContext, RawConfig } from '@conveyor/sdk';
 import { CONNECTOR_ALIASES, CONNECTOR_CLASS, configDefinition } from './config.ts';
 import { normaliseConfig, validateCdcConfig } from './config-normalise.ts';
 import { CdcSourceTask, connectOptions } from './task/source-task.ts';

@@ -3,7 +3,7 @@
  * ts_sec, snapshot, snapshot_completed}. file/pos name the BEGIN of the transaction in progress (or the next one);
  * event/row count the row events and rows of it already emitted, so a resume skips exactly those.
  */
-import type { JsonValue, SourceOffset, SourcePartition } from '../../../sdk/records.ts';
+import type { JsonValue, SourceOffset, SourcePartition } from '@conveyor/sdk';
 import type { SnapshotMode } from './config.ts';
 
 export interface CdcOffset {

@@ -2,7 +2,7 @@
  * Turns binlog events into change records: table filters, the table's shape from the schema history, offsets that
  * count what of the current transaction was emitted, and on resume the skipping of exactly that.
  */
-import type { SourceOffset } from '../../../sdk/records.ts';
+import type { SourceOffset } from '@conveyor/sdk';
 import type { BinlogEvent, RowsEvent, QueryEvent } from './binlog-events.ts';
 import type { CdcConfig } from './config.ts';
 import { changeRecords } from './events/change-events.ts';

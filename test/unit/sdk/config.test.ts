@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseConfig, validateConfig } from '../../../sdk/config.ts';
 import type { ConfigDefinition } from '../../../sdk/config.ts';
+import type { Password } from '../../../sdk/password.ts';
 
 const def: ConfigDefinition = [
   { name: 'topic', type: 'string', importance: 'high', documentation: 'Topic.', validators: [{ kind: 'nonEmpty' }] },
@@ -15,7 +16,7 @@ const def: ConfigDefinition = [
 
 test('parses typed values and applies defaults', () => {
   const c = parseConfig(def, { topic: 't', rate: '2.5', tables: 'a, b', on: 'TRUE', 'secret.password': 'x' });
-  assert.deepEqual({ ...c }, { topic: 't', rate: 2.5, size: 100, mode: 'a', tables: ['a', 'b'], on: true, 'secret.password': 'x' });
+  assert.deepEqual({ ...c, 'secret.password': (c['secret.password'] as Password | null)?.value() }, { topic: 't', rate: 2.5, size: 100, mode: 'a', tables: ['a', 'b'], on: true, 'secret.password': 'x' });
   assert.ok(Object.isFrozen(c));
 });
 

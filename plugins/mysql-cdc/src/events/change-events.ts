@@ -2,7 +2,7 @@
  * Change records as Debezium writes them: key = primary-key struct, value = envelope (before, after, source, op, ts_*),
  * a tombstone after each delete, and a primary-key change split into delete (+ tombstone) and create.
  */
-import type { JsonValue, SourceOffset, SourcePartition } from '../../../../sdk/records.ts';
+import type { JsonValue, SourceOffset, SourcePartition } from '@conveyor/sdk';
 import { micros, nanos, sourceValue } from './source-info.ts';
 import type { SourceInfo } from './source-info.ts';
 import type { HostRow, TableSchema } from './table-schema.ts';

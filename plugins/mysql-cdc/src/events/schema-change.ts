@@ -2,7 +2,7 @@
  * Schema-change events on the <topic.prefix> topic: key io.debezium.connector.<mysql|mariadb>.SchemaChangeKey
  * {databaseName}, value ….SchemaChangeValue {source, ts_ms, databaseName, schemaName, ddl, tableChanges}.
  */
-import type { JsonValue, SourceOffset, SourcePartition } from '../../../../sdk/records.ts';
+import type { JsonValue, SourceOffset, SourcePartition } from '@conveyor/sdk';
 import type { TableChange } from '../ddl/parser.ts';
 import { tableChangesJson } from '../schema/history.ts';
 import { changeSchema } from '../schema/table-json.ts';

@@ -1,5 +1,5 @@
 /** The `source` block of every event: io.debezium.connector.{mysql,mariadb}.Source, its schema and its value. */
-import type { JsonValue } from '../../../../sdk/records.ts';
+import type { JsonValue } from '@conveyor/sdk';
 import { field, schema, struct } from '../types/connect.ts';
 import type { ConnectSchema } from '../types/connect.ts';
 import { FLAVOURS } from './flavour.ts';

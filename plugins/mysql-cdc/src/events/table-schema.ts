@@ -2,7 +2,7 @@
  * Per-table event schemas built from a TableDef: the key struct (primary-key columns), the value struct (all captured
  * columns), the envelope, and the converters that turn a host row into the value struct.
  */
-import type { JsonValue } from '../../../../sdk/records.ts';
+import type { JsonValue } from '@conveyor/sdk';
 import type { TableDef } from '../schema/table.ts';
 import { field, schema, struct, withOptional } from '../types/connect.ts';
 import type { ConnectField, ConnectSchema } from '../types/connect.ts';

@@ -4,7 +4,7 @@
  * the transaction id (the GTID; file:pos without one). BEGIN goes out before the transaction's first data event, END
  * at its commit with the event count per table; a transaction without captured data events has neither.
  */
-import type { JsonValue, SourceOffset, SourcePartition } from '../../../../sdk/records.ts';
+import type { JsonValue, SourceOffset, SourcePartition } from '@conveyor/sdk';
 import { array, field, schema, struct } from '../types/connect.ts';
 import type { ConnectSchema } from '../types/connect.ts';
 import type { CdcRecord } from './change-events.ts';

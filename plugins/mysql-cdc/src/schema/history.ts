@@ -3,7 +3,7 @@
  * record format. Replaying the records up to a resume position gives each table's shape at that point, so binlog
  * events written before a later ALTER decode with the columns they were written with.
  */
-import type { JsonValue } from '../../../../sdk/records.ts';
+import type { JsonValue } from '@conveyor/sdk';
 import { applyDdl, isDdl } from '../ddl/parser.ts';
 import type { TableChange } from '../ddl/parser.ts';
 import { comparePositions } from '../offsets.ts';

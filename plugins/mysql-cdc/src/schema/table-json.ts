@@ -1,5 +1,5 @@
 /** Tables as Debezium's history and schema-change events serialise them (io.debezium.connector.schema.Table). */
-import type { JsonValue } from '../../../../sdk/records.ts';
+import type { JsonValue } from '@conveyor/sdk';
 import { array, field, schema, struct } from '../types/connect.ts';
 import type { ConnectSchema } from '../types/connect.ts';
 import type { ColumnDef, TableDef } from './table.ts';

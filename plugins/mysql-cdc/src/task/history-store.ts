@@ -5,7 +5,7 @@
  * on restart `offsets.get` returns a history at least as new as the data offset; SchemaHistory.restore replays it
  * up to the data offset. Records re-read from the binlog after a resume are recognised by position and not added twice.
  */
-import type { JsonValue, SourceOffset, SourcePartition, SourceRecord } from '../../../../sdk/records.ts';
+import type { JsonValue, SourceOffset, SourcePartition, SourceRecord } from '@conveyor/sdk';
 import type { HistoryRecord } from '../schema/history.ts';
 
 export function historyPartition(prefix: string): SourcePartition {

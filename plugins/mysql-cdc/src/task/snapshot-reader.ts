@@ -3,7 +3,7 @@
  * markers (first, first_in_data_collection, last_in_data_collection, last, true). One row is held back until the
  * next is known, so the very last row of the snapshot (whatever table it is in) is marked `last`.
  */
-import type { MysqlCapability, MysqlSnapshot, MysqlSnapshotTable } from '../../../../sdk/capabilities.ts';
+import type { MysqlCapability, MysqlSnapshot, MysqlSnapshotTable } from '@conveyor/sdk';
 import type { SnapshotMarker } from '../events/source-info.ts';
 import type { HostRow } from '../events/table-schema.ts';
 

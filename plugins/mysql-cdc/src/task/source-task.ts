@@ -3,10 +3,7 @@
  * snapshot through the mysql capability, then streams the binlog from exactly the snapshot's position (or the
  * stored offset), returning at most max.batch.size records per poll.
  */
-import type { MysqlCapability, MysqlConnectOptions, MysqlTableFilter } from '../../../../sdk/capabilities.ts';
-import type { SourceTask, TaskContext } from '../../../../sdk/connector.ts';
-import type { ConnectSchema } from '../../../../sdk/schema.ts';
-import type { SourceRecord } from '../../../../sdk/records.ts';
+import type { ConnectSchema, MysqlCapability, MysqlConnectOptions, MysqlTableFilter, SourceRecord, SourceTask, TaskContext } from '@conveyor/sdk';
 import type { CdcConfig } from '../config.ts';
 import { normaliseConfig } from '../config-normalise.ts';
 import type { CdcRecord } from '../events/change-events.ts';

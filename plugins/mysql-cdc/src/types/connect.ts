@@ -3,7 +3,7 @@
  * JsonConverter writes them (type, fields, optional, name, version, parameters, default, field), so serialised events
  * compare byte for byte with Debezium's.
  */
-import type { JsonValue } from '../../../../sdk/records.ts';
+import type { JsonValue } from '@conveyor/sdk';
 
 export type ConnectType = 'int8' | 'int16' | 'int32' | 'int64' | 'float' | 'double' | 'boolean' | 'string' | 'bytes' | 'array' | 'struct';
 

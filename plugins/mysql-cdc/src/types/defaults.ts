@@ -4,7 +4,7 @@
  * DEFAULT give none; CURRENT_TIMESTAMP on a NOT NULL DATETIME/TIMESTAMP gives the epoch, as Debezium 3.5 does.
  * TIMESTAMP literals are read as UTC (the session time zone of the servers we test with).
  */
-import type { JsonValue } from '../../../../sdk/records.ts';
+import type { JsonValue } from '@conveyor/sdk';
 import { bigintToTwosComplement, bytesToBase64 } from '../codec.ts';
 import type { ColumnDef } from '../schema/table.ts';
 import type { ValueKind } from './mapping.ts';

@@ -4,7 +4,7 @@
  * TIMESTAMP in UTC; YEAR as a number; ENUM/SET as text, or as index/bitmask when the server sent no metadata) →
  * Debezium's values, written as JsonConverter writes them (bytes and Decimal as base64).
  */
-import type { JsonValue } from '../../../../sdk/records.ts';
+import type { JsonValue } from '@conveyor/sdk';
 import { base64ToBytes, bigintToTwosComplement, bytesToBase64, decimalToBase64, float32 } from '../codec.ts';
 import type { ColumnDef } from '../schema/table.ts';
 import type { ValueKind } from './mapping.ts';
