@@ -95,6 +95,7 @@ async function runOnFiles(o: PluginRunOptions, bundleDir: string, name: string, 
     if (type === 'sink' && o.in === undefined) throw new Error('a sink plugin reads records: give --in FILE, or neither --in nor --out to use Kafka');
     const sink = jsonLinesSink(o.out ?? '-', o.maxRecords);
     const input = type === 'sink' ? await jsonLinesSource(o.in as string) : null;
+    const offsets = new InMemoryOffsetStore();
     const rt = new ConnectorRuntime(name, config, plugin, {
       workerId: 'plugin-run',
       sandbox: pool,
@@ -103,7 +104,8 @@ async function runOnFiles(o: PluginRunOptions, bundleDir: string, name: string, 
         if (input === null) throw new Error('a source connector has no input');
         return input.source(topics);
       },
-      offsets: new InMemoryOffsetStore(),
+      offsets,
+      busOffsets: offsets,
       policies: { '*': o.policy },
       metrics: new CapabilityMetrics(),
       log: o.log,

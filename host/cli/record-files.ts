@@ -5,7 +5,7 @@
 import { appendFile, readFile } from 'node:fs/promises';
 import type { JsonValue, SinkRecord, SourceRecord, TopicPartitionOffsets } from '../../sdk/records.ts';
 import { topicPartitionKey } from '../../sdk/records.ts';
-import type { RecordSink, RecordSource } from '../worker/record-bus.ts';
+import type { RecordSink, RecordSource } from '../pipeline/record-ports.ts';
 
 /** Appends the records a source task returns, one JSON line each, to `path` ('-': stdout); at most `limit` of them. */
 export function jsonLinesSink(path: string, limit = Infinity): RecordSink & { readonly written: () => number } {
