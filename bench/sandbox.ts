@@ -13,7 +13,7 @@ import { buildBuiltinPlugins } from '../host/plugins/builtin.ts';
 import { createSandboxPool } from '../host/sandbox/sandbox-pool.ts';
 import type { SandboxCreator, SandboxInstance } from '../host/sandbox/sandbox-pool.ts';
 import { InMemoryOffsetStore } from '../host/worker/offset-store.ts';
-import { InMemoryTopics } from '../host/worker/record-bus.ts';
+import { InMemoryTopics } from '../test/helpers/in-memory-topics.ts';
 import { SinkTaskRunner, SourceTaskRunner } from '../host/worker/task-runner.ts';
 import { directInstance } from './sandbox-direct.ts';
 

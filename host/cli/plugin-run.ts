@@ -99,13 +99,17 @@ async function runOnFiles(o: PluginRunOptions, bundleDir: string, name: string, 
     const rt = new ConnectorRuntime(name, config, plugin, {
       workerId: 'plugin-run',
       sandbox: pool,
-      recordSink: sink,
-      recordSource: (_connector, topics) => {
-        if (input === null) throw new Error('a source connector has no input');
-        return input.source(topics);
+      records: {
+        bus: {
+          sink,
+          source: (_connector, topics) => {
+            if (input === null) throw new Error('a source connector has no input');
+            return input.source(topics);
+          },
+          offsets,
+        },
       },
       offsets,
-      busOffsets: offsets,
       policies: { '*': o.policy },
       metrics: new CapabilityMetrics(),
       log: o.log,

@@ -103,7 +103,7 @@ function taskFigures(s: Scrape, v: MetricsConnectorView): void {
     s.set(Metric.batchSizeMax, m.batchSize.max(), labels);
     const stats = t.pipeline?.stats;
     if (m.type === 'source') {
-      // Without a Kafka pipeline (the in-memory bus) every polled record is written.
+      // Without a Kafka pipeline (the local runner's record files) every polled record is written.
       const written = stats?.records ?? m.records;
       s.set(Metric.sourcePollTotal, m.records, labels);
       s.set(Metric.sourcePollRate, m.recordRate.rate(), labels);

@@ -1,5 +1,5 @@
 /**
- * Builds the Kafka-backed record pipelines the worker hands its task runners, in place of the in-memory bus: one
+ * Builds the Kafka-backed record pipelines the worker hands its task runners: one
  * producer, topic creator and offset writer per source task; one consumer (group connect-<connector>) per sink
  * task. The Kafka client, the admin connection and the dead-letter-queue producer are shared and opened on first use.
  */

@@ -1,7 +1,7 @@
 /**
  * The two narrow interfaces task runners move records through: a source task's batches go into a RecordSink, a sink
  * task's batches come out of a RecordSource. The Kafka pipelines (source-pipeline.ts, sink-pipeline.ts) implement
- * them; so do the in-memory topics the worker uses when it runs without Kafka.
+ * them; so do the local runner's record files (host/cli/record-files.ts) and the in-memory topics of unit tests.
  */
 import type { SinkRecord, SourceRecord, TopicPartitionOffsets } from '../../sdk/records.ts';
 

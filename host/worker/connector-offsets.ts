@@ -17,12 +17,7 @@ export interface OffsetsBackend {
   admin(): Promise<TopicAdmin>;
 }
 
-function noKafka(): ConveyorError {
-  return new ConveyorError(ErrorCode.badRequest, 'Offsets management needs a Kafka-backed worker (bootstrap.servers)');
-}
-
-export async function readOffsets(backend: OffsetsBackend | null, connector: string, type: 'source' | 'sink', topics: readonly string[]): Promise<ConnectorOffset[]> {
-  if (backend === null) return [];
+export async function readOffsets(backend: OffsetsBackend, connector: string, type: 'source' | 'sink', topics: readonly string[]): Promise<ConnectorOffset[]> {
   if (type === 'source') return (await backend.offsetStore.getAll(connector)).map((e) => ({ partition: { ...e.partition }, offset: e.offset === null ? null : { ...e.offset } }));
   const admin = await backend.admin();
   const out: ConnectorOffset[] = [];
@@ -51,8 +46,7 @@ export function parseOffsetsBody(body: unknown): ConnectorOffset[] {
   });
 }
 
-export async function alterOffsets(backend: OffsetsBackend | null, connector: string, type: 'source' | 'sink', offsets: ConnectorOffset[]): Promise<void> {
-  if (backend === null) throw noKafka();
+export async function alterOffsets(backend: OffsetsBackend, connector: string, type: 'source' | 'sink', offsets: ConnectorOffset[]): Promise<void> {
   if (type === 'source') {
     await backend.offsetStore.set(offsets.map((o): OffsetEntry => ({ connector, partition: o.partition as OffsetEntry['partition'], offset: o.offset as OffsetEntry['offset'] })));
     await backend.offsetStore.flush();
@@ -78,8 +72,7 @@ export async function alterOffsets(backend: OffsetsBackend | null, connector: st
   await admin.deleteGroupOffsets(`connect-${connector}`, resets);
 }
 
-export async function resetOffsets(backend: OffsetsBackend | null, connector: string, type: 'source' | 'sink'): Promise<void> {
-  if (backend === null) throw noKafka();
+export async function resetOffsets(backend: OffsetsBackend, connector: string, type: 'source' | 'sink'): Promise<void> {
   if (type === 'source') {
     const all = await backend.offsetStore.getAll(connector);
     await backend.offsetStore.set(all.map((e) => ({ connector, partition: e.partition, offset: null })));

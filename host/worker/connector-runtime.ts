@@ -37,7 +37,7 @@ export interface PipelineLifecycle {
   stop(): Promise<void>;
 }
 
-/** Per-task Kafka pipelines (host/pipeline's PipelineFactory); without them tasks use recordSink/recordSource. */
+/** Per-task Kafka pipelines (host/pipeline's PipelineFactory): how a worker's tasks move records. */
 export interface TaskPipelines {
   /** offset.flush.interval.ms: how often a sink task's offsets are committed (preCommit, then the consumer group). */
   readonly settings?: { readonly offsetFlushIntervalMs: number };
@@ -48,20 +48,24 @@ export interface TaskPipelines {
 /** Kafka Connect's TargetState. */
 export type TargetState = 'STARTED' | 'PAUSED' | 'STOPPED';
 
+/** Records outside Kafka (`conveyor plugin run` with files): where source batches go, sink batches come from, and offsets. */
+export interface RecordBus {
+  sink: RecordSink;
+  source(connector: string, topics: readonly string[]): RecordSource;
+  offsets: SourceOffsetStore;
+}
+
 export interface ConnectorDeps {
   workerId: string;
   sandbox: SandboxCreator;
-  recordSink: RecordSink;
-  recordSource(connector: string, topics: readonly string[]): RecordSource;
-  pipelines?: TaskPipelines;
+  /** How tasks move records: Kafka pipelines (a worker), or a bus of their own (the plugin author's local runner). */
+  records: { pipelines: TaskPipelines } | { bus: RecordBus };
   /** Told every connector (task null) and task state change, e.g. to store it in the cluster (distributed mode). */
   onStateChange?(connector: string, task: number | null, state: ConnectorState, trace: string | undefined): void;
   /** Called with the task configs each time the connector computes them (persisted in standalone mode). */
   onTaskConfigs?(connector: string, configs: readonly RawConfig[]): Promise<void>;
   /** Where tasks read source offsets from. */
   offsets: SourceOffsetReader;
-  /** Where runners on the in-memory bus (no pipelines) write source offsets; pipelines write their own. */
-  busOffsets?: SourceOffsetStore;
   policies: PolicyBook;
   /** The policies for a task's resolved config (built-in connectors' own grants); `policies` without it. */
   policiesFor?(config: Readonly<Record<string, string>>): PolicyBook;
@@ -413,13 +417,14 @@ export class ConnectorRuntime implements MetricsSource {
   }
 
   private async newRunner(t: TaskHandle, opts: ConstructorParameters<typeof SourceTaskRunner>[0]): Promise<TaskRunner> {
-    const p = this.deps.pipelines;
     const source = this.plugin.manifest.type === 'source';
-    if (p === undefined) {
+    if ('bus' in this.deps.records) {
+      const { bus } = this.deps.records;
       return source
-        ? new SourceTaskRunner(opts, this.deps.recordSink, this.deps.busOffsets ?? null)
-        : new SinkTaskRunner(opts, this.deps.recordSource(this.name, (opts.config['topics'] ?? '').split(',').map((s) => s.trim()).filter(Boolean)));
+        ? new SourceTaskRunner(opts, bus.sink, bus.offsets)
+        : new SinkTaskRunner(opts, bus.source(this.name, (opts.config['topics'] ?? '').split(',').map((s) => s.trim()).filter(Boolean)));
     }
+    const p = this.deps.records.pipelines;
     if (source) {
       const sink = p.sourceSink(this.name, t.id, opts.config);
       await this.startPipeline(t, sink);

@@ -3,6 +3,7 @@
  * topic (distributed, offset.storage.topic), per-task pipelines from host/pipeline, and an admin client for offsets
  * of sink connectors (consumer group connect-<name>).
  */
+import { ConveyorError, ErrorCode } from '../core/errors.ts';
 import { LogField } from '../core/log-fields.ts';
 import type { Logger } from '../core/logger.ts';
 import { createKafka } from '../kafka/client.ts';
@@ -35,13 +36,13 @@ interface OffsetBacking {
   close(): Promise<void>;
 }
 
-async function openOffsetStore(config: WorkerConfig, kafka: KafkaClient, log: Logger): Promise<OffsetBacking | null> {
+async function openOffsetStore(config: WorkerConfig, kafka: KafkaClient, log: Logger): Promise<OffsetBacking> {
   if (config.offsetStorageFile !== null) {
     const store = new FileOffsetBackingStore({ filename: config.offsetStorageFile, logger: log });
     await store.start();
     return { store, close: () => store.stop() };
   }
-  if (config.offsetStorageTopic === null) return null;
+  if (config.offsetStorageTopic === null) throw new ConveyorError(ErrorCode.configInvalid, 'worker config: offset.storage.file.filename or offset.storage.topic is required');
   const admin = await TopicAdmin.create(kafka, log);
   const producer = await SourceProducer.create({ kafka, admin, logger: log });
   const props = config.connectProperties;
@@ -72,12 +73,10 @@ export async function createKafkaBackend(
   log: Logger,
   onTopicUsed?: (connector: string, topic: string) => void,
   extras: PipelineExtras = {},
-): Promise<KafkaBackend | null> {
-  if (config.bootstrapServers === null) return null;
+): Promise<KafkaBackend> {
   const klog = log.child({ [LogField.component]: 'kafka' });
   const kafka: KafkaClient = createKafka({ bootstrapServers: config.bootstrapServers, clientId: `conveyor-admin-${config.workerId}`, logger: klog });
   const offsets = await openOffsetStore(config, kafka, klog);
-  if (offsets === null) return null;
   const offsetStore = offsets.store;
   const pipelines = createPipelineFactory({
     kafka: { bootstrapServers: config.bootstrapServers, clientId: `conveyor-${config.workerId}` },

@@ -22,9 +22,9 @@ export interface WorkerConfig {
   policies: PolicyBook;
   logLevel: LogLevel;
   pluginRescanMs: number;
-  /** bootstrap.servers: with it, tasks move records through Kafka (host/pipeline); without, the in-memory bus. */
-  bootstrapServers: string | null;
-  /** offset.storage.file.filename (standalone; with bootstrapServers this or offsetStorageTopic is required). */
+  /** bootstrap.servers (Kafka Connect's default localhost:9092): tasks move records through Kafka (host/pipeline). */
+  bootstrapServers: string;
+  /** offset.storage.file.filename (standalone; this or offsetStorageTopic is required). */
   offsetStorageFile: string | null;
   /** offset.storage.topic (distributed mode: source offsets in a compacted Kafka topic shared by the workers). */
   offsetStorageTopic: string | null;
@@ -37,6 +37,9 @@ export interface WorkerConfig {
 }
 
 const KEYS = ['workerId', 'restHost', 'restPort', 'pluginPath', 'builtinPlugins', 'sandboxProcesses', 'limits', 'policies', 'logLevel', 'pluginRescanMs', 'bootstrapServers', 'offsetStorageFile', 'offsetStorageTopic', 'configStorageFile', 'connectProperties', 'configProviders'];
+
+/** Kafka Connect's default for bootstrap.servers. */
+export const DEFAULT_BOOTSTRAP_SERVERS = 'localhost:9092';
 
 function optString(input: Record<string, unknown>, key: string): string | null {
   const v = input[key];
@@ -67,11 +70,11 @@ export function workerConfig(input: Record<string, unknown> = {}): WorkerConfig 
   if (!isLogLevel(level)) throw bad('logLevel must be trace|debug|info|warn|error');
   const policies = input['policies'] ?? {};
   if (typeof policies !== 'object' || policies === null) throw bad('policies must map connector names (or "*") to policies');
-  const bootstrapServers = optString(input, 'bootstrapServers');
+  const bootstrapServers = optString(input, 'bootstrapServers') ?? DEFAULT_BOOTSTRAP_SERVERS;
   const offsetStorageFile = optString(input, 'offsetStorageFile');
   const offsetStorageTopic = optString(input, 'offsetStorageTopic');
-  if (bootstrapServers !== null && offsetStorageFile === null && offsetStorageTopic === null) {
-    throw bad('offset.storage.file.filename (offsetStorageFile) or offset.storage.topic (offsetStorageTopic) is required with bootstrap.servers');
+  if (offsetStorageFile === null && offsetStorageTopic === null) {
+    throw bad('offset.storage.file.filename (offsetStorageFile) or offset.storage.topic (offsetStorageTopic) is required');
   }
   const props = input['connectProperties'] ?? {};
   if (typeof props !== 'object' || props === null || Object.values(props).some((v) => typeof v !== 'string')) throw bad('connectProperties must map keys to strings');

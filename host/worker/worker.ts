@@ -46,8 +46,6 @@ import { configuredTopics, connectorNotFound, OFFSETS_ALTERED, OFFSETS_RESET, pa
 import type { TaskConfigView } from './connector-rules.ts';
 import type { ConfigInfos, ConfigKeyInfo } from './config-infos.ts';
 import { StandaloneConfigStore } from '../storage/config-store.ts';
-import { InMemoryOffsetStore } from './offset-store.ts';
-import { InMemoryTopics } from './record-bus.ts';
 import type { ConnectorInfo, ConnectorStatus } from './states.ts';
 import type { WorkerConfig } from './worker-config.ts';
 
@@ -63,9 +61,6 @@ export interface WorkerOptions {
 
 export class Worker {
   readonly config: WorkerConfig;
-  readonly topics = new InMemoryTopics();
-  /** Source offsets of tasks on the in-memory bus (no Kafka). */
-  private readonly busOffsets = new InMemoryOffsetStore();
   readonly metrics = new CapabilityMetrics();
   /** Everything GET /metrics shows of this worker. */
   readonly workerMetrics: WorkerMetrics;
@@ -77,8 +72,8 @@ export class Worker {
   private readonly directory: PluginDirectory;
   private readonly connectors = new Map<string, ConnectorRuntime>();
   private readonly deps: ConnectorDeps;
-  /** Kafka pipelines, file offsets and admin client; null runs tasks on the in-memory bus. */
-  readonly kafka: KafkaBackend | null;
+  /** Kafka pipelines, source offsets and the admin client. */
+  readonly kafka: KafkaBackend;
   private readonly store: StandaloneConfigStore | null;
 
   private readonly activeTopics: ActiveTopics;
@@ -86,13 +81,13 @@ export class Worker {
   private readonly tenants: TenantsSource;
   private readonly throttles = new Map<string, { quotas: TenantQuotas; throttle: TenantThrottle }>();
 
-  private constructor(config: WorkerConfig, log: Logger, sandbox: SandboxCreator, directory: PluginDirectory, kafka: KafkaBackend | null, store: StandaloneConfigStore | null, activeTopics: ActiveTopics, tenants: TenantsSource, workerMetrics: WorkerMetrics) {
+  private constructor(config: WorkerConfig, log: Logger, sandbox: SandboxCreator, directory: PluginDirectory, kafka: KafkaBackend, store: StandaloneConfigStore | null, activeTopics: ActiveTopics, tenants: TenantsSource, workerMetrics: WorkerMetrics) {
     this.workerMetrics = workerMetrics;
     workerMetrics.providers = {
       ...workerMetrics.providers,
       sandbox: () => sandbox.stats(),
       capabilityCalls: () => this.metrics.snapshot(),
-      ...(kafka === null ? {} : { endOffsets: async (topic: string) => new Map([...(await (await kafka.admin()).endOffsets(topic))].map(([p, o]) => [p, o.high])) }),
+      endOffsets: async (topic: string) => new Map([...(await (await kafka.admin()).endOffsets(topic))].map(([p, o]) => [p, o.high])),
     };
     this.activeTopics = activeTopics;
     this.tenants = tenants;
@@ -105,11 +100,9 @@ export class Worker {
     this.deps = {
       workerId: config.workerId,
       sandbox,
-      recordSink: this.topics,
-      recordSource: (connector, topics) => this.topics.consumer(`connect-${connector}`, topics),
-      ...(kafka === null ? {} : { pipelines: kafka.pipelines }),
+      records: { pipelines: kafka.pipelines },
       ...(store === null ? {} : { onTaskConfigs: (name, configs) => (store.get(name) ? store.putTaskConfigs(name, configs) : Promise.resolve()) }),
-      ...(kafka === null ? { offsets: this.busOffsets, busOffsets: this.busOffsets } : { offsets: kafka.offsetReader }),
+      offsets: kafka.offsetReader,
       policies: config.policies,
       ...(config.configProviders.length === 0 ? {} : { configResolver: createConfigResolver(config.configProviders) }),
       metrics: this.metrics,
@@ -429,14 +422,13 @@ export class Worker {
   }
 
   /**
-   * The topics a connector's tasks produced to or consumed from since it was created or last reset. Without Kafka
-   * (the in-memory bus used in tests) these are its configured topics. As in Kafka Connect, a name no connector has
-   * answers an empty list, and resetting it does nothing.
+   * The topics a connector's tasks produced to or consumed from since it was created or last reset. As in Kafka
+   * Connect, a name no connector has answers an empty list, and resetting it does nothing.
    */
   connectorTopics(name: string): Record<string, { topics: string[] }> {
     const rt = this.connectors.get(name);
     if (rt === undefined) return { [name]: { topics: [] } };
-    return { [name]: { topics: this.kafka === null ? this.topicsOf(rt) : this.activeTopics.topics(name) } };
+    return { [name]: { topics: this.activeTopics.topics(name) } };
   }
 
   resetConnectorTopics(name: string): void {
@@ -456,7 +448,7 @@ export class Worker {
   }
 
   async clusterId(): Promise<string | null> {
-    return (await this.kafka?.clusterId()) ?? null;
+    return this.kafka.clusterId();
   }
 
   async close(): Promise<void> {
@@ -464,7 +456,7 @@ export class Worker {
     this.setState('STOPPING');
     await Promise.all([...this.connectors.values()].map((c) => c.stop()));
     this.connectors.clear();
-    await this.kafka?.close().catch((err: unknown) => this.log.warn('kafka backend did not close cleanly', { error: err }));
+    await this.kafka.close().catch((err: unknown) => this.log.warn('kafka backend did not close cleanly', { error: err }));
     await this.directory.close();
     await this.sandbox.destroy();
     this.setState('STOPPED');

@@ -62,11 +62,7 @@ test('capability calls a plugin makes after its stop() returned are refused and 
   const deps: ConnectorDeps = {
     workerId: 'revoke-test',
     sandbox: pool,
-    recordSink: { append: () => Promise.resolve() },
-    recordSource: () => {
-      throw new Error('no sink tasks here');
-    },
-    pipelines: { sourceSink: () => pipeline, sinkSource: () => { throw new Error('no sink tasks here'); } },
+    records: { pipelines: { sourceSink: () => pipeline, sinkSource: () => { throw new Error('no sink tasks here'); } } },
     offsets: new InMemoryOffsetStore(),
     policies: { revoke: { httpOrigins: [origin] } },
     metrics,

@@ -14,6 +14,8 @@ export const FIXTURE = join(import.meta.dirname, 'fixture-plugin');
 
 export interface HostileHarness {
   w: TestWorker;
+  /** This run's topic for hostile tasks' records (pass it as their `topic`). */
+  hostileOut: string;
   failingCase(mode: string, trace: RegExp, className?: string): Promise<void>;
   probeCase(mode: string, className?: string): Promise<Record<string, unknown>>;
   assertHealthyProgress(): Promise<void>;
@@ -27,14 +29,16 @@ export async function startHostileWorker(limits: Partial<SandboxLimits>, healthy
   await waitFor('hostile plugins installed', () => ['HostileSource', 'HostileWasmSource'].every((c) => w.worker.plugins().some((p) => p.manifest.className === c)));
   const src = `${healthy}-src`;
   const sink = `${healthy}-sink`;
-  await w.worker.createConnector(src, { 'connector.class': 'DatagenSource', topic: healthy, rate: '2000', 'record.size': '200' });
-  await w.worker.createConnector(sink, { 'connector.class': 'CountingSink', topics: healthy });
+  const healthyTopic = await w.topic(healthy);
+  const hostileOut = await w.topic('hostile-out');
+  await w.worker.createConnector(src, { 'connector.class': 'DatagenSource', topic: healthyTopic, rate: '2000', 'record.size': '200' });
+  await w.worker.createConnector(sink, { 'connector.class': 'CountingSink', topics: healthyTopic });
 
-  const healthyProgress = (): number => w.worker.connectorProgress(sink).reduce((n, t) => n + t.records, 0) + w.worker.topics.endOffset(healthy);
+  const healthyProgress = async (): Promise<number> => w.worker.connectorProgress(sink).reduce((n, t) => n + t.records, 0) + (await w.endOffset(healthyTopic));
 
   async function assertHealthyProgress(): Promise<void> {
-    const start = healthyProgress();
-    await waitFor('healthy pipeline progress', () => healthyProgress() > start + 200);
+    const start = await healthyProgress();
+    await waitFor('healthy pipeline progress', async () => (await healthyProgress()) > start + 200);
     const root = await http(`${w.url}/`);
     assert.equal(root.status, 200, 'worker REST still answers');
     for (const name of [src, sink]) {
@@ -45,7 +49,7 @@ export async function startHostileWorker(limits: Partial<SandboxLimits>, healthy
 
   async function failingCase(mode: string, trace: RegExp, className = 'HostileSource'): Promise<void> {
     const name = `hostile-${mode}`;
-    await w.worker.createConnector(name, { 'connector.class': className, mode });
+    await w.worker.createConnector(name, { 'connector.class': className, mode, topic: hostileOut });
     const status = await waitFor(`${name} FAILED`, () => {
       const s: ConnectorStatus = w.worker.connectorStatus(name);
       return s.tasks[0]?.state === 'FAILED' ? s : undefined;
@@ -62,11 +66,9 @@ export async function startHostileWorker(limits: Partial<SandboxLimits>, healthy
 
   async function probeCase(mode: string, className = 'HostileSource'): Promise<Record<string, unknown>> {
     const name = `hostile-${mode}`;
-    const from = w.worker.topics.endOffset('hostile-out');
-    await w.worker.createConnector(name, { 'connector.class': className, mode });
-    const consumer = w.worker.topics.consumer(`probe-${mode}`, ['hostile-out']);
-    const found = await waitFor(`${name} output`, async () => (await consumer.fetch(1000, 100)).find((r) => r.offset >= from));
-    consumer.close();
+    const from = await w.endOffset(hostileOut);
+    await w.worker.createConnector(name, { 'connector.class': className, mode, topic: hostileOut });
+    const found = await w.findRecord(hostileOut, from, (value) => (typeof value === 'object' && value !== null ? { value } : undefined));
     const status = w.worker.connectorStatus(name);
     assert.equal(status.tasks[0]?.state, 'RUNNING', JSON.stringify(status));
     await assertHealthyProgress();
@@ -74,5 +76,5 @@ export async function startHostileWorker(limits: Partial<SandboxLimits>, healthy
     return found.value as Record<string, unknown>;
   }
 
-  return { w, failingCase, probeCase, assertHealthyProgress, close: () => w.close() };
+  return { w, hostileOut, failingCase, probeCase, assertHealthyProgress, close: () => w.close() };
 }

@@ -54,7 +54,7 @@ test('WebAssembly memory counts with heap and ArrayBuffers against the memory li
 
 test('unhandled promise rejections are logged with the task\'s context and counted; the task keeps running', async () => {
   const name = 'hostile-stray-rejection';
-  await h.w.worker.createConnector(name, { 'connector.class': 'HostileSource', mode: 'stray-rejection' });
+  await h.w.worker.createConnector(name, { 'connector.class': 'HostileSource', mode: 'stray-rejection', topic: h.hostileOut });
   const lines = await waitFor('three unhandled rejections logged', () => {
     const l = logsOf(name, 'unhandled promise rejection in plugin');
     return l.length >= 3 ? l : undefined;
@@ -74,7 +74,7 @@ test('past the configured number of unhandled rejections the task fails, naming 
 test('plugin logs are bounded in bytes per second, long lines are truncated and what was dropped is reported', async () => {
   const name = 'hostile-log-flood';
   const started = Date.now();
-  await h.w.worker.createConnector(name, { 'connector.class': 'HostileSource', mode: 'log-flood' });
+  await h.w.worker.createConnector(name, { 'connector.class': 'HostileSource', mode: 'log-flood', topic: h.hostileOut });
   await new Promise((r) => setTimeout(r, 3000));
   await h.w.worker.deleteConnector(name);
   const seconds = (Date.now() - started) / 1000;
@@ -100,7 +100,7 @@ test('PUT /connectors/{name}/config answers without waiting for a start() that n
   const name = 'hostile-put-never-start';
   const put = async (): Promise<{ status: number; ms: number }> => {
     const t0 = performance.now();
-    const res = await http(`${h.w.url}/connectors/${name}/config`, 'PUT', { 'connector.class': 'HostileSource', mode: 'never-start' });
+    const res = await http(`${h.w.url}/connectors/${name}/config`, 'PUT', { 'connector.class': 'HostileSource', mode: 'never-start', topic: h.hostileOut });
     return { status: res.status, ms: performance.now() - t0 };
   };
   const created = await put();

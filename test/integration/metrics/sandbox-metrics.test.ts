@@ -29,7 +29,7 @@ async function scrape(): Promise<Sample[]> {
 
 async function failed(mode: string): Promise<string> {
   const name = `metrics-${mode}`;
-  await h.w.worker.createConnector(name, { 'connector.class': 'HostileSource', mode });
+  await h.w.worker.createConnector(name, { 'connector.class': 'HostileSource', mode, topic: h.hostileOut });
   await waitFor(`${name} FAILED`, () => {
     const s: ConnectorStatus = h.w.worker.connectorStatus(name);
     return s.tasks[0]?.state === 'FAILED';

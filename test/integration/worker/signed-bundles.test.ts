@@ -88,9 +88,10 @@ test('a signed bundle loads and runs; tampered, unsigned and untrusted ones are 
   for (const d of Object.keys(expected)) assert.ok(conveyor.broken.some((b) => b.dir.endsWith(d) && expected[d]?.test(b.reason)), `broken listing for ${d}`);
 
   const name = `signed-ticks-${suffix}`;
-  const created = await http(`${w.url}/connectors`, 'POST', { name, config: { 'connector.class': 'com.example.TickerSource', topic: name } });
+  const topic = await w.topic(name);
+  const created = await http(`${w.url}/connectors`, 'POST', { name, config: { 'connector.class': 'com.example.TickerSource', topic } });
   assert.equal(created.status, 201);
-  await waitFor('ticks from the signed plugin', () => w.worker.topics.endOffset(name) >= 20, 60_000);
+  await waitFor('ticks from the signed plugin', async () => (await w.endOffset(topic)) >= 20, 60_000);
   const status = (await http(`${w.url}/connectors/${name}/status`)).body as ConnectorStatus;
   assert.equal(status.tasks[0]?.state, 'RUNNING');
   assert.equal((await http(`${w.url}/connectors/${name}`, 'DELETE')).status, 204);

@@ -43,10 +43,11 @@ test('a bundle copied into plugin.path appears without a restart and runs', asyn
   assert.ok(!(await plugins()).some((r) => r.class === 'TickerSource'));
   await cp(bundle, join(w.pluginDir, 'ticker'), { recursive: true });
   await waitFor('TickerSource listed', async () => (await plugins()).some((r) => r.class === 'TickerSource' && r.version === '1.0.0'));
-  const created = await http(`${w.url}/connectors`, 'POST', { name: 'ticks', config: { 'connector.class': 'com.example.TickerSource', topic: 'ticks' } });
+  const ticks = await w.topic('ticks');
+  const created = await http(`${w.url}/connectors`, 'POST', { name: 'ticks', config: { 'connector.class': 'com.example.TickerSource', topic: ticks } });
   assert.equal(created.status, 201);
   assert.deepEqual((created.body as { tasks: unknown[] }).tasks, [{ connector: 'ticks', task: 0 }]);
-  await waitFor('ticks flowing', () => w.worker.topics.endOffset('ticks') >= 20);
+  await waitFor('ticks flowing', async () => (await w.endOffset(ticks)) >= 20);
   const s = await status('ticks');
   assert.equal(s.connector.state, 'RUNNING');
   assert.equal(s.tasks[0]?.state, 'RUNNING');
@@ -63,7 +64,7 @@ test('a changed bundle is a new version next to the old one', async () => {
   await writeFile(entry, (await readFile(entry, 'utf8')).replaceAll('../../../../../sdk/', `${join(import.meta.dirname, '..', '..', '..', 'sdk')}/`));
   await buildPlugin(src, join(w.pluginDir, 'ticker-v2'));
   await waitFor('both versions listed', async () => (await plugins()).filter((r) => r.class === 'TickerSource').length === 2);
-  const v1 = await http(`${w.url}/connectors`, 'POST', { name: 'ticks-v1', config: { 'connector.class': 'TickerSource', 'plugin.version': '1.0.0', topic: 'ticks-v1' } });
+  const v1 = await http(`${w.url}/connectors`, 'POST', { name: 'ticks-v1', config: { 'connector.class': 'TickerSource', 'plugin.version': '1.0.0', topic: await w.topic('ticks-v1') } });
   assert.equal(v1.status, 201);
   await waitFor('v1 connector runs', async () => (await status('ticks-v1')).tasks[0]?.state === 'RUNNING');
   assert.equal((await http(`${w.url}/connectors/ticks-v1`, 'DELETE')).status, 204);
@@ -124,9 +125,10 @@ test('broken bundles are reported with their reason and skipped', async () => {
 });
 
 test('PUT config creates then updates; errors use the Kafka Connect body', async () => {
-  const created = await http(`${w.url}/connectors/gen/config`, 'PUT', { 'connector.class': 'DatagenSource', topic: 'gen', rate: '100' });
+  const gen = await w.topic('gen');
+  const created = await http(`${w.url}/connectors/gen/config`, 'PUT', { 'connector.class': 'DatagenSource', topic: gen, rate: '100' });
   assert.equal(created.status, 201);
-  const updated = await http(`${w.url}/connectors/gen/config`, 'PUT', { 'connector.class': 'DatagenSource', topic: 'gen', rate: '200', 'tasks.max': '2' });
+  const updated = await http(`${w.url}/connectors/gen/config`, 'PUT', { 'connector.class': 'DatagenSource', topic: gen, rate: '200', 'tasks.max': '2' });
   assert.equal(updated.status, 200);
   assert.equal((updated.body as { tasks: unknown[] }).tasks.length, 2);
   assert.equal((await http(`${w.url}/connectors/gen/config`)).body && ((await http(`${w.url}/connectors/gen/config`)).body as Record<string, string>)['rate'], '200');
@@ -161,7 +163,8 @@ test('PUT config creates then updates; errors use the Kafka Connect body', async
 });
 
 test('a killed sandbox process restarts its tasks with backoff; the worker carries on', async () => {
-  await w.worker.createConnector('survivor', { 'connector.class': 'DatagenSource', topic: 'survivor', rate: '500' });
+  const survivor = await w.topic('survivor');
+  await w.worker.createConnector('survivor', { 'connector.class': 'DatagenSource', topic: survivor, rate: '500' });
   await waitFor('survivor running', async () => (await status('survivor')).tasks[0]?.state === 'RUNNING');
   const calls = (await http(`${w.url}/conveyor/connectors/survivor/capability-calls`)).body as { task: number; call: string; counters: { calls: number; errors: number } }[];
   assert.deepEqual(calls.map((c) => [c.task, c.call, c.counters.calls, c.counters.errors]), [[0, 'offsets.get', 1, 0]], 'datagen reads its committed offset once at start');
@@ -175,7 +178,7 @@ test('a killed sandbox process restarts its tasks with backoff; the worker carri
   });
   assert.match(restarting.tasks[0]?.trace ?? '', /sandbox process \d+ exited \(SIGKILL\)/);
   await waitFor('task RUNNING again', async () => (await status('survivor')).tasks[0]?.state === 'RUNNING');
-  const end = w.worker.topics.endOffset('survivor');
-  await waitFor('survivor progressing after restart', () => w.worker.topics.endOffset('survivor') > end + 10);
+  const end = await w.endOffset(survivor);
+  await waitFor('survivor progressing after restart', async () => (await w.endOffset(survivor)) > end + 10);
   assert.equal((await http(`${w.url}/`)).status, 200);
 });

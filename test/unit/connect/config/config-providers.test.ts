@@ -42,6 +42,9 @@ async function rejectsNaming(p: Promise<unknown>, ...parts: string[]): Promise<v
   });
 }
 
+/** A worker needs its source offsets somewhere (Kafka Connect: offset.storage.file.filename or offset.storage.topic). */
+const OFFSETS = { offsetStorageFile: '/tmp/conveyor-unit-offsets.json' };
+
 void test('worker properties: config.providers, .class and .param.* per listed provider', () => {
   const specs = providerSpecsFromProperties({
     'config.providers': 'file, env',
@@ -61,26 +64,26 @@ void test('worker properties: config.providers, .class and .param.* per listed p
 });
 
 void test('start-up errors: unknown class named, unknown param, relative or missing allowed path, provider defined twice', () => {
-  assert.throws(() => workerConfig({ connectProperties: { 'config.providers': 'vault', 'config.providers.vault.class': 'com.example.VaultConfigProvider' } }), /unknown config provider class com\.example\.VaultConfigProvider/);
+  assert.throws(() => workerConfig({ ...OFFSETS, connectProperties: { 'config.providers': 'vault', 'config.providers.vault.class': 'com.example.VaultConfigProvider' } }), /unknown config provider class com\.example\.VaultConfigProvider/);
   assert.throws(() => file({ 'allowed.path': '/tmp' }), /unknown param allowed\.path/);
   assert.throws(() => file({ 'allowed.paths': 'relative/dir' }), /relative\/dir is not an absolute path/);
   assert.throws(() => file({ 'allowed.paths': join(dir, 'nope') }), /does not exist/);
   assert.throws(
-    () => workerConfig({ connectProperties: { 'config.providers': 'env', 'config.providers.env.class': PKG + 'EnvVarConfigProvider' }, configProviders: { env: { class: 'EnvVarConfigProvider' } } }),
+    () => workerConfig({ ...OFFSETS, connectProperties: { 'config.providers': 'env', 'config.providers.env.class': PKG + 'EnvVarConfigProvider' }, configProviders: { env: { class: 'EnvVarConfigProvider' } } }),
     /config provider env is defined twice/,
   );
-  const ok = workerConfig({ connectProperties: { 'config.providers': 'file', 'config.providers.file.class': PKG + 'FileConfigProvider' }, configProviders: { env: { class: 'EnvVarConfigProvider' } } });
+  const ok = workerConfig({ ...OFFSETS, connectProperties: { 'config.providers': 'file', 'config.providers.file.class': PKG + 'FileConfigProvider' }, configProviders: { env: { class: 'EnvVarConfigProvider' } } });
   assert.deepEqual(ok.configProviders.map((p) => p.name), ['file', 'env']);
-  assert.deepEqual(workerConfig({}).configProviders, []);
+  assert.deepEqual(workerConfig(OFFSETS).configProviders, []);
 });
 
 void test('standalone and distributed worker.properties both carry the providers into the worker config', () => {
   const props = { 'config.providers': 'env', 'config.providers.env.class': PKG + 'EnvVarConfigProvider', 'config.providers.env.param.allowlist.pattern': '^DB_' };
   const expected = [{ name: 'env', className: PKG + 'EnvVarConfigProvider', params: { 'allowlist.pattern': '^DB_' } }];
-  assert.deepEqual(workerConfig(workerInputFromProperties(props)).configProviders, expected);
+  assert.deepEqual(workerConfig(workerInputFromProperties({ ...props, 'offset.storage.file.filename': OFFSETS.offsetStorageFile })).configProviders, expected);
   const distributed = distributedInputFromProperties({ ...props, 'cluster.id': 'c', 'etcd.endpoints': 'http://127.0.0.1:2379', 'bootstrap.servers': '127.0.0.1:9092' });
   assert.deepEqual(workerConfig(distributed.worker).configProviders, expected);
-  assert.throws(() => workerConfig(workerInputFromProperties({ 'config.providers': 'x', 'config.providers.x.class': 'Nope' })), /unknown config provider class Nope/);
+  assert.throws(() => workerConfig(workerInputFromProperties({ 'config.providers': 'x', 'config.providers.x.class': 'Nope', 'offset.storage.file.filename': OFFSETS.offsetStorageFile })), /unknown config provider class Nope/);
 });
 
 void test('file provider: keys of a properties file; missing keys and unknown providers left as they are', async () => {

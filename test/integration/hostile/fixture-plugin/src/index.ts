@@ -3,7 +3,9 @@ import { defineSource } from '../../../../../sdk/index.ts';
 import type { JsonValue, SourceRecord, SourceTask, TaskContext } from '../../../../../sdk/index.ts';
 
 const keep: unknown[] = [];
-const rec = (value: JsonValue): SourceRecord => ({ topic: 'hostile-out', value, sourcePartition: { p: 0 }, sourceOffset: { o: 0 } });
+/** Where probe records go: the task's `topic` (each test run's own). */
+let outTopic = 'hostile-out';
+const rec = (value: JsonValue): SourceRecord => ({ topic: outTopic, value, sourcePartition: { p: 0 }, sourceOffset: { o: 0 } });
 let grown = false;
 
 function probe(): Record<string, JsonValue> {
@@ -38,6 +40,7 @@ class HostileTask implements SourceTask {
   start(ctx: TaskContext): Promise<void> | void {
     this.ctx = ctx;
     this.mode = String(ctx.config['mode']);
+    outTopic = String(ctx.config['topic']);
     if (this.mode === 'never-start') return new Promise<void>(() => undefined);
   }
 
@@ -246,6 +249,7 @@ export function hostile(className: string): ReturnType<typeof defineSource> {
     config: [
       { name: 'mode', type: 'string', importance: 'high', documentation: 'How to misbehave.' },
       { name: 'url', type: 'string', importance: 'low', default: '', documentation: 'Where call-after-stop calls.' },
+      { name: 'topic', type: 'string', importance: 'low', default: 'hostile-out', documentation: 'Where probe records go.' },
     ],
     task: () => new HostileTask(),
   });

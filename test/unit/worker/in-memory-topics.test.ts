@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { InMemoryTopics } from '../../../host/worker/record-bus.ts';
-import { workerConfig } from '../../../host/worker/worker-config.ts';
+import { InMemoryTopics } from '../../helpers/in-memory-topics.ts';
 
 const rec = (topic: string, value: string) => ({ topic, value, sourcePartition: {}, sourceOffset: {} });
 
@@ -19,14 +18,4 @@ test('consumers read appended records in order and resume from committed offsets
   const waiting = again.fetch(10, 5000);
   await topics.append([rec('a', '3')]);
   assert.deepEqual((await waiting).map((r) => r.value), ['3']);
-});
-
-test('worker config rejects unknown keys and bad values, and fills defaults', () => {
-  const c = workerConfig({ restPort: 0 });
-  assert.equal(c.limits.memoryMb, 128);
-  assert.equal(c.sandboxProcesses, 2);
-  assert.ok(Object.isFrozen(c));
-  assert.throws(() => workerConfig({ restport: 1 }), /unknown keys restport/);
-  assert.throws(() => workerConfig({ limits: { memoryMB: 1 } }), /unknown limit memoryMB/);
-  assert.throws(() => workerConfig({ sandboxProcesses: 0 }), /sandboxProcesses/);
 });

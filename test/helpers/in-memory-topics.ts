@@ -1,10 +1,11 @@
 /**
- * In-memory topics implementing host/pipeline's RecordSink and RecordSource, used when the worker runs without Kafka
- * (and by the sandbox bench): source tasks append to them, sink tasks read from them.
+ * In-memory topics implementing host/pipeline's RecordSink and RecordSource, for unit tests and the sandbox bench
+ * (which measures the crossing, not Kafka): source task runners append to them, sink task runners read from them.
+ * A worker always moves records through Kafka.
  */
 import { topicPartitionKey } from '../../sdk/records.ts';
 import type { SinkRecord, SourceRecord, TopicPartitionOffsets } from '../../sdk/records.ts';
-import type { RecordSink, RecordSource } from '../pipeline/record-ports.ts';
+import type { RecordSink, RecordSource } from '../../host/pipeline/record-ports.ts';
 
 interface TopicLog {
   base: number;
