@@ -8,6 +8,8 @@ export type Verdict = 'ok' | 'allowed' | 'DIFF';
 export interface StepResult {
   id: string;
   req: RestRequest;
+  /** What the line names instead of the request (the CDC half: a topic). */
+  label?: string;
   verdict: Verdict;
   differences: Difference[];
   reason?: string;
@@ -24,7 +26,7 @@ function show(v: unknown): string {
 }
 
 export function stepLine(r: StepResult): string {
-  const head = `${r.id} ${r.req.method} ${r.req.path}`;
+  const head = r.label ?? `${r.id} ${r.req.method} ${r.req.path}`;
   const notes = r.notes.map((n) => `\n    note: ${n}`).join('');
   if (r.verdict === 'ok') return `ok      ${head}${notes}`;
   if (r.verdict === 'allowed') return `allowed ${head}: ${r.reason ?? ''}${notes}`;

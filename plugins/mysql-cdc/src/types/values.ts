@@ -104,8 +104,11 @@ function convert(col: ColumnDef, kind: ValueKind, v: JsonValue): JsonValue {
     }
     case 'time-micros':
       return parseTime(text(v));
-    case 'time-millis':
-      return Math.floor(parseTime(text(v)) / 1000);
+    case 'time-millis': {
+      // Kafka Connect's Time is a time of day: Debezium leaves a duration outside 00:00–24:00 null (and logs it).
+      const millis = Math.floor(parseTime(text(v)) / 1000);
+      return millis >= 0 && millis < 86_400_000 ? millis : null;
+    }
     case 'datetime-millis':
     case 'datetime-micros': {
       const p = parseDateTime(text(v));
