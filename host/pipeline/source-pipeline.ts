@@ -26,6 +26,7 @@ import type { RecordSink } from '../worker/record-bus.ts';
 import { errorHandling, guarded, guardedAsync, transform } from './processing.ts';
 import type { ErrorHandling } from './processing.ts';
 import { sourceRecordToConnect } from './records.ts';
+import { jsonTextRecord } from './records.ts';
 import type { SchemaSourceRecord } from './records.ts';
 import type { PipelineState, PipelineStats, RecordProducer, TopicEnsurer } from './types.ts';
 
@@ -174,6 +175,7 @@ export class SourcePipeline implements RecordSink {
 
   /** The producer record, or null when a transform dropped the record or a tolerated stage failed. */
   async #prepare(r: SchemaSourceRecord): Promise<ProducerRecord | null> {
+    if (r.format === 'json-text') return jsonTextRecord(r);
     const op = this.#errors.operator;
     const { converters } = this.#o;
     const connect = await guarded(op, 'TASK_POLL', this.#o.connectorClass, () => sourceRecordToConnect(r));

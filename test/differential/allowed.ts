@@ -119,7 +119,7 @@ export const CDC_ALLOWED = {
       const p = payloadOf(r.value);
       const ddl = at(p, 'ddl');
       const snapshot = at(p, 'source', 'snapshot') ?? at(p, 'position', 'snapshot');
-      return side === 'kc' && typeof ddl === 'string' && SNAPSHOT_PREAMBLE.test(ddl) && (snapshot === 'true' || snapshot === true);
+      return side === 'kc' && typeof ddl === 'string' && SNAPSHOT_PREAMBLE.test(ddl) && ['true', 'INITIAL', true].includes(snapshot as string);
     },
   },
 } as const satisfies Record<string, CdcAllowedDifference>;

@@ -10,6 +10,7 @@ import type { CdcAllowedDifference, CdcAllowedId } from './allowed.ts';
 import { differences } from './compare.ts';
 import type { Difference } from './compare.ts';
 import type { NormalRecord } from './cdc-normalise.ts';
+import { jsonText } from './report.ts';
 
 type Obj = Record<string, unknown>;
 const get = (v: unknown, ...keys: string[]): unknown => keys.reduce<unknown>((cur, k) => (cur !== null && typeof cur === 'object' ? (cur as Obj)[k] : undefined), v);
@@ -22,7 +23,7 @@ export function signature(r: NormalRecord): string {
   const status = get(p, 'status');
   if (typeof status === 'string') return `tx:${status}:${String(get(p, 'id'))}`;
   const op = r.value === null ? 'tombstone' : String(get(p, 'op'));
-  return `${JSON.stringify(payloadOf(r.key))}:${op}`;
+  return `${jsonText(payloadOf(r.key))}:${op}`;
 }
 
 /** Index pairs of the longest common subsequence of the two signature lists, with the unpaired in between. */

@@ -37,7 +37,7 @@ function payload(p: unknown): unknown {
   let out = with_(p, ['ts_ms', 'ts_us', 'ts_ns'], TIME);
   if ('source' in out) out = { ...out, source: source(out['source']) };
   const position = out['position'];
-  if (isObj(position) && (position['snapshot'] === true || position['snapshot'] === 'true')) {
+  if (isObj(position) && ['INITIAL', true, 'true'].includes(position['snapshot'] as string)) {
     out = { ...out, position: with_(position, ['file', 'pos', 'gtids', 'ts_sec'], SNAPSHOT_POSITION) };
   }
   return out;

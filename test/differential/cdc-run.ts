@@ -26,7 +26,7 @@ import type { TopicRecord } from './cdc-topics.ts';
 import { send, until } from './http.ts';
 import { unfill } from './normalise.ts';
 import type { Vars } from './normalise.ts';
-import { stepLine } from './report.ts';
+import { jsonText, stepLine } from './report.ts';
 import type { StepResult } from './report.ts';
 import { ROOT, startConveyor, startKafkaConnect } from './targets.ts';
 import type { Side, Target } from './targets.ts';
@@ -206,7 +206,7 @@ export async function runCdc(o: { bootstrap: string; keep: boolean }): Promise<S
     await kadmin.connect().then(() => kadmin.deleteTopics({ topics })).catch(() => undefined).finally(() => kadmin.disconnect());
     await admin.query(`DROP DATABASE IF EXISTS \`${db}\``).catch(() => undefined);
     await admin.end().catch(() => undefined);
-    await writeFile(join(dir, 'report.json'), JSON.stringify({ results, raw }, null, 2));
+    await writeFile(join(dir, 'report.json'), jsonText({ results, raw }, 2));
     if (o.keep) process.stdout.write(`kept ${dir} (logs, report.json)\n`);
     else await rm(dir, { recursive: true, force: true });
   }

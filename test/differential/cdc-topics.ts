@@ -12,11 +12,15 @@ export interface TopicRecord {
   headers: Record<string, string | string[]>;
 }
 
+/** Integers beyond 2^53 (int64 timestamps, BIGINTs) as BigInt, so that they compare exactly. */
+const exactIntegers = (_key: string, value: unknown, context?: { source?: string }): unknown =>
+  typeof value === 'number' && !Number.isSafeInteger(value) && context?.source !== undefined && /^-?\d+$/.test(context.source) ? BigInt(context.source) : value;
+
 const parse = (b: Buffer | null): unknown => {
   if (b === null) return null;
   const text = b.toString('utf8');
   try {
-    return JSON.parse(text);
+    return JSON.parse(text, exactIntegers);
   } catch {
     return text;
   }
@@ -66,9 +70,10 @@ export async function readTopics(kafka: Kafka, topics: readonly string[], group:
     const finished = new Promise<void>((r) => (done = r));
     await consumer.run({
       autoCommit: false,
-      eachMessage: async ({ topic, message }) => {
+      eachMessage: ({ topic, message }) => {
         out.get(topic)?.push({ offset: Number(message.offset), key: parse(message.key), value: parse(message.value), headers: headersOf(message.headers) });
         if (pending().length === 0) done();
+        return Promise.resolve();
       },
     });
     let timer: NodeJS.Timeout | undefined;

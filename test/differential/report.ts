@@ -19,9 +19,14 @@ export interface StepResult {
 
 const MAX_VALUE = 240;
 
+/** JSON text that also writes BigInt values (the CDC half's exact int64s) as numbers. */
+const json = JSON as unknown as { rawJSON: (this: void, text: string) => unknown };
+export const jsonText = (v: unknown, indent?: number): string =>
+  JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? json.rawJSON(x.toString()) : x), indent);
+
 function show(v: unknown): string {
   if (v === undefined) return '<absent>';
-  const s = JSON.stringify(v);
+  const s = jsonText(v);
   return s.length > MAX_VALUE ? `${s.slice(0, MAX_VALUE)}…` : s;
 }
 

@@ -18,7 +18,7 @@ import type { TableFilter } from './filters.ts';
 import { addGtid } from './gtid.ts';
 import { encodeOffset, sourcePartition } from './offsets.ts';
 import type { CdcOffset } from './offsets.ts';
-import type { HistoryRecord, SchemaHistory } from './schema/history.ts';
+import type { HistoryPosition, HistoryRecord, SchemaHistory } from './schema/history.ts';
 import { tableId } from './schema/table.ts';
 
 export interface ProcessResult {
@@ -164,23 +164,34 @@ export class ChangeEventProcessor {
   #query(e: QueryEvent): ProcessResult {
     const upper = e.sql.trim().toUpperCase();
     if (upper === 'BEGIN' || upper === 'COMMIT') return { records: [], history: [] };
-    const applied = this.#history.apply(e.sql, e.db, { file: e.file, pos: e.pos, gtids: this.#offset.gtids }, e.timestamp);
+    const before = this.#offset.gtids;
+    const position: HistoryPosition = {
+      ...(this.#config.provideTransactionMetadata && e.gtid !== null ? { transaction_id: e.gtid } : {}),
+      ts_sec: Math.floor(e.timestamp / 1000), file: e.file, pos: e.pos, ...(before === null ? {} : { gtids: before }), server_id: e.serverId, event: 1,
+    };
+    const applied = this.#history.apply(e.sql, e.db, position, e.timestamp);
     this.#committed(e.file, e.nextPos, e.gtid, e.timestamp);
     if (applied === null) return { records: this.#truncateBegin(e), history: [] };
     for (const c of applied.changes) {
       this.#schemas.delete(tableId(c.db, c.table));
       if (c.previousId) this.#schemas.delete(c.previousId);
     }
-    const relevant = applied.changes.filter((c) => this.#filter.includeTable(c.db, c.table));
+    // As Debezium: schema changes of every table of a captured database, captured or not.
+    const relevant = applied.changes.filter((c) => this.#filter.includeDatabase(c.db));
+    const captured = applied.changes.some((c) => this.#filter.includeTable(c.db, c.table));
     const dbRelevant = e.db === '' || this.#filter.includeDatabase(e.db);
     if (!this.#config.includeSchemaChanges || (applied.changes.length > 0 ? relevant.length === 0 : !dbRelevant)) return { records: [], history: [applied.record] };
-    // A DDL with a qualified table name may run without a default database: name the table's database.
-    const dbName = e.db !== '' ? e.db : (relevant[0]?.db ?? '');
-    const record = schemaChangeRecord(dbName, e.sql, relevant, {
-      prefix: this.#config.topicPrefix, source: this.#source(e, dbName, relevant[0]?.table ?? null, 0, { thread: e.thread }),
-      partition: sourcePartition(this.#config.topicPrefix), offset: this.#encoded(),
-    });
-    return { records: [record], history: [applied.record] };
+    const { databaseName, ddl } = applied.record;
+    // Debezium's schema-change source names the statement's own event and no thread.
+    const source = this.#source({ ...e, pos: e.statementPos ?? e.pos }, databaseName, relevant[0]?.table ?? null, 0);
+    const record = schemaChangeRecord(databaseName, ddl, relevant, { prefix: this.#config.topicPrefix, source, partition: sourcePartition(this.#config.topicPrefix), offset: this.#encoded() });
+    return { records: [...this.#ddlBegin(e, captured), record], history: [applied.record] };
+  }
+
+  /** Debezium 3.5's transaction monitor sees a DDL of a captured table as a transaction that begins and never ends. */
+  #ddlBegin(e: QueryEvent, captured: boolean): CdcRecord[] {
+    if (!this.#config.provideTransactionMetadata || !captured) return [];
+    return [new TransactionState(e.gtid ?? `${e.file}:${e.pos}`, e.timestamp).begin(this.#txPlace())];
   }
 
   /**

@@ -9,21 +9,26 @@ import type { ConnectSchema } from '../../../../sdk/schema.ts';
 import type { SourceRecord } from '../../../../sdk/records.ts';
 import type { CdcConfig } from '../config.ts';
 import { normaliseConfig } from '../config-normalise.ts';
+import { tableFilter } from '../filters.ts';
 import type { CdcRecord } from '../events/change-events.ts';
 import { contextHeaders, FLAVOURS } from '../events/flavour.ts';
-import { schemaChangeRecord } from '../events/schema-change.ts';
 import { decodeOffset, encodeOffset, planStart, sourcePartition } from '../offsets.ts';
 import type { CdcOffset } from '../offsets.ts';
 import { ChangeEventProcessor } from '../processor.ts';
-import { SchemaHistory } from '../schema/history.ts';
+import { SchemaHistory, snapshotPosition } from '../schema/history.ts';
 import { decodeHistory, historyPartition, HistoryStore } from './history-store.ts';
 import { SnapshotReader } from './snapshot-reader.ts';
+import { snapshotSchema } from './snapshot-schema.ts';
 
 export function connectOptions(c: CdcConfig): MysqlConnectOptions {
   return { host: c.hostname, port: c.port, user: c.user, password: c.password };
 }
 export function filterOf(c: CdcConfig): MysqlTableFilter {
   return { databaseInclude: [...c.databaseInclude], databaseExclude: [...c.databaseExclude], tableInclude: [...c.tableInclude], tableExclude: [...c.tableExclude] };
+}
+/** The databases only: what the snapshot describes (tables are filtered when read). */
+function databaseFilterOf(c: CdcConfig): MysqlTableFilter {
+  return { databaseInclude: [...c.databaseInclude], databaseExclude: [...c.databaseExclude], tableInclude: [], tableExclude: [] };
 }
 export function historyTopic(c: CdcConfig): string {
   return c.historyTopic ?? `${c.topicPrefix}.schema-history`;
@@ -98,7 +103,8 @@ export class CdcSourceTask implements SourceTask {
     const schema = new SchemaHistory(this.#config.topicPrefix);
     this.#history.reset();
     for (const t of snap.tables) {
-      const applied = schema.apply(t.ddl, t.db, { file: at.file, pos: at.pos, gtids: at.gtids }, this.#ctx.clock.now(), true);
+      const now = this.#ctx.clock.now();
+      const applied = schema.apply(t.ddl, t.db, snapshotPosition(at, Math.floor(now / 1000)), now);
       const rec = applied ? this.#history.append(applied.record) : null;
       if (rec) this.#out.push(rec);
     }
@@ -107,25 +113,23 @@ export class CdcSourceTask implements SourceTask {
 
   async #openSnapshot(data: boolean, stream: boolean): Promise<void> {
     const c = this.#config;
-    const snap = await this.#mysql.snapshotOpen({ ...connectOptions(c), lockMode: c.snapshotLockingMode, filter: filterOf(c) });
+    // Every table of the captured databases is described (as Debezium records them); only captured ones are read.
+    const snap = await this.#mysql.snapshotOpen({ ...connectOptions(c), lockMode: c.snapshotLockingMode, filter: databaseFilterOf(c) });
     const now = this.#ctx.clock.now();
     const position: CdcOffset = { file: snap.position.file, pos: snap.position.pos, gtids: snap.position.gtids, event: 0, row: 0, serverId: c.serverId, tsSec: Math.floor(now / 1000), snapshot: true, snapshotCompleted: false };
     const schema = new SchemaHistory(c.topicPrefix);
     this.#history.reset();
-    for (const t of snap.tables) {
-      const applied = schema.apply(t.ddl, t.db, { file: position.file, pos: position.pos, gtids: position.gtids }, now, true);
-      if (applied === null) continue;
-      const rec = this.#history.append(applied.record);
+    for (const r of await snapshotSchema({ mysql: this.#mysql, options: connectOptions(c), config: c, snapshot: snap, schema, position, nowMs: now })) {
+      const rec = this.#history.append(r.history);
       if (rec) this.#out.push(rec);
-      if (c.includeSchemaChanges) {
-        const source = { flavour: FLAVOURS[c.flavour], name: c.topicPrefix, tsMs: now, snapshot: 'true' as const, db: t.db, table: t.table, serverId: 0, gtid: null, file: position.file, pos: position.pos, row: 0, thread: null, query: null };
-        this.#out.push(toSourceRecord(schemaChangeRecord(t.db, t.ddl, applied.changes, { prefix: c.topicPrefix, source, partition: sourcePartition(c.topicPrefix), offset: encodeOffset(position) }), now, this.#context));
-      }
+      if (r.event !== null) this.#out.push(toSourceRecord(r.event, now, this.#context));
     }
+    const captured = tableFilter(c);
+    const dataSnap = { ...snap, tables: snap.tables.filter((t) => captured.includeTable(t.db, t.table)) };
     this.#processor = new ChangeEventProcessor(c, schema, position);
     this.#snapshotPosition = position;
     this.#streamAfterSnapshot = stream;
-    this.#snapshot = new SnapshotReader(this.#mysql, snap, c.snapshotFetchSize);
+    this.#snapshot = new SnapshotReader(this.#mysql, dataSnap, c.snapshotFetchSize);
     this.#phase = 'snapshot';
     if (!data) await this.#finishSnapshot();
     this.#ctx.log.info('snapshot started', { file: position.file, pos: position.pos, gtids: position.gtids, tables: snap.tables.length, data });

@@ -38,6 +38,7 @@ function hostForm(col: ColumnDef, kind: ValueKind, text: string): JsonValue {
     case 'int':
     case 'year':
     case 'float32':
+    case 'float32-double':
     case 'float64':
     case 'decimal-double':
       return Number(numeric);

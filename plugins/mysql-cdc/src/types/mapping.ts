@@ -11,7 +11,7 @@ export type TypeModes = Pick<CdcConfig, 'decimalHandlingMode' | 'timePrecisionMo
 
 /** How a column's values are converted; chosen once per column with its schema. */
 export type ValueKind =
-  | 'boolean' | 'bool-bit' | 'int' | 'int64' | 'uint64-long' | 'uint64-decimal' | 'float32' | 'float64'
+  | 'boolean' | 'bool-bit' | 'int' | 'int64' | 'uint64-long' | 'uint64-decimal' | 'float32' | 'float32-double' | 'float64'
   | 'decimal-bytes' | 'decimal-double' | 'decimal-string' | 'string' | 'bytes' | 'bits' | 'json' | 'enum' | 'set'
   | 'date' | 'time-micros' | 'time-millis' | 'datetime-millis' | 'datetime-micros' | 'timestamp-zoned' | 'year' | 'unknown';
 
@@ -53,8 +53,10 @@ export function mapColumn(col: ColumnDef, modes: TypeModes): ColumnMapping {
     case 'REAL':
       return { schema: schema('float', opt), kind: 'float32' };
     case 'FLOAT':
-      // FLOAT(p) with p > 23 and FLOAT(M,D) are stored as DOUBLE.
-      if (col.scale !== null || (col.length ?? 0) > 23) return { schema: schema('double', opt), kind: 'float64' };
+      // FLOAT(p) with p > 23 is a DOUBLE. FLOAT(M,D) is stored in 4 bytes, but Debezium types it double and writes
+      // the single-precision value widened (1234.567 → 1234.5670166015625).
+      if ((col.length ?? 0) > 23 && col.scale === null) return { schema: schema('double', opt), kind: 'float64' };
+      if (col.scale !== null) return { schema: schema('double', opt), kind: 'float32-double' };
       return { schema: schema('float', opt), kind: 'float32' };
     case 'DOUBLE':
       return { schema: schema('double', opt), kind: 'float64' };
