@@ -109,18 +109,13 @@ type Obj = Record<string, unknown>;
 const at = (v: unknown, ...keys: string[]): unknown => keys.reduce<unknown>((cur, k) => (cur !== null && typeof cur === 'object' ? (cur as Obj)[k] : undefined), v);
 /** A value's payload: JsonConverter's envelope or the record itself (schema history). */
 const payloadOf = (v: unknown): unknown => (at(v, 'schema') !== undefined && at(v, 'payload') !== undefined ? at(v, 'payload') : v);
-const SNAPSHOT_PREAMBLE = /^(SET character_set_server=|DROP TABLE IF EXISTS |DROP DATABASE IF EXISTS |CREATE DATABASE |USE )/;
 
 export const CDC_ALLOWED = {
-  snapshotPreamble: {
-    behaviour: "a snapshot's schema changes and history records",
-    reason: "Debezium also writes SET character_set_server, DROP TABLE/DATABASE IF EXISTS, CREATE DATABASE and USE before the snapshot's CREATE TABLEs; Conveyor writes one CREATE TABLE per captured table",
-    unpaired: (_topic, side, r) => {
-      const p = payloadOf(r.value);
-      const ddl = at(p, 'ddl');
-      const snapshot = at(p, 'source', 'snapshot') ?? at(p, 'position', 'snapshot');
-      return side === 'kc' && typeof ddl === 'string' && SNAPSHOT_PREAMBLE.test(ddl) && ['true', 'INITIAL', true].includes(snapshot as string);
-    },
+  firstBeginTime: {
+    behaviour: "the first transaction event's ts_ms",
+    reason: "the transaction's own binlog time; Debezium stamps the first BEGIN after the snapshot with an older one (of an event it read before the transaction)",
+    path: (topic, d, kc) => topic.endsWith('.transaction') && d.path === '#0.value.payload.ts_ms' && at(payloadOf(kc.value), 'status') === 'BEGIN' &&
+      typeof d.kc === 'number' && typeof d.conveyor === 'number' && d.kc < d.conveyor,
   },
 } as const satisfies Record<string, CdcAllowedDifference>;
 

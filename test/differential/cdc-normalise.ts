@@ -2,7 +2,7 @@
  * What must differ between Debezium's records and Conveyor's for the same statements, rewritten to the same text
  * before comparing: each side's topic prefix and the run's database name (back to `{prefix}`, `{db}`), the times
  * each connector read or wrote something (envelope and schema-change `ts_*`, a snapshot's `source.ts_*`, history
- * `ts_ms`), the binlog position a snapshot was taken at (`source.file/pos/gtid`, a snapshot history record's
+ * `ts_ms`; not a transaction event's, which is the binlog's), the binlog position a snapshot was taken at (`source.file/pos/gtid`, a snapshot history record's
  * `position`) and the run id header. Streamed events keep their source block: both connectors read the same binlog
  * events, so file, position, GTID, server id, thread and event time must agree.
  */
@@ -31,10 +31,14 @@ function source(s: unknown): unknown {
   return with_(with_(s, ['ts_ms', 'ts_us', 'ts_ns'], TIME), ['file', 'pos', 'gtid'], SNAPSHOT_POSITION);
 }
 
-/** A record value's payload (an envelope's, a schema change's, a transaction event's, a history record). */
+/**
+ * A record value's payload (an envelope's, a schema change's, a history record). A transaction event's ts_ms is the
+ * binlog time of its BEGIN or commit, compared as it is.
+ */
 function payload(p: unknown): unknown {
   if (!isObj(p)) return p;
-  let out = with_(p, ['ts_ms', 'ts_us', 'ts_ns'], TIME);
+  const transactionEvent = typeof p['status'] === 'string' && 'data_collections' in p;
+  let out = transactionEvent ? p : with_(p, ['ts_ms', 'ts_us', 'ts_ns'], TIME);
   if ('source' in out) out = { ...out, source: source(out['source']) };
   const position = out['position'];
   if (isObj(position) && ['INITIAL', true, 'true'].includes(position['snapshot'] as string)) {

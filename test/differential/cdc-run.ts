@@ -26,7 +26,7 @@ import type { TopicRecord } from './cdc-topics.ts';
 import { send, until } from './http.ts';
 import { unfill } from './normalise.ts';
 import type { Vars } from './normalise.ts';
-import { jsonText, stepLine } from './report.ts';
+import { cdcAllowedLegend, jsonText, stepLine } from './report.ts';
 import type { StepResult } from './report.ts';
 import { ROOT, startConveyor, startKafkaConnect } from './targets.ts';
 import type { Side, Target } from './targets.ts';
@@ -183,6 +183,7 @@ export async function runCdc(o: { bootstrap: string; keep: boolean }): Promise<S
     }
     await waitFor('the sentinel row on every prefix', targets, captures, async (c) => (await records(kafka, `${c.prefix}.${db}.done`)) >= 1);
     await settle(kafka, captures);
+    process.stdout.write(`${cdcAllowedLegend()}\n\n`);
     for (const variant of VARIANTS) {
       const [kc, cv] = SIDES.map((side) => captures.find((c) => c.side === side && c.variant === variant)!) as [Capture, Capture];
       const read = async (c: Capture): Promise<Map<string, TopicRecord[]>> => {

@@ -1,5 +1,5 @@
 /** One line per step (ok, allowed: reason, DIFF with the paths that differ), then a summary line. */
-import { ALLOWED } from './allowed.ts';
+import { ALLOWED, CDC_ALLOWED } from './allowed.ts';
 import type { Difference } from './compare.ts';
 import type { RestRequest } from './http.ts';
 
@@ -50,4 +50,9 @@ export function summaryLine(results: readonly StepResult[], seconds: number): st
 export function allowedLegend(): string {
   return ['documented deliberate differences (README, "Deliberate differences from Kafka Connect"):',
     ...Object.entries(ALLOWED).map(([id, a]) => `  ${id}: ${a.request} — ${a.reason}`)].join('\n');
+}
+
+export function cdcAllowedLegend(): string {
+  return ['documented deliberate differences from Debezium (plugins/mysql-cdc/README.md, "Deliberate differences from Debezium"):',
+    ...Object.entries(CDC_ALLOWED).map(([id, a]) => `  ${id}: ${a.behaviour} — ${a.reason}`)].join('\n');
 }
