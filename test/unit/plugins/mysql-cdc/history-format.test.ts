@@ -20,7 +20,7 @@ test('history: column documents as Debezium writes them (type names, charsets, E
   const [change] = record.tableChanges as { type: string; id: string; table: { columns: Record<string, unknown>[]; attributes: unknown[] }; comment: unknown }[];
   assert.deepEqual(Object.keys(change!), ['type', 'id', 'table', 'comment']);
   assert.deepEqual(change!.table.attributes, []);
-  const byName = Object.fromEntries(change!.table.columns.map((c) => [c['name'], c]));
+  const byName: Record<string, Record<string, unknown>> = Object.fromEntries(change!.table.columns.map((c) => [String(c['name']), c]));
   assert.deepEqual(byName['id'], { name: 'id', jdbcType: 4, typeName: 'INT', typeExpression: 'INT', charsetName: null, length: 11, position: 1, optional: false, autoIncremented: false, generated: false, comment: null, hasDefaultValue: false, enumValues: [] });
   assert.deepEqual([byName['tiu']?.['typeName'], byName['z']?.['typeName'], byName['d3']?.['typeName']], ['TINYINT UNSIGNED', 'INT UNSIGNED ZEROFILL', 'DECIMAL UNSIGNED']);
   assert.deepEqual(byName['e'], { name: 'e', jdbcType: 1, typeName: 'ENUM', typeExpression: 'ENUM', charsetName: 'utf8mb4', length: 1, position: 5, optional: false, autoIncremented: false, generated: false, comment: null, hasDefaultValue: true, defaultValueExpression: 'a', enumValues: ["'a'", "'it''s'"] });
