@@ -123,6 +123,9 @@ export const STREAMING_SQL: readonly (string | readonly string[])[] = [
   "UPDATE `{db}`.nopk SET b = 'uno' WHERE a = 1",
   'DELETE FROM `{db}`.enums WHERE id = 3',
   'DELETE FROM `{db}`.nopk WHERE a = 2',
+  // Pauses (not in the binlog) put the next transaction in another second than the event before it: the times of
+  // BEGIN events and of DDL are then told apart.
+  'DO SLEEP(1.1)',
   [
     'INSERT INTO `{db}`.ints (id, i) VALUES (150, 150)',
     "UPDATE `{db}`.times SET t = '01:02:03', ts = '2022-02-02 02:02:02' WHERE id = 101",
@@ -130,6 +133,7 @@ export const STREAMING_SQL: readonly (string | readonly string[])[] = [
     'INSERT INTO `{db}`.decs (id, d2) VALUES (150, 1.5)',
   ],
   "ALTER TABLE `{db}`.ints ADD COLUMN extra VARCHAR(10) NOT NULL DEFAULT 'x' AFTER ti",
+  'DO SLEEP(1.1)',
   "INSERT INTO `{db}`.ints (id, i, extra) VALUES (160, 160, 'added')",
   'ALTER TABLE `{db}`.ints DROP COLUMN extra',
   'INSERT INTO `{db}`.ints (id, i) VALUES (161, 161)',

@@ -48,6 +48,12 @@ export class ChangeEventProcessor {
   #skipRows: number;
   /** The transaction in progress, when transaction metadata is provided. */
   #tx: TransactionState | null = null;
+  /**
+   * The binlog time of the last event before the current transaction: Debezium stamps a BEGIN with it (its source
+   * time is not yet the transaction's own). Null until this processor saw one; then the transaction's own time.
+   */
+  #previousEventMs: number | null = null;
+  #lastEventMs: number | null = null;
 
   constructor(config: CdcConfig, history: SchemaHistory, start: CdcOffset) {
     this.#config = config;
@@ -85,6 +91,8 @@ export class ChangeEventProcessor {
   }
 
   handle(event: BinlogEvent, nowMs: number): ProcessResult {
+    if (event.kind === 'begin' || event.kind === 'query') this.#previousEventMs = this.#lastEventMs;
+    if (event.kind !== 'rotate' && event.kind !== 'heartbeat' && event.kind !== 'begin') this.#lastEventMs = event.timestamp;
     switch (event.kind) {
       case 'rotate':
       case 'heartbeat':
@@ -93,7 +101,7 @@ export class ChangeEventProcessor {
       case 'begin':
         this.#eventInTx = 0;
         this.#offset = { ...this.#offset, file: event.file, pos: event.pos, event: 0, row: 0 };
-        if (this.#config.provideTransactionMetadata) this.#tx = new TransactionState(event.gtid ?? `${event.file}:${event.pos}`, event.timestamp);
+        if (this.#config.provideTransactionMetadata) this.#tx = new TransactionState(event.gtid ?? `${event.file}:${event.pos}`, this.#previousEventMs ?? event.timestamp);
         return { records: [], history: [] };
       case 'rows':
         return { records: this.#rows(event, nowMs), history: [] };
@@ -191,7 +199,7 @@ export class ChangeEventProcessor {
   /** Debezium 3.5's transaction monitor sees a DDL of a captured table as a transaction that begins and never ends. */
   #ddlBegin(e: QueryEvent, captured: boolean): CdcRecord[] {
     if (!this.#config.provideTransactionMetadata || !captured) return [];
-    return [new TransactionState(e.gtid ?? `${e.file}:${e.pos}`, e.timestamp).begin(this.#txPlace())];
+    return [new TransactionState(e.gtid ?? `${e.file}:${e.pos}`, this.#previousEventMs ?? e.timestamp).begin(this.#txPlace())];
   }
 
   /**
@@ -202,7 +210,7 @@ export class ChangeEventProcessor {
     if (!this.#config.provideTransactionMetadata) return [];
     const m = /^\s*TRUNCATE\s+(?:TABLE\s+)?(?:`?([^`.\s]+)`?\.)?`?([^`\s;]+)`?/i.exec(e.sql);
     if (!m || !this.#filter.includeTable(m[1] ?? e.db, m[2]!)) return [];
-    return [new TransactionState(e.gtid ?? `${e.file}:${e.pos}`, e.timestamp).begin(this.#txPlace())];
+    return [new TransactionState(e.gtid ?? `${e.file}:${e.pos}`, this.#previousEventMs ?? e.timestamp).begin(this.#txPlace())];
   }
 
   /**
