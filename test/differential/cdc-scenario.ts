@@ -142,7 +142,12 @@ export const STREAMING_SQL: readonly (string | readonly string[])[] = [
     "INSERT INTO `{db}`.created VALUES (1, 'first', '2020-01-01 00:00:00.123')",
     "INSERT INTO `{db}`.created (id) VALUES (2)",
   ],
-  'DROP TABLE `{db}`.created',
+  'ALTER TABLE `{db}`.created MODIFY COLUMN name VARCHAR(40) NULL, CHANGE COLUMN at happened DATETIME(6)',
+  "INSERT INTO `{db}`.created VALUES (3, NULL, '2021-01-01 00:00:00.000001')",
+  'RENAME TABLE `{db}`.created TO `{db}`.renamed',
+  "INSERT INTO `{db}`.renamed VALUES (4, 'four', NULL)",
+  'TRUNCATE TABLE `{db}`.nopk',
+  'DROP TABLE `{db}`.renamed',
   'INSERT INTO `{db}`.done VALUES (1)',
 ];
 
@@ -162,5 +167,9 @@ export const VARIANTS: readonly Variant[] = [
     config: { 'decimal.handling.mode': 'double', 'bigint.unsigned.handling.mode': 'precise', 'time.precision.mode': 'connect' },
     tables: ['decs', 'ints', 'times', 'done'],
   },
-  { name: 'string', config: { 'decimal.handling.mode': 'string' }, tables: ['decs', 'done'] },
+  {
+    name: 'string',
+    config: { 'decimal.handling.mode': 'string', 'include.query': 'true', 'tombstones.on.delete': 'false' },
+    tables: ['decs', 'enums', 'strs', 'done'],
+  },
 ];

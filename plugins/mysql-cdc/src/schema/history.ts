@@ -114,7 +114,7 @@ export class SchemaHistory {
     const changes = this.#run(ddl, defaultDb);
     const statement = ddl.replace(SERVER_COMMENT, '');
     const databaseName = defaultDb !== '' ? defaultDb : (changes[0]?.db ?? '');
-    const tableChanges = changes.map((c) => tableChangeDocument(c.type, quotedTableId(c.db, c.table), c.def));
+    const tableChanges = changes.map((c) => tableChangeDocument(c.type, quotedTableId(c.db, c.table), c.def, c.previous && quotedTableId(c.previous.db, c.previous.table)));
     return { record: { source: { server: this.#server }, position, ts_ms: tsMs, databaseName, ddl: statement, tableChanges }, changes };
   }
 
@@ -124,7 +124,7 @@ export class SchemaHistory {
    */
   preamble(ddl: string, databaseName: string, position: HistoryPosition, tsMs: number, changes: TableChange[]): { record: HistoryRecord; changes: TableChange[] } {
     this.#run(ddl, databaseName);
-    const tableChanges = changes.map((c) => tableChangeDocument(c.type, quotedTableId(c.db, c.table), c.def));
+    const tableChanges = changes.map((c) => tableChangeDocument(c.type, quotedTableId(c.db, c.table), c.def, c.previous && quotedTableId(c.previous.db, c.previous.table)));
     return { record: { source: { server: this.#server }, position, ts_ms: tsMs, databaseName, ddl, tableChanges }, changes };
   }
 }

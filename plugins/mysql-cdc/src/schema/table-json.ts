@@ -109,12 +109,16 @@ function columnDocument(c: ColumnDef, position: number, tableCharset: string | n
   };
 }
 
-/** One tableChanges entry of a schema history record: a dropped table has neither table nor comment. */
-export function tableChangeDocument(type: string, id: string, t: TableDef | null): JsonValue {
+/**
+ * One tableChanges entry of a schema history record: a dropped table has neither table nor comment; a renamed one
+ * names its previous id.
+ */
+export function tableChangeDocument(type: string, id: string, t: TableDef | null, previousId?: string): JsonValue {
   if (t === null) return { type, id };
   return {
     type,
     id,
+    ...(previousId === undefined ? {} : { previousId }),
     table: {
       defaultCharsetName: t.charset,
       primaryKeyColumnNames: t.primaryKey,
