@@ -65,9 +65,9 @@ export const TYPE_TABLES: readonly TypeTable[] = [
   {
     name: 'strs',
     columns: "c CHAR(5), vc VARCHAR(100) DEFAULT 'dflt', tt TINYTEXT, t TEXT, mt MEDIUMTEXT, lt LONGTEXT, vl VARCHAR(10) CHARACTER SET latin1, " +
-      'cb CHAR(3) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin, bn BINARY(4), vbn VARBINARY(10), tb TINYBLOB, b BLOB, mb MEDIUMBLOB, lb LONGBLOB',
+      "cb CHAR(3) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin, bn BINARY(4), vbn VARBINARY(10) DEFAULT x'fbff', tb TINYBLOB, b BLOB, mb MEDIUMBLOB, lb LONGBLOB",
     rows: [
-      "'ab', 'héllo 🎉 wörld', 'tiny', 'text', 'medium', 'long', 'café', '€x', 'ab', x'000102', 'tb', x'deadbeef', 'mb', 'lb'",
+      "'ab', 'héllo 🎉 wörld', 'tiny', 'text', 'medium', 'long', 'café', '€x', 'ab', x'000102', 'tb', x'deadbeef', x'fbffbe', 'lb'",
       "'', '', '', '', '', '', '', '', x'00000000', x'', '', x'', '', ''",
       'NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL',
     ],
@@ -164,12 +164,12 @@ export const VARIANTS: readonly Variant[] = [
   { name: 'main', config: { 'provide.transaction.metadata': 'true' } },
   {
     name: 'double',
-    config: { 'decimal.handling.mode': 'double', 'bigint.unsigned.handling.mode': 'precise', 'time.precision.mode': 'connect' },
-    tables: ['decs', 'ints', 'times', 'done'],
+    config: { 'decimal.handling.mode': 'double', 'bigint.unsigned.handling.mode': 'precise', 'time.precision.mode': 'connect', 'binary.handling.mode': 'base64-url-safe' },
+    tables: ['decs', 'ints', 'times', 'strs', 'done'],
   },
   {
     name: 'string',
-    config: { 'decimal.handling.mode': 'string', 'include.query': 'true', 'tombstones.on.delete': 'false' },
+    config: { 'decimal.handling.mode': 'string', 'include.query': 'true', 'tombstones.on.delete': 'false', 'binary.handling.mode': 'hex' },
     tables: ['decs', 'enums', 'strs', 'done'],
   },
 ];

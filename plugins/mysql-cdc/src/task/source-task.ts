@@ -9,7 +9,7 @@ import type { ConnectSchema } from '../../../../sdk/schema.ts';
 import type { SourceRecord } from '../../../../sdk/records.ts';
 import type { CdcConfig } from '../config.ts';
 import { normaliseConfig } from '../config-normalise.ts';
-import { tableFilter } from '../filters.ts';
+import { compilePatterns, tableFilter } from '../filters.ts';
 import type { CdcRecord } from '../events/change-events.ts';
 import { contextHeaders, FLAVOURS } from '../events/flavour.ts';
 import { decodeOffset, encodeOffset, planStart, sourcePartition } from '../offsets.ts';
@@ -26,6 +26,19 @@ export function connectOptions(c: CdcConfig): MysqlConnectOptions {
 export function filterOf(c: CdcConfig): MysqlTableFilter {
   return { databaseInclude: [...c.databaseInclude], databaseExclude: [...c.databaseExclude], tableInclude: [...c.tableInclude], tableExclude: [...c.tableExclude] };
 }
+/**
+ * The order captured tables are read in: as Debezium, by the first table.include.list entry each matches (the
+ * server's order within one entry, and without a list).
+ */
+export function snapshotOrder<T extends { db: string; table: string }>(tables: readonly T[], include: readonly string[]): T[] {
+  const patterns = compilePatterns(include);
+  const rank = (t: T): number => {
+    const i = patterns.findIndex((p) => p.test(`${t.db}.${t.table}`));
+    return i < 0 ? patterns.length : i;
+  };
+  return tables.map((t, i) => ({ t, i, r: rank(t) })).sort((a, b) => a.r - b.r || a.i - b.i).map((x) => x.t);
+}
+
 /** The databases only: what the snapshot describes (tables are filtered when read). */
 function databaseFilterOf(c: CdcConfig): MysqlTableFilter {
   return { databaseInclude: [...c.databaseInclude], databaseExclude: [...c.databaseExclude], tableInclude: [], tableExclude: [] };
@@ -125,7 +138,7 @@ export class CdcSourceTask implements SourceTask {
       if (r.event !== null) this.#out.push(toSourceRecord(r.event, now, this.#context));
     }
     const captured = tableFilter(c);
-    const dataSnap = { ...snap, tables: snap.tables.filter((t) => captured.includeTable(t.db, t.table)) };
+    const dataSnap = { ...snap, tables: snapshotOrder(snap.tables.filter((t) => captured.includeTable(t.db, t.table)), c.tableInclude) };
     this.#processor = new ChangeEventProcessor(c, schema, position);
     this.#snapshotPosition = position;
     this.#streamAfterSnapshot = stream;

@@ -99,8 +99,15 @@ function convert(col: ColumnDef, kind: ValueKind, v: JsonValue, snapshot: boolea
     case 'json':
       return text(v);
     case 'bytes':
+    case 'bytes-base64':
       if (typeof v !== 'string') throw new Error('bytes must arrive as base64 text');
       return v;
+    case 'bytes-base64-url-safe':
+      if (typeof v !== 'string') throw new Error('bytes must arrive as base64 text');
+      return v.replaceAll('+', '-').replaceAll('/', '_');
+    case 'bytes-hex':
+      if (typeof v !== 'string') throw new Error('bytes must arrive as base64 text');
+      return [...base64ToBytes(v)].map((b) => b.toString(16).padStart(2, '0')).join('');
     case 'bits':
       if (typeof v !== 'string') throw new Error('bits must arrive as base64 text');
       return bits(col, v);

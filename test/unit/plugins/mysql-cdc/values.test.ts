@@ -109,3 +109,16 @@ test('values: what the Debezium differential found (FLOAT(M,D), exact far timest
   assert.equal(convertValue(ts3, kind, '0000-00-00 00:00:00'), '1970-01-01T00:00:00Z');
   assert.equal(convertValue(ts3, kind, '0000-00-00 00:00:00', true), null);
 });
+
+test('values: binary.handling.mode writes BINARY/VARBINARY/BLOB as Debezium does (bytes, base64, base64-url-safe, hex); BIT keeps its bytes', () => {
+  const b = col({ typeName: 'VARBINARY', length: 10 });
+  const raw = Buffer.from([0xfb, 0xff, 0xbe]).toString('base64');
+  assert.equal(mapColumn(b, modes).schema.type, 'bytes');
+  assert.equal(conv(b, raw), '+/++');
+  for (const [mode, want] of [['base64', '+/++'], ['base64-url-safe', '-_--'], ['hex', 'fbffbe']] as const) {
+    const m = { ...modes, binaryHandlingMode: mode };
+    assert.equal(mapColumn(b, m).schema.type, 'string');
+    assert.equal(conv(b, raw, m), want, mode);
+  }
+  assert.equal(mapColumn(col({ typeName: 'BIT', length: 8 }), { ...modes, binaryHandlingMode: 'hex' }).schema.name, 'io.debezium.data.Bits');
+});
