@@ -154,8 +154,10 @@ export const STREAMING_SQL: readonly (string | readonly string[])[] = [
 /** Tables each variant captures (the main one: the whole database). */
 export interface Variant {
   name: string;
-  /** Connector keys on top of the common ones. */
+  /** Connector keys on top of the common ones; `{db}` names the run's database. */
   config: Readonly<Record<string, string>>;
+  /** False when the variant's snapshot reads no rows (snapshot.mode=no_data). */
+  snapshotRows?: boolean;
   /** Captured tables (regex-escaped by the runner); undefined: the whole database. */
   tables?: readonly string[];
 }
@@ -164,7 +166,10 @@ export const VARIANTS: readonly Variant[] = [
   { name: 'main', config: { 'provide.transaction.metadata': 'true' } },
   {
     name: 'double',
-    config: { 'decimal.handling.mode': 'double', 'bigint.unsigned.handling.mode': 'precise', 'time.precision.mode': 'connect', 'binary.handling.mode': 'base64-url-safe' },
+    config: {
+      'decimal.handling.mode': 'double', 'bigint.unsigned.handling.mode': 'precise', 'time.precision.mode': 'connect', 'binary.handling.mode': 'base64-url-safe',
+      'column.exclude.list': '{db}\\.ints\\.(mi|miu),{db}\\.strs\\.lb',
+    },
     tables: ['decs', 'ints', 'times', 'strs', 'done'],
   },
   {
@@ -172,4 +177,5 @@ export const VARIANTS: readonly Variant[] = [
     config: { 'decimal.handling.mode': 'string', 'include.query': 'true', 'tombstones.on.delete': 'false', 'binary.handling.mode': 'hex' },
     tables: ['decs', 'enums', 'strs', 'done'],
   },
+  { name: 'nodata', config: { 'snapshot.mode': 'no_data', 'include.schema.changes': 'false' }, snapshotRows: false, tables: ['ints', 'enums', 'nopk', 'done'] },
 ];
