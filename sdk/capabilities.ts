@@ -96,6 +96,8 @@ export interface QueryEvent extends BinlogPositioned {
   db: string;
   sql: string;
   thread: number | null;
+  /** Where the statement's own event starts (`pos` is where its transaction, the GTID event, starts). */
+  statementPos?: number;
 }
 export interface HeartbeatEvent {
   kind: 'heartbeat';

@@ -25,6 +25,12 @@ export interface SourceRecord {
   timestamp?: number;
   sourcePartition: SourcePartition;
   sourceOffset: SourceOffset;
+  /**
+   * 'json-text': key and value are written as their compact JSON text in UTF-8 (null as a null body) and headers as
+   * UTF-8 strings, past the connector's transforms and converters, as a connector's own producer would write them
+   * (Debezium's schema history topic). Absent or 'connect': converted like every record.
+   */
+  format?: 'connect' | 'json-text';
 }
 
 /** What a sink task receives in put(). */

@@ -16,8 +16,8 @@ import { startConnectStandalone } from './kafka-connect.ts';
  * SHOW BINARY LOG STATUS). 3.5.0.Final is the newest debezium-connector-mariadb this machine's Maven proxy serves.
  */
 export const DEBEZIUM_VERSION = '3.5.0.Final';
-const DEBEZIUM_ARTIFACT = 'debezium-connector-mariadb';
-const DEBEZIUM_CLASS = 'io.debezium.connector.mariadb.MariaDbConnector';
+export const DEBEZIUM_ARTIFACT = 'debezium-connector-mariadb';
+export const DEBEZIUM_CLASS = 'io.debezium.connector.mariadb.MariaDbConnector';
 
 export interface DebeziumRun {
   db: mysql.Connection;

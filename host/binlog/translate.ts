@@ -96,7 +96,7 @@ export class ZongjiTranslator {
           this.#txOpen = false;
           return out;
         }
-        const out: BinlogEvent = { kind: 'query', ...this.#at(e), pos: this.#txPos || this.#start(e), db: typeof e['schema'] === 'string' ? e['schema'] : '', sql, thread: this.#thread };
+        const out: BinlogEvent = { kind: 'query', ...this.#at(e), pos: this.#txPos || this.#start(e), statementPos: this.#start(e), db: typeof e['schema'] === 'string' ? e['schema'] : '', sql, thread: this.#thread };
         this.#txOpen = false;
         this.#txPos = 0;
         return out;

@@ -5,6 +5,7 @@
  * Connect values from them and the sandbox never needs host objects.
  */
 import type { KafkaHeaders } from '../kafka/messages.ts';
+import type { ProducerRecord } from '../kafka/producer.ts';
 import type { Headers, JsonValue, SinkRecord, SourceRecord } from '../../sdk/records.ts';
 import type { ConnectSchema } from '../../sdk/schema.ts';
 import type { JsonCodecOptions } from '../connect/converters/json-codec.ts';
@@ -131,4 +132,19 @@ export function headerEntries(headers: KafkaHeaders): [string, Buffer | null][] 
     for (const x of list) out.push([k, x === undefined || x === null ? null : Buffer.isBuffer(x) ? x : Buffer.from(x, 'utf8')]);
   }
   return out;
+}
+
+/** A record the task wrote as JSON text (SourceRecord.format 'json-text'): no transforms, no converters. */
+export function jsonTextRecord(r: SchemaSourceRecord): ProducerRecord {
+  const text = (v: JsonValue | undefined): Buffer | null => (v === undefined || v === null ? null : Buffer.from(JSON.stringify(v), 'utf8'));
+  const headers: KafkaHeaders = {};
+  for (const [k, v] of Object.entries(r.headers ?? {})) headers[k] = Buffer.from(v, 'utf8');
+  return {
+    topic: r.topic,
+    key: text(r.key),
+    value: text(r.value),
+    headers,
+    ...(r.partition === undefined ? {} : { partition: r.partition }),
+    ...(r.timestamp === undefined ? {} : { timestamp: r.timestamp }),
+  };
 }

@@ -26,7 +26,7 @@ import type { OffsetWriter, SubmittedRecord } from '../storage/offset-writer.ts'
 import type { RecordSink } from './record-ports.ts';
 import { errorHandling, guarded, guardedAsync, transform, transformSync } from './processing.ts';
 import type { ErrorHandling } from './processing.ts';
-import { sourceRecordToConnect } from './records.ts';
+import { jsonTextRecord, sourceRecordToConnect } from './records.ts';
 import type { SchemaSourceRecord } from './records.ts';
 import type { PipelineState, PipelineStats, RecordProducer, TopicEnsurer } from './types.ts';
 
@@ -190,6 +190,7 @@ export class SourcePipeline implements RecordSink {
   #prepareFast(r: SchemaSourceRecord): ProducerRecord | null | undefined {
     const { converters } = this.#o;
     try {
+      if (r.format === 'json-text') return jsonTextRecord(r);
       const rec = transformSync(this.#o.chain, sourceRecordToConnect(r));
       if (rec === null) {
         this.stats.filtered++;
@@ -214,6 +215,7 @@ export class SourcePipeline implements RecordSink {
 
   /** The producer record, or null when a transform dropped the record or a tolerated stage failed. */
   async #prepare(r: SchemaSourceRecord): Promise<ProducerRecord | null> {
+    if (r.format === 'json-text') return jsonTextRecord(r);
     const op = this.#errors.operator;
     const { converters } = this.#o;
     const connect = await guarded(op, 'TASK_POLL', this.#o.connectorClass, () => sourceRecordToConnect(r));

@@ -4,6 +4,8 @@
  * documented shape (otherwise it is a DIFF like any other). Responses are the normalised ones, so names are
  * placeholders such as `{missing}`.
  */
+import type { NormalRecord } from './cdc-normalise.ts';
+import type { Difference } from './compare.ts';
 import type { RestResponse } from './http.ts';
 
 export interface AllowedDifference {
@@ -90,3 +92,31 @@ export const ALLOWED = {
 } as const satisfies Record<string, AllowedDifference>;
 
 export type AllowedId = keyof typeof ALLOWED;
+
+/**
+ * The CDC half's documented deliberate differences from Debezium 3.5.0.Final's MariaDB connector (README of
+ * plugins/mysql-cdc, "Deliberate differences from Debezium"). `unpaired` accounts for a record only one side wrote;
+ * `path` for one differing JSON path of two paired records (values already normalised, see cdc-normalise.ts).
+ */
+export interface CdcAllowedDifference {
+  behaviour: string;
+  reason: string;
+  unpaired?(topic: string, side: 'kc' | 'conveyor', record: NormalRecord): boolean;
+  path?(topic: string, d: Difference, kc: NormalRecord, conveyor: NormalRecord): boolean;
+}
+
+type Obj = Record<string, unknown>;
+const at = (v: unknown, ...keys: string[]): unknown => keys.reduce<unknown>((cur, k) => (cur !== null && typeof cur === 'object' ? (cur as Obj)[k] : undefined), v);
+/** A value's payload: JsonConverter's envelope or the record itself (schema history). */
+const payloadOf = (v: unknown): unknown => (at(v, 'schema') !== undefined && at(v, 'payload') !== undefined ? at(v, 'payload') : v);
+
+export const CDC_ALLOWED = {
+  firstBeginTime: {
+    behaviour: "the first transaction event's ts_ms",
+    reason: "the transaction's own binlog time; Debezium stamps the first BEGIN after the snapshot with an older one (of an event it read before the transaction)",
+    path: (topic, d, kc) => topic.endsWith('.transaction') && d.path === '#0.value.payload.ts_ms' && at(payloadOf(kc.value), 'status') === 'BEGIN' &&
+      typeof d.kc === 'number' && typeof d.conveyor === 'number' && d.kc < d.conveyor,
+  },
+} as const satisfies Record<string, CdcAllowedDifference>;
+
+export type CdcAllowedId = keyof typeof CDC_ALLOWED;

@@ -1,7 +1,7 @@
 /**
  * Deep comparison of two normalised responses into a list of JSON paths that differ. Object key order is ignored (JSON
  * objects are unordered). Arrays whose elements all carry an identity (a plugin's class and type, a config key's
- * name, a task's id) are matched by it, so one missing element is one difference rather than a shifted tail, and a
+ * name, a Connect schema field's name, a task's id) are matched by it, so one missing element is one difference rather than a shifted tail, and a
  * different order of the same elements is reported once as `(order)`.
  */
 import type { RestResponse } from './http.ts';
@@ -29,6 +29,7 @@ const IDENTITIES: readonly [string, Identity][] = [
   ['class', (v) => (typeof field(v, 'class') === 'string' ? `${String(field(v, 'class'))}/${String(field(v, 'type'))}` : undefined)],
   ['name', (v) => (typeof field(v, 'name') === 'string' ? String(field(v, 'name')) : undefined)],
   ['definition.name', (v) => (typeof field(v, 'definition', 'name') === 'string' ? String(field(v, 'definition', 'name')) : undefined)],
+  ['field', (v) => (typeof field(v, 'field') === 'string' ? String(field(v, 'field')) : undefined)],
   ['id', (v) => (typeof field(v, 'id') === 'number' ? String(field(v, 'id')) : undefined)],
   ['id.task', (v) => (typeof field(v, 'id', 'task') === 'number' ? String(field(v, 'id', 'task')) : undefined)],
 ];
@@ -69,6 +70,13 @@ function walk(kc: unknown, cv: unknown, path: string, out: Difference[]): void {
   }
   if (kc === cv) return;
   out.push({ path, kc, conveyor: cv });
+}
+
+/** The JSON paths at which two values differ, under `path`. */
+export function differences(kc: unknown, cv: unknown, path = '$'): Difference[] {
+  const out: Difference[] = [];
+  walk(kc, cv, path, out);
+  return out;
 }
 
 export function compare(kc: RestResponse, cv: RestResponse): Difference[] {

@@ -11,6 +11,7 @@ import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { kafkaConnectArtifacts } from '../../bench/reference/kafka-connect.ts';
 import { mavenClasspath } from '../../bench/reference/maven-classpath.ts';
+import type { MavenArtifact } from '../../bench/reference/maven-classpath.ts';
 import { until } from './http.ts';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -86,9 +87,17 @@ async function launched(side: Side, child: ChildProcess, logFile: string, port: 
   return { side, url, logFile, stop };
 }
 
+/** Connector jars beyond Apache Kafka's own, resolved into a classpath directory of their own. */
+export interface ExtraPlugins {
+  /** Directory name under .stack/reference. */
+  cacheName: string;
+  artifacts: readonly MavenArtifact[];
+}
+
 /** Kafka Connect with only the root logger configured (INFO, Conveyor's default level), so /admin/loggers compare. */
-export async function startKafkaConnect(dir: string, bootstrap: string, heap = '512m'): Promise<Target> {
-  const classpath = await mavenClasspath(join(ROOT, '.stack', 'reference'), kafkaConnectArtifacts());
+export async function startKafkaConnect(dir: string, bootstrap: string, o: { heap?: string; extra?: ExtraPlugins } = {}): Promise<Target> {
+  const cacheDir = join(ROOT, '.stack', 'reference', ...(o.extra === undefined ? [] : [o.extra.cacheName]));
+  const classpath = await mavenClasspath(cacheDir, kafkaConnectArtifacts(o.extra?.artifacts ?? []));
   await mkdir(dir, { recursive: true });
   const port = await freePort();
   const workerFile = join(dir, 'worker.properties');
@@ -99,7 +108,7 @@ export async function startKafkaConnect(dir: string, bootstrap: string, heap = '
     'appender.out.layout.pattern': '[%d] %p %m (%c)%n', 'rootLogger.level': 'INFO', 'rootLogger.appenderRef.out.ref': 'STDOUT',
   }));
   const logFile = join(dir, 'connect.log');
-  const child = spawn('java', [`-Xmx${heap}`, '-XX:+UseSerialGC', `-Dlog4j2.configurationFile=${log4j}`, '-cp', classpath,
+  const child = spawn('java', [`-Xmx${o.heap ?? '512m'}`, '-XX:+UseSerialGC', `-Dlog4j2.configurationFile=${log4j}`, '-cp', classpath,
     'org.apache.kafka.connect.cli.ConnectStandalone', workerFile], { stdio: ['ignore', 'pipe', 'pipe'] });
   return launched('kc', child, logFile, port, 180_000);
 }

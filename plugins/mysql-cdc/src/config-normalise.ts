@@ -1,6 +1,7 @@
 /** Turns raw connector properties into a frozen CdcConfig, resolving older key names and naming every problem. */
 import {
   BIGINT_UNSIGNED_MODES,
+  BINARY_MODES,
   DECIMAL_MODES,
   KEY_ALIASES,
   SNAPSHOT_LOCKING_MODES,
@@ -113,6 +114,7 @@ export function normaliseConfig(raw: Readonly<Record<string, string>>): Normalis
     decimalHandlingMode: r.oneOf('decimal.handling.mode', DECIMAL_MODES),
     timePrecisionMode: r.oneOf('time.precision.mode', TIME_PRECISION_MODES),
     bigintUnsignedHandlingMode: r.oneOf('bigint.unsigned.handling.mode', BIGINT_UNSIGNED_MODES),
+    binaryHandlingMode: r.oneOf('binary.handling.mode', BINARY_MODES),
     maxBatchSize: r.int('max.batch.size', 1, 1_000_000),
     maxQueueSize: r.int('max.queue.size', 1, 10_000_000),
     pollIntervalMs: r.int('poll.interval.ms', 0, 3_600_000),

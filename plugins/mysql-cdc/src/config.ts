@@ -20,6 +20,8 @@ export const TIME_PRECISION_MODES = ['adaptive_time_microseconds', 'connect'] as
 export type TimePrecisionMode = (typeof TIME_PRECISION_MODES)[number];
 export const BIGINT_UNSIGNED_MODES = ['long', 'precise'] as const;
 export type BigintUnsignedHandlingMode = (typeof BIGINT_UNSIGNED_MODES)[number];
+export const BINARY_MODES = ['bytes', 'base64', 'base64-url-safe', 'hex'] as const;
+export type BinaryHandlingMode = (typeof BINARY_MODES)[number];
 
 /** Older key → current key. A config may use either name, not both with different values. */
 export const KEY_ALIASES: Readonly<Record<string, string>> = {
@@ -64,6 +66,7 @@ export interface CdcConfig {
   readonly decimalHandlingMode: DecimalHandlingMode;
   readonly timePrecisionMode: TimePrecisionMode;
   readonly bigintUnsignedHandlingMode: BigintUnsignedHandlingMode;
+  readonly binaryHandlingMode: BinaryHandlingMode;
   readonly maxBatchSize: number;
   readonly maxQueueSize: number;
   readonly pollIntervalMs: number;
@@ -101,6 +104,7 @@ export const configDefinition: ConfigDefinition = [
   k({ name: 'decimal.handling.mode', type: 'string', default: 'precise', importance: 'medium', documentation: 'DECIMAL as Connect Decimal (precise), double or string.', group: 'Types', validators: oneOf(DECIMAL_MODES) }),
   k({ name: 'time.precision.mode', type: 'string', default: 'adaptive_time_microseconds', importance: 'medium', documentation: 'adaptive_time_microseconds or connect (Kafka Connect Date/Time/Timestamp, millisecond precision).', group: 'Types', validators: oneOf(TIME_PRECISION_MODES) }),
   k({ name: 'bigint.unsigned.handling.mode', type: 'string', default: 'long', importance: 'medium', documentation: 'BIGINT UNSIGNED as int64 (long) or Connect Decimal (precise).', group: 'Types', validators: oneOf(BIGINT_UNSIGNED_MODES) }),
+  k({ name: 'binary.handling.mode', type: 'string', default: 'bytes', importance: 'low', documentation: 'BINARY, VARBINARY and BLOB columns as bytes, or as base64, base64-url-safe or hex strings.', group: 'Types', validators: oneOf(BINARY_MODES) }),
   k({ name: 'max.batch.size', type: 'int', default: 2048, importance: 'low', documentation: 'Most records one poll returns.', group: 'Connector', validators: [{ kind: 'range', min: 1 }] }),
   k({ name: 'max.queue.size', type: 'int', default: 8192, importance: 'low', documentation: 'Most binlog events buffered ahead of poll; must exceed max.batch.size.', group: 'Connector', validators: [{ kind: 'range', min: 1 }] }),
   k({ name: 'poll.interval.ms', type: 'long', default: 500, importance: 'low', documentation: 'How long a poll waits for new events.', group: 'Connector', validators: [{ kind: 'range', min: 0 }] }),

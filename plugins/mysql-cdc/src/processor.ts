@@ -18,7 +18,7 @@ import type { TableFilter } from './filters.ts';
 import { addGtid } from './gtid.ts';
 import { encodeOffset, sourcePartition } from './offsets.ts';
 import type { CdcOffset } from './offsets.ts';
-import type { HistoryRecord, SchemaHistory } from './schema/history.ts';
+import type { HistoryPosition, HistoryRecord, SchemaHistory } from './schema/history.ts';
 import { tableId } from './schema/table.ts';
 
 export interface ProcessResult {
@@ -48,6 +48,12 @@ export class ChangeEventProcessor {
   #skipRows: number;
   /** The transaction in progress, when transaction metadata is provided. */
   #tx: TransactionState | null = null;
+  /**
+   * The binlog time of the last event before the current transaction: Debezium stamps a BEGIN with it (its source
+   * time is not yet the transaction's own). Null until this processor saw one; then the transaction's own time.
+   */
+  #previousEventMs: number | null = null;
+  #lastEventMs: number | null = null;
 
   constructor(config: CdcConfig, history: SchemaHistory, start: CdcOffset) {
     this.#config = config;
@@ -85,6 +91,8 @@ export class ChangeEventProcessor {
   }
 
   handle(event: BinlogEvent, nowMs: number): ProcessResult {
+    if (event.kind === 'begin' || event.kind === 'query') this.#previousEventMs = this.#lastEventMs;
+    if (event.kind !== 'rotate' && event.kind !== 'heartbeat' && event.kind !== 'begin') this.#lastEventMs = event.timestamp;
     switch (event.kind) {
       case 'rotate':
       case 'heartbeat':
@@ -93,7 +101,7 @@ export class ChangeEventProcessor {
       case 'begin':
         this.#eventInTx = 0;
         this.#offset = { ...this.#offset, file: event.file, pos: event.pos, event: 0, row: 0 };
-        if (this.#config.provideTransactionMetadata) this.#tx = new TransactionState(event.gtid ?? `${event.file}:${event.pos}`, event.timestamp);
+        if (this.#config.provideTransactionMetadata) this.#tx = new TransactionState(event.gtid ?? `${event.file}:${event.pos}`, this.#previousEventMs ?? event.timestamp);
         return { records: [], history: [] };
       case 'rows':
         return { records: this.#rows(event, nowMs), history: [] };
@@ -164,23 +172,34 @@ export class ChangeEventProcessor {
   #query(e: QueryEvent): ProcessResult {
     const upper = e.sql.trim().toUpperCase();
     if (upper === 'BEGIN' || upper === 'COMMIT') return { records: [], history: [] };
-    const applied = this.#history.apply(e.sql, e.db, { file: e.file, pos: e.pos, gtids: this.#offset.gtids }, e.timestamp);
+    const before = this.#offset.gtids;
+    const position: HistoryPosition = {
+      ...(this.#config.provideTransactionMetadata && e.gtid !== null ? { transaction_id: e.gtid } : {}),
+      ts_sec: Math.floor(e.timestamp / 1000), file: e.file, pos: e.pos, ...(before === null ? {} : { gtids: before }), server_id: e.serverId, event: 1,
+    };
+    const applied = this.#history.apply(e.sql, e.db, position, e.timestamp);
     this.#committed(e.file, e.nextPos, e.gtid, e.timestamp);
     if (applied === null) return { records: this.#truncateBegin(e), history: [] };
     for (const c of applied.changes) {
       this.#schemas.delete(tableId(c.db, c.table));
       if (c.previousId) this.#schemas.delete(c.previousId);
     }
-    const relevant = applied.changes.filter((c) => this.#filter.includeTable(c.db, c.table));
+    // As Debezium: schema changes of every table of a captured database, captured or not.
+    const relevant = applied.changes.filter((c) => this.#filter.includeDatabase(c.db));
+    const captured = applied.changes.some((c) => this.#filter.includeTable(c.db, c.table));
     const dbRelevant = e.db === '' || this.#filter.includeDatabase(e.db);
     if (!this.#config.includeSchemaChanges || (applied.changes.length > 0 ? relevant.length === 0 : !dbRelevant)) return { records: [], history: [applied.record] };
-    // A DDL with a qualified table name may run without a default database: name the table's database.
-    const dbName = e.db !== '' ? e.db : (relevant[0]?.db ?? '');
-    const record = schemaChangeRecord(dbName, e.sql, relevant, {
-      prefix: this.#config.topicPrefix, source: this.#source(e, dbName, relevant[0]?.table ?? null, 0, { thread: e.thread }),
-      partition: sourcePartition(this.#config.topicPrefix), offset: this.#encoded(),
-    });
-    return { records: [record], history: [applied.record] };
+    const { databaseName, ddl } = applied.record;
+    // Debezium's schema-change source names the statement's own event and no thread.
+    const source = this.#source({ ...e, pos: e.statementPos ?? e.pos }, databaseName, relevant[0]?.table ?? null, 0);
+    const record = schemaChangeRecord(databaseName, ddl, relevant, { prefix: this.#config.topicPrefix, source, partition: sourcePartition(this.#config.topicPrefix), offset: this.#encoded() });
+    return { records: [...this.#ddlBegin(e, captured), record], history: [applied.record] };
+  }
+
+  /** Debezium 3.5's transaction monitor sees a DDL of a captured table as a transaction that begins and never ends. */
+  #ddlBegin(e: QueryEvent, captured: boolean): CdcRecord[] {
+    if (!this.#config.provideTransactionMetadata || !captured) return [];
+    return [new TransactionState(e.gtid ?? `${e.file}:${e.pos}`, this.#previousEventMs ?? e.timestamp).begin(this.#txPlace())];
   }
 
   /**
@@ -191,7 +210,7 @@ export class ChangeEventProcessor {
     if (!this.#config.provideTransactionMetadata) return [];
     const m = /^\s*TRUNCATE\s+(?:TABLE\s+)?(?:`?([^`.\s]+)`?\.)?`?([^`\s;]+)`?/i.exec(e.sql);
     if (!m || !this.#filter.includeTable(m[1] ?? e.db, m[2]!)) return [];
-    return [new TransactionState(e.gtid ?? `${e.file}:${e.pos}`, e.timestamp).begin(this.#txPlace())];
+    return [new TransactionState(e.gtid ?? `${e.file}:${e.pos}`, this.#previousEventMs ?? e.timestamp).begin(this.#txPlace())];
   }
 
   /**

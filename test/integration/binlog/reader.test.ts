@@ -65,7 +65,7 @@ test('every column type reaches the reader as the documented JSON-safe values, e
   // Through the plugin, both reads give the same Debezium `after` value.
   const config = testConfig({ 'column.exclude.list': '.*\\.extra' });
   const history = new SchemaHistory('shop');
-  history.apply(ALL_TYPES_DDL, db.name, { file: snap.position.file, pos: 4, gtids: null }, 0, true);
+  history.apply(ALL_TYPES_DDL, db.name, { file: snap.position.file, pos: 4, snapshot: 'INITIAL' }, 0);
   const proc = new ChangeEventProcessor(config, history, { file: snap.position.file, pos: snap.position.pos, gtids: null, event: 0, row: 0, serverId: 1, tsSec: 0, snapshot: false, snapshotCompleted: true });
   const fromSnapshot = proc.snapshotRecords(db.name, 'all_types', chunk.rows, () => 'last', proc.offset, 0)[0]!.value as Record<string, unknown>;
   const fromBinlog = proc.handle(rows[0]!, 0).records[0]!.value as Record<string, unknown>;

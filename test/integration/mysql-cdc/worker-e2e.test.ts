@@ -111,8 +111,15 @@ test('seed config over REST: snapshot and changes land in <prefix>.<db>.customer
   await db.admin.query(`UPDATE \`${db.name}\`.customers SET first_name = 'Anne Marie' WHERE id = 1004`);
   const all = (await read(topic, 5)).map((r) => JSON.parse(r.value ?? 'null') as Envelope);
   assert.deepEqual(all.slice(3).map((v) => [v.payload.op, v.payload.after?.['first_name']]), [['c', 'Anne'], ['u', 'Anne Marie']]);
+  // Debezium's snapshot preamble comes first.
   const schemaChanges = await read(prefix, 1);
-  assert.match(String((JSON.parse(schemaChanges[0]?.value ?? 'null') as { payload: { ddl: string } }).payload.ddl), /CREATE TABLE/);
+  assert.match(String((JSON.parse(schemaChanges[0]?.value ?? 'null') as { payload: { ddl: string } }).payload.ddl), /^SET character_set_server=/);
+  // The schema history holds Debezium's JSON text, not the worker's converter envelope.
+  const [history] = await read(`schemahistory.${prefix}`, 1);
+  assert.equal(history?.key, null);
+  const h = JSON.parse(history?.value ?? 'null') as { position: Record<string, unknown>; databaseName: string; ddl: string };
+  assert.deepEqual(Object.keys(h), ['source', 'position', 'ts_ms', 'databaseName', 'ddl', 'tableChanges']);
+  assert.deepEqual([h.position['snapshot'], h.databaseName, h.ddl.split('=')[0]], ['INITIAL', '', 'SET character_set_server']);
   assert.equal((await http(`${url}/connectors/${name}`, 'DELETE')).status, 204);
 });
 

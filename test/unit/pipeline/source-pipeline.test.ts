@@ -103,6 +103,20 @@ void test('schemaless records are written without a schema envelope when schemas
   await pipeline.stop();
 });
 
+void test("a 'json-text' record (Debezium's schema history) is written as its JSON text, past transforms and converters", async () => {
+  const { pipeline, producer, store, scheduler } = setup();
+  await pipeline.start();
+  const history = { source: { server: 'shop' }, position: { file: 'b.1', pos: 4 }, ddl: 'CREATE TABLE t (a INT)', tableChanges: [] };
+  await pipeline.append([{ topic: 'schemahistory.shop', key: null, value: history, format: 'json-text', headers: { h: 'v' }, sourcePartition: { history: 'schema' }, sourceOffset: { records: 1 } }]);
+  const [sent] = producer.sent[0] ?? [];
+  assert.equal(sent?.key, null);
+  assert.equal(String(sent?.value), JSON.stringify(history), 'no converter envelope, no InsertField');
+  assert.equal(String(sent?.headers?.h), 'v');
+  scheduler.tick();
+  await pipeline.stop();
+  assert.deepEqual(flushed(store), [{ records: 1 }], 'its offset is committed like any other');
+});
+
 void test('offsets are flushed only after Kafka acknowledged the records', async () => {
   const producer = new FakeProducer();
   producer.autoAck = false;

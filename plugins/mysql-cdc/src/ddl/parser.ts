@@ -18,6 +18,8 @@ export interface TableChange {
   def: TableDef | null;
   /** For a rename: the id (db.table) the table had before. */
   previousId?: string;
+  /** For a rename: the database and name the table had before. */
+  previous?: { db: string; table: string };
 }
 
 /**
@@ -229,7 +231,10 @@ function alterTable(c: Cursor, defaultDb: string, tables: Map<string, TableDef>)
   }
   tables.set(tableId(t.db, t.name), t);
   const change: TableChange = { type: 'ALTER', db: t.db, table: t.name, def: cloneTable(t) };
-  if (renameTo) change.previousId = tableId(db, name);
+  if (renameTo) {
+    change.previousId = tableId(db, name);
+    change.previous = { db, table: name };
+  }
   return [change];
 }
 
@@ -259,7 +264,7 @@ export function applyDdl(sql: string, defaultDb: string, tables: Map<string, Tab
       tables.delete(tableId(from.db, from.name));
       const moved = { ...cloneTable(t), db: to.db, name: to.name };
       tables.set(tableId(to.db, to.name), moved);
-      changes.push({ type: 'ALTER', db: to.db, table: to.name, def: cloneTable(moved), previousId: tableId(from.db, from.name) });
+      changes.push({ type: 'ALTER', db: to.db, table: to.name, def: cloneTable(moved), previousId: tableId(from.db, from.name), previous: { db: from.db, table: from.name } });
     } while (c.accept(','));
     return changes;
   }

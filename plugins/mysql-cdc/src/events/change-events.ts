@@ -72,7 +72,7 @@ export function tombstone(ts: TableSchema, key: JsonValue, ctx: ChangeContext, h
  */
 export function changeRecords(ts: TableSchema, op: Op, before: HostRow | null, after: HostRow | null, ctx: ChangeContext): CdcRecord[] {
   const b = before === null ? null : ts.value(before);
-  const a = after === null ? null : ts.value(after);
+  const a = after === null ? null : ts.value(after, op === 'r');
   if (op === 'd') {
     const del = { ...envelope(ts, 'd', b, null, ctx), key: ts.key(before ?? {}) };
     return ctx.tombstonesOnDelete ? [del, tombstone(ts, del.key, ctx)] : [del];

@@ -31,7 +31,8 @@ export interface TableSchema {
   valueSchema: ConnectSchema;
   envelopeSchema: ConnectSchema;
   key(row: HostRow): JsonValue;
-  value(row: HostRow): JsonValue;
+  /** `snapshot`: the row was read by the snapshot query (see convertValue). */
+  value(row: HostRow, snapshot?: boolean): JsonValue;
   /** Whether an update changes the primary key (Debezium then emits a delete and a create). */
   keyChanged(before: HostRow, after: HostRow): boolean;
 }
@@ -66,9 +67,9 @@ function withDefault(s: ConnectSchema, value: JsonValue | undefined): ConnectSch
   return value === undefined ? s : { ...s, default: value };
 }
 
-function rowValue(columns: BoundColumn[], row: HostRow): JsonValue {
+function rowValue(columns: BoundColumn[], row: HostRow, snapshot = false): JsonValue {
   const out: Record<string, JsonValue> = {};
-  for (const { col, kind } of columns) out[col.name] = convertValue(col, kind, row[col.name]);
+  for (const { col, kind } of columns) out[col.name] = convertValue(col, kind, row[col.name], snapshot);
   return out;
 }
 
@@ -103,6 +104,6 @@ export function buildTableSchema(
     envelopeSchema: envelopeSchema(name, valueSchema, FLAVOURS[modes.flavour ?? 'mysql']),
     key: (row) => (keySchema === null ? null : rowValue(keyColumns, row)),
     keyChanged: (before, after) => keySchema !== null && JSON.stringify(rowValue(keyColumns, before)) !== JSON.stringify(rowValue(keyColumns, after)),
-    value: (row) => rowValue(bound, row),
+    value: (row, snapshot) => rowValue(bound, row, snapshot),
   };
 }

@@ -2,12 +2,14 @@
  * Transaction metadata (provide.transaction.metadata=true), as Debezium writes it: each data event's `transaction`
  * block {id, total_order, data_collection_order} and BEGIN/END events on <topic.prefix>.<topic.transaction>, keyed by
  * the transaction id (the GTID; file:pos without one). BEGIN goes out before the transaction's first data event, END
- * at its commit with the event count per table; a transaction without captured data events has neither.
+ * at its commit with the event count per table (listed in the order of Debezium's HashMap); a transaction without
+ * captured data events has neither.
  */
 import type { JsonValue, SourceOffset, SourcePartition } from '@conveyor/sdk';
 import { array, field, schema, struct } from '../types/connect.ts';
 import type { ConnectSchema } from '../types/connect.ts';
 import type { CdcRecord } from './change-events.ts';
+import { javaHashMapOrder } from './java-hash-order.ts';
 
 const KEY_SCHEMA: ConnectSchema = struct('io.debezium.connector.common.TransactionMetadataKey', false, [field('id', schema('string', false))], 1);
 
@@ -55,7 +57,7 @@ export class TransactionState {
   }
 
   end(place: TransactionPlace, tsMs: number): CdcRecord {
-    const collections = [...this.#perTable].map(([dataCollection, n]) => ({ data_collection: dataCollection, event_count: n }));
+    const collections = javaHashMapOrder([...this.#perTable], ([dataCollection]) => dataCollection).map(([dataCollection, n]) => ({ data_collection: dataCollection, event_count: n }));
     return record(this.id, place, { status: 'END', id: this.id, event_count: this.#total, data_collections: collections, ts_ms: tsMs });
   }
 }

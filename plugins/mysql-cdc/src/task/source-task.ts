@@ -6,21 +6,39 @@
 import type { ConnectSchema, MysqlCapability, MysqlConnectOptions, MysqlTableFilter, SourceRecord, SourceTask, TaskContext } from '@conveyor/sdk';
 import type { CdcConfig } from '../config.ts';
 import { normaliseConfig } from '../config-normalise.ts';
+import { compilePatterns, tableFilter } from '../filters.ts';
 import type { CdcRecord } from '../events/change-events.ts';
 import { contextHeaders, FLAVOURS } from '../events/flavour.ts';
-import { schemaChangeRecord } from '../events/schema-change.ts';
 import { decodeOffset, encodeOffset, planStart, sourcePartition } from '../offsets.ts';
 import type { CdcOffset } from '../offsets.ts';
 import { ChangeEventProcessor } from '../processor.ts';
-import { SchemaHistory } from '../schema/history.ts';
+import { SchemaHistory, snapshotPosition } from '../schema/history.ts';
 import { decodeHistory, historyPartition, HistoryStore } from './history-store.ts';
 import { SnapshotReader } from './snapshot-reader.ts';
+import { snapshotSchema } from './snapshot-schema.ts';
 
 export function connectOptions(c: CdcConfig): MysqlConnectOptions {
   return { host: c.hostname, port: c.port, user: c.user, password: c.password };
 }
 export function filterOf(c: CdcConfig): MysqlTableFilter {
   return { databaseInclude: [...c.databaseInclude], databaseExclude: [...c.databaseExclude], tableInclude: [...c.tableInclude], tableExclude: [...c.tableExclude] };
+}
+/**
+ * The order captured tables are read in: as Debezium, by the first table.include.list entry each matches (the
+ * server's order within one entry, and without a list).
+ */
+export function snapshotOrder<T extends { db: string; table: string }>(tables: readonly T[], include: readonly string[]): T[] {
+  const patterns = compilePatterns(include);
+  const rank = (t: T): number => {
+    const i = patterns.findIndex((p) => p.test(`${t.db}.${t.table}`));
+    return i < 0 ? patterns.length : i;
+  };
+  return tables.map((t, i) => ({ t, i, r: rank(t) })).sort((a, b) => a.r - b.r || a.i - b.i).map((x) => x.t);
+}
+
+/** The databases only: what the snapshot describes (tables are filtered when read). */
+function databaseFilterOf(c: CdcConfig): MysqlTableFilter {
+  return { databaseInclude: [...c.databaseInclude], databaseExclude: [...c.databaseExclude], tableInclude: [], tableExclude: [] };
 }
 export function historyTopic(c: CdcConfig): string {
   return c.historyTopic ?? `${c.topicPrefix}.schema-history`;
@@ -95,7 +113,8 @@ export class CdcSourceTask implements SourceTask {
     const schema = new SchemaHistory(this.#config.topicPrefix);
     this.#history.reset();
     for (const t of snap.tables) {
-      const applied = schema.apply(t.ddl, t.db, { file: at.file, pos: at.pos, gtids: at.gtids }, this.#ctx.clock.now(), true);
+      const now = this.#ctx.clock.now();
+      const applied = schema.apply(t.ddl, t.db, snapshotPosition(at, Math.floor(now / 1000)), now);
       const rec = applied ? this.#history.append(applied.record) : null;
       if (rec) this.#out.push(rec);
     }
@@ -104,25 +123,23 @@ export class CdcSourceTask implements SourceTask {
 
   async #openSnapshot(data: boolean, stream: boolean): Promise<void> {
     const c = this.#config;
-    const snap = await this.#mysql.snapshotOpen({ ...connectOptions(c), lockMode: c.snapshotLockingMode, filter: filterOf(c) });
+    // Every table of the captured databases is described (as Debezium records them); only captured ones are read.
+    const snap = await this.#mysql.snapshotOpen({ ...connectOptions(c), lockMode: c.snapshotLockingMode, filter: databaseFilterOf(c) });
     const now = this.#ctx.clock.now();
     const position: CdcOffset = { file: snap.position.file, pos: snap.position.pos, gtids: snap.position.gtids, event: 0, row: 0, serverId: c.serverId, tsSec: Math.floor(now / 1000), snapshot: true, snapshotCompleted: false };
     const schema = new SchemaHistory(c.topicPrefix);
     this.#history.reset();
-    for (const t of snap.tables) {
-      const applied = schema.apply(t.ddl, t.db, { file: position.file, pos: position.pos, gtids: position.gtids }, now, true);
-      if (applied === null) continue;
-      const rec = this.#history.append(applied.record);
+    for (const r of await snapshotSchema({ mysql: this.#mysql, options: connectOptions(c), config: c, snapshot: snap, schema, position, nowMs: now })) {
+      const rec = this.#history.append(r.history);
       if (rec) this.#out.push(rec);
-      if (c.includeSchemaChanges) {
-        const source = { flavour: FLAVOURS[c.flavour], name: c.topicPrefix, tsMs: now, snapshot: 'true' as const, db: t.db, table: t.table, serverId: 0, gtid: null, file: position.file, pos: position.pos, row: 0, thread: null, query: null };
-        this.#out.push(toSourceRecord(schemaChangeRecord(t.db, t.ddl, applied.changes, { prefix: c.topicPrefix, source, partition: sourcePartition(c.topicPrefix), offset: encodeOffset(position) }), now, this.#context));
-      }
+      if (r.event !== null) this.#out.push(toSourceRecord(r.event, now, this.#context));
     }
+    const captured = tableFilter(c);
+    const dataSnap = { ...snap, tables: snapshotOrder(snap.tables.filter((t) => captured.includeTable(t.db, t.table)), c.tableInclude) };
     this.#processor = new ChangeEventProcessor(c, schema, position);
     this.#snapshotPosition = position;
     this.#streamAfterSnapshot = stream;
-    this.#snapshot = new SnapshotReader(this.#mysql, snap, c.snapshotFetchSize);
+    this.#snapshot = new SnapshotReader(this.#mysql, dataSnap, c.snapshotFetchSize);
     this.#phase = 'snapshot';
     if (!data) await this.#finishSnapshot();
     this.#ctx.log.info('snapshot started', { file: position.file, pos: position.pos, gtids: position.gtids, tables: snap.tables.length, data });

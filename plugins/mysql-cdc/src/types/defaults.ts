@@ -38,6 +38,7 @@ function hostForm(col: ColumnDef, kind: ValueKind, text: string): JsonValue {
     case 'int':
     case 'year':
     case 'float32':
+    case 'float32-double':
     case 'float64':
     case 'decimal-double':
       return Number(numeric);
@@ -55,6 +56,9 @@ function hostForm(col: ColumnDef, kind: ValueKind, text: string): JsonValue {
       return (v > INT64_MAX ? INT64_MAX : v).toString();
     }
     case 'bytes':
+    case 'bytes-base64':
+    case 'bytes-base64-url-safe':
+    case 'bytes-hex':
       return bytesToBase64(k === 'hex' ? hexBytes(text) : utf8(text));
     default:
       return k === 'hex' ? fromUtf8(hexBytes(text)) : text;

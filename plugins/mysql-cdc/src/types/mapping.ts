@@ -1,18 +1,18 @@
 /**
- * Debezium's MySQL column type → Connect schema mapping, honouring decimal.handling.mode, time.precision.mode and
- * bigint.unsigned.handling.mode. TINYINT maps to int16 as Debezium's DDL parser types it (SMALLINT).
+ * Debezium's MySQL column type → Connect schema mapping, honouring decimal.handling.mode, time.precision.mode,
+ * bigint.unsigned.handling.mode and binary.handling.mode. TINYINT maps to int16 as Debezium's DDL parser types it (SMALLINT).
  */
 import type { CdcConfig } from '../config.ts';
 import type { ColumnDef } from '../schema/table.ts';
 import { schema } from './connect.ts';
 import type { ConnectSchema } from './connect.ts';
 
-export type TypeModes = Pick<CdcConfig, 'decimalHandlingMode' | 'timePrecisionMode' | 'bigintUnsignedHandlingMode'>;
+export type TypeModes = Pick<CdcConfig, 'decimalHandlingMode' | 'timePrecisionMode' | 'bigintUnsignedHandlingMode'> & Partial<Pick<CdcConfig, 'binaryHandlingMode'>>;
 
 /** How a column's values are converted; chosen once per column with its schema. */
 export type ValueKind =
-  | 'boolean' | 'bool-bit' | 'int' | 'int64' | 'uint64-long' | 'uint64-decimal' | 'float32' | 'float64'
-  | 'decimal-bytes' | 'decimal-double' | 'decimal-string' | 'string' | 'bytes' | 'bits' | 'json' | 'enum' | 'set'
+  | 'boolean' | 'bool-bit' | 'int' | 'int64' | 'uint64-long' | 'uint64-decimal' | 'float32' | 'float32-double' | 'float64'
+  | 'decimal-bytes' | 'decimal-double' | 'decimal-string' | 'string' | 'bytes' | 'bytes-base64' | 'bytes-base64-url-safe' | 'bytes-hex' | 'bits' | 'json' | 'enum' | 'set'
   | 'date' | 'time-micros' | 'time-millis' | 'datetime-millis' | 'datetime-micros' | 'timestamp-zoned' | 'year' | 'unknown';
 
 export interface ColumnMapping {
@@ -29,6 +29,8 @@ function decimal(optional: boolean, precision: number, scale: number): ConnectSc
 
 const STRING_TYPES = new Set(['CHAR', 'VARCHAR', 'TINYTEXT', 'TEXT', 'MEDIUMTEXT', 'LONGTEXT', 'UUID', 'INET4', 'INET6']);
 const BYTES_TYPES = new Set(['BINARY', 'VARBINARY', 'TINYBLOB', 'BLOB', 'MEDIUMBLOB', 'LONGBLOB', 'GEOMETRY', 'POINT', 'LINESTRING', 'POLYGON', 'VECTOR']);
+/** The types binary.handling.mode applies to (Debezium's binary and BLOB columns). */
+const BINARY_TYPES = new Set(['BINARY', 'VARBINARY', 'TINYBLOB', 'BLOB', 'MEDIUMBLOB', 'LONGBLOB']);
 
 export function mapColumn(col: ColumnDef, modes: TypeModes): ColumnMapping {
   const opt = col.optional;
@@ -53,8 +55,10 @@ export function mapColumn(col: ColumnDef, modes: TypeModes): ColumnMapping {
     case 'REAL':
       return { schema: schema('float', opt), kind: 'float32' };
     case 'FLOAT':
-      // FLOAT(p) with p > 23 and FLOAT(M,D) are stored as DOUBLE.
-      if (col.scale !== null || (col.length ?? 0) > 23) return { schema: schema('double', opt), kind: 'float64' };
+      // FLOAT(p) with p > 23 is a DOUBLE. FLOAT(M,D) is stored in 4 bytes, but Debezium types it double and writes
+      // the single-precision value widened (1234.567 → 1234.5670166015625).
+      if ((col.length ?? 0) > 23 && col.scale === null) return { schema: schema('double', opt), kind: 'float64' };
+      if (col.scale !== null) return { schema: schema('double', opt), kind: 'float32-double' };
       return { schema: schema('float', opt), kind: 'float32' };
     case 'DOUBLE':
       return { schema: schema('double', opt), kind: 'float64' };
@@ -84,6 +88,8 @@ export function mapColumn(col: ColumnDef, modes: TypeModes): ColumnMapping {
       return { schema: schema('string', opt, DEBEZIUM('io.debezium.time.ZonedTimestamp')), kind: 'timestamp-zoned' };
   }
   if (STRING_TYPES.has(col.typeName)) return { schema: schema('string', opt), kind: 'string' };
+  const binary = modes.binaryHandlingMode ?? 'bytes';
+  if (BINARY_TYPES.has(col.typeName) && binary !== 'bytes') return { schema: schema('string', opt), kind: `bytes-${binary}` };
   if (BYTES_TYPES.has(col.typeName)) return { schema: schema('bytes', opt), kind: 'bytes' };
   return { schema: schema('string', opt), kind: 'unknown' };
 }

@@ -8,7 +8,7 @@ import type { JsonValue } from '@conveyor/sdk';
 import { base64ToBytes, bigintToTwosComplement, bytesToBase64, decimalToBase64, float32 } from '../codec.ts';
 import type { ColumnDef } from '../schema/table.ts';
 import type { ValueKind } from './mapping.ts';
-import { epochMicros, parseDate, parseDateTime, parseTime, zonedTimestamp } from './temporal.ts';
+import { parseDate, parseDateTime, parseTime, zonedTimestamp } from './temporal.ts';
 
 export class ValueError extends Error {
   constructor(column: ColumnDef, value: JsonValue, reason: string) {
@@ -57,7 +57,15 @@ function text(v: JsonValue): string {
   return typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? `${v}` : JSON.stringify(v);
 }
 
-function convert(col: ColumnDef, kind: ValueKind, v: JsonValue): JsonValue {
+/** Microseconds since the epoch as an int64 (exact past 2^53: year 2255 on). */
+function epochMicrosInt64(days: number, micros: number): number | string {
+  return int64(BigInt(days) * 86_400_000_000n + BigInt(micros));
+}
+
+/** Java's ISO formatter, which Debezium's snapshot path uses: the fraction without trailing zeros, none when zero. */
+const trimFraction = (iso: string): string => iso.replace(/(\.\d*?)0+Z$/, '$1Z').replace(/\.Z$/, 'Z');
+
+function convert(col: ColumnDef, kind: ValueKind, v: JsonValue, snapshot: boolean): JsonValue {
   switch (kind) {
     case 'boolean':
       return typeof v === 'boolean' ? v : Number(v) !== 0;
@@ -76,6 +84,8 @@ function convert(col: ColumnDef, kind: ValueKind, v: JsonValue): JsonValue {
       return bytesToBase64(bigintToTwosComplement(toBigInt(v)));
     case 'float32':
       return float32(Number(v));
+    case 'float32-double':
+      return Math.fround(Number(v));
     case 'float64':
     case 'decimal-double':
       return Number(v);
@@ -89,8 +99,15 @@ function convert(col: ColumnDef, kind: ValueKind, v: JsonValue): JsonValue {
     case 'json':
       return text(v);
     case 'bytes':
+    case 'bytes-base64':
       if (typeof v !== 'string') throw new Error('bytes must arrive as base64 text');
       return v;
+    case 'bytes-base64-url-safe':
+      if (typeof v !== 'string') throw new Error('bytes must arrive as base64 text');
+      return v.replaceAll('+', '-').replaceAll('/', '_');
+    case 'bytes-hex':
+      if (typeof v !== 'string') throw new Error('bytes must arrive as base64 text');
+      return [...base64ToBytes(v)].map((b) => b.toString(16).padStart(2, '0')).join('');
     case 'bits':
       if (typeof v !== 'string') throw new Error('bits must arrive as base64 text');
       return bits(col, v);
@@ -104,27 +121,32 @@ function convert(col: ColumnDef, kind: ValueKind, v: JsonValue): JsonValue {
     }
     case 'time-micros':
       return parseTime(text(v));
-    case 'time-millis':
-      return Math.floor(parseTime(text(v)) / 1000);
+    case 'time-millis': {
+      // Kafka Connect's Time is a time of day: Debezium leaves a duration outside 00:00–24:00 null (and logs it).
+      const millis = Math.floor(parseTime(text(v)) / 1000);
+      return millis >= 0 && millis < 86_400_000 ? millis : null;
+    }
     case 'datetime-millis':
     case 'datetime-micros': {
       const p = parseDateTime(text(v));
       if (p.zero) return zeroOr(col, 0);
-      const micros = epochMicros(p);
-      return kind === 'datetime-micros' ? micros : Math.floor(micros / 1000);
+      return kind === 'datetime-micros' ? epochMicrosInt64(p.days, p.micros) : p.days * 86_400_000 + Math.floor(p.micros / 1000);
     }
     case 'timestamp-zoned': {
       const p = parseDateTime(text(v));
-      if (p.zero) return zeroOr(col, zonedTimestamp(0, 0, 0));
-      return zonedTimestamp(p.days, p.micros, col.length ?? 0);
+      // A zero TIMESTAMP: Debezium's binlog path gives the epoch even for a nullable column, its snapshot path null.
+      if (p.zero) return snapshot ? zeroOr(col, zonedTimestamp(0, 0, 0)) : zonedTimestamp(0, 0, 0);
+      const iso = zonedTimestamp(p.days, p.micros, col.length ?? 0);
+      return snapshot ? trimFraction(iso) : iso;
     }
   }
 }
 
-export function convertValue(col: ColumnDef, kind: ValueKind, v: JsonValue | undefined): JsonValue {
+/** `snapshot`: the value was read by the snapshot's query (Debezium's JDBC path), not from the binlog. */
+export function convertValue(col: ColumnDef, kind: ValueKind, v: JsonValue | undefined, snapshot = false): JsonValue {
   if (v === null || v === undefined) return null;
   try {
-    return convert(col, kind, v);
+    return convert(col, kind, v, snapshot);
   } catch (err) {
     throw new ValueError(col, v, (err as Error).message);
   }

@@ -70,9 +70,9 @@ test('ddl: composite primary keys, quoted names, executable comments, DROP DATAB
 
 test('schema history: restore replays only records at or before the resume position', () => {
   const h = new SchemaHistory('shop');
-  const r1 = h.apply('CREATE TABLE t (a INT)', 'db', { file: 'bin.000001', pos: 100, gtids: null }, 1)!.record;
+  const r1 = h.apply('CREATE TABLE t (a INT)', 'db', { file: 'bin.000001', pos: 100 }, 1)!.record;
   const r2 = h.apply('ALTER TABLE t ADD b INT', 'db', { file: 'bin.000002', pos: 50, gtids: '0-1-5' }, 2)!.record;
-  assert.equal(h.apply('BEGIN', 'db', { file: 'bin.000002', pos: 60, gtids: null }, 3), null);
+  assert.equal(h.apply('BEGIN', 'db', { file: 'bin.000002', pos: 60 }, 3), null);
   const [change] = r2.tableChanges as { type: string; id: string; table: { columns: { name: string }[] } }[];
   assert.deepEqual([change?.type, change?.id, change?.table.columns.map((c) => c.name)], ['ALTER', '"db"."t"', ['a', 'b']]);
   assert.deepEqual(cols(SchemaHistory.restore('shop', [r1, r2], { file: 'bin.000001', pos: 999 }).table('db', 't')), ['a']);

@@ -31,3 +31,12 @@ test('filters: database lists, exclusions, system databases and columns', () => 
 test('filters: include entries matching no table are reported', () => {
   assert.deepEqual(unmatchedIncludes(['shop\\.orders', 'shop\\.nope', 'crm\\..*'], ['shop.orders', 'crm.leads']), ['shop\\.nope']);
 });
+
+test('snapshot order: by the first table.include.list entry a table matches, as Debezium reads them', async () => {
+  const { snapshotOrder } = await import('../../../../plugins/mysql-cdc/src/task/source-task.ts');
+  const tables = ['decs', 'done', 'ints', 'strs', 'times'].map((table) => ({ db: 'd', table }));
+  const order = (include: string[]): string[] => snapshotOrder(tables, include).map((t) => t.table);
+  assert.deepEqual(order(['d\\.decs', 'd\\.ints', 'd\\.times', 'd\\.strs', 'd\\.done']), ['decs', 'ints', 'times', 'strs', 'done']);
+  assert.deepEqual(order(['d\\.t.*', 'd\\..*']), ['times', 'decs', 'done', 'ints', 'strs']);
+  assert.deepEqual(order([]), ['decs', 'done', 'ints', 'strs', 'times']);
+});

@@ -20,7 +20,7 @@ function matchesGolden(name: string, actual: unknown): void {
 function run(extra: Record<string, string> = {}) {
   const config = testConfig(extra);
   const history = new SchemaHistory('shop');
-  history.apply(ALL_TYPES_DDL, 'inventory', { file: 'mysql-bin.000001', pos: 4, gtids: null }, NOW, true);
+  history.apply(ALL_TYPES_DDL, 'inventory', { file: 'mysql-bin.000001', pos: 4, snapshot: 'INITIAL' }, NOW);
   const processor = new ChangeEventProcessor(config, history, {
     file: 'mysql-bin.000001', pos: 4, gtids: '0-1-10', event: 0, row: 0, serverId: 1, tsSec: 0, snapshot: false, snapshotCompleted: true,
   });

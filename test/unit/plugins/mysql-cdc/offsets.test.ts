@@ -59,7 +59,7 @@ test('processor: a primary-key change is a delete (+ tombstone, both with the ne
   const { SchemaHistory } = await import('../../../../plugins/mysql-cdc/src/schema/history.ts');
   const { testConfig } = await import('./fixtures.ts');
   const h = new SchemaHistory('shop');
-  h.apply('CREATE TABLE t (id INT PRIMARY KEY, v INT)', 'db', { file: 'b.1', pos: 4, gtids: null }, 0);
+  h.apply('CREATE TABLE t (id INT PRIMARY KEY, v INT)', 'db', { file: 'b.1', pos: 4 }, 0);
   const p = new ChangeEventProcessor(testConfig(), h, { ...done, event: 0, row: 0 });
   const at = { file: 'b.1', pos: 100, nextPos: 200, timestamp: 1000, serverId: 1, gtid: '0-1-10' };
   const out = p.handle({ kind: 'rows', ...at, op: 'update', db: 'db', table: 't', tableId: 1, txFile: 'b.1', txPos: 50, rows: [{ before: { id: 1, v: 1 }, after: { id: 2, v: 1 } }], query: null, thread: null }, 0).records;
@@ -77,7 +77,7 @@ test('processor: transaction metadata resumed inside a transaction continues its
   const { SchemaHistory } = await import('../../../../plugins/mysql-cdc/src/schema/history.ts');
   const { testConfig } = await import('./fixtures.ts');
   const h = new SchemaHistory('shop');
-  h.apply('CREATE TABLE t (id INT PRIMARY KEY, v INT)', 'db', { file: 'b.1', pos: 4, gtids: null }, 0);
+  h.apply('CREATE TABLE t (id INT PRIMARY KEY, v INT)', 'db', { file: 'b.1', pos: 4 }, 0);
   const at = { file: 'b.1', nextPos: 0, timestamp: 7000, serverId: 1, gtid: '0-1-10' };
   const rows = (pos: number, ids: number[]) => ({ kind: 'rows' as const, ...at, pos, op: 'insert' as const, db: 'db', table: 't', tableId: 1, txFile: 'b.1', txPos: 50, rows: ids.map((id) => ({ before: null, after: { id, v: 0 } })), query: null, thread: null });
   const events = [{ kind: 'begin' as const, ...at, pos: 50 }, rows(100, [1, 2]), rows(200, [3]), { kind: 'commit' as const, ...at, pos: 300, nextPos: 331 }];

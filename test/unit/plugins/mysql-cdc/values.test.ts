@@ -56,7 +56,10 @@ test('values: zero dates, ENUM/SET by index, BIT bytes, JSON objects, nulls', ()
   assert.equal(conv(col({ typeName: 'DATE', optional: false }), '0000-00-00'), 0);
   assert.equal(conv(col({ typeName: 'DATETIME', length: 6, optional: false }), '0000-00-00 00:00:00'), 0);
   assert.equal(conv(col({ typeName: 'TIMESTAMP', optional: false }), '0000-00-00 00:00:00'), '1970-01-01T00:00:00Z');
-  assert.equal(conv(col({ typeName: 'TIME' }), '25:00:00', { ...modes, timePrecisionMode: 'connect' }), 90_000_000);
+  // Connect's Time is a time of day: Debezium leaves a duration outside it null.
+  assert.equal(conv(col({ typeName: 'TIME' }), '12:00:00.5', { ...modes, timePrecisionMode: 'connect' }), 43_200_500);
+  assert.equal(conv(col({ typeName: 'TIME' }), '25:00:00', { ...modes, timePrecisionMode: 'connect' }), null);
+  assert.equal(conv(col({ typeName: 'TIME' }), '-00:00:01', { ...modes, timePrecisionMode: 'connect' }), null);
   assert.equal(conv(col({ typeName: 'ENUM', enumValues: ['a', 'b'] }), 2), 'b');
   assert.equal(conv(col({ typeName: 'SET', enumValues: ['x', 'y', 'z'] }), 5), 'x,z');
   assert.equal(conv(col({ typeName: 'BIT', length: 16 }), Buffer.from([0x12, 0x34]).toString('base64')), Buffer.from([0x34, 0x12]).toString('base64'));
@@ -85,4 +88,37 @@ test('column defaults: literals converted like row values, expressions none, CUR
   assert.equal(def({ defaultExpression: 'current_timestamp()', defaultKind: 'expression', typeName: 'DATETIME' }), undefined);
   assert.equal(def({ defaultExpression: 'current_timestamp()', defaultKind: 'expression', typeName: 'DATETIME', optional: false }), 0);
   assert.equal(def({ defaultExpression: 'abc', defaultKind: 'string', typeName: 'INT' }), undefined, 'a literal the type cannot hold gives no default');
+});
+
+test('values: what the Debezium differential found (FLOAT(M,D), exact far timestamps, snapshot vs binlog TIMESTAMP text)', () => {
+  // FLOAT(M,D) is typed double and carries the single-precision value widened, as Debezium writes it.
+  const fmd = col({ typeName: 'FLOAT', length: 7, scale: 3 });
+  assert.equal(mapColumn(fmd, modes).schema.type, 'double');
+  assert.equal(conv(fmd, '1234.567'), 1234.5670166015625);
+  assert.equal(conv(fmd, -0.001), -0.0010000000474974513);
+  // Microseconds past 2^53 stay exact (an int64 digit string); connect mode's milliseconds too.
+  assert.equal(conv(col({ typeName: 'DATETIME', length: 6 }), '9999-12-31 23:59:59.999999'), '253402300799999999');
+  assert.equal(conv(col({ typeName: 'DATETIME', length: 6 }), '9999-12-31 23:59:59.999999', { ...modes, timePrecisionMode: 'connect' }), 253402300799999);
+  // TIMESTAMP text: the binlog path pads the fraction to the column's digits, the snapshot's JDBC path trims it.
+  const ts3 = col({ typeName: 'TIMESTAMP', length: 3 });
+  const kind = mapColumn(ts3, modes).kind;
+  assert.equal(convertValue(ts3, kind, '1999-12-31 23:59:59.5'), '1999-12-31T23:59:59.500Z');
+  assert.equal(convertValue(ts3, kind, '1999-12-31 23:59:59.5', true), '1999-12-31T23:59:59.5Z');
+  assert.equal(convertValue(ts3, kind, '1999-12-31 23:59:59.000', true), '1999-12-31T23:59:59Z');
+  // A zero TIMESTAMP in a nullable column: the epoch from the binlog, null from the snapshot.
+  assert.equal(convertValue(ts3, kind, '0000-00-00 00:00:00'), '1970-01-01T00:00:00Z');
+  assert.equal(convertValue(ts3, kind, '0000-00-00 00:00:00', true), null);
+});
+
+test('values: binary.handling.mode writes BINARY/VARBINARY/BLOB as Debezium does (bytes, base64, base64-url-safe, hex); BIT keeps its bytes', () => {
+  const b = col({ typeName: 'VARBINARY', length: 10 });
+  const raw = Buffer.from([0xfb, 0xff, 0xbe]).toString('base64');
+  assert.equal(mapColumn(b, modes).schema.type, 'bytes');
+  assert.equal(conv(b, raw), '+/++');
+  for (const [mode, want] of [['base64', '+/++'], ['base64-url-safe', '-_--'], ['hex', 'fbffbe']] as const) {
+    const m = { ...modes, binaryHandlingMode: mode };
+    assert.equal(mapColumn(b, m).schema.type, 'string');
+    assert.equal(conv(b, raw, m), want, mode);
+  }
+  assert.equal(mapColumn(col({ typeName: 'BIT', length: 8 }), { ...modes, binaryHandlingMode: 'hex' }).schema.name, 'io.debezium.data.Bits');
 });
