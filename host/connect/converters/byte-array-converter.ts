@@ -5,12 +5,12 @@ import { describeValue } from '../data/validate.ts';
 import { DataError } from '../errors.ts';
 import { TOLERATED_JSON_KEYS, TYPE_ONLY_CONFIG } from './string-converter.ts';
 import type { Converter, ConverterPlugin, HeaderConverter, SchemaAndValue } from './types.ts';
-import { CONVERTER_VERSION } from './types.ts';
+import { CONVERTER_VERSION, withConverterType } from './types.ts';
 
 /** org.apache.kafka.connect.converters.ByteArrayConverter: bytes pass through unchanged. */
 export class ByteArrayConverter implements Converter, HeaderConverter {
-  configure(config: Readonly<Record<string, unknown>>, _isKey = false): void {
-    parseConfig(TYPE_ONLY_CONFIG, config, { context: 'ByteArrayConverter', ignore: TOLERATED_JSON_KEYS });
+  configure(config: Readonly<Record<string, unknown>>, isKey = false): void {
+    parseConfig(TYPE_ONLY_CONFIG, withConverterType(config, isKey), { context: 'ByteArrayConverter', ignore: TOLERATED_JSON_KEYS });
   }
 
   fromConnectData(_topic: string, schema: Schema | null, value: unknown): Buffer | null {

@@ -7,7 +7,7 @@ import { asConnectSchema, asJsonSchema, convertToConnect, convertToJson } from '
 import type { JsonTree } from './json-tree.ts';
 import { JsonObject, parseJsonTree, stringifyJsonTree } from './json-tree.ts';
 import type { Converter, ConverterPlugin, HeaderConverter, SchemaAndValue } from './types.ts';
-import { CONVERTER_TYPE_KEY, CONVERTER_VERSION } from './types.ts';
+import { CONVERTER_TYPE_KEY, CONVERTER_VERSION, withConverterType } from './types.ts';
 
 export const JSON_CONVERTER_CONFIG: ConfigDef = [
   { name: 'schemas.enable', type: 'BOOLEAN', default: true, importance: 'HIGH', documentation: 'Include schemas within each of the serialized values and keys.' },
@@ -28,7 +28,7 @@ export const JSON_CONVERTER_CONFIG: ConfigDef = [
     importance: 'LOW',
     documentation: 'Whether to replace fields that have a default value and that are null to the default value. When set to true, the default value is used, otherwise null is used.',
   },
-  { name: CONVERTER_TYPE_KEY, type: 'STRING', default: null, validValues: ['key', 'value', 'header'], importance: 'LOW', documentation: 'How this converter will be used.' },
+  { name: CONVERTER_TYPE_KEY, type: 'STRING', validValues: ['key', 'value', 'header'], importance: 'LOW', documentation: 'How this converter will be used.' },
 ];
 
 /** org.apache.kafka.connect.json.JsonConverter, for keys, values and headers. */
@@ -36,8 +36,8 @@ export class JsonConverter implements Converter, HeaderConverter {
   #schemasEnabled = true;
   #opts: JsonCodecOptions = { decimalFormat: 'BASE64', replaceNullWithDefault: true };
 
-  configure(config: Readonly<Record<string, unknown>>, _isKey = false): void {
-    const c = parseConfig(JSON_CONVERTER_CONFIG, config, { context: 'JsonConverter' });
+  configure(config: Readonly<Record<string, unknown>>, isKey = false): void {
+    const c = parseConfig(JSON_CONVERTER_CONFIG, withConverterType(config, isKey), { context: 'JsonConverter' });
     this.#schemasEnabled = c['schemas.enable'] as boolean;
     this.#opts = {
       decimalFormat: c['decimal.format'] as 'BASE64' | 'NUMERIC',

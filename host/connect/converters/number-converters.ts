@@ -5,7 +5,7 @@ import { describeValue } from '../data/validate.ts';
 import { DataError } from '../errors.ts';
 import { TOLERATED_JSON_KEYS, TYPE_ONLY_CONFIG } from './string-converter.ts';
 import type { Converter, ConverterPlugin, HeaderConverter, SchemaAndValue } from './types.ts';
-import { CONVERTER_VERSION } from './types.ts';
+import { CONVERTER_VERSION, withConverterType } from './types.ts';
 
 interface NumberCodec {
   readonly label: string;
@@ -94,8 +94,8 @@ export class NumberConverter implements Converter, HeaderConverter {
     this.#codec = codec;
   }
 
-  configure(config: Readonly<Record<string, unknown>>, _isKey = false): void {
-    parseConfig(TYPE_ONLY_CONFIG, config, { context: this.#name, ignore: TOLERATED_JSON_KEYS });
+  configure(config: Readonly<Record<string, unknown>>, isKey = false): void {
+    parseConfig(TYPE_ONLY_CONFIG, withConverterType(config, isKey), { context: this.#name, ignore: TOLERATED_JSON_KEYS });
   }
 
   fromConnectData(_topic: string, _schema: Schema | null, value: unknown): Buffer | null {

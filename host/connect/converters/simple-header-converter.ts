@@ -8,7 +8,7 @@ import { convertToJson } from './json-codec.ts';
 import { javaDoubleString, javaFloatString, stringifyJsonTree } from './json-tree.ts';
 import { TYPE_ONLY_CONFIG } from './string-converter.ts';
 import type { ConverterPlugin, HeaderConverter, SchemaAndValue } from './types.ts';
-import { CONVERTER_VERSION } from './types.ts';
+import { CONVERTER_TYPE_KEY, CONVERTER_VERSION } from './types.ts';
 
 const INT_TYPES: [Schema, bigint, bigint][] = [
   [Schemas.INT8, -128n, 127n],
@@ -80,7 +80,7 @@ export function headerValueToString(schema: Schema | null, value: unknown): stri
 /** org.apache.kafka.connect.storage.SimpleHeaderConverter: the worker's default header converter. */
 export class SimpleHeaderConverter implements HeaderConverter {
   configure(config: Readonly<Record<string, unknown>>): void {
-    parseConfig(TYPE_ONLY_CONFIG, config, { context: 'SimpleHeaderConverter' });
+    parseConfig(TYPE_ONLY_CONFIG, { [CONVERTER_TYPE_KEY]: 'header', ...config }, { context: 'SimpleHeaderConverter' });
   }
 
   fromConnectHeader(_topic: string, _headerKey: string, schema: Schema | null, value: unknown): Buffer | null {

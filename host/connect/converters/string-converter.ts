@@ -5,15 +5,15 @@ import { javaString } from '../data/to-string.ts';
 import type { Schema } from '../data/types.ts';
 import { configError } from '../errors.ts';
 import type { Converter, ConverterPlugin, HeaderConverter, SchemaAndValue } from './types.ts';
-import { CONVERTER_TYPE_KEY, CONVERTER_VERSION } from './types.ts';
+import { CONVERTER_TYPE_KEY, CONVERTER_VERSION, withConverterType } from './types.ts';
 
 /** Keys that configs written for JsonConverter often carry; other converters accept and ignore them. */
 export const TOLERATED_JSON_KEYS = ['schemas.enable'] as const;
 
+/** Required, as in Kafka Connect's ConverterConfig; configure() supplies it (withConverterType). */
 const CONVERTER_TYPE: ConfigDef[number] = {
   name: CONVERTER_TYPE_KEY,
   type: 'STRING',
-  default: null,
   validValues: ['key', 'value', 'header'],
   importance: 'LOW',
   documentation: 'How this converter will be used.',
@@ -62,8 +62,8 @@ const CHARSETS: Record<string, Codec> = {
 export class StringConverter implements Converter, HeaderConverter {
   #codec: Codec = nodeCodec('utf8');
 
-  configure(config: Readonly<Record<string, unknown>>, _isKey = false): void {
-    const c = parseConfig(STRING_CONVERTER_CONFIG, config, { context: 'StringConverter', ignore: TOLERATED_JSON_KEYS });
+  configure(config: Readonly<Record<string, unknown>>, isKey = false): void {
+    const c = parseConfig(STRING_CONVERTER_CONFIG, withConverterType(config, isKey), { context: 'StringConverter', ignore: TOLERATED_JSON_KEYS });
     const name = String(c['converter.encoding']).toUpperCase();
     const codec = CHARSETS[name];
     if (codec === undefined) {

@@ -38,4 +38,13 @@ export interface ConverterPlugin {
 
 /** `converter.type` is set by the worker for each instance; it is accepted by every converter. */
 export const CONVERTER_TYPE_KEY = 'converter.type';
+
+/**
+ * Kafka Connect's ConverterConfig defines converter.type with no default (its REST API shows it required), and
+ * configure(configs, isKey) supplies it from isKey: so does this, unless the config already names it (the worker
+ * passes "header" for header converters).
+ */
+export function withConverterType(config: Readonly<Record<string, unknown>>, isKey: boolean): Readonly<Record<string, unknown>> {
+  return config[CONVERTER_TYPE_KEY] === undefined ? { ...config, [CONVERTER_TYPE_KEY]: isKey ? 'key' : 'value' } : config;
+}
 export const CONVERTER_VERSION = '4.0.0';
