@@ -1,6 +1,6 @@
 import type { Capabilities } from './capabilities.ts';
 import type { ConfigDefinition, ConfigValues, ParsedConfig } from './config.ts';
-import type { SinkRecord, SourceRecord, TopicPartitionOffsets } from './records.ts';
+import type { JsonValue, SinkRecord, SourceRecord, TopicPartitionOffsets } from './records.ts';
 
 /** A connector's config as the worker holds it: string properties. */
 export type RawConfig = Readonly<Record<string, string>>;
@@ -83,6 +83,17 @@ interface PluginBase<C extends ConfigDefinition, V extends ParsedConfig> {
   validate?(config: V, raw: RawConfig): Record<string, string[]>;
   /** Defaults to a connector that hands every task the connector's own config. */
   connector?: () => ConnectorOf<V>;
+  /**
+   * Kafka Connect's Connector.alterOffsets: checks the offsets a user writes with PATCH /connectors/{c}/offsets before
+   * any is written (a null offset resets its partition). Throw an Error to refuse them: its message is the answer's.
+   */
+  alterOffsets?(config: V, offsets: readonly OffsetAlteration[]): void;
+}
+
+/** One partition's offset as PATCH /connectors/{c}/offsets gives it (source connectors: the plugin's own shapes). */
+export interface OffsetAlteration {
+  partition: { readonly [key: string]: JsonValue };
+  offset: { readonly [key: string]: JsonValue } | null;
 }
 /** A source plugin: the definition defineSource returns. */
 export interface SourcePluginDefinition<C extends ConfigDefinition = ConfigDefinition, V extends ParsedConfig = ConfigValues<C>> extends PluginBase<C, V> {

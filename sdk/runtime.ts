@@ -6,7 +6,7 @@ import type { Capabilities } from './capabilities.ts';
 import { parseConfig, validateConfig } from './config.ts';
 import type { ConfigDefinition } from './config.ts';
 import { replicatingConnector } from './connector.ts';
-import type { PluginDefinition, RawConfig, SinkTask, SourceTask, TaskContext } from './connector.ts';
+import type { OffsetAlteration, PluginDefinition, RawConfig, SinkTask, SourceTask, TaskContext } from './connector.ts';
 import type { SinkRecord, TopicPartitionOffsets } from './records.ts';
 
 /** What a bundle's definition says of itself: the manifest's type, class names and config definition come from it. */
@@ -18,7 +18,7 @@ export interface PluginDescription {
 }
 
 /** The calls the host makes into a plugin (the sandbox's protocol). */
-export type RuntimeMethod = 'describe' | 'validate' | 'taskConfigs' | 'start' | 'poll' | 'put' | 'preCommit' | 'commit' | 'stop';
+export type RuntimeMethod = 'describe' | 'validate' | 'alterOffsets' | 'taskConfigs' | 'start' | 'poll' | 'put' | 'preCommit' | 'commit' | 'stop';
 
 /** A plugin definition behind one entry point: call(method, argument). */
 export interface PluginRuntime {
@@ -59,6 +59,11 @@ export function createPluginRuntime(def: PluginDefinition, caps: Capabilities): 
         }
       }
       return out;
+    },
+    alterOffsets: (arg) => {
+      const { raw, offsets } = arg as { raw: RawConfig; offsets: OffsetAlteration[] };
+      def.alterOffsets?.(parseConfig(def.config, raw), offsets);
+      return null;
     },
     taskConfigs: async (arg) => {
       const { raw, maxTasks, connector } = arg as { raw: RawConfig; maxTasks: number; connector: string };

@@ -411,6 +411,7 @@ export class DistributedHerder implements RestApi, LeaderRouting {
 
   async alterConnectorOffsets(name: string, offsets: ConnectorOffset[]): Promise<{ message: string }> {
     const c = this.#requireStopped(name);
+    await this.worker.checkOffsetAlteration(this.worker.resolvePlugin(c.config), c.config, offsets);
     await alterOffsets(this.worker.kafka, name, this.#type(c.config), offsets);
     return OFFSETS_ALTERED;
   }

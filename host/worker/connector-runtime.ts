@@ -3,7 +3,7 @@
  * and restarts. A task that breaches a sandbox limit is FAILED with the limit in its trace; a task whose sandbox
  * process died is restarted with backoff a few times.
  */
-import type { RawConfig } from '../../sdk/connector.ts';
+import type { OffsetAlteration, RawConfig } from '../../sdk/connector.ts';
 import { createCapabilityBroker } from '../capabilities/broker.ts';
 import type { CapabilityBroker } from '../capabilities/broker.ts';
 import type { CapabilityMetrics } from '../capabilities/metrics.ts';
@@ -166,11 +166,21 @@ export class ConnectorRuntime implements MetricsSource {
   }
 
   /** Plugin-specific validation in a short-lived isolate: key → errors. */
-  static async validateInSandbox(plugin: PluginVersion, config: RawConfig, deps: ConnectorDeps): Promise<Record<string, string[]>> {
-    const rt = new ConnectorRuntime(config['name'] ?? 'validate', { ...config }, plugin, deps);
-    const instance = await rt.newInstance(`validate-${++generations}`, denyAll, rt.log);
+  static validateInSandbox(plugin: PluginVersion, config: RawConfig, deps: ConnectorDeps): Promise<Record<string, string[]>> {
+    return ConnectorRuntime.connectorCall(plugin, config, deps, 'validate', config);
+  }
+
+  /** The plugin's check of offsets a user alters (Kafka Connect's Connector.alterOffsets), in a short-lived isolate; throws its refusal. */
+  static async checkOffsetsInSandbox(plugin: PluginVersion, config: RawConfig, offsets: readonly OffsetAlteration[], deps: ConnectorDeps): Promise<void> {
+    await ConnectorRuntime.connectorCall(plugin, config, deps, 'alterOffsets', { raw: config, offsets });
+  }
+
+  /** One connector-level call of the plugin (no task), with no capabilities, in an isolate disposed after it. */
+  private static async connectorCall<T>(plugin: PluginVersion, config: RawConfig, deps: ConnectorDeps, method: 'validate' | 'alterOffsets', arg: unknown): Promise<T> {
+    const rt = new ConnectorRuntime(config['name'] ?? method, { ...config }, plugin, deps);
+    const instance = await rt.newInstance(`${method}-${++generations}`, denyAll, rt.log);
     try {
-      return await instance.invoke<Record<string, string[]>>('validate', config);
+      return await instance.invoke<T>(method, arg);
     } finally {
       await instance.dispose();
     }

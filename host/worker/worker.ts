@@ -2,7 +2,7 @@
  * The worker: plugin directory, sandbox pool, in-process record bus and the connectors running on it.
  * Runs no untrusted code itself; every plugin call goes to a sandbox child process.
  */
-import type { RawConfig } from '../../sdk/connector.ts';
+import type { OffsetAlteration, RawConfig } from '../../sdk/connector.ts';
 import { CapabilityMetrics } from '../capabilities/metrics.ts';
 import { renderMetrics } from '../metrics/prometheus.ts';
 import { WorkerMetrics } from '../metrics/worker-metrics.ts';
@@ -411,8 +411,18 @@ export class Worker {
 
   async alterConnectorOffsets(name: string, offsets: ConnectorOffset[]): Promise<{ message: string }> {
     const rt = this.requireStopped(name);
+    await this.checkOffsetAlteration(rt.plugin, rt.config, offsets);
     await alterOffsets(this.kafka, name, rt.plugin.manifest.type, offsets);
     return OFFSETS_ALTERED;
+  }
+
+  /**
+   * The plugin's own check of offsets a user writes (Kafka Connect's Connector.alterOffsets), source connectors only
+   * (a sink's offsets are Kafka's). Its refusal answers as Kafka Connect's ConnectException does: 500 with the plugin's
+   * message, nothing written.
+   */
+  async checkOffsetAlteration(plugin: PluginVersion, config: RawConfig, offsets: readonly ConnectorOffset[]): Promise<void> {
+    if (plugin.manifest.type === 'source') await ConnectorRuntime.checkOffsetsInSandbox(plugin, config, offsets as readonly OffsetAlteration[], this.deps);
   }
 
   async resetConnectorOffsets(name: string): Promise<{ message: string }> {

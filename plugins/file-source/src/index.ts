@@ -100,5 +100,20 @@ export default defineSource({
       taskConfigs: () => [{ ...raw }],
     };
   },
+  /**
+   * Kafka Connect's FileStreamSourceConnector.alterOffsets, words included: a null offset (a reset) is always allowed;
+   * otherwise the offset holds a non-negative integer 'position' and the partition a 'filename'. Whether the position
+   * fits the file is the task's business when it starts.
+   */
+  alterOffsets(_config, offsets) {
+    for (const { partition, offset } of offsets) {
+      if (offset === null) continue;
+      if (!('position' in offset)) throw new Error("Offset objects should either be null or contain the key 'position'");
+      const position = offset['position'];
+      if (typeof position !== 'number' || !Number.isSafeInteger(position)) throw new Error("The value for the 'position' key in the offset is expected to be a Long value");
+      if (position < 0) throw new Error("The value for the 'position' key in the offset should be a non-negative value");
+      if (!('filename' in partition)) throw new Error("Partition objects should contain the key 'filename'");
+    }
+  },
   task: () => new FileSourceTask(),
 });

@@ -4,6 +4,8 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { eventually, kafkaFixture, uniqueName } from '../kafka/helpers.ts';
 import type { KafkaFixture } from '../kafka/helpers.ts';
 import { startRestWorker, tempDir } from './helpers.ts';
@@ -124,5 +126,29 @@ void test('conveyor.task.restart.enabled restarts a failed task with exponential
   assert.deepEqual(delays.slice(0, 5), [50, 100, 200, 200, 200]);
   const invalid = await w.call('PUT', `/connectors/${name}/config`, { ...config, 'conveyor.task.restart.backoff.max.ms': '-1' });
   assert.equal(invalid.status, 400);
+  await w.call('DELETE', `/connectors/${name}`);
+});
+
+void test("a source plugin's alterOffsets refuses offsets it cannot use, as FileStreamSourceConnector does, and nothing is written", { timeout: 60_000 }, async () => {
+  const topic = await fx.topic('rest-file-offsets');
+  const name = uniqueName('fsrc');
+  const file = join(tmp.dir, 'input.txt');
+  await writeFile(file, 'a\nb\n');
+  const created = await w.call('POST', '/connectors', { name, config: { 'connector.class': 'org.apache.kafka.connect.file.FileStreamSourceConnector', file, topic }, initial_state: 'STOPPED' });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  const refusals: [unknown, string][] = [
+    [{ partition: { file: 'x' }, offset: { position: 1 } }, "Partition objects should contain the key 'filename'"],
+    [{ partition: { filename: file }, offset: { seek: 1 } }, "Offset objects should either be null or contain the key 'position'"],
+    [{ partition: { filename: file }, offset: { position: 1.5 } }, "The value for the 'position' key in the offset is expected to be a Long value"],
+    [{ partition: { filename: file }, offset: { position: -1 } }, "The value for the 'position' key in the offset should be a non-negative value"],
+  ];
+  for (const [entry, message] of refusals) {
+    const res = await w.call('PATCH', `/connectors/${name}/offsets`, { offsets: [entry] });
+    assert.deepEqual({ status: res.status, body: res.body }, { status: 500, body: { error_code: 500, message } }, JSON.stringify(entry));
+  }
+  assert.deepEqual((await offsets(name)).offsets, [], 'nothing written');
+  const ok = await w.call('PATCH', `/connectors/${name}/offsets`, { offsets: [{ partition: { filename: file }, offset: { position: 2 } }, { partition: { other: 'x' }, offset: null }] });
+  assert.equal(ok.status, 200, JSON.stringify(ok.body));
+  assert.deepEqual((await offsets(name)).offsets, [{ partition: { filename: file }, offset: { position: 2 } }]);
   await w.call('DELETE', `/connectors/${name}`);
 });
