@@ -30,7 +30,7 @@ import type { ConfigInfos, ConfigKeyInfo } from '../worker/config-infos.ts';
 import { alterOffsets, readOffsets, resetOffsets } from '../worker/connector-offsets.ts';
 import type { ConnectorOffset } from '../worker/connector-offsets.ts';
 import type { PipelineExtras } from '../worker/kafka-backend.ts';
-import { configuredTopics, connectorNotFound, OFFSETS_ALTERED, OFFSETS_RESET, patchedConfig, requireNameMatches, requireStoppedForOffsets, statusNotFound, taskConfigViews, taskNotFound, withVersions } from '../worker/connector-rules.ts';
+import { configuredTopics, connectorNotFound, OFFSETS_ALTERED, OFFSETS_RESET, patchedConfig, requireNameMatches, requireStoppedForOffsets, restartingSnapshot, statusNotFound, taskConfigViews, taskNotFound, withVersions } from '../worker/connector-rules.ts';
 import type { TaskConfigView } from '../worker/connector-rules.ts';
 import type { ConnectorInfo, ConnectorStatus, StateStatus, TaskStatus } from '../worker/states.ts';
 import { Worker } from '../worker/worker.ts';
@@ -382,13 +382,7 @@ export class DistributedHerder implements RestApi, LeaderRouting {
     this.#connector(name);
     const status = this.connectorStatus(name);
     await this.#store.requestRestart(name, { onlyFailed, includeTasks, requestedAt: `${new Date().toISOString()}#${randomUUID()}` }).catch((err: unknown) => this.#rethrowMissing(name, err));
-    if (!includeTasks && !onlyFailed) return null;
-    const connector = !onlyFailed || status.connector.state === 'FAILED';
-    return {
-      ...status,
-      connector: connector ? { ...status.connector, state: 'RESTARTING' } : status.connector,
-      tasks: status.tasks.map((t) => (includeTasks && (!onlyFailed || t.state === 'FAILED') ? { ...t, state: 'RESTARTING' } : t)),
-    };
+    return includeTasks || onlyFailed ? restartingSnapshot(status, includeTasks, onlyFailed) : null;
   }
 
   async restartTask(name: string, task: number): Promise<void> {

@@ -73,3 +73,16 @@ export function requireStoppedForOffsets(name: string, stopped: boolean): void {
 
 export const OFFSETS_ALTERED = { message: 'The offsets for this connector have been altered successfully' } as const;
 export const OFFSETS_RESET = { message: 'The offsets for this connector have been reset successfully' } as const;
+
+/**
+ * POST /connectors/{c}/restart's 202 answer (Kafka Connect's ConnectorStateInfo after a restart request): the
+ * connector RESTARTING unless onlyFailed spares a healthy one, and with includeTasks each task that will restart.
+ */
+export function restartingSnapshot(status: ConnectorStatus, includeTasks: boolean, onlyFailed: boolean): ConnectorStatus {
+  const connector = !onlyFailed || status.connector.state === 'FAILED';
+  return {
+    ...status,
+    connector: connector ? { ...status.connector, state: 'RESTARTING' } : status.connector,
+    tasks: status.tasks.map((t) => (includeTasks && (!onlyFailed || t.state === 'FAILED') ? { ...t, state: 'RESTARTING' } : t)),
+  };
+}

@@ -339,16 +339,6 @@ export class ConnectorRuntime implements MetricsSource {
   }
 
   /** The affected instances as restart?includeTasks&onlyFailed reports them (marked RESTARTING). */
-  markRestarting(includeTasks: boolean, onlyFailed: boolean): ConnectorStatus {
-    const s = this.status();
-    const connector = !onlyFailed || s.connector.state === 'FAILED';
-    return {
-      ...s,
-      connector: connector ? { ...s.connector, state: 'RESTARTING' } : s.connector,
-      tasks: s.tasks.map((t) => (includeTasks && (!onlyFailed || t.state === 'FAILED') ? { ...t, state: 'RESTARTING' } : t)),
-    };
-  }
-
   hasTask(id: number): boolean {
     return this.tasks.some((t) => t.id === id);
   }

@@ -42,7 +42,7 @@ import { withMysqlGrant } from './builtin-mysql-policy.ts';
 import { alterOffsets, readOffsets, resetOffsets } from './connector-offsets.ts';
 import type { ConnectorOffset } from './connector-offsets.ts';
 import { configErrors } from './config-infos.ts';
-import { configuredTopics, connectorNotFound, OFFSETS_ALTERED, OFFSETS_RESET, patchedConfig, requireNameMatches, requireStoppedForOffsets, statusNotFound, taskConfigViews, taskNotFound, withVersions } from './connector-rules.ts';
+import { configuredTopics, connectorNotFound, OFFSETS_ALTERED, OFFSETS_RESET, patchedConfig, requireNameMatches, requireStoppedForOffsets, restartingSnapshot, statusNotFound, taskConfigViews, taskNotFound, withVersions } from './connector-rules.ts';
 import type { TaskConfigView } from './connector-rules.ts';
 import type { ConfigInfos, ConfigKeyInfo } from './config-infos.ts';
 import { StandaloneConfigStore } from '../storage/config-store.ts';
@@ -374,7 +374,7 @@ export class Worker {
   // eslint-disable-next-line @typescript-eslint/require-await -- LifecycleApi allows a promise (distributed mode)
   async restartConnector(name: string, includeTasks: boolean, onlyFailed: boolean): Promise<ConnectorStatus | null> {
     const rt = this.runtime(name);
-    const snapshot = withVersions(rt.markRestarting(includeTasks, onlyFailed), rt.plugin);
+    const snapshot = withVersions(restartingSnapshot(rt.status(), includeTasks, onlyFailed), rt.plugin);
     void rt.restartInstances(includeTasks, onlyFailed).catch((err: unknown) => this.log.error('restart failed', { [LogField.connector]: name, error: err }));
     return includeTasks || onlyFailed ? snapshot : null;
   }
