@@ -59,6 +59,11 @@ export interface WorkerOptions {
   tenants?: TenantsSource;
 }
 
+/** A connector config the worker could not write (its config file's disk is full, say): nothing was changed. */
+function storageFailure(name: string, err: unknown): ConveyorError {
+  return new ConveyorError(ErrorCode.internal, `Failed to store the config of connector ${name}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+}
+
 export class Worker {
   readonly config: WorkerConfig;
   readonly metrics = new CapabilityMetrics();
@@ -321,8 +326,15 @@ export class Worker {
     const plugin = await this.validate(full);
     if (this.connectors.has(name)) throw new ConveyorError(ErrorCode.conflict, `Connector ${name} already exists`);
     const rt = new ConnectorRuntime(name, full, plugin, this.grantFiles(name, plugin, full), initialState);
+    // The name is taken at once (a concurrent create is a conflict); a config that cannot be stored (a full disk)
+    // leaves nothing behind.
     this.connectors.set(name, rt);
-    await this.store?.putConfig(name, full, { initialState });
+    try {
+      await this.#stored(name, this.store?.putConfig(name, full, { initialState }));
+    } catch (err) {
+      this.connectors.delete(name);
+      throw err;
+    }
     await rt.start();
     return this.connectorInfo(name);
   }
@@ -331,11 +343,16 @@ export class Worker {
     requireNameMatches(name, config);
     const existing = this.connectors.get(name);
     if (existing === undefined) return { created: true, info: await this.createConnector(name, config) };
-    await this.validate({ ...config, name });
+    const full = { ...config, name };
+    const plugin = await this.validate(full);
+    // Stored before the running connector is touched: a config that cannot be stored changes nothing.
+    await this.#stored(name, this.store?.putConfig(name, full));
     const target = existing.targetState;
     await existing.stop();
-    this.connectors.delete(name);
-    return { created: false, info: await this.createConnector(name, config, target) };
+    const rt = new ConnectorRuntime(name, full, plugin, this.grantFiles(name, plugin, full), target);
+    this.connectors.set(name, rt);
+    await rt.start();
+    return { created: false, info: this.connectorInfo(name) };
   }
 
   /** PATCH /connectors/{c}/config: merges, a null value removes the key. */
@@ -344,30 +361,40 @@ export class Worker {
     return (await this.putConnectorConfig(name, next)).info;
   }
 
+  /** Forgotten in the config file first: a delete that cannot be stored changes nothing. */
   async deleteConnector(name: string): Promise<void> {
     const rt = this.runtime(name);
+    await this.#stored(name, this.store?.remove(name));
     this.connectors.delete(name);
     this.activeTopics.reset(name);
     await rt.stop();
-    await this.store?.remove(name);
   }
 
   async pauseConnector(name: string): Promise<void> {
     const rt = this.runtime(name);
-    await this.store?.putTargetState(name, 'PAUSED');
+    await this.#stored(name, this.store?.putTargetState(name, 'PAUSED'));
     await rt.pause();
   }
 
   async resumeConnector(name: string): Promise<void> {
     const rt = this.runtime(name);
-    await this.store?.putTargetState(name, 'STARTED');
+    await this.#stored(name, this.store?.putTargetState(name, 'STARTED'));
     await rt.resume();
   }
 
   async stopConnector(name: string): Promise<void> {
     const rt = this.runtime(name);
-    await this.store?.putTargetState(name, 'STOPPED');
+    await this.#stored(name, this.store?.putTargetState(name, 'STOPPED'));
     await rt.stopConnector();
+  }
+
+  /** A write of the config file; its failure becomes the request's error (storageFailure), before anything changed. */
+  async #stored(name: string, write: Promise<unknown> | undefined): Promise<void> {
+    try {
+      await write;
+    } catch (err) {
+      throw err instanceof ConveyorError ? err : storageFailure(name, err);
+    }
   }
 
   /** POST /restart: null when nothing but the connector restarts (204), else the RESTARTING snapshot (202). */
