@@ -26,6 +26,8 @@ export interface WorkerRegistration {
   readonly id: string;
   readonly url: string;
   readonly joinedAt: string;
+  /** host:port the worker's process holds open while it lives (crash-watch.ts); absent from older workers. */
+  readonly liveness?: string;
 }
 
 export interface ClaimRecord {
@@ -90,7 +92,7 @@ export function decodeRestart(text: string): RestartRequest {
 
 export function decodeWorker(text: string): WorkerRegistration {
   const v = parse('worker registration', text);
-  if (!isObj(v) || typeof v.id !== 'string' || typeof v.url !== 'string' || typeof v.joinedAt !== 'string') throw invalid('worker registration');
+  if (!isObj(v) || typeof v.id !== 'string' || typeof v.url !== 'string' || typeof v.joinedAt !== 'string' || (v.liveness !== undefined && typeof v.liveness !== 'string')) throw invalid('worker registration');
   return v as unknown as WorkerRegistration;
 }
 

@@ -5,6 +5,7 @@ import { LogField } from '../core/log-fields.ts';
 import { watchAssignment } from './assignments.ts';
 import type { LeaderTerm } from './assignments.ts';
 import { Claims } from './claims.ts';
+import { CrashWatch, LivenessBeacon } from './crash-watch.ts';
 import { LeaderElection } from './election.ts';
 import type { ClusterKeys } from './keys.ts';
 import type { PrefixWatch } from './prefix-watch.ts';
@@ -55,6 +56,9 @@ export class ClusterMember {
   #rebalancer: Promise<Rebalancer | undefined> = Promise.resolve(undefined);
   #current: Rebalancer | undefined;
   #rejoin: NodeJS.Timeout | undefined;
+  /** Held open for the life of this member, so peers can tell its process died (crash-watch.ts). */
+  #beacon: LivenessBeacon | undefined;
+  #crashWatch: CrashWatch | undefined;
 
   private constructor(o: ClusterMemberOptions) {
     this.#o = o;
@@ -64,7 +68,21 @@ export class ClusterMember {
 
   static async create(o: ClusterMemberOptions): Promise<ClusterMember> {
     const m = new ClusterMember(o);
-    await m.#join();
+    // On the host peers reach this worker at; where that host cannot be bound here, no liveness is advertised and
+    // this worker's crashes are found by its lease alone.
+    const host = new URL(o.url).hostname.replace(/^\[(.*)\]$/, '$1');
+    m.#beacon = await LivenessBeacon.open(host).catch((err: unknown) => {
+      m.#log.warn('no liveness port on the advertised host; peers will notice a crash of this worker only when its lease expires', { host, err });
+      return undefined;
+    });
+    try {
+      await m.#join();
+    } catch (err) {
+      await m.#beacon?.close();
+      throw err;
+    }
+    m.#crashWatch = new CrashWatch({ client: o.client, keys: o.keys, self: o.workerId, logger: m.#log });
+    m.#crashWatch.start();
     return m;
   }
 
@@ -122,6 +140,9 @@ export class ClusterMember {
       await j.slots.stopAll('shutdown', true);
       await j.session.close();
     }
+    // Only now, with every unit stopped and the lease gone, may peers see this process as gone.
+    this.#crashWatch?.close();
+    await this.#beacon?.close();
     this.#setState('stopped', 'left');
   }
 
@@ -133,6 +154,7 @@ export class ClusterMember {
       keys: o.keys,
       workerId: o.workerId,
       url: o.url,
+      ...(this.#beacon === undefined ? {} : { liveness: this.#beacon.address }),
       logger: o.logger,
       ...(o.leaseTtlSeconds === undefined ? {} : { ttlSeconds: o.leaseTtlSeconds }),
       ...(o.fenceMarginMs === undefined ? {} : { fenceMarginMs: o.fenceMarginMs }),

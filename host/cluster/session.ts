@@ -15,6 +15,8 @@ export interface WorkerSessionOptions {
   readonly workerId: WorkerId;
   /** Where other workers reach this one's REST API (for forwarding to the leader). */
   readonly url: string;
+  /** The process's liveness port (crash-watch.ts), host:port. */
+  readonly liveness?: string;
   /** Lease TTL in whole seconds (etcd's minimum is 1); default 5. */
   readonly ttlSeconds?: number;
   /** Fence this long before the lease deadline; default a quarter of the TTL. */
@@ -98,7 +100,7 @@ export class WorkerSession {
 
   async #register(o: WorkerSessionOptions, timeoutMs: number): Promise<void> {
     const key = this.#keys.worker(this.workerId);
-    const value: WorkerRegistration = { id: this.workerId, url: o.url, joinedAt: new Date().toISOString() };
+    const value: WorkerRegistration = { id: this.workerId, url: o.url, joinedAt: new Date().toISOString(), ...(o.liveness === undefined ? {} : { liveness: o.liveness }) };
     const until = Date.now() + timeoutMs;
     for (;;) {
       const res = await this.#client

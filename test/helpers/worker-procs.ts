@@ -155,6 +155,17 @@ export class WorkerCluster {
     return w.killedAt;
   }
 
+  /** SIGSTOP: the process stalls (a long GC, a stopped VM) with its sockets open; resume() continues it. */
+  pause(id: string): number {
+    this.#worker(id).child.kill('SIGSTOP');
+    return Date.now();
+  }
+
+  /** SIGCONT after pause(). */
+  resume(id: string): void {
+    this.#worker(id).child.kill('SIGCONT');
+  }
+
   /** SIGTERM: graceful shutdown, handing tasks over. */
   async terminate(id: string): Promise<void> {
     const w = this.#worker(id);
