@@ -153,7 +153,10 @@ export function loadWasmConnector(h: WasmConnectorHost): WasmConnector {
     try {
       return fn(...args);
     } catch (err) {
-      if (err instanceof h.wasm.RuntimeError) throw h.taskError(`WebAssembly trap in ${method}: ${(err).message}`);
+      if (err instanceof h.wasm.RuntimeError) {
+        const pages = memory.buffer.byteLength / 65536;
+        throw h.taskError(`WebAssembly trap in ${method}: RuntimeError: ${(err).message} (its memory: ${pages} of at most ${maximum} pages, a maximum the task's WebAssembly budget of ${h.budgetPages / 16} MB bounds)`);
+      }
       throw err;
     }
   };
