@@ -4,6 +4,7 @@
  * connector's description from conveyor-plugin.json. Node-only.
  */
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -29,6 +30,7 @@ export interface WasmConnectorSource {
 
 const run = promisify(execFile);
 const ASC_MODULE: string = 'assemblyscript/asc';
+const DEBIAN_RUSTC = '/usr/bin/rustc';
 
 async function compileAssemblyScript(entry: string, out: string): Promise<void> {
   // Imported by a computed name: the package's declarations pull AssemblyScript's std types into the type check.
@@ -44,10 +46,20 @@ async function compileAssemblyScript(entry: string, out: string): Promise<void> 
   if (error) throw new Error(`AssemblyScript build of ${entry} failed: ${error.message}\n${log}`);
 }
 
+/**
+ * The rustc that has the wasm32 standard library: $CONVEYOR_RUSTC, else Debian's (scripts/rust-wasm.sh installs it
+ * with libstd-rust-dev-wasm32), else whichever is on PATH.
+ */
+function rustc(): string {
+  const fromEnv = process.env['CONVEYOR_RUSTC'];
+  if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
+  return existsSync(DEBIAN_RUSTC) ? DEBIAN_RUSTC : 'rustc';
+}
+
 async function compileRust(entry: string, out: string): Promise<void> {
   try {
-    await run('rustc', ['--edition', '2021', '--target', 'wasm32-unknown-unknown', '--crate-type', 'cdylib', '-C', 'opt-level=3', '-C', 'panic=abort',
-      '-C', 'link-arg=--import-memory', '-C', 'link-arg=--initial-memory=131072', entry, '-o', out], { maxBuffer: 16 * 1024 * 1024 });
+    await run(rustc(), ['--edition', '2021', '--target', 'wasm32-unknown-unknown', '--crate-type', 'cdylib', '-C', 'opt-level=3', '-C', 'panic=abort',
+      '-C', 'strip=symbols', '-C', 'link-arg=--import-memory', entry, '-o', out], { maxBuffer: 16 * 1024 * 1024 });
   } catch (err) {
     const e = err as { stderr?: string; code?: string };
     if (e.code === 'ENOENT') throw new Error('rustc is not installed: bash scripts/rust-wasm.sh installs rustc and libstd-rust-dev-wasm32 with apt');

@@ -11,8 +11,8 @@ export const IMPORT_MODULE = 'conveyor';
 /** The memory is imported as env.memory: what AssemblyScript's --importMemory and wasm-ld's --import-memory emit. */
 export const MEMORY_IMPORT = { module: 'env', name: 'memory' } as const;
 
-/** Functions every module may import: log, the clock and the task's offsets. */
-export const BASE_IMPORTS = { log: 'log', nowMs: 'now_ms', offsets: 'offsets' } as const;
+/** Functions every module may import: log, the wall clock, the task's offsets and the clock capability (sleep). */
+export const BASE_IMPORTS = { log: 'log', nowMs: 'now_ms', offsets: 'offsets', clock: 'clock' } as const;
 
 /** Capabilities a module reaches through an import of the same name, granted only when the manifest requests it. */
 export const CAPABILITY_IMPORTS = ['files', 'http', 'mysql', 'elasticsearch', 'errantRecordReporter'] as const;

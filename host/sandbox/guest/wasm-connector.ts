@@ -68,7 +68,7 @@ function compile(h: WasmConnectorHost): object {
 }
 
 function checkImports(h: WasmConnectorHost, module: object): void {
-  const allowed = new Set<string>([BASE_IMPORTS.log, BASE_IMPORTS.nowMs, BASE_IMPORTS.offsets]);
+  const allowed = new Set<string>([BASE_IMPORTS.log, BASE_IMPORTS.nowMs, BASE_IMPORTS.offsets, BASE_IMPORTS.clock]);
   for (const c of CAPABILITY_IMPORTS) if (h.granted.includes(c)) allowed.add(c);
   for (const imp of h.wasm.Module.imports(module)) {
     const name = `${imp.module}.${imp.name}`;
@@ -131,6 +131,7 @@ export function loadWasmConnector(h: WasmConnectorHost): WasmConnector {
     [BASE_IMPORTS.log]: (level: number, ptr: number, len: number) => h.log(LOG_LEVELS[level] ?? 'info', text(ptr, len)),
     [BASE_IMPORTS.nowMs]: () => Date.now(),
     [BASE_IMPORTS.offsets]: capability('offsets'),
+    [BASE_IMPORTS.clock]: capability('clock'),
   };
   for (const c of CAPABILITY_IMPORTS) if (h.granted.includes(c)) env[c] = capability(c);
 
