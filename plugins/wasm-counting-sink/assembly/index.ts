@@ -1,6 +1,6 @@
 // A counting sink as a WebAssembly connector: reads each batch in place, counts records and value bytes.
-import { BatchReader, OK, fail, logInfo, readStart } from "../../../sdk/wasm/assembly/conveyor";
-export { alloc, conveyor_abi_version, last_error, on_result } from "../../../sdk/wasm/assembly/conveyor";
+import { BatchReader, OK, fail, logInfo, readStart } from "@conveyor/sdk/wasm/assembly/conveyor";
+export { alloc, conveyor_abi_version, last_error, on_result } from "@conveyor/sdk/wasm/assembly/conveyor";
 
 let records: i64 = 0;
 let bytes: i64 = 0;

@@ -1,7 +1,7 @@
 // A datagen source as a WebAssembly connector: each record's value is record.size pseudo-random letters; the
 // source offset {"seq":N} lets a restarted task continue where Kafka acknowledged.
-import { BatchWriter, INVALID_CONFIG, KIND_STRING, OK, PENDING, fail, logInfo, readStart, requestOffset, resultFailed, takeResult, numberField } from "../../../sdk/wasm/assembly/conveyor";
-export { alloc, conveyor_abi_version, last_error, on_result } from "../../../sdk/wasm/assembly/conveyor";
+import { BatchWriter, INVALID_CONFIG, KIND_STRING, OK, PENDING, fail, logInfo, readStart, requestOffset, resultFailed, takeResult, numberField } from "@conveyor/sdk/wasm/assembly/conveyor";
+export { alloc, conveyor_abi_version, last_error, on_result } from "@conveyor/sdk/wasm/assembly/conveyor";
 
 let topic = "";
 let recordSize: i32 = 1024;

@@ -4,6 +4,7 @@
 @external("conveyor", "log") declare function hostLog(level: i32, ptr: usize, len: usize): void;
 @external("conveyor", "now_ms") declare function hostNow(): f64;
 @external("conveyor", "offsets") declare function hostOffsets(mPtr: usize, mLen: usize, aPtr: usize, aLen: usize): i32;
+@external("conveyor", "clock") declare function hostClock(mPtr: usize, mLen: usize, aPtr: usize, aLen: usize): i32;
 
 export const OK: i32 = 0;
 export const PENDING: i32 = -1;
@@ -77,6 +78,12 @@ export function requestOffset(partitionJson: string): i32 {
   const m = String.UTF8.encode("get");
   const a = String.UTF8.encode("[" + partitionJson + "]");
   return hostOffsets(changetype<usize>(m), <usize>m.byteLength, changetype<usize>(a), <usize>a.byteLength);
+}
+/** clock.sleep(ms): a request id; the call that issued it returns PENDING and is called again when the time is up. */
+export function requestSleep(ms: i64): i32 {
+  const m = String.UTF8.encode("sleep");
+  const a = String.UTF8.encode("[" + ms.toString() + "]");
+  return hostClock(changetype<usize>(m), <usize>m.byteLength, changetype<usize>(a), <usize>a.byteLength);
 }
 export function hasResult(id: i32): bool { return results.has(id) || failures.has(id); }
 export function resultFailed(id: i32): string | null { return failures.has(id) ? failures.get(id) : null; }

@@ -1,6 +1,6 @@
 // A hostile WebAssembly connector: poll() misbehaves as the mode says.
-import { BatchWriter, KIND_JSON, KIND_STRING, OK, readStart } from "../../../../../sdk/wasm/assembly/conveyor";
-export { alloc, conveyor_abi_version, last_error, on_result } from "../../../../../sdk/wasm/assembly/conveyor";
+import { BatchWriter, KIND_JSON, KIND_STRING, OK, readStart } from "@conveyor/sdk/wasm/assembly/conveyor";
+export { alloc, conveyor_abi_version, last_error, on_result } from "@conveyor/sdk/wasm/assembly/conveyor";
 
 let mode = "";
 let spin: i64 = 0;
