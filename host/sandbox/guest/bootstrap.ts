@@ -133,6 +133,7 @@ const caps: Capabilities = Object.freeze({
 });
 
 /** A WebAssembly connector is compiled, checked and instantiated here, before plugin code runs. */
+if (info.module && wasmModule === undefined) throw guestError('CONVEYOR_PLUGIN_INVALID', 'the bundle names a WebAssembly module the sandbox did not receive');
 const wasmConnector: WasmConnector | null = info.module && wasmModule !== undefined
   ? loadWasmConnector({
       wasm: g['WebAssembly'] as WasmConnectorHost['wasm'],
