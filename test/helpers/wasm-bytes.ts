@@ -40,6 +40,17 @@ export function moduleWithTable(min: number): Uint8Array {
   return new Uint8Array([...HEADER, ...imports, ...tables]);
 }
 
+/** A module whose start function (run while it is instantiated) loops forever. */
+export function moduleLoopingAtStart(): Uint8Array {
+  const types = section(1, [1, 0x60, 0, 0]);
+  const imports = section(2, [1, ...MEMORY_IMPORT]);
+  const functions = section(3, [1, 0]);
+  const start = section(8, [0]);
+  const body = [0, 0x03, 0x40, 0x0c, 0x00, 0x0b, 0x0b];
+  const code = section(10, [1, body.length, ...body]);
+  return new Uint8Array([...HEADER, ...types, ...imports, ...functions, ...start, ...code]);
+}
+
 /** A well-framed module whose type section holds an invalid type form. */
 export function malformedModule(): Uint8Array {
   return new Uint8Array([...HEADER, ...section(1, [1, 0x50])]);

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { buildPlugin } from '../../../sdk/bundler/build.ts';
-import { malformedModule, moduleImporting, moduleWithTable, writeWasmBundle } from '../../helpers/wasm-bytes.ts';
+import { malformedModule, moduleImporting, moduleLoopingAtStart, moduleWithTable, writeWasmBundle } from '../../helpers/wasm-bytes.ts';
 import { http, waitFor } from '../worker/worker-fixture.ts';
 import { startHostileWorker } from './helpers.ts';
 import type { HostileHarness } from './helpers.ts';
@@ -60,3 +60,6 @@ test('a module with a huge table is refused at load', () =>
 
 test('a malformed module is refused at load', () =>
   refusedAtLoad('wasm-malformed', 'Malformed', malformedModule(), /malformed WebAssembly module: CompileError/));
+
+test('a module whose start function never returns is refused at load by the deadline', () =>
+  refusedAtLoad('wasm-start-loop', 'StartLoop', moduleLoopingAtStart(), /plugin code failed to load: .*(timed out|Script execution)/i));
