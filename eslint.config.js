@@ -2,7 +2,7 @@ import tseslint from 'typescript-eslint';
 import importX from 'eslint-plugin-import-x';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.stack/**', '.tmp/**', '**/dist/**', 'plugins/*/bundle/**'] },
+  { ignores: ['node_modules/**', '.stack/**', '.tmp/**', '**/dist/**', 'plugins/*/bundle/**', '**/assembly/**'] },
   {
     files: ['**/*.ts'],
     extends: [tseslint.configs.recommendedTypeChecked],

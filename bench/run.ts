@@ -17,6 +17,7 @@ const BENCHES: Record<string, () => Promise<{ main(args: string[]): Promise<void
   failover: () => import('./failover.ts'),
   kafka: () => import('./kafka.ts'),
   density: () => import('./density.ts'),
+  wasm: () => import('./wasm.ts'),
 };
 
 const [name, ...rest] = process.argv.slice(2);

@@ -68,7 +68,7 @@ interface PipelineRun {
 }
 
 /** Runs source → in-memory topic → sink for durationMs after a warm-up; records/s through the sink and CPU per record. */
-async function pipeline(source: SandboxInstance, sink: SandboxInstance, durationMs: number, pool: SandboxCreator | null): Promise<PipelineRun> {
+export async function pipeline(source: SandboxInstance, sink: SandboxInstance, durationMs: number, pool: SandboxCreator | null): Promise<PipelineRun> {
   const topics = new InMemoryTopics(5_000);
   const onFailure = (err: unknown): void => {
     throw err;

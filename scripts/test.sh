@@ -15,6 +15,8 @@ case "$scope" in
 esac
 
 bash scripts/check.sh
+# The Rust WebAssembly example builds with Debian's rustc and wasm32 standard library.
+bash scripts/rust-wasm.sh
 
 if [ "$scope" != unit ]; then
   if ! bash scripts/stack.sh status >/dev/null 2>&1; then

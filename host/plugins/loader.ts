@@ -4,6 +4,7 @@ import { readBundleDir } from '../../sdk/bundler/bundle-files.ts';
 import { MANIFEST_FILE } from '../../sdk/bundler/manifest.ts';
 import type { BundleManifest } from '../../sdk/bundler/manifest.ts';
 import type { BundleFiles } from '../../sdk/bundler/signature.ts';
+import type { CapabilityName } from '../../sdk/capabilities.ts';
 import type { PluginDescription } from '../../sdk/runtime.ts';
 import { checkManifest } from './manifest.ts';
 import { pluginKey } from './plugin-version.ts';
@@ -13,7 +14,7 @@ import type { BundleSigner, SignaturePolicy } from './signature-policy.ts';
 import { isTgz, readTgz } from './tgz.ts';
 
 /** Runs the code in a throwaway sandbox (with WebAssembly when the manifest asks for it) and returns what it registers; throws with the reason otherwise. */
-export type BundleInspector = (key: string, code: string, options?: { wasm?: boolean }) => Promise<PluginDescription>;
+export type BundleInspector = (key: string, code: string, options?: { wasm?: boolean; module?: Uint8Array; capabilities?: readonly CapabilityName[] }) => Promise<PluginDescription>;
 
 /** How a bundle is trusted: built-in bundles (this repository's plugins/) need no signature; others follow the policy. */
 export type BundleTrust = 'builtin' | SignaturePolicy;
@@ -66,14 +67,22 @@ export async function loadBundle(dir: string, inspect: BundleInspector, trust: B
   const code = Buffer.from(bytes).toString('utf8');
   const sha = createHash('sha256').update(code).digest('hex');
   if (sha !== manifest.code.sha256) reject(`hash mismatch: manifest says sha256 ${manifest.code.sha256}, code is ${sha}`);
+  let module: Uint8Array | undefined;
+  if (manifest.module !== undefined) {
+    module = files.get(manifest.module.file);
+    if (module === undefined) return reject(`missing WebAssembly module ${manifest.module.file}`);
+    const moduleSha = createHash('sha256').update(module).digest('hex');
+    if (moduleSha !== manifest.module.sha256) reject(`hash mismatch: manifest says ${manifest.module.file} has sha256 ${manifest.module.sha256}, it is ${moduleSha}`);
+  }
   const key = pluginKey(manifest);
   let d: PluginDescription;
   try {
-    d = await inspect(key, code, { wasm: manifest.wasm === true });
+    // A module's capability imports are checked at load against what the manifest requests.
+    d = await inspect(key, code, { wasm: manifest.wasm === true, ...(module === undefined ? {} : { module, capabilities: manifest.capabilities }) });
   } catch (err) {
     return reject(`code does not load: ${(err as Error).message}`);
   }
   if (d.type !== manifest.type) reject(`code defines a ${d.type} plugin, manifest says ${manifest.type}`);
   if (d.className !== manifest.className) reject(`code defines class ${d.className}, manifest says ${manifest.className}`);
-  return { key, manifest, code, dir, installedAt: new Date().toISOString(), ...(signer === null ? {} : { signer }) };
+  return { key, manifest, code, ...(module === undefined ? {} : { module }), dir, installedAt: new Date().toISOString(), ...(signer === null ? {} : { signer }) };
 }

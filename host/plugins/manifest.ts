@@ -31,6 +31,11 @@ export function checkManifest(raw: unknown): BundleManifest | string {
   const code = m['code'] as { file?: unknown; sha256?: unknown } | undefined;
   if (typeof code?.file !== 'string' || !/^[A-Za-z0-9._-]+\.js$/.test(code.file)) return 'manifest code.file must be a plain .js file name';
   if (typeof code.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(code.sha256)) return 'manifest code.sha256 must be 64 hex digits';
+  const mod = m['module'] as { file?: unknown; sha256?: unknown } | undefined;
+  if (mod !== undefined) {
+    if (typeof mod.file !== 'string' || !/^[A-Za-z0-9._-]+\.wasm$/.test(mod.file)) return 'manifest module.file must be a plain .wasm file name';
+    if (typeof mod.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(mod.sha256)) return 'manifest module.sha256 must be 64 hex digits';
+  }
   return {
     manifestVersion: 1,
     name: m['name'] as string,
@@ -43,5 +48,6 @@ export function checkManifest(raw: unknown): BundleManifest | string {
     capabilities: m['capabilities'] as BundleManifest['capabilities'],
     ...(m['wasm'] === true ? { wasm: true } : {}),
     code: { file: code.file, sha256: code.sha256 },
+    ...(mod === undefined ? {} : { module: { file: mod.file as string, sha256: mod.sha256 as string } }),
   };
 }

@@ -6,6 +6,8 @@ export interface PluginVersion {
   key: string;
   manifest: BundleManifest;
   code: string;
+  /** A WebAssembly connector's module (manifest `module`), hash-checked like the code. */
+  module?: Uint8Array;
   dir: string;
   installedAt: string;
   /** Who signed the bundle, when it is signed; `trusted` when the key is in plugin.trusted.keys. */

@@ -63,7 +63,8 @@ export interface TaskSpec {
 
 export type ToChild =
   | { t: 'init'; bootstrap: string }
-  | { t: 'load'; pluginKey: string; code: string }
+  /** `module`: a WebAssembly connector's module, base64; the bootstrap instantiates it in each of the plugin's isolates. */
+  | { t: 'load'; pluginKey: string; code: string; module?: string }
   | { t: 'unload'; pluginKey: string }
   | { t: 'create'; req: number; spec: TaskSpec }
   /** `records`: a batch (put) as one JSON text per record, beside `arg` (then null), so no batch is one large string. */

@@ -17,7 +17,7 @@ export type CapabilityHandler = (cap: string, method: string, args: unknown[]) =
 export interface CreateInstanceOptions {
   taskKey: string;
   /** wasm: the manifest asks for WebAssembly (absent from the guest otherwise). */
-  plugin: { key: string; code: string; capabilities: readonly CapabilityName[]; wasm?: boolean };
+  plugin: { key: string; code: string; capabilities: readonly CapabilityName[]; wasm?: boolean; module?: Uint8Array };
   capabilities: CapabilityHandler;
   log: Logger;
   limits?: Partial<SandboxLimits>;
@@ -182,7 +182,7 @@ export function createSandboxPool(options: SandboxPoolOptions): SandboxCreator {
       if (entries.has(opts.taskKey)) throw new ConveyorError(ErrorCode.conflict, `sandbox task ${opts.taskKey} already exists`);
       const proc = await pick();
       if (!proc.loaded.has(opts.plugin.key)) {
-        proc.post({ t: 'load', pluginKey: opts.plugin.key, code: opts.plugin.code });
+        proc.post({ t: 'load', pluginKey: opts.plugin.key, code: opts.plugin.code, ...(opts.plugin.module === undefined ? {} : { module: Buffer.from(opts.plugin.module).toString('base64') }) });
         proc.loaded.add(opts.plugin.key);
       }
       const entry: Entry = { options: opts, proc, failed: null, listeners: [], disposing: false };

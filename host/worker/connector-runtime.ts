@@ -158,7 +158,7 @@ export class ConnectorRuntime implements MetricsSource {
   private newInstance(key: string, capabilities: (cap: string, method: string, args: unknown[]) => Promise<unknown>, log: Logger): Promise<SandboxInstance> {
     return this.deps.sandbox.create({
       taskKey: key,
-      plugin: { key: this.plugin.key, code: this.plugin.code, capabilities: this.plugin.manifest.capabilities, wasm: this.plugin.manifest.wasm === true },
+      plugin: { key: this.plugin.key, code: this.plugin.code, capabilities: this.plugin.manifest.capabilities, wasm: this.plugin.manifest.wasm === true, ...(this.plugin.module === undefined ? {} : { module: this.plugin.module }) },
       capabilities,
       log,
       ...(this.deps.limits ? { limits: this.deps.limits } : {}),

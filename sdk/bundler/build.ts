@@ -11,6 +11,8 @@ import { describePlugin } from '../runtime.ts';
 import { writeManifest } from './bundle-files.ts';
 import { CODE_FILE, MANIFEST_FILE, REGISTER_GLOBAL, SOURCE_MANIFEST_FILE } from './manifest.ts';
 import type { BundleManifest, PluginSource } from './manifest.ts';
+import { compileWasmModule, MODULE_FILE, registrationCode } from './wasm-build.ts';
+import type { WasmConnectorSource, WasmModuleSource } from './wasm-build.ts';
 
 /** A build that failed for a reason the author can fix; its message says what and where. */
 export class PluginBuildError extends Error {
@@ -35,7 +37,20 @@ export async function readPluginSource(dir: string): Promise<PluginSource> {
   const unknown = caps.filter((c) => !(CAPABILITY_NAMES as readonly string[]).includes(c));
   if (unknown.length > 0) throw new PluginBuildError(`${SOURCE_MANIFEST_FILE}: unknown capabilities ${unknown.join(', ')}`);
   if (s.wasm !== undefined && typeof s.wasm !== 'boolean') throw new PluginBuildError(`${SOURCE_MANIFEST_FILE}: wasm must be true or false`);
-  return { name: s.name, version: s.version, description: s.description ?? '', entry: s.entry ?? 'src/index.ts', capabilities: caps, ...(s.wasm === true ? { wasm: true } : {}) };
+  if (s.module !== undefined) {
+    if ((s.module.language !== 'assemblyscript' && s.module.language !== 'rust') || typeof s.module.source !== 'string') {
+      throw new PluginBuildError(`${SOURCE_MANIFEST_FILE}: module needs a language (assemblyscript|rust) and a source file`);
+    }
+    const c = s.connector;
+    if (c === undefined || (c.type !== 'source' && c.type !== 'sink') || typeof c.className !== 'string' || !Array.isArray(c.config)) {
+      throw new PluginBuildError(`${SOURCE_MANIFEST_FILE}: a WebAssembly connector needs connector.type (source|sink), connector.className and connector.config`);
+    }
+  }
+  return {
+    name: s.name, version: s.version, description: s.description ?? '', entry: s.entry ?? 'src/index.ts', capabilities: caps,
+    ...(s.wasm === true || s.module !== undefined ? { wasm: true } : {}),
+    ...(s.module === undefined ? {} : { module: s.module, connector: s.connector }),
+  };
 }
 
 const forbidNodeBuiltins: esbuild.Plugin = {
@@ -109,6 +124,7 @@ export interface BuildOptions {
  */
 export async function buildPlugin(dir: string, outDir = join(dir, 'bundle'), options: BuildOptions = {}): Promise<BuildResult> {
   const source = await readPluginSource(dir);
+  if (source.module !== undefined && source.connector !== undefined) return buildWasmPlugin(dir, outDir, source, source.module, source.connector, options);
   const code = await bundleCode(dir, source.entry);
   let description;
   try {
@@ -131,6 +147,36 @@ export async function buildPlugin(dir: string, outDir = join(dir, 'bundle'), opt
   };
   await mkdir(outDir, { recursive: true });
   // Code first, manifest last and atomically: a watcher that sees the manifest sees a complete bundle.
+  await writeFile(join(outDir, CODE_FILE), code);
+  const signature = await writeManifest(outDir, manifest, options.signingKey);
+  return { outDir, manifest: signature === null ? manifest : { ...manifest, signature } };
+}
+
+async function buildWasmPlugin(dir: string, outDir: string, source: PluginSource, spec: WasmModuleSource, connector: WasmConnectorSource, options: BuildOptions): Promise<BuildResult> {
+  let module: Uint8Array;
+  try {
+    module = await compileWasmModule(dir, spec);
+  } catch (err) {
+    throw new PluginBuildError((err as Error).message);
+  }
+  const moduleSha = createHash('sha256').update(module).digest('hex');
+  const code = registrationCode(connector, moduleSha);
+  const manifest: BundleManifest = {
+    manifestVersion: 1,
+    name: source.name,
+    version: source.version,
+    description: source.description ?? '',
+    type: connector.type,
+    className: connector.className,
+    aliases: connector.aliases ?? [],
+    config: connector.config,
+    capabilities: source.capabilities,
+    wasm: true,
+    code: { file: CODE_FILE, sha256: createHash('sha256').update(code).digest('hex') },
+    module: { file: MODULE_FILE, sha256: moduleSha },
+  };
+  await mkdir(outDir, { recursive: true });
+  await writeFile(join(outDir, MODULE_FILE), module);
   await writeFile(join(outDir, CODE_FILE), code);
   const signature = await writeManifest(outDir, manifest, options.signingKey);
   return { outDir, manifest: signature === null ? manifest : { ...manifest, signature } };

@@ -1,5 +1,6 @@
 import type { CapabilityName } from '../capabilities.ts';
 import type { ConfigDefinition } from '../config.ts';
+import type { WasmConnectorSource, WasmModuleSource } from './wasm-build.ts';
 
 /** The manifest source a plugin package keeps next to its code: conveyor-plugin.json. */
 export interface PluginSource {
@@ -10,6 +11,9 @@ export interface PluginSource {
   capabilities: CapabilityName[];
   /** The plugin uses WebAssembly; without it the sandbox removes the WebAssembly global. */
   wasm?: boolean;
+  /** The connector is a WebAssembly module built from this source (then `connector` describes it). */
+  module?: WasmModuleSource;
+  connector?: WasmConnectorSource;
 }
 
 /** The `signature` field of a signed bundle's manifest.json (see signature.ts). */
@@ -37,6 +41,8 @@ export interface BundleManifest {
   /** WebAssembly is available in the plugin's isolates only when this is true. */
   wasm?: boolean;
   code: { file: string; sha256: string };
+  /** A WebAssembly connector: its module file (plugin.js then only registers the description). See sdk/wasm/README.md. */
+  module?: { file: string; sha256: string };
   /** Present in a signed bundle: see signature.ts. */
   signature?: BundleSignature;
 }

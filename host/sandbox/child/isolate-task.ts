@@ -17,6 +17,8 @@ export interface CompiledCode {
   filename: string;
   code: string;
   cachedData: ivm.ExternalCopy<ArrayBuffer> | null;
+  /** A WebAssembly connector's module: each isolate gets its own copy (V8 shares the compiled code per process). */
+  module?: Uint8Array;
 }
 
 export interface IsolateTaskEvents {
@@ -124,9 +126,15 @@ export class IsolateTask {
         maxPending: spec.limits.maxPendingCalls,
         maxArgBytes: spec.limits.maxCapabilityBytes,
         maxBatchBytes: spec.limits.maxBatchBytes,
-        wasm: spec.wasm,
+        wasm: spec.wasm || plugin.module !== undefined,
         wasmBudgetPages: Math.floor(spec.limits.memoryMb * WASM_PAGES_PER_MB),
+        module: plugin.module !== undefined,
+        capabilities: spec.capabilities,
       };
+      if (plugin.module !== undefined) {
+        const m = plugin.module;
+        await jail.set('__conveyorWasmModule', new ivm.ExternalCopy(m.buffer.slice(m.byteOffset, m.byteOffset + m.byteLength)).copyInto({ release: true }));
+      }
       await jail.set('__conveyorBootInfo', JSON.stringify(bootInfo));
       await jail.set('__conveyorHostCall', new ivm.Callback((id: number, cap: string, method: string, args: string, rawIndex?: unknown, raw?: unknown) => {
         const index = typeof rawIndex === 'number' && Number.isSafeInteger(rawIndex) && rawIndex >= 0 && typeof raw === 'string' ? rawIndex : -1;

@@ -128,7 +128,7 @@ async function handle(msg: ToChild): Promise<void> {
       bootstrap ??= { filename: 'conveyor-bootstrap.js', code: msg.bootstrap, cachedData: null };
       return;
     case 'load':
-      if (!plugins.has(msg.pluginKey)) plugins.set(msg.pluginKey, { filename: `${msg.pluginKey}.js`, code: msg.code, cachedData: null });
+      if (!plugins.has(msg.pluginKey)) plugins.set(msg.pluginKey, { filename: `${msg.pluginKey}.js`, code: msg.code, cachedData: null, ...(msg.module === undefined ? {} : { module: Buffer.from(msg.module, 'base64') }) });
       return;
     case 'unload':
       plugins.delete(msg.pluginKey);

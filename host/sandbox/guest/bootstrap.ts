@@ -9,6 +9,8 @@ import type { PluginDefinition } from '../../../sdk/connector.ts';
 import { createPluginRuntime } from '../../../sdk/runtime.ts';
 import type { PluginRuntime, RuntimeMethod } from '../../../sdk/runtime.ts';
 import { guardAtomicsWait } from './blocking-guard.ts';
+import { loadWasmConnector } from './wasm-connector.ts';
+import type { WasmConnector, WasmConnectorHost } from './wasm-connector.ts';
 import { guardWebAssembly } from './wasm-guard.ts';
 
 type HostCall = (id: number, cap: string, method: string, args: string, rawIndex?: number, raw?: string) => void;
@@ -19,12 +21,17 @@ interface BootInfo {
   maxBatchBytes: number;
   wasm: boolean;
   wasmBudgetPages: number;
+  /** The bundle's connector is the WebAssembly module in __conveyorWasmModule. */
+  module: boolean;
+  capabilities: string[];
 }
 
 const g = globalThis as unknown as Record<string, unknown>;
 const hostCall = g['__conveyorHostCall'] as HostCall;
 const hostResult = g['__conveyorResult'] as HostResult;
 const info = JSON.parse(g['__conveyorBootInfo'] as string) as BootInfo;
+const wasmModule = g['__conveyorWasmModule'] as ArrayBuffer | undefined;
+delete g['__conveyorWasmModule'];
 delete g['__conveyorHostCall'];
 delete g['__conveyorResult'];
 delete g['__conveyorBootInfo'];
@@ -125,11 +132,27 @@ const caps: Capabilities = Object.freeze({
   files: api<Capabilities['files']>('files', ['read', 'write', 'list', 'readLines']),
 });
 
+/** A WebAssembly connector is compiled, checked and instantiated here, before plugin code runs. */
+if (info.module && wasmModule === undefined) throw guestError('CONVEYOR_PLUGIN_INVALID', 'the bundle names a WebAssembly module the sandbox did not receive');
+const wasmConnector: WasmConnector | null = info.module && wasmModule !== undefined
+  ? loadWasmConnector({
+      wasm: g['WebAssembly'] as WasmConnectorHost['wasm'],
+      bytes: wasmModule,
+      granted: info.capabilities,
+      budgetPages: info.wasmBudgetPages,
+      call,
+      log: (level, message) => log(level)(message),
+      invalidError: (message) => guestError('CONVEYOR_PLUGIN_INVALID', message),
+      limitError: (message) => guestError('CONVEYOR_LIMIT_EXCEEDED', message),
+      taskError: (message) => guestError('CONVEYOR_TASK_FAILED', message),
+    })
+  : null;
+
 let registered: unknown = undefined;
 Object.defineProperty(g, '__conveyorRegister', {
   configurable: true,
   value: (def: unknown) => {
-    if (registered === undefined) registered = def;
+    if (registered === undefined) registered = wasmConnector === null ? def : wasmConnector.definition(def);
     delete g['__conveyorRegister'];
   },
 });
