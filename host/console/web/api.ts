@@ -122,7 +122,7 @@ export interface ValidationAnswer {
 }
 
 export interface ConveyorPlugins {
-  installed: { class: string; name: string; version: string; capabilities: unknown; signature: { key_id: string; trusted: boolean } | null }[];
+  installed: { class: string; aliases: string[]; name: string; version: string; capabilities: unknown; signature: { key_id: string; trusted: boolean } | null }[];
   broken: { dir?: string; reason?: string }[];
 }
 

@@ -37,7 +37,7 @@ function TaskRow(props: { name: string; task: ConnectorStatus['tasks'][number]; 
     <td>${task.id}</td>
     <td><${StateBadge} state=${task.state} /></td>
     <td>${task.worker_id}</td>
-    <td class="num">${formatRate(r.recordsPerSecond)}</td>
+    <td class="num" data-rate>${formatRate(r.recordsPerSecond)}</td>
     <td class="num" data-heap>${formatBytes(f?.heapBytes ?? null)}</td>
     <td class="num">${r.cpuShare === null ? (f?.cpuMs == null ? '—' : `${Math.round(f.cpuMs)} ms`) : `${(r.cpuShare * 100).toFixed(1)}%`}</td>
     <td>${calls.length === 0 ? html`<span class="muted">none</span>` : html`<ul class="calls">${calls.map((c) => html`<li key=${c.call}><code>${c.call}</code> ${c.counters['calls'] ?? 0}${(c.counters['denied'] ?? 0) > 0 ? html` <span class="error">${c.counters['denied']} denied</span>` : null}${(c.counters['errors'] ?? 0) > 0 ? html` <span class="error">${c.counters['errors']} failed</span>` : null}</li>`)}</ul>`}</td>

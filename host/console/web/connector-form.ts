@@ -18,6 +18,12 @@ const SINK_COMMON: readonly ConfigKey[] = [
   { name: 'topics', type: 'LIST', required: false, default_value: '', importance: 'HIGH', documentation: 'Comma-separated topics to consume (or use topics.regex).', group: 'Common' },
 ];
 
+/** Shown at the top of the form, not among the definition's fields. */
+const TOP = new Set(['name', 'connector.class']);
+
+/** Kafka Connect's own groups, which every connector has: folded unless one of their keys is set or invalid. */
+const FRAMEWORK_GROUPS = new Set(['Common', 'Transforms', 'Predicates', 'Error Handling', 'Topic Creation', 'Exactly Once Support', 'offsets.topic']);
+
 type Values = Record<string, string>;
 
 function parseExtra(text: string): Values {
@@ -89,7 +95,7 @@ export function ConnectorForm(props: { name?: string }) {
 
   const plugin = plugins.find((p) => p.class === cls);
   const shown = useMemo(() => {
-    const own = defs ?? [];
+    const own = (defs ?? []).filter((d) => !TOP.has(d.name));
     const common = [...COMMON, ...(plugin?.type === 'sink' ? SINK_COMMON : [])].filter((c) => !own.some((d) => d.name === c.name));
     return [...common, ...own];
   }, [defs, plugin?.type]);
@@ -167,9 +173,12 @@ export function ConnectorForm(props: { name?: string }) {
         <input id="field-name" name="name" autocomplete="off" value=${name} disabled=${editing} onInput=${(e: Event) => setName((e.target as HTMLInputElement).value)} />
       </div>
       ${cls !== '' && defs === null ? html`<p class="muted">Loading the plugin's settings…</p>` : null}
-      ${defs === null ? null : [...groups].map(([g, ds]) => html`<fieldset key=${g}><legend>${g}</legend>
-        ${ds.map((d) => html`<${Field} key=${d.name} def=${d} value=${values[d.name] ?? ''} errors=${errors[d.name] ?? []} onInput=${set(d.name)} onCommit=${commit} />`)}
-      </fieldset>`)}
+      ${defs === null ? null : [...groups].map(([g, ds]) => {
+        const fields = ds.map((d) => html`<${Field} key=${d.name} def=${d} value=${values[d.name] ?? ''} errors=${errors[d.name] ?? []} onInput=${set(d.name)} onCommit=${commit} />`);
+        if (!FRAMEWORK_GROUPS.has(g)) return html`<fieldset key=${g}><legend>${g}</legend>${fields}</fieldset>`;
+        const open = ds.some((d) => (values[d.name] ?? '') !== '' || errors[d.name] !== undefined);
+        return html`<details key=${g} class="group" open=${open} data-group=${g}><summary>${g}</summary>${fields}</details>`;
+      })}
       ${defs === null ? null : html`<fieldset><legend>Other keys</legend>
         <div class="field">
           <label for="field-extra">One <code>key=value</code> per line (transforms, converters, errors.*, …)</label>

@@ -29,7 +29,11 @@ export function PluginList() {
   if (p.data === undefined) return html`<section><h1>Plugins</h1><p class="muted">Loading…</p></section>`;
   const installed = p.data.rows.filter((r) => r.rejected === undefined);
   const rejected = p.data.rows.filter((r) => r.rejected !== undefined);
-  const detail = (r: PluginRow) => p.data?.details.installed.find((d) => d.class === r.class && d.version === r.version);
+  // /conveyor/plugins names a plugin by its manifest's class and aliases; /connector-plugins by the class Kafka Connect tools expect.
+  const detail = (r: PluginRow) => {
+    const named = p.data?.details.installed.filter((d) => d.class === r.class || d.aliases.includes(r.class)) ?? [];
+    return named.find((d) => d.version === r.version) ?? named[0];
+  };
   return html`<section>
     <h1>Plugins</h1>
     <table class="plugins">
@@ -38,7 +42,7 @@ export function PluginList() {
         const d = detail(r);
         return html`<tr key=${`${r.class}@${r.version}`}>
           <td><code>${r.class}</code></td><td>${r.type}</td><td>${r.version}</td>
-          <td>${d === undefined ? html`<span class="muted">built in</span>` : capabilities(d.capabilities) || html`<span class="muted">none</span>`}</td>
+          <td>${d === undefined ? html`<span class="muted">—</span>` : capabilities(d.capabilities) || html`<span class="muted">none</span>`}</td>
           <td>${d?.signature == null ? html`<span class="muted">unsigned</span>` : html`${d.signature.trusted ? 'trusted' : 'untrusted'} key <code>${d.signature.key_id}</code>`}</td>
         </tr>`;
       })}</tbody>

@@ -2,7 +2,7 @@
  * The web console in a real browser (chromium through playwright-core) against a real worker on the real Kafka, with
  * a tenants document so the console signs in with a token like any API client: create a connector through the form
  * generated from the plugin's config definition, see a validation error inline, watch the connector reach RUNNING
- * with its sandbox figures, pause it, and find a rejected bundle and the worker holding the tasks.
+ * with its throughput and sandbox figures, pause it, edit it, and find a rejected bundle and the worker holding the tasks.
  * Screenshots: .tmp/screenshots/console/.
  */
 import { after, before, test } from 'node:test';
@@ -49,7 +49,7 @@ after(async () => {
 
 const auth = { authorization: `Bearer ${TOKEN}` };
 
-void test('the web console: sign in, create through the form, inline validation, RUNNING, pause, plugins, workers', { timeout: 180_000 }, async () => {
+void test('the web console: sign in, create through the form, inline validation, RUNNING, pause, edit, plugins, workers', { timeout: 180_000 }, async () => {
   const { page } = b;
   const topic = await fx.topic('console');
   const name = uniqueName('console-gen');
@@ -95,6 +95,8 @@ void test('the web console: sign in, create through the form, inline validation,
   await page.locator('tr[data-task="0"] .badge[data-state="RUNNING"]').waitFor({ timeout: 60_000 });
   await eventually(async () => (/MiB|KiB/.test((await page.locator('tr[data-task="0"] [data-heap]').textContent()) ?? '') ? true : undefined), 'the isolate heap shown', 30_000);
   assert.match((await page.locator('tr[data-task="0"]').textContent()) ?? '', /rest-test/);
+  // Live throughput: records per second between two scrapes of /metrics (the task produces about 50 a second).
+  await eventually(async () => (/^[1-9][\d.]*\/s$/.test(((await page.locator('tr[data-task="0"] [data-rate]').textContent()) ?? '').trim()) ? true : undefined), 'the task throughput shown', 30_000);
   const created = (await w.call('GET', `/connectors/${name}/config`, undefined, { headers: auth })).body as Record<string, string>;
   assert.equal(created['topic'], topic);
   assert.equal(created['rate'], '50');
@@ -107,6 +109,17 @@ void test('the web console: sign in, create through the form, inline validation,
   const status = (await w.call('GET', `/connectors/${name}/status`, undefined, { headers: auth })).body as { connector: { state: string } };
   assert.equal(status.connector.state, 'PAUSED');
   await b.screenshot('04-paused');
+
+  // Edit: the form comes back filled with the stored config; a changed value is saved with PUT.
+  await page.click('.toolbar a:text("Edit")');
+  const rate = page.locator('[data-field="rate"] input');
+  await rate.waitFor();
+  assert.equal(await rate.inputValue(), '50');
+  assert.equal(await page.locator('[data-field="topic"] input').inputValue(), topic);
+  await rate.fill('20');
+  await page.click('form.connector-form button[type="submit"]');
+  await page.waitForURL((u) => u.hash === `#/connectors/${name}`);
+  await eventually(async () => ((await w.call('GET', `/connectors/${name}/config`, undefined, { headers: auth })).body as Record<string, string>)['rate'] === '20' || undefined, 'the edited rate stored');
 
   // The list: the connector with its state.
   await page.click('header >> text=Connectors');
