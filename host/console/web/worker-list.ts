@@ -45,8 +45,8 @@ export function WorkerList() {
       <h2>${id}</h2>
       <p class="muted">${h.connectors.length} connector${h.connectors.length === 1 ? '' : 's'}, ${h.tasks.length} task${h.tasks.length === 1 ? '' : 's'}</p>
       <ul>
-        ${h.connectors.map((c) => html`<li key=${`c-${c.name}`}><a href=${href.connector(c.name)}>${c.name}</a> <${StateBadge} state=${c.state} /></li>`)}
-        ${h.tasks.map((t) => html`<li key=${`t-${t.name}-${t.id}`}><a href=${href.connector(t.name)}>${t.name}-${t.id}</a> <${StateBadge} state=${t.state} /></li>`)}
+        ${h.connectors.map((c) => html`<li key=${`c-${c.name}`}><span class="muted">connector</span> <a href=${href.connector(c.name)}>${c.name}</a> <${StateBadge} state=${c.state} /></li>`)}
+        ${h.tasks.map((t) => html`<li key=${`t-${t.name}-${t.id}`}><span class="muted">task</span> <a href=${href.connector(t.name)}>${t.name}-${t.id}</a> <${StateBadge} state=${t.state} /></li>`)}
       </ul>
     </div>`)}</div>
   </section>`;
