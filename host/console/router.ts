@@ -12,9 +12,10 @@ import type { ConsoleAssets } from './build.ts';
 /** Everything the page loads comes from this worker; nothing may frame it. */
 const CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-export function consoleRouter(log: Logger): Router {
+/** `build` is the bundler (build.ts); a test may hand in another. */
+export function consoleRouter(log: Logger, build: () => Promise<ConsoleAssets> = buildConsole): Router {
   const started = Date.now();
-  const built: Promise<ConsoleAssets | null> = buildConsole().then(
+  const built: Promise<ConsoleAssets | null> = build().then(
     (assets) => {
       log.info('web console built', { path: '/ui/', ms: Date.now() - started });
       return assets;

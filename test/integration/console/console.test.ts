@@ -2,7 +2,8 @@
  * The web console in a real browser (chromium through playwright-core) against a real worker on the real Kafka, with
  * a tenants document so the console signs in with a token like any API client: create a connector through the form
  * generated from the plugin's config definition, see a validation error inline, watch the connector reach RUNNING
- * with its throughput and sandbox figures, pause it, edit it, and find a rejected bundle and the worker holding the tasks.
+ * with its throughput and sandbox figures, pause, edit, resume and restart it, find a rejected bundle and the worker
+ * holding the tasks, sign in as another tenant that sees none of it, and delete it.
  * Screenshots: .tmp/screenshots/console/.
  */
 import { after, before, test } from 'node:test';
@@ -19,6 +20,7 @@ import type { RestWorker } from '../rest/helpers.ts';
 
 const DATAGEN = 'io.conveyor.plugins.datagen.DatagenSource';
 const TOKEN = `console-admin-${uniqueName('t')}`;
+const VIEWER_TOKEN = `console-viewer-${uniqueName('t')}`;
 
 // Assigned in before(); after() closes whatever before() got as far as starting.
 let fx: KafkaFixture;
@@ -30,8 +32,8 @@ before(async () => {
   fx = await kafkaFixture();
   tmp = await tempDir();
   const tenants = join(tmp.dir, 'tenants.json');
-  const hash = createHash('sha256').update(TOKEN).digest('hex');
-  await writeFile(tenants, JSON.stringify({ tenants: { ops: { role: 'admin', tokens: [`sha256:${hash}`] } } }));
+  const hash = (t: string): string => `sha256:${createHash('sha256').update(t).digest('hex')}`;
+  await writeFile(tenants, JSON.stringify({ tenants: { ops: { role: 'admin', tokens: [hash(TOKEN)] }, globex: { role: 'viewer', tokens: [hash(VIEWER_TOKEN)] } } }));
   // A bundle the worker refuses (its manifest names no code), for the plugins view.
   const plugins = join(tmp.dir, 'plugins');
   await mkdir(join(plugins, 'broken-bundle'), { recursive: true });
@@ -49,7 +51,7 @@ after(async () => {
 
 const auth = { authorization: `Bearer ${TOKEN}` };
 
-void test('the web console: sign in, create through the form, inline validation, RUNNING, pause, edit, plugins, workers', { timeout: 180_000 }, async () => {
+void test('the web console: sign in, create through the form, inline validation, RUNNING, pause, edit, resume, restart, plugins, workers, tenancy, delete', { timeout: 180_000 }, async () => {
   const { page } = b;
   const topic = await fx.topic('console');
   const name = uniqueName('console-gen');
@@ -121,9 +123,22 @@ void test('the web console: sign in, create through the form, inline validation,
   await page.waitForURL((u) => u.hash === `#/connectors/${name}`);
   await eventually(async () => ((await w.call('GET', `/connectors/${name}/config`, undefined, { headers: auth })).body as Record<string, string>)['rate'] === '20' || undefined, 'the edited rate stored');
 
+  // Resume, then restart with its tasks: RUNNING again each time.
+  await page.click('.toolbar button:text("Resume")');
+  await page.locator('h1 + .badge[data-state="RUNNING"]').waitFor({ timeout: 30_000 });
+  const restartsBefore = w.lines.filter((l) => l.includes('"task state"') && l.includes(name) && l.includes('"to":"RUNNING"')).length;
+  await page.click('.toolbar button:text("Restart")');
+  // The task started again (a new RUNNING transition in the worker's log), and the page shows it RUNNING.
+  await eventually(() => (w.lines.filter((l) => l.includes('"task state"') && l.includes(name) && l.includes('"to":"RUNNING"')).length > restartsBefore ? true : undefined), 'the task restarted', 60_000);
+  await eventually(async () => {
+    const st = (await w.call('GET', `/connectors/${name}/status`, undefined, { headers: auth })).body as { connector: { state: string }; tasks: { state: string }[] };
+    return st.connector.state === 'RUNNING' && st.tasks[0]?.state === 'RUNNING' ? true : undefined;
+  }, 'RUNNING after the restart', 60_000);
+  await page.locator('tr[data-task="0"] .badge[data-state="RUNNING"]').waitFor({ timeout: 30_000 });
+
   // The list: the connector with its state.
   await page.click('header >> text=Connectors');
-  await page.locator(`tr[data-connector="${name}"] .badge[data-state="PAUSED"]`).waitFor();
+  await page.locator(`tr[data-connector="${name}"] .badge[data-state="RUNNING"]`).waitFor();
   await b.screenshot('05-connectors');
 
   // Plugins: the built-in ones, and the refused bundle with the reason.
@@ -139,6 +154,27 @@ void test('the web console: sign in, create through the form, inline validation,
   const worker = page.locator('.worker[data-worker="rest-test"]');
   await worker.getByText(`${name}-0`).waitFor();
   await b.screenshot('07-workers');
+
+  // Another tenant, signed in with its own token, sees none of it: the console shows what the API lets that token see.
+  await page.click('header button:text("Sign out")');
+  await page.fill('input[name="token"]', VIEWER_TOKEN);
+  await page.click('form.signin button[type="submit"]');
+  await page.click('header >> text=Connectors');
+  await page.getByText('No connectors yet.').waitFor();
+  assert.equal(await page.locator(`tr[data-connector="${name}"]`).count(), 0);
+  await page.goto(`${w.url}/ui/#/connectors/${name}`);
+  await page.getByText(`Connector ${name} not found`).waitFor();
+  await b.screenshot('08-other-tenant');
+
+  // Back as the admin: delete it from the list (after the browser's confirmation).
+  await page.click('header button:text("Sign out")');
+  await page.fill('input[name="token"]', TOKEN);
+  await page.click('form.signin button[type="submit"]');
+  await page.click('header >> text=Connectors');
+  page.once('dialog', (d) => void d.accept());
+  await page.locator(`tr[data-connector="${name}"] button:text("Delete")`).click();
+  await page.locator(`tr[data-connector="${name}"]`).waitFor({ state: 'detached', timeout: 30_000 });
+  assert.equal((await w.call('GET', `/connectors/${name}`, undefined, { headers: auth })).status, 404);
 
   // Nothing the console loaded came from anywhere but the worker.
   const foreign = b.requested.filter((u) => !u.startsWith(`${w.url}/`));
