@@ -39,7 +39,8 @@ export function App() {
   useEffect(() => {
     getJson<Root>('/').then(setRoot, () => setRoot(null));
   }, [generation]);
-  const figures = useLiveFigures(!needsToken && generation >= 0);
+  // Only the connector views show live figures; elsewhere /metrics is not scraped.
+  const figures = useLiveFigures(!needsToken && (route.view === 'connectors' || route.view === 'connector'));
   const nav = (view: string, to: string, label: string) => html`<a href=${to} class=${route.view === view ? 'active' : ''}>${label}</a>`;
   const signOut = (): void => {
     setToken(null);

@@ -24,13 +24,15 @@ export function useLiveFigures(enabled: boolean): LiveFigures {
         },
         (e: unknown) => {
           if (stopped) return;
-          const reason = e instanceof ApiError && e.status === 403 ? 'live figures need an admin token (GET /metrics)' : `live figures unavailable: ${e instanceof Error ? e.message : String(e)}`;
-          setFigures({ state: 'unavailable', reason });
+          const forbidden = e instanceof ApiError && e.status === 403;
+          // A refusal will not change while this token is in use: stop asking.
+          if (forbidden) clearInterval(timer);
+          setFigures({ state: 'unavailable', reason: forbidden ? 'live figures need an admin token (GET /metrics)' : `live figures unavailable: ${e instanceof Error ? e.message : String(e)}` });
         },
       );
     };
-    read();
     const timer = setInterval(read, POLL_MS);
+    read();
     return () => {
       stopped = true;
       clearInterval(timer);

@@ -162,6 +162,8 @@ void test('the web console: sign in, create through the form, inline validation,
   await page.click('header >> text=Connectors');
   await page.getByText('No connectors yet.').waitFor();
   assert.equal(await page.locator(`tr[data-connector="${name}"]`).count(), 0);
+  // /metrics names every tenant's connectors: a viewer is refused it, and the console says why it shows no figures.
+  await page.getByText('live figures need an admin token (GET /metrics)').waitFor();
   await page.goto(`${w.url}/ui/#/connectors/${name}`);
   await page.getByText(`Connector ${name} not found`).waitFor();
   await b.screenshot('08-other-tenant');
