@@ -2,8 +2,8 @@
  * The web console in a real browser (chromium through playwright-core) against a real worker on the real Kafka, with
  * a tenants document so the console signs in with a token like any API client: create a connector through the form
  * generated from the plugin's config definition, see a validation error inline, watch the connector reach RUNNING
- * with its throughput and sandbox figures, pause, edit, resume and restart it, find a rejected bundle and the worker
- * holding the tasks, sign in as another tenant that sees none of it, and delete it.
+ * with its throughput and sandbox figures, pause, edit, resume and restart it, read a failed task's trace, find a
+ * rejected bundle and the worker holding the tasks, sign in as another tenant that sees none of it, and delete it.
  * Screenshots: .tmp/screenshots/console/.
  */
 import { after, before, test } from 'node:test';
@@ -51,7 +51,7 @@ after(async () => {
 
 const auth = { authorization: `Bearer ${TOKEN}` };
 
-void test('the web console: sign in, create through the form, inline validation, RUNNING, pause, edit, resume, restart, plugins, workers, tenancy, delete', { timeout: 180_000 }, async () => {
+void test('the web console: sign in, create through the form, inline validation, RUNNING, pause, edit, resume, restart, trace, plugins, workers, tenancy, delete', { timeout: 180_000 }, async () => {
   const { page } = b;
   const topic = await fx.topic('console');
   const name = uniqueName('console-gen');
@@ -140,6 +140,16 @@ void test('the web console: sign in, create through the form, inline validation,
   await page.click('header >> text=Connectors');
   await page.locator(`tr[data-connector="${name}"] .badge[data-state="RUNNING"]`).waitFor();
   await b.screenshot('05-connectors');
+
+  // A failed task: its state and its trace, opened.
+  const failing = uniqueName('console-fail');
+  assert.equal((await w.call('POST', '/connectors', { name: failing, config: { 'connector.class': 'FileStreamSource', file: join(tmp.dir, 'missing.txt'), topic } }, { headers: auth })).status, 201);
+  await page.click(`tr[data-connector="${failing}"] a`);
+  await page.locator('tr[data-task="0"] .badge[data-state="FAILED"]').waitFor({ timeout: 60_000 });
+  const trace = page.locator('tr.trace details[open] pre');
+  await trace.waitFor();
+  assert.match((await trace.textContent()) ?? '', /ENOENT: no such file or directory, open '.*missing\.txt'/);
+  await b.screenshot('05b-failed-task');
 
   // Plugins: the built-in ones, and the refused bundle with the reason.
   await page.click('header >> text=Plugins');
