@@ -1,7 +1,7 @@
 /**
  * The web console's assets, built by the worker itself: host/console/web/main.ts (Preact + htm) bundled by esbuild
  * into one script, kept in memory with its stylesheet and page. Nothing is committed or fetched at run time: a fresh
- * clone serves the console from its own sources, as the sandbox process's script is bundled at start (child-entry.ts).
+ * clone serves the console from its own sources, as the sandbox process's script is bundled on first use (child-entry.ts).
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';

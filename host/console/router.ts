@@ -1,7 +1,7 @@
 /**
- * GET /ui/: the web console. Its assets carry no data and need no credentials; the page (served at /ui and /ui/) calls the same REST API with
- * the user's own token, so authentication, roles and tenancy apply to it as to any client. The assets are built once
- * per worker (build.ts), starting with the router; until they are ready requests wait for them.
+ * GET /ui/: the web console. Its assets carry no data and need no credentials; the page (at /ui and /ui/) calls the
+ * same REST API with the user's own token, so authentication, roles and tenancy apply to it as to any client. The
+ * assets are built once per worker (build.ts), on the first request; requests wait for them.
  */
 import { Router } from 'express';
 import type { RequestHandler } from 'express';
@@ -14,20 +14,26 @@ const CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-sr
 
 /** `build` is the bundler (build.ts); a test may hand in another. */
 export function consoleRouter(log: Logger, build: () => Promise<ConsoleAssets> = buildConsole): Router {
-  const started = Date.now();
-  const built: Promise<ConsoleAssets | null> = build().then(
-    (assets) => {
-      log.info('web console built', { path: '/ui/', ms: Date.now() - started });
-      return assets;
-    },
-    (err: unknown) => {
-      log.error('web console could not be built; /ui/ answers 503', { err: err instanceof Error ? err.message : String(err) });
-      return null;
-    },
-  );
+  // Built on the first request, not at start: a worker nobody opens the console of never runs the bundler.
+  let built: Promise<ConsoleAssets | null> | null = null;
+  const assets = (): Promise<ConsoleAssets | null> => {
+    if (built !== null) return built;
+    const started = Date.now();
+    built = build().then(
+      (a) => {
+        log.info('web console built', { path: '/ui/', ms: Date.now() - started });
+        return a;
+      },
+      (err: unknown) => {
+        log.error('web console could not be built; /ui/ answers 503', { err: err instanceof Error ? err.message : String(err) });
+        return null;
+      },
+    );
+    return built;
+  };
   const r = Router();
   const serve = (name: string): RequestHandler => async (req, res) => {
-    const found = (await built)?.get(name);
+    const found = (await assets())?.get(name);
     if (found === undefined) {
       res.status(503).type('text/plain').send('The web console is not available on this worker (see its log).');
       return;
