@@ -6,5 +6,6 @@ conveyor_ensure_deps
 cd "$CONVEYOR_ROOT"
 echo "conveyor: type check (tsc --noEmit)" >&2
 tsc --noEmit -p tsconfig.json
+tsc --noEmit -p host/console/web/tsconfig.json   # the web console: browser code, DOM types
 echo "conveyor: lint (eslint)" >&2
 eslint --max-warnings=0 .

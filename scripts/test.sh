@@ -23,6 +23,7 @@ if [ "$scope" != unit ]; then
     echo "conveyor: the local stack is not fully up; starting it (npm run stack -- up)" >&2
     bash scripts/stack.sh up
   fi
+  bash scripts/chromium.sh >/dev/null   # the browser the web console's tests drive (test/integration/console/)
 fi
 
 echo "conveyor: running tests: ${patterns[*]}" >&2

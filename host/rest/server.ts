@@ -10,6 +10,7 @@ import type { LifecycleApi } from './connector-lifecycle.ts';
 import { connectorPluginsRouter, isBundleUpload } from './connector-plugins.ts';
 import type { PluginsApi } from './connector-plugins.ts';
 import { connectorsRouter } from './connectors.ts';
+import { consoleRouter } from '../console/router.ts';
 import type { ConnectorsApi } from './connectors.ts';
 import { diagnosticsRouter } from './diagnostics.ts';
 import type { DiagnosticsApi } from './diagnostics.ts';
@@ -63,6 +64,8 @@ export async function startRestServer(api: RestApi, options: RestServerOptions):
   if (options.cors) app.use(cors(options.cors));
   const audit = new AuditTrail(options.auditFile ?? null, options.log);
   app.use(audit.middleware());
+  // The console's assets are public (they hold no data); what the page reads and changes goes through the API below.
+  app.use(consoleRouter(options.log.child({ component: 'console' })));
   app.use(requireJsonBodies(isBundleUpload));
   app.use(express.json({
     limit: MAX_REQUEST_BYTES,

@@ -26,13 +26,15 @@ export async function tempDir(): Promise<{ dir: string; remove(): Promise<void> 
   return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
 }
 
-export async function startRestWorker(dir: string, properties: Readonly<Record<string, string>> = {}): Promise<RestWorker> {
+/** `pluginPath`: directories of third-party bundles the worker scans (none by default). */
+export async function startRestWorker(dir: string, properties: Readonly<Record<string, string>> = {}, pluginPath: readonly string[] = []): Promise<RestWorker> {
   const lines: string[] = [];
   const log = createJsonLogger({ level: 'info', write: (l) => void lines.push(l) });
   const config = workerConfig({
     workerId: 'rest-test',
     restPort: 0,
     sandboxProcesses: 1,
+    pluginPath,
     bootstrapServers: BOOTSTRAP,
     offsetStorageFile: join(dir, 'offsets.json'),
     configStorageFile: join(dir, 'connectors.json'),
