@@ -3,11 +3,14 @@ import { BatchWriter, KIND_JSON, KIND_STRING, OK, readStart } from "@conveyor/sd
 export { alloc, conveyor_abi_version, last_error, on_result } from "@conveyor/sdk/wasm/assembly/conveyor";
 
 let mode = "";
+let topic = "hostile-out";
 let spin: i64 = 0;
 const out = new BatchWriter();
 
 export function start(ptr: usize, len: i32): i32 {
-  mode = readStart(ptr, len).config("mode", "ok");
+  const s = readStart(ptr, len);
+  mode = s.config("mode", "ok");
+  topic = s.config("topic", "hostile-out");
   return OK;
 }
 
@@ -25,7 +28,7 @@ export function poll(): usize {
     return 8;
   }
   out.begin();
-  out.record("hostile-out");
+  out.record(topic);
   out.value(KIND_STRING, null);
   out.value(KIND_JSON, "{\"wasm\":true}");
   out.end("{}", "{}");
