@@ -6,8 +6,10 @@ import type { Capabilities } from './capabilities.ts';
 import { parseConfig, validateConfig } from './config.ts';
 import type { ConfigDefinition } from './config.ts';
 import { replicatingConnector } from './connector.ts';
-import type { PluginDefinition, RawConfig, SinkTask, SourceTask, TaskContext } from './connector.ts';
-import type { SinkRecord, TopicPartitionOffsets } from './records.ts';
+import type { PluginDefinition, RawConfig, SinkTask, SinkTaskContext, SourceTask, TaskContext } from './connector.ts';
+import { isRetriableError } from './errors.ts';
+import type { RecordMetadata, SinkRecord, SourceRecord, TopicPartition, TopicPartitionOffsets } from './records.ts';
+import { topicPartitionKey } from './records.ts';
 
 /** What a bundle's definition says of itself: the manifest's type, class names and config definition come from it. */
 export interface PluginDescription {
@@ -18,7 +20,34 @@ export interface PluginDescription {
 }
 
 /** The calls the host makes into a plugin (the sandbox's protocol). */
-export type RuntimeMethod = 'describe' | 'validate' | 'taskConfigs' | 'start' | 'poll' | 'put' | 'preCommit' | 'commit' | 'stop';
+export type RuntimeMethod = 'describe' | 'validate' | 'taskConfigs' | 'start' | 'poll' | 'put' | 'preCommit' | 'commit' | 'stop' | 'open' | 'close' | 'commitRecords';
+
+/** Which optional hooks the started task implements (start's result): the host makes no crossing for the others. */
+export interface TaskHooks {
+  open: boolean;
+  close: boolean;
+  commitRecord: boolean;
+}
+
+/** What a sink task asked of its context (SinkTaskContext) since the last call that returned them. */
+export interface TaskRequests {
+  commit?: true;
+  /** "topic/partition" → the next offset to read. */
+  offsets?: TopicPartitionOffsets;
+  timeoutMs?: number;
+}
+
+/**
+ * The result of start, open, close and put on a sink task: the requests its context collected (null when none) and,
+ * for a put that threw a RetriableError, `retry` with its message (the batch was not taken).
+ */
+export type SinkCallResult = (TaskRequests & { retry?: { message: string } }) | null;
+
+/** start's result. */
+export interface StartResult {
+  hooks: TaskHooks;
+  requests: SinkCallResult;
+}
 
 /** A plugin definition behind one entry point: call(method, argument). */
 export interface PluginRuntime {
@@ -43,9 +72,14 @@ export function describePlugin(def: unknown): PluginDescription {
 export function createPluginRuntime(def: PluginDefinition, caps: Capabilities): PluginRuntime {
   const description = describePlugin(def);
   let task: SourceTask | SinkTask | null = null;
+  const sinkState = newSinkState();
+  /** Batches poll returned, oldest first, kept for commitRecord only when the task has it. */
+  const polled: SourceRecord[][] = [];
 
   const context = (raw: RawConfig, connector: string, taskId: number): TaskContext =>
     Object.freeze({ ...caps, raw: Object.freeze({ ...raw }), config: parseConfig(def.config, raw), connector, taskId });
+  const sinkContext = (raw: RawConfig, connector: string, taskId: number): SinkTaskContext =>
+    Object.freeze({ ...context(raw, connector, taskId), ...sinkState.api });
 
   const handlers: Record<RuntimeMethod, (arg: unknown) => unknown> = {
     describe: () => description,
@@ -71,18 +105,55 @@ export function createPluginRuntime(def: PluginDefinition, caps: Capabilities): 
     start: async (arg) => {
       const { raw, connector, taskId } = arg as { raw: RawConfig; connector: string; taskId: number };
       if (task !== null) throw new Error('task already started');
-      task = def.task();
-      await task.start(context(raw, connector, taskId));
-      return null;
+      if (def.type === 'sink') {
+        const t = def.task();
+        task = t;
+        await t.start(sinkContext(raw, connector, taskId));
+        return { hooks: { open: typeof t.open === 'function', close: typeof t.close === 'function', commitRecord: false }, requests: sinkState.drain() } satisfies StartResult;
+      }
+      const t = def.task();
+      task = t;
+      await t.start(context(raw, connector, taskId));
+      return { hooks: { open: false, close: false, commitRecord: typeof t.commitRecord === 'function' }, requests: null } satisfies StartResult;
     },
     poll: async () => {
-      const records = await (source()).poll();
+      const t = source();
+      const records = await t.poll();
       if (records === null || records === undefined) return [];
       if (!Array.isArray(records)) throw new Error('poll() must return an array of source records or null');
+      if (records.length > 0 && typeof t.commitRecord === 'function') polled.push(records);
       return records;
     },
     put: async (arg) => {
-      await sink().put(arg as SinkRecord[]);
+      try {
+        await sink().put(arg as SinkRecord[]);
+      } catch (err) {
+        if (!isRetriableError(err)) throw err;
+        return { ...sinkState.drain(), retry: { message: String(err.message) } } satisfies SinkCallResult;
+      }
+      return sinkState.drain();
+    },
+    open: async (arg) => {
+      const partitions = arg as TopicPartition[];
+      sinkState.assign(partitions);
+      await sink().open?.(partitions);
+      return sinkState.drain();
+    },
+    close: async (arg) => {
+      const partitions = arg as TopicPartition[];
+      try {
+        await sink().close?.(partitions);
+      } finally {
+        sinkState.unassign(partitions);
+      }
+      return sinkState.drain();
+    },
+    commitRecords: (arg) => {
+      const metadata = arg as (RecordMetadata | null)[];
+      const batch = polled.shift();
+      const t = source();
+      if (batch === undefined || typeof t.commitRecord !== 'function') return null;
+      for (let i = 0; i < batch.length; i++) t.commitRecord(batch[i]!, metadata[i] ?? null);
       return null;
     },
     preCommit: async (arg) => {
@@ -118,6 +189,54 @@ export function createPluginRuntime(def: PluginDefinition, caps: Capabilities): 
       const handler = handlers[method];
       if (typeof handler !== 'function') throw new Error(`unknown runtime method ${String(method)}`);
       return await handler(arg);
+    },
+  };
+}
+
+/** A sink task's context requests and assignment, shared by the context API and the runtime's handlers. */
+function newSinkState() {
+  let commit = false;
+  let offsets: TopicPartitionOffsets | null = null;
+  let timeoutMs: number | null = null;
+  const assigned = new Map<string, TopicPartition>();
+  const rewind = (key: string, offset: number): void => {
+    if (!Number.isSafeInteger(offset) || offset < 0) throw new Error(`context.offset: ${String(offset)} is not a Kafka offset`);
+    (offsets ??= {})[key] = offset;
+  };
+  function offset(a: TopicPartitionOffsets | string, partition?: number, at?: number): void {
+    if (typeof a === 'string') rewind(topicPartitionKey(a, partition ?? -1), at ?? -1);
+    else for (const [k, v] of Object.entries(a)) rewind(k, v);
+  }
+  const api = {
+    requestCommit: (): void => {
+      commit = true;
+    },
+    offset,
+    timeout: (ms: number): void => {
+      if (!Number.isFinite(ms) || ms < 0) throw new Error(`context.timeout: ${String(ms)} is not a duration in ms`);
+      timeoutMs = ms;
+    },
+    assignment: (): TopicPartition[] => [...assigned.values()].map((tp) => ({ ...tp })),
+  };
+  return {
+    api,
+    assign(tps: readonly TopicPartition[]): void {
+      for (const tp of tps) assigned.set(topicPartitionKey(tp.topic, tp.partition), { topic: tp.topic, partition: tp.partition });
+    },
+    unassign(tps: readonly TopicPartition[]): void {
+      for (const tp of tps) assigned.delete(topicPartitionKey(tp.topic, tp.partition));
+    },
+    /** The requests made since the last drain, or null; clears them. */
+    drain(): TaskRequests | null {
+      if (!commit && offsets === null && timeoutMs === null) return null;
+      const out: TaskRequests = {};
+      if (commit) out.commit = true;
+      if (offsets !== null) out.offsets = offsets;
+      if (timeoutMs !== null) out.timeoutMs = timeoutMs;
+      commit = false;
+      offsets = null;
+      timeoutMs = null;
+      return out;
     },
   };
 }

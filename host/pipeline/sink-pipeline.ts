@@ -224,7 +224,7 @@ export class SinkPipeline implements RecordSource {
         this.stats.filtered++;
         return null;
       }
-      return connectToSdkSinkRecord(done, { topic, partition, offset: Number(m.offset) });
+      return connectToSdkSinkRecord(done, { topic, partition, offset: m.offset });
     } catch {
       return undefined;
     }
@@ -269,7 +269,7 @@ export class SinkPipeline implements RecordSource {
         this.stats.filtered++;
         return null;
       }
-      const consumed = { topic, partition, offset: Number(m.offset) };
+      const consumed = { topic, partition, offset: m.offset };
       const sdk = await guarded(op, 'TASK_PUT', this.#o.connectorClass, () => connectToSdkSinkRecord(done, consumed), original);
       return sdk.ok ? sdk.value : this.#failed();
     } catch (e) {
