@@ -19,7 +19,7 @@ import type { ErrorReporter, OriginalRecord } from '../errors/reporters.ts';
 import type { ErrorFigures } from '../metrics/task-metrics.ts';
 import type { Clock } from '../errors/retry.ts';
 import type { DurableOffset, SinkBatch, TopicPartition } from '../kafka/sink-records.ts';
-import type { RecordSource } from './record-ports.ts';
+import type { AssignmentChange, RecordSource } from './record-ports.ts';
 import { errorHandling, guarded, transform, transformSync } from './processing.ts';
 import type { ErrorHandling } from './processing.ts';
 import { connectToSdkSinkRecord, headerEntries } from './records.ts';
@@ -63,6 +63,10 @@ export class SinkPipeline implements RecordSource {
   #failure: ConveyorError | undefined;
   #closed = false;
   #wake: (() => void) | undefined;
+  /** Assignment changes the task has not heard of yet (its open/close), oldest first. */
+  #changes: AssignmentChange[] = [];
+  /** The task asked for a batch again (RetriableError): partitions stay paused whatever the buffer holds. */
+  #held = false;
 
   constructor(options: SinkPipelineOptions) {
     this.#o = options;
@@ -128,6 +132,8 @@ export class SinkPipeline implements RecordSource {
 
   #onAssigned(tps: TopicPartition[]): void {
     for (const tp of tps) this.#assigned.set(tpKey(tp), tp);
+    this.#changes.push({ kind: 'assigned', partitions: tps.map((tp) => ({ topic: tp.topic, partition: tp.partition })) });
+    if (this.#held) this.hold(true);
   }
 
   #onRevoked(tps: TopicPartition[]): void {
@@ -136,6 +142,7 @@ export class SinkPipeline implements RecordSource {
       this.#assigned.delete(k);
       this.#position.delete(k);
     }
+    this.#changes.push({ kind: 'revoked', partitions: tps.map((tp) => ({ topic: tp.topic, partition: tp.partition })) });
     const dropped = this.#buffer.drop(keys);
     this.stats.revokedDropped += dropped;
     // The consumer forgets (and resumes) the pause of a partition it lost; so does the pipeline.
@@ -165,12 +172,53 @@ export class SinkPipeline implements RecordSource {
       for (const [k, tp] of more) this.#paused.set(k, tp);
       consumer.pause(more.map(([, tp]) => tp));
       this.#log.debug('buffer full; paused partitions', { buffered: this.#buffer.size, paused: this.#paused.size });
-    } else if (this.#paused.size > 0 && this.#buffer.size <= this.#max / 2) {
+    } else if (this.#paused.size > 0 && !this.#held && this.#buffer.size <= this.#max / 2) {
       const all = [...this.#paused.values()];
       this.#paused.clear();
       consumer.resume(all);
       this.#log.debug('buffer drained; resumed partitions', { buffered: this.#buffer.size, resumed: all.length });
     }
+  }
+
+  takeAssignmentChanges(): AssignmentChange[] {
+    const out = this.#changes;
+    this.#changes = [];
+    return out;
+  }
+
+  owns(topic: string, partition: number): boolean {
+    return this.#assigned.has(tpKey({ topic, partition }));
+  }
+
+  /** Pauses every assigned partition while the task's batch waits for redelivery; false lets backpressure decide again. */
+  hold(on: boolean): void {
+    this.#held = on;
+    const consumer = this.#consumer;
+    if (!on || consumer === undefined) {
+      this.#applyBackpressure();
+      return;
+    }
+    const more = [...this.#assigned].filter(([k]) => !this.#paused.has(k));
+    for (const [k, tp] of more) this.#paused.set(k, tp);
+    if (more.length > 0) consumer.pause(more.map(([, tp]) => tp));
+  }
+
+  /**
+   * SinkTaskContext.offset: the partitions are read from these offsets next. What was buffered of them is dropped and
+   * the consumer seeks (a rebalance of this member: the task sees its partitions closed and opened again).
+   */
+  async rewind(offsets: TopicPartitionOffsets): Promise<void> {
+    const seek: DurableOffset[] = [];
+    for (const [k, off] of Object.entries(offsets)) {
+      const tp = parseTpKey(k);
+      if (tp === undefined || !this.#assigned.has(k) || !Number.isSafeInteger(off) || off < 0) continue;
+      seek.push({ ...tp, offset: BigInt(off) });
+      this.#position.delete(k);
+    }
+    if (seek.length === 0) return;
+    this.stats.revokedDropped += this.#buffer.drop(new Set(seek.map(tpKey)));
+    if (this.#consumer?.seek === undefined) throw new ConveyorError(ErrorCode.internal, 'this consumer cannot seek');
+    await this.#consumer.seek(seek);
   }
 
   /** Up to max records, waiting at most waitMs for the first; rejects once the pipeline failed. */
