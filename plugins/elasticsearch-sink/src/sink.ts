@@ -4,6 +4,7 @@
  * cannot be converted are dropped (drop.invalid.message=true) or reported to `onInvalid`, which fails the task
  * unless it sends them to the dead-letter queue.
  */
+import { RetriableError } from '@conveyor/sdk';
 import type { TopicPartitionOffsets } from '@conveyor/sdk';
 import type { EsSinkConfig } from './config.ts';
 import { ignoresSchema } from './config.ts';
@@ -71,7 +72,15 @@ export class ElasticsearchSink {
     for (const index of new Set(this.#o.config.topicToIndex.values())) await this.#indices.ensure(index, null);
   }
 
+  /**
+   * Plans and queues the batch. Operations parked after a retriable failure go first; while they still fail, the
+   * batch is not taken and a RetriableError asks the worker to deliver it again after a backoff.
+   */
   async put(records: readonly EsSinkRecord[]): Promise<void> {
+    const stillFailing = await this.writer.resendParked();
+    if (stillFailing !== null) {
+      throw new RetriableError(`${this.writer.parked} operations still wait for Elasticsearch: ${stillFailing.message}`, { cause: stillFailing });
+    }
     for (const record of records) {
       let plan;
       try {
