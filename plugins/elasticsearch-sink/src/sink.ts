@@ -101,13 +101,15 @@ export class ElasticsearchSink {
     }
   }
 
-  /** Flushes and returns the next offsets to commit (only over records Elasticsearch acknowledged). */
   /**
    * The offsets Elasticsearch has acknowledged. Buffered records are sent on, but preCommit does not wait for them
    * (as Confluent's sink with flush.synchronously=false): an outage longer than the sandbox's call deadline then
-   * only holds the committed offsets back, and the task keeps retrying instead of failing.
+   * only holds the committed offsets back, and the task keeps retrying instead of failing. Operations parked after
+   * a retriable failure are sent once more first (one attempt per commit: offset.flush.interval.ms spaces them).
    */
   async preCommit(): Promise<TopicPartitionOffsets> {
+    // Parked operations are tried again here too: no put comes while no new record arrives.
+    if (this.writer.parked > 0) await this.writer.resendParked();
     if (this.#o.config.flushSynchronously) await this.writer.flush();
     else this.writer.dispatch();
     return this.writer.committableOffsets();
