@@ -67,6 +67,9 @@ export class SinkPipeline implements RecordSource {
   #changes: AssignmentChange[] = [];
   /** The task asked for a batch again (RetriableError): partitions stay paused whatever the buffer holds. */
   #held = false;
+  /** Revocations so far, and per partition the count at its last one: a fetch drops what it took before them. */
+  #revocations = 0;
+  readonly #revokedAt = new Map<string, number>();
 
   constructor(options: SinkPipelineOptions) {
     this.#o = options;
@@ -138,9 +141,11 @@ export class SinkPipeline implements RecordSource {
 
   #onRevoked(tps: TopicPartition[]): void {
     const keys = new Set(tps.map(tpKey));
+    this.#revocations++;
     for (const k of keys) {
       this.#assigned.delete(k);
       this.#position.delete(k);
+      this.#revokedAt.set(k, this.#revocations);
     }
     this.#changes.push({ kind: 'revoked', partitions: tps.map((tp) => ({ topic: tp.topic, partition: tp.partition })) });
     const dropped = this.#buffer.drop(keys);
@@ -224,19 +229,40 @@ export class SinkPipeline implements RecordSource {
   /** Up to max records, waiting at most waitMs for the first; rejects once the pipeline failed. */
   async fetch(max: number, waitMs: number): Promise<SinkRecord[]> {
     const deadline = performance.now() + Math.max(0, waitMs);
-    const out: SinkRecord[] = [];
+    let out: SinkRecord[] = [];
+    let from: string[] = [];
     const advanced = new Map<string, number>();
+    let seen = this.#revocations;
+    // Partitions revoked (and maybe assigned again) since `seen`: what was taken of them before is stale.
+    const purge = (): void => {
+      if (seen === this.#revocations) return;
+      const since = seen;
+      const stale = (k: string): boolean => (this.#revokedAt.get(k) ?? 0) > since;
+      out = out.filter((_, i) => !stale(from[i]!));
+      from = from.filter((k) => !stale(k));
+      for (const k of [...advanced.keys()]) if (stale(k)) advanced.delete(k);
+      seen = this.#revocations;
+    };
     for (;;) {
       if (this.#failure !== undefined) throw this.#failure;
+      purge();
       while (out.length < max && !this.#closed) {
         const b = this.#buffer.shift();
         if (b === undefined) break;
         let record = this.#processFast(b);
-        if (record === undefined) record = await this.#process(b);
+        if (record === undefined) {
+          const before = this.#revocations;
+          record = await this.#process(b);
+          purge();
+          if ((this.#revokedAt.get(b.key) ?? 0) > before) continue;
+        }
         // A rebalance may have taken the partition while the record was converted.
         if (!this.#assigned.has(b.key)) continue;
         advanced.set(b.key, Number(b.message.offset) + 1);
-        if (record !== null) out.push(record);
+        if (record !== null) {
+          out.push(record);
+          from.push(b.key);
+        }
       }
       this.#applyBackpressure();
       const left = deadline - performance.now();

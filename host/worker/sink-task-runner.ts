@@ -21,8 +21,10 @@ export function redeliveryDelayMs(attempt: number, maxMs: number, taskTimeoutMs:
   return Math.min(maxMs, REDELIVERY_MIN_DELAY_MS * 2 ** Math.min(attempt, 30));
 }
 
-const consumedFrom = (r: SinkRecord & { originalTopic?: string; originalPartition?: number }): string =>
-  `${r.originalTopic ?? r.topic}/${r.originalPartition ?? r.partition}`;
+type ConsumedRecord = SinkRecord & { originalTopic?: string; originalPartition?: number };
+
+/** Where a record was consumed from ("topic/partition"), whatever transforms renamed. */
+const consumedFrom = (r: ConsumedRecord): string => `${r.originalTopic ?? r.topic}/${r.originalPartition ?? r.partition}`;
 
 export class SinkTaskRunner extends BaseRunner {
   private readonly source: RecordSource;
@@ -33,15 +35,17 @@ export class SinkTaskRunner extends BaseRunner {
   /** Partitions the task has open ("topic/partition"), so a stop closes exactly these. */
   private readonly open = new Map<string, TopicPartition>();
   private commitRequested = false;
-  /** Fetches started so far; a batch carries the number of its fetch. */
-  private fetches = 0;
+  /** The batch fetched ahead has arrived (it holds records taken before anything that happens from now on). */
+  private aheadArrived = false;
   /**
-   * Partitions the task rewound ("topic/partition" → offset) and the fetch count at the time: records at or past the
-   * offset in batches fetched before are read again from Kafka, so they are not put now.
+   * Rewinds ("topic/partition" → offset) made after the batch fetched ahead arrived: its records at or past the offset
+   * are read again from Kafka, so they are not put. (A fetch still running at a rewind gets only records read after it.)
    */
-  private readonly rewound = new Map<string, { offset: number; beforeFetch: number }>();
-  /** The fetch count at the last revocation: batches fetched up to then are filtered by ownership. */
-  private revokedBeforeFetch = 0;
+  private cutAhead = new Map<string, number>();
+  /** Partitions were revoked since the batch in hand was checked: filter it by ownership. */
+  private revoked = false;
+  /** Partitions rewound while the batch in hand was delivered: its position for them is stale. */
+  private readonly rewoundNow = new Set<string>();
 
   constructor(o: RunnerOptions, source: RecordSource, maxBatch = 500) {
     super(o);
@@ -65,20 +69,27 @@ export class SinkTaskRunner extends BaseRunner {
     let lastCommit = performance.now();
     await this.apply(this.startRequests);
     await this.assignmentChanged();
-    const prefetch = (): Promise<{ records: SinkRecord[]; fetch: number }> => {
-      const fetch = ++this.fetches;
-      return ahead(this.source.fetch(this.maxBatch, 100).then((records) => ({ records, fetch })));
+    const prefetch = (): Promise<SinkRecord[]> => {
+      this.aheadArrived = false;
+      return ahead(this.source.fetch(this.maxBatch, 100).then((records) => {
+        this.aheadArrived = true;
+        return records;
+      }));
     };
     let next = prefetch();
     try {
       while (!this.stopping) {
-        const { records, fetch } = await next;
+        let batch = await next;
         const position = this.source.position();
-        next = this.stopping ? Promise.resolve({ records: [], fetch: ++this.fetches }) : prefetch();
+        const cut = this.cutAhead;
+        this.cutAhead = new Map();
+        for (const k of cut.keys()) delete position[k];
+        next = this.stopping ? Promise.resolve([]) : prefetch();
+        this.rewoundNow.clear();
         await this.assignmentChanged();
-        const batch = this.deliverable(records, fetch);
-        if (batch.length > 0 && !(await this.deliver(batch, fetch))) break;
-        for (const [k, r] of this.rewound) if (fetch <= r.beforeFetch) delete position[k];
+        batch = this.deliverable(batch, cut);
+        if (batch.length > 0 && !(await this.deliver(batch))) break;
+        for (const k of this.rewoundNow) delete position[k];
         this.handed = position;
         if (this.commitRequested || performance.now() - lastCommit >= (this.o.commitIntervalMs ?? 1000)) {
           this.commitRequested = false;
@@ -96,13 +107,13 @@ export class SinkTaskRunner extends BaseRunner {
    * after a backoff, with the partitions paused, for as long as it takes (Kafka Connect's behaviour). False when the
    * runner stopped before the batch was taken.
    */
-  private async deliver(first: SinkRecord[], fetch: number): Promise<boolean> {
+  private async deliver(first: SinkRecord[]): Promise<boolean> {
     let batch = first;
     for (let attempt = 0; ; attempt++) {
       await this.throttled(batch);
       const at = performance.now();
       const result = await this.o.instance.invoke<SinkCallResult>('put', batch);
-      await this.apply(result);
+      const rewound = await this.apply(result);
       if (result?.retry === undefined) {
         this.o.metrics?.batch(batch.length, performance.now() - at);
         this.records += batch.length;
@@ -117,7 +128,7 @@ export class SinkTaskRunner extends BaseRunner {
       this.source.hold?.(true);
       if (!(await this.pause(delay))) return false;
       await this.assignmentChanged();
-      batch = this.deliverable(batch, fetch);
+      batch = this.deliverable(batch, rewound);
       if (batch.length === 0) {
         this.source.hold?.(false);
         return true;
@@ -143,22 +154,19 @@ export class SinkTaskRunner extends BaseRunner {
   }
 
   /**
-   * The records of a batch the task may still be given: not of a partition it lost since (a partition lost and
-   * assigned again keeps them: a duplicate, never a gap), not at or past an offset it rewound to since the fetch.
-   * The plain case (nothing revoked or rewound) costs no pass over the batch.
+   * The records of a batch the task may still be given: not of a partition it lost (one lost and assigned again
+   * keeps them: a duplicate, never a gap), not at or past an offset it rewound to. The plain case (nothing revoked
+   * or rewound) costs no pass over the batch.
    */
-  private deliverable(batch: SinkRecord[], fetch: number): SinkRecord[] {
-    for (const [k, r] of this.rewound) if (r.beforeFetch < fetch) this.rewound.delete(k);
+  private deliverable(batch: ConsumedRecord[], cut: ReadonlyMap<string, number>): SinkRecord[] {
+    if (!this.revoked && cut.size === 0) return batch;
+    this.revoked = false;
     const owns = this.source.owns?.bind(this.source);
-    const rewinds = [...this.rewound];
-    if (fetch > this.revokedBeforeFetch && rewinds.length === 0) return batch;
-    const cut = new Map(rewinds.map(([k, r]) => [k, r.offset]));
     return batch.filter((r) => {
       const from = consumedFrom(r);
       const at = cut.get(from);
       if (at !== undefined && r.offset >= at) return false;
-      const slash = from.lastIndexOf('/');
-      return owns === undefined || owns(from.slice(0, slash), Number(from.slice(slash + 1)));
+      return owns === undefined || owns(from.slice(0, from.lastIndexOf('/')), r.originalPartition ?? r.partition);
     });
   }
 
@@ -173,7 +181,7 @@ export class SinkTaskRunner extends BaseRunner {
           this.open.delete(k);
           delete this.handed[k];
         }
-        this.revokedBeforeFetch = this.fetches;
+        this.revoked = true;
         if (closing.length > 0 && this.hooks.close) await this.apply(await this.o.instance.invoke<SinkCallResult>('close', closing));
       } else {
         keys.forEach((k, i) => this.open.set(k, change.partitions[i]!));
@@ -182,22 +190,28 @@ export class SinkTaskRunner extends BaseRunner {
     }
   }
 
-  /** Acts on what the task's context asked for: a commit soon, partitions read again from an offset. */
-  private async apply(requests: TaskRequests | null): Promise<void> {
-    if (requests === null) return;
+  /**
+   * Acts on what the task's context asked for: a commit soon, partitions read again from an offset. Returns the
+   * rewinds it made ("topic/partition" → offset).
+   */
+  private async apply(requests: TaskRequests | null): Promise<ReadonlyMap<string, number>> {
+    if (requests === null) return new Map();
     if (requests.commit === true) this.commitRequested = true;
-    const offsets = requests.offsets;
-    if (offsets === undefined || Object.keys(offsets).length === 0) return;
-    for (const [k, offset] of Object.entries(offsets)) {
-      this.rewound.set(k, { offset, beforeFetch: this.fetches });
+    const rewinds = new Map(Object.entries(requests.offsets ?? {}));
+    if (rewinds.size === 0) return rewinds;
+    for (const [k, offset] of rewinds) {
       delete this.handed[k];
+      this.rewoundNow.add(k);
+      if (this.aheadArrived) this.cutAhead.set(k, Math.min(offset, this.cutAhead.get(k) ?? offset));
     }
+    const offsets = Object.fromEntries(rewinds);
     this.o.log.info('the task rewound partitions', { offsets });
     if (this.source.rewind === undefined) {
       this.o.log.warn('this record source cannot rewind; the request is ignored', { offsets });
-      return;
+      return new Map();
     }
     await this.source.rewind(offsets);
+    return rewinds;
   }
 
   protected async flush(): Promise<void> {

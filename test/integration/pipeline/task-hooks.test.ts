@@ -182,7 +182,9 @@ void test('context.offset reads a partition again from the offset the task gave'
     await eventually(() => {
       const seen = putOffsets(journal);
       return seen.filter((o) => o === 2).length === 2 && seen.filter((o) => o === 4).length === 2 ? true : undefined;
-    }, 'offsets 2 to 4 put again', 60_000);
+    }, 'offsets 2 to 4 put again', 20_000).catch(async (e: unknown) => {
+      throw new Error(`${(e as Error).message}; committed ${await committed(`connect-${connector}`, topic)}; the task saw: ${journal.join(' | ')}`);
+    });
     await eventually(async () => ((await committed(`connect-${connector}`, topic)) === 5n ? true : undefined), 'offset 5 committed');
   } finally {
     await task.stop();
