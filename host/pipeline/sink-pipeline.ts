@@ -7,9 +7,6 @@
  */
 import type { SinkRecord, TopicPartitionOffsets } from '../../sdk/records.ts';
 import type { ConnectorConverters } from '../connect/converters/from-config.ts';
-import type { SchemaAndValue } from '../connect/converters/types.ts';
-import { header } from '../connect/record.ts';
-import type { Header, SinkRecord as ConnectSinkRecord } from '../connect/record.ts';
 import type { TransformChain } from '../connect/transforms/chain.ts';
 import { ConveyorError, ErrorCode } from '../core/errors.ts';
 import { LogField } from '../core/log-fields.ts';
@@ -20,9 +17,9 @@ import type { ErrorFigures } from '../metrics/task-metrics.ts';
 import type { Clock } from '../errors/retry.ts';
 import type { DurableOffset, SinkBatch, TopicPartition } from '../kafka/sink-records.ts';
 import type { AssignmentChange, RecordSource } from './record-ports.ts';
-import { errorHandling, guarded, transform, transformSync } from './processing.ts';
+import { errorHandling } from './processing.ts';
 import type { ErrorHandling } from './processing.ts';
-import { connectToSdkSinkRecord, headerEntries } from './records.ts';
+import { SinkConversion } from './sink-conversion.ts';
 import { SinkBuffer, parseTpKey, tpKey } from './sink-buffer.ts';
 import type { Buffered } from './sink-buffer.ts';
 import type { ConsumerHandlers, PipelineState, PipelineStats, RecordConsumer } from './types.ts';
@@ -54,6 +51,7 @@ export class SinkPipeline implements RecordSource {
   readonly #log: Logger;
   readonly #max: number;
   readonly #buffer = new SinkBuffer();
+  readonly #conversion: SinkConversion;
   readonly #assigned = new Map<string, TopicPartition>();
   readonly #position = new Map<string, number>();
   readonly #paused = new Map<string, TopicPartition>();
@@ -73,6 +71,7 @@ export class SinkPipeline implements RecordSource {
 
   constructor(options: SinkPipelineOptions) {
     this.#o = options;
+    this.#conversion = new SinkConversion(options, this.stats);
     this.#log = options.logger.child({ [LogField.component]: 'sink-pipeline', [LogField.connector]: options.connector, [LogField.task]: options.taskId });
     this.#max = Math.max(1, options.maxBufferedRecords ?? DEFAULT_MAX_BUFFERED_RECORDS);
   }
@@ -249,7 +248,7 @@ export class SinkPipeline implements RecordSource {
       while (out.length < max && !this.#closed) {
         const b = this.#buffer.shift();
         if (b === undefined) break;
-        let record = this.#processFast(b);
+        let record = this.#conversion.fast(b);
         if (record === undefined) {
           const before = this.#revocations;
           record = await this.#process(b);
@@ -282,87 +281,15 @@ export class SinkPipeline implements RecordSource {
     return out;
   }
 
-  /**
-   * The happy path, synchronously: the task's record, null when a transform dropped it, or undefined when a stage
-   * threw — then #process runs the record again with error handling (converters and transforms are pure).
-   */
-  #processFast(b: Buffered): SinkRecord | null | undefined {
-    const { converters } = this.#o;
-    const { topic, partition, message: m } = b;
-    try {
-      const key = converters.key.toConnectData(topic, m.key);
-      const value = converters.value.toConnectData(topic, m.value);
-      const headers = this.#headers(topic, b);
-      const done = transformSync(this.#o.chain, this.#connectRecord(b, key, value, headers));
-      if (done === null) {
-        this.stats.filtered++;
-        return null;
-      }
-      return connectToSdkSinkRecord(done, { topic, partition, offset: m.offset });
-    } catch {
-      return undefined;
-    }
-  }
-
-  #connectRecord(b: Buffered, key: SchemaAndValue, value: SchemaAndValue, headers: Header[]): ConnectSinkRecord {
-    const { topic, partition, message: m } = b;
-    return {
-      topic,
-      kafkaPartition: partition,
-      keySchema: key.schema,
-      key: key.value,
-      valueSchema: value.schema,
-      value: value.value,
-      timestamp: m.timestamp,
-      headers,
-      kafkaOffset: m.offset,
-      timestampType: 'CreateTime',
-      originalTopic: topic,
-      originalKafkaPartition: partition,
-      originalKafkaOffset: m.offset,
-    };
-  }
-
-  /** The task's record, or null when a transform dropped it or a failure was tolerated. */
+  /** The task's record, or null when a transform dropped it or a failure was tolerated; an unexpected throw fails the pipeline. */
   async #process(b: Buffered): Promise<SinkRecord | null> {
-    const op = this.#requireErrors().operator;
-    const { converters } = this.#o;
-    const { topic, partition, message: m } = b;
-    const original: OriginalRecord = { topic, partition, offset: m.offset, key: m.key, value: m.value, headers: m.headers, timestamp: m.timestamp };
     try {
-      const key = await guarded(op, 'KEY_CONVERTER', converters.classes.key, () => converters.key.toConnectData(topic, m.key), original);
-      if (!key.ok) return this.#failed();
-      const value = await guarded(op, 'VALUE_CONVERTER', converters.classes.value, () => converters.value.toConnectData(topic, m.value), original);
-      if (!value.ok) return this.#failed();
-      const headers = await guarded(op, 'HEADER_CONVERTER', converters.classes.header, () => this.#headers(topic, b), original);
-      if (!headers.ok) return this.#failed();
-      const t = await transform(this.#o.chain, op, this.#connectRecord(b, key.value, value.value, headers.value), original);
-      if (!t.ok) return this.#failed();
-      const done = t.value;
-      if (done === null) {
-        this.stats.filtered++;
-        return null;
-      }
-      const consumed = { topic, partition, offset: m.offset };
-      const sdk = await guarded(op, 'TASK_PUT', this.#o.connectorClass, () => connectToSdkSinkRecord(done, consumed), original);
-      return sdk.ok ? sdk.value : this.#failed();
+      return await this.#conversion.guarded(b, this.#requireErrors().operator);
     } catch (e) {
       const error = e instanceof ConveyorError ? e : new ConveyorError(ErrorCode.taskFailed, String(e), { cause: e });
       this.#fail(error);
       throw error;
     }
-  }
-
-  #headers(topic: string, b: Buffered): Header[] {
-    return headerEntries(b.message.headers).map(([k, bytes]) => {
-      const sv = this.#o.converters.header.toConnectHeader(topic, k, bytes);
-      return header(k, sv.schema, sv.value);
-    });
-  }
-
-  #failed(): null {
-    this.stats.failed++;
-    return null;
   }
 
   #requireErrors(): ErrorHandling {
@@ -376,10 +303,6 @@ export class SinkPipeline implements RecordSource {
   }
 
   /**
-   * Commits the offsets the task reported durable (preCommit), only for partitions this task still owns and never
-   * past what it was handed. A failed commit is logged; the next commit covers it.
-   */
-  /**
    * A record the task reported as errant (ErrantRecordReporter): goes through this task's error handling at
    * TASK_PUT (log, dead-letter queue, counters); throws when errors.tolerance does not allow skipping it.
    */
@@ -388,6 +311,10 @@ export class SinkPipeline implements RecordSource {
     if (out.ok) throw new ConveyorError(ErrorCode.internal, 'errant record was not reported');
   }
 
+  /**
+   * Commits the offsets the task reported durable (preCommit), only for partitions this task still owns and never
+   * past what it was handed. A failed commit is logged; the next commit covers it.
+   */
   async commit(offsets: TopicPartitionOffsets): Promise<void> {
     const consumer = this.#consumer;
     if (consumer === undefined) return;
