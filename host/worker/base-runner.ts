@@ -104,6 +104,10 @@ export abstract class BaseRunner implements TaskRunner {
     await this.loop;
     try {
       await this.beforeStop();
+    } catch (err) {
+      this.o.log.warn('task did not close its partitions cleanly', { error: err });
+    }
+    try {
       await this.flush();
       await this.o.instance.invoke('stop');
     } catch (err) {

@@ -193,6 +193,11 @@ export class BulkWriter {
     return this.#offsets.committable();
   }
 
+  /** Stops tracking partitions the task no longer holds: no offsets are reported for them from now on. */
+  forgetPartitions(partitions: readonly { topic: string; partition: number }[]): void {
+    for (const tp of partitions) this.#offsets.forget(tp.topic, tp.partition);
+  }
+
   highestDurableOffsets(): TopicPartitionOffsets {
     return this.#offsets.highestDurable();
   }

@@ -115,6 +115,15 @@ export class ElasticsearchSink {
     return this.writer.committableOffsets();
   }
 
+  /**
+   * Partitions the task lost (Confluent's closePartitions): operations already queued still go out (linger.ms sends
+   * them), but the offsets of these partitions are no longer tracked or reported; their next owner reads them from
+   * the group's committed offset.
+   */
+  close(partitions: readonly { topic: string; partition: number }[]): void {
+    this.writer.forgetPartitions(partitions);
+  }
+
   async stop(): Promise<void> {
     await this.writer.close();
   }

@@ -73,3 +73,12 @@ test('while Elasticsearch answers 429, put throws a RetriableError without takin
   await s.writer.flush();
   assert.deepEqual(await s.preCommit(), { 'orders/0': 2 });
 });
+
+test('close forgets the lost partitions: their offsets are no longer reported', async () => {
+  const s = new ElasticsearchSink({ config: config(), client: client(), clock: virtualClock() });
+  await s.put([record({ offset: 0, key: 'a', value: { a: 1 } }), record({ offset: 0, partition: 1, key: 'b', value: { b: 1 } })]);
+  await s.writer.flush();
+  assert.deepEqual(await s.preCommit(), { 'orders/0': 1, 'orders/1': 1 });
+  s.close([{ topic: 'orders', partition: 1 }]);
+  assert.deepEqual(await s.preCommit(), { 'orders/0': 1 });
+});
