@@ -16,8 +16,9 @@ import type { RunnerOptions } from './base-runner.ts';
 export const REDELIVERY_MIN_DELAY_MS = 300;
 
 /** Delay before redelivery `attempt` (0-based): the task's context.timeout when it set one, else exponential. */
-export function redeliveryDelayMs(attempt: number, maxMs: number, taskTimeoutMs: number | undefined): number {
-  if (taskTimeoutMs !== undefined) return taskTimeoutMs;
+export function redeliveryDelayMs(attempt: number, maxMs: number, taskTimeoutMs: unknown): number {
+  // What the isolate sent is checked, not trusted: a duration in ms, at most a day.
+  if (typeof taskTimeoutMs === 'number' && Number.isFinite(taskTimeoutMs) && taskTimeoutMs >= 0) return Math.min(taskTimeoutMs, 86_400_000);
   return Math.min(maxMs, REDELIVERY_MIN_DELAY_MS * 2 ** Math.min(attempt, 30));
 }
 
@@ -123,7 +124,7 @@ export class SinkTaskRunner extends BaseRunner {
       }
       const delay = redeliveryDelayMs(attempt, this.maxDelayMs, result.timeoutMs);
       this.o.log.warn('put asked for the batch again (RetriableError); pausing the partitions before redelivering it', {
-        attempt: attempt + 1, records: batch.length, delayMs: delay, error: result.retry.message,
+        attempt: attempt + 1, records: batch.length, delayMs: delay, error: String(result.retry.message).slice(0, 4096),
       });
       this.source.hold?.(true);
       if (!(await this.pause(delay))) return false;

@@ -72,3 +72,10 @@ test('open at start, the same batch after a RetriableError, a rewind read again,
   assert.deepEqual(failures, []);
   assert.deepEqual(journal, ['open in/0', 'busy 0,1,2', 'put 0,1,2', 'put 1,2', 'close in/0', 'stop']);
 });
+
+test('a timeout from the isolate that is not a duration falls back to the backoff; a huge one is capped at a day', () => {
+  assert.equal(redeliveryDelayMs(0, 60_000, Number.NaN), REDELIVERY_MIN_DELAY_MS);
+  assert.equal(redeliveryDelayMs(0, 60_000, -5), REDELIVERY_MIN_DELAY_MS);
+  assert.equal(redeliveryDelayMs(0, 60_000, '100'), REDELIVERY_MIN_DELAY_MS);
+  assert.equal(redeliveryDelayMs(0, 60_000, 1e15), 86_400_000);
+});
