@@ -203,6 +203,8 @@ export interface ErrantRecord {
   topic: string;
   partition: number;
   offset: number;
+  /** The exact offset as decimal text when it is past 2^53 (a SinkRecord's offsetText; pass the record as it came). */
+  offsetText?: string;
   key: JsonValue;
   value: JsonValue;
   headers?: Record<string, string>;

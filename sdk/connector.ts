@@ -1,6 +1,6 @@
 import type { Capabilities } from './capabilities.ts';
 import type { ConfigDefinition, ConfigValues, ParsedConfig } from './config.ts';
-import type { JsonValue, SinkRecord, SourceRecord, TopicPartitionOffsets } from './records.ts';
+import type { JsonValue, RecordMetadata, SinkRecord, SourceRecord, TopicPartition, TopicPartitionOffsets } from './records.ts';
 
 /** A connector's config as the worker holds it: string properties. */
 export type RawConfig = Readonly<Record<string, string>>;
@@ -20,12 +20,34 @@ export interface TaskContextOf<V extends ParsedConfig> extends ConnectorContextO
 }
 
 /**
+ * What a sink task receives: the task's context plus Kafka Connect's SinkTaskContext. Its requests are carried back
+ * to the worker with the result of the call they were made in (start, open, close, put), so they cost no crossing.
+ */
+export interface SinkTaskContextOf<V extends ParsedConfig> extends TaskContextOf<V> {
+  /** Asks the worker to commit offsets (preCommit, then the consumer group commit) as soon as it can. */
+  requestCommit(): void;
+  /**
+   * Rewinds (or skips) partitions: the worker reads each from the given offset next ("topic/partition" → the next
+   * offset to read), dropping what it fetched beyond. Applied after the current call returns.
+   */
+  offset(offsets: TopicPartitionOffsets): void;
+  /** Rewinds (or skips) one partition; see offset(offsets). */
+  offset(topic: string, partition: number, offset: number): void;
+  /** How long to wait before redelivering a batch whose put threw a RetriableError (Kafka Connect's context.timeout). */
+  timeout(ms: number): void;
+  /** The partitions currently assigned to this task (as of the last open/close). */
+  assignment(): TopicPartition[];
+}
+
+/**
  * What a connector receives. `C` is the plugin's config definition: declared `as const`, it types `ctx.config` key by
  * key (`ConnectorContext<typeof config>`; see ConfigValues).
  */
 export type ConnectorContext<C extends ConfigDefinition = ConfigDefinition> = ConnectorContextOf<ConfigValues<C>>;
 /** What a task receives (`TaskContext<typeof config>` for a typed `ctx.config`). */
 export type TaskContext<C extends ConfigDefinition = ConfigDefinition> = TaskContextOf<ConfigValues<C>>;
+/** What a sink task receives (`SinkTaskContext<typeof config>` for a typed `ctx.config`). */
+export type SinkTaskContext<C extends ConfigDefinition = ConfigDefinition> = SinkTaskContextOf<ConfigValues<C>>;
 
 /** Extra validation beyond the declarative config definition: returns key → error messages. */
 export type ExtraValidation<C extends ConfigDefinition = ConfigDefinition> = (config: ConfigValues<C>, raw: RawConfig) => Record<string, string[]>;
@@ -48,16 +70,37 @@ export interface SourceTaskOf<V extends ParsedConfig> {
   poll(): SourceRecord[] | null | Promise<SourceRecord[] | null>;
   /** Called after the records returned so far have been durably written. */
   commit?(): void | Promise<void>;
+  /**
+   * Kafka Connect's commitRecord: called for each record once Kafka acknowledged it, with where it was written
+   * (null when a transform dropped it or, under errors.tolerance=all, its send failed). The worker calls it for a
+   * whole batch at once, in poll order, with the record objects poll returned; keep it synchronous and cheap.
+   * Records of a batch written in an exactly-once transaction get a null metadata.
+   */
+  commitRecord?(record: SourceRecord, metadata: RecordMetadata | null): void;
   /** Releases what start opened; capabilities are revoked once it returns. */
   stop(): void | Promise<void>;
 }
 
 /** Kafka Connect's SinkTask (its config parsed into V); see SinkTask. */
 export interface SinkTaskOf<V extends ParsedConfig> {
-  /** Opens what the task writes to. A throw fails the task with its message. */
-  start(ctx: TaskContextOf<V>): void | Promise<void>;
-  /** Writes (or buffers) one batch; a throw fails the task. */
+  /** Opens what the task writes to; keep ctx for its requests (requestCommit, offset, timeout). A throw fails the task. */
+  start(ctx: SinkTaskContextOf<V>): void | Promise<void>;
+  /**
+   * Kafka Connect's open: the task was assigned these partitions (at start and after each rebalance), before any of
+   * their records is put.
+   */
+  open?(partitions: TopicPartition[]): void | Promise<void>;
+  /**
+   * Writes (or buffers) one batch. A RetriableError asks for the same batch again after a backoff (the partitions
+   * are paused meanwhile); any other throw fails the task.
+   */
   put(records: SinkRecord[]): void | Promise<void>;
+  /**
+   * Kafka Connect's close: the task lost these partitions (a rebalance, or the task stopping); no more of their
+   * records will be put. Release what the task holds for them; write out what it buffered of them if it can
+   * (offsets the group already committed for them stand; later writes are at-least-once duplicates for the next owner).
+   */
+  close?(partitions: TopicPartition[]): void | Promise<void>;
   /** Makes everything put so far durable (used when preCommit is absent). */
   flush?(offsets: TopicPartitionOffsets): void | Promise<void>;
   /** Returns the offsets that are durable; defaults to flush(offsets) then the offsets given. */

@@ -7,3 +7,4 @@ export * from './password.ts';
 export * from './capabilities.ts';
 export * from './connector.ts';
 export * from './base64.ts';
+export * from './errors.ts';

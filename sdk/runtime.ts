@@ -6,8 +6,11 @@ import type { Capabilities } from './capabilities.ts';
 import { parseConfig, validateConfig } from './config.ts';
 import type { ConfigDefinition } from './config.ts';
 import { replicatingConnector } from './connector.ts';
-import type { OffsetAlteration, PluginDefinition, RawConfig, SinkTask, SourceTask, TaskContext } from './connector.ts';
-import type { SinkRecord, TopicPartitionOffsets } from './records.ts';
+import type { OffsetAlteration, PluginDefinition, RawConfig, SinkTask, SinkTaskContext, SourceTask, TaskContext } from './connector.ts';
+import { isRetriableError } from './errors.ts';
+import type { RecordMetadata, SinkRecord, SourceRecord, TopicPartition, TopicPartitionOffsets } from './records.ts';
+import { newSinkState } from './sink-context.ts';
+import type { TaskRequests } from './sink-context.ts';
 
 /** What a bundle's definition says of itself: the manifest's type, class names and config definition come from it. */
 export interface PluginDescription {
@@ -18,7 +21,28 @@ export interface PluginDescription {
 }
 
 /** The calls the host makes into a plugin (the sandbox's protocol). */
-export type RuntimeMethod = 'describe' | 'validate' | 'alterOffsets' | 'taskConfigs' | 'start' | 'poll' | 'put' | 'preCommit' | 'commit' | 'stop';
+export type RuntimeMethod = 'describe' | 'validate' | 'alterOffsets' | 'taskConfigs' | 'start' | 'poll' | 'put' | 'preCommit' | 'commit' | 'stop' | 'open' | 'close' | 'commitRecords';
+
+/** Which optional hooks the started task implements (start's result): the host makes no crossing for the others. */
+export interface TaskHooks {
+  open: boolean;
+  close: boolean;
+  commitRecord: boolean;
+}
+
+export type { TaskRequests } from './sink-context.ts';
+
+/**
+ * The result of start, open, close and put on a sink task: the requests its context collected (null when none) and,
+ * for a put that threw a RetriableError, `retry` with its message (the batch was not taken).
+ */
+export type SinkCallResult = (TaskRequests & { retry?: { message: string } }) | null;
+
+/** start's result. */
+export interface StartResult {
+  hooks: TaskHooks;
+  requests: SinkCallResult;
+}
 
 /** A plugin definition behind one entry point: call(method, argument). */
 export interface PluginRuntime {
@@ -43,9 +67,14 @@ export function describePlugin(def: unknown): PluginDescription {
 export function createPluginRuntime(def: PluginDefinition, caps: Capabilities): PluginRuntime {
   const description = describePlugin(def);
   let task: SourceTask | SinkTask | null = null;
+  const sinkState = newSinkState();
+  /** Batches poll returned, oldest first, kept for commitRecord only when the task has it. */
+  const polled: SourceRecord[][] = [];
 
   const context = (raw: RawConfig, connector: string, taskId: number): TaskContext =>
     Object.freeze({ ...caps, raw: Object.freeze({ ...raw }), config: parseConfig(def.config, raw), connector, taskId });
+  const sinkContext = (raw: RawConfig, connector: string, taskId: number): SinkTaskContext =>
+    Object.freeze({ ...context(raw, connector, taskId), ...sinkState.api });
 
   const handlers: Record<RuntimeMethod, (arg: unknown) => unknown> = {
     describe: () => description,
@@ -76,18 +105,55 @@ export function createPluginRuntime(def: PluginDefinition, caps: Capabilities): 
     start: async (arg) => {
       const { raw, connector, taskId } = arg as { raw: RawConfig; connector: string; taskId: number };
       if (task !== null) throw new Error('task already started');
-      task = def.task();
-      await task.start(context(raw, connector, taskId));
-      return null;
+      if (def.type === 'sink') {
+        const t = def.task();
+        task = t;
+        await t.start(sinkContext(raw, connector, taskId));
+        return { hooks: { open: typeof t.open === 'function', close: typeof t.close === 'function', commitRecord: false }, requests: sinkState.drain() } satisfies StartResult;
+      }
+      const t = def.task();
+      task = t;
+      await t.start(context(raw, connector, taskId));
+      return { hooks: { open: false, close: false, commitRecord: typeof t.commitRecord === 'function' }, requests: null } satisfies StartResult;
     },
     poll: async () => {
-      const records = await (source()).poll();
+      const t = source();
+      const records = await t.poll();
       if (records === null || records === undefined) return [];
       if (!Array.isArray(records)) throw new Error('poll() must return an array of source records or null');
+      if (records.length > 0 && typeof t.commitRecord === 'function') polled.push(records);
       return records;
     },
     put: async (arg) => {
-      await sink().put(arg as SinkRecord[]);
+      try {
+        await sink().put(arg as SinkRecord[]);
+      } catch (err) {
+        if (!isRetriableError(err)) throw err;
+        return { ...sinkState.drain(), retry: { message: String(err.message) } } satisfies SinkCallResult;
+      }
+      return sinkState.drain();
+    },
+    open: async (arg) => {
+      const partitions = arg as TopicPartition[];
+      sinkState.assign(partitions);
+      await sink().open?.(partitions);
+      return sinkState.drain();
+    },
+    close: async (arg) => {
+      const partitions = arg as TopicPartition[];
+      try {
+        await sink().close?.(partitions);
+      } finally {
+        sinkState.unassign(partitions);
+      }
+      return sinkState.drain();
+    },
+    commitRecords: (arg) => {
+      const metadata = arg as (RecordMetadata | null)[];
+      const batch = polled.shift();
+      const t = source();
+      if (batch === undefined || typeof t.commitRecord !== 'function') return null;
+      for (let i = 0; i < batch.length; i++) t.commitRecord(batch[i]!, metadata[i] ?? null);
       return null;
     },
     preCommit: async (arg) => {
@@ -126,3 +192,4 @@ export function createPluginRuntime(def: PluginDefinition, caps: Capabilities): 
     },
   };
 }
+

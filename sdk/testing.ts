@@ -4,8 +4,9 @@
  */
 import type { Capabilities, LogFields } from './capabilities.ts';
 import type { PluginDefinition, RawConfig } from './connector.ts';
-import type { SinkRecord, SourceOffset, SourcePartition, SourceRecord, TopicPartitionOffsets } from './records.ts';
+import type { RecordMetadata, SinkRecord, SourceOffset, SourcePartition, SourceRecord, TopicPartition, TopicPartitionOffsets } from './records.ts';
 import { createPluginRuntime } from './runtime.ts';
+import type { SinkCallResult } from './runtime.ts';
 
 /** One call the task made to ctx.log. */
 export interface HarnessLogEntry {
@@ -40,8 +41,21 @@ export interface TaskHarness {
   poll(): Promise<SourceRecord[]>;
   /** Polls until at least `count` records arrived or `maxPolls` polls returned. */
   pollUntil(count: number, maxPolls?: number): Promise<SourceRecord[]>;
-  /** One put of a sink task. */
-  put(records: SinkRecord[]): Promise<void>;
+  /**
+   * One put of a sink task. Resolves to what the worker would receive: the context's requests (requestCommit,
+   * offset, timeout) and `retry` when put threw a RetriableError; null when there is nothing. A worker would call
+   * put again with the same batch after a `retry`.
+   */
+  put(records: SinkRecord[]): Promise<SinkCallResult>;
+  /** Assigns partitions to a sink task (its open hook), as a worker does at start and after a rebalance. */
+  open(partitions: TopicPartition[]): Promise<SinkCallResult>;
+  /** Takes partitions away from a sink task (its close hook), as a rebalance or a stop does. */
+  close(partitions: TopicPartition[]): Promise<SinkCallResult>;
+  /**
+   * Acknowledges the oldest batch poll returned that is not acknowledged yet: the source task's commitRecord is
+   * called for each of its records with `metadata[i]` (null when absent), as after Kafka acknowledged the batch.
+   */
+  commitRecords(metadata: readonly (RecordMetadata | null)[]): Promise<void>;
   /** The offsets the sink task reports durable (its preCommit, else flush then the offsets given). */
   preCommit(offsets: TopicPartitionOffsets): Promise<TopicPartitionOffsets>;
   /** Stops the task. */
@@ -89,8 +103,11 @@ export function createTaskHarness(def: PluginDefinition, options: HarnessOptions
       for (let i = 0; i < maxPolls && out.length < count; i++) out.push(...(await harness.poll()));
       return out;
     },
-    put: async (records) => {
-      await runtime.call('put', roundTrip(records));
+    put: async (records) => roundTrip<SinkCallResult>(await runtime.call('put', roundTrip(records))),
+    open: async (partitions) => roundTrip<SinkCallResult>(await runtime.call('open', roundTrip(partitions))),
+    close: async (partitions) => roundTrip<SinkCallResult>(await runtime.call('close', roundTrip(partitions))),
+    commitRecords: async (metadata) => {
+      await runtime.call('commitRecords', roundTrip(metadata));
     },
     preCommit: async (o) => roundTrip(await runtime.call('preCommit', o)),
     stop: async () => {

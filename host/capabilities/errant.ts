@@ -39,14 +39,17 @@ export function errantCapability(target: () => ErrantTarget | undefined, log: Lo
       const e = obj(call, args, 1, 'error');
       const topic = str(call, [r['topic']], 0, 'record.topic', 249);
       const partition = num(call, [r['partition']], 0, 'record.partition', 0, 1_000_000);
-      const offset = num(call, [r['offset']], 0, 'record.offset', 0, Number.MAX_SAFE_INTEGER);
+      // A record past 2^53 carries its exact offset as decimal text (SinkRecord.offsetText), its number then inexact.
+      const text = r['offsetText'] === undefined ? undefined : str(call, [r['offsetText']], 0, 'record.offsetText', 20);
+      if (text !== undefined && !/^\d+$/.test(text)) throw invalid(call, 'record.offsetText must be a decimal offset');
+      const offset = text === undefined ? num(call, [r['offset']], 0, 'record.offset', 0, Number.MAX_SAFE_INTEGER) : Number(text);
       const headers = r['headers'] === undefined ? {} : obj(call, [r['headers']], 0, 'record.headers');
       if (Object.values(headers).some((h) => typeof h !== 'string')) throw invalid(call, 'record.headers values must be strings');
       const error = new ErrantRecordError(str(call, [e['message']], 0, 'error.message', 65536), e['type'] === undefined ? '' : str(call, [e['type']], 0, 'error.type', 1024));
       const original: OriginalRecord = {
         topic,
         partition,
-        offset: BigInt(offset),
+        offset: text === undefined ? BigInt(offset) : BigInt(text),
         key: bytes(r['key']),
         value: bytes(r['value']),
         headers: headers as Record<string, string>,

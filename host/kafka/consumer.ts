@@ -342,6 +342,25 @@ export class SinkConsumer {
   }
 
   /**
+   * Reads these partitions from the given offsets next (SinkTaskContext.offset). The client has no seek: the offsets
+   * are committed as they are, even backwards, and the client is recreated, which reads every partition from its
+   * committed offset once it joined (this member's partitions are revoked and assigned again on the way).
+   */
+  async seek(offsets: readonly DurableOffset[]): Promise<void> {
+    const consumer = this.#consumer;
+    if (consumer === undefined) throw new ConveyorError(ErrorCode.unavailable, `the consumer of group ${this.groupId} is being recreated`, { retriable: true });
+    await this.commit();
+    await this.#options.beforeCommit?.();
+    try {
+      await consumer.commit({ offsets: offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: o.offset, leaderEpoch: -1 })) });
+    } catch (e) {
+      throw toConveyorError(e, `cannot commit the offsets to seek to in group ${this.groupId}`);
+    }
+    this.#log.info('seeking: partitions are read again from the given offsets', { partitions: offsets.length });
+    await this.#restart('the task asked to read partitions from other offsets');
+  }
+
+  /**
    * Stops fetching (backpressure). The client pauses a consumer as a whole, not per partition: while any
    * partition is paused, none is fetched; records already fetched are still delivered.
    */

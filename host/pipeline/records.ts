@@ -6,7 +6,7 @@
  */
 import type { KafkaHeaders } from '../kafka/messages.ts';
 import type { ProducerRecord } from '../kafka/producer.ts';
-import type { Headers, JsonValue, SinkRecord, SourceRecord } from '../../sdk/records.ts';
+import type { HeaderEntry, Headers, JsonValue, SinkRecord, SourceRecord } from '../../sdk/records.ts';
 import type { ConnectSchema } from '../../sdk/schema.ts';
 import type { JsonCodecOptions } from '../connect/converters/json-codec.ts';
 import { asConnectSchema, asJsonSchema, convertToConnect, convertToJson } from '../connect/converters/json-codec.ts';
@@ -68,9 +68,9 @@ function schemaFromJson(json: ConnectSchema | null | undefined, what: string): S
   }
 }
 
-/** Connect headers from the SDK's string map (string schema, as ConnectHeaders.addString). */
-export function headersFromSdk(headers: Headers | undefined): Header[] {
-  return Object.entries(headers ?? {}).map(([k, v]) => header(k, Schemas.STRING, v));
+/** Connect headers from the SDK's ordered entries, else its string map (string schema, as ConnectHeaders.addString). */
+export function headersFromSdk(headers: Headers | undefined, list?: readonly HeaderEntry[]): Header[] {
+  return (list ?? Object.entries(headers ?? {})).map(([k, v]) => header(k, Schemas.STRING, v));
 }
 
 /** The SDK record as a Connect SourceRecord; with a schema, the payload JSON is decoded exactly as JsonConverter would. */
@@ -86,7 +86,7 @@ export function sourceRecordToConnect(r: SchemaSourceRecord): ConnectSourceRecor
     valueSchema,
     value: valueSchema === null ? r.value : convertToConnect(valueSchema, toJsonTree(r.value), SDK_JSON),
     timestamp: r.timestamp ?? null,
-    headers: headersFromSdk(r.headers),
+    headers: headersFromSdk(r.headers, r.headerList),
     sourcePartition: r.sourcePartition,
     sourceOffset: r.sourceOffset,
   };
@@ -97,26 +97,42 @@ function valueToSdk(schema: Schema | null, value: unknown): JsonValue {
   return fromJsonTree(convertToJson(schema, value, SDK_JSON));
 }
 
-function headersToSdk(headers: readonly Header[]): Headers {
-  const out: Headers = {};
-  // The SDK keeps one value per key; the last one wins, as Headers.lastWithName.
-  for (const h of headers) if (h.value !== null && h.value !== undefined) out[h.key] = headerValueToString(h.schema, h.value);
-  return out;
+/**
+ * The SDK's header map (the last value of a repeated key wins, as Headers.lastWithName) and, only when a key repeats,
+ * the complete ordered list: a record without repeated keys carries nothing more.
+ */
+function headersToSdk(headers: readonly Header[]): { map: Headers; list?: HeaderEntry[] } {
+  const map: Headers = {};
+  let repeated = false;
+  for (const h of headers) {
+    if (h.value === null || h.value === undefined) continue;
+    if (!repeated && Object.hasOwn(map, h.key)) repeated = true;
+    map[h.key] = headerValueToString(h.schema, h.value);
+  }
+  if (!repeated) return { map };
+  const list: HeaderEntry[] = [];
+  for (const h of headers) if (h.value !== null && h.value !== undefined) list.push([h.key, headerValueToString(h.schema, h.value)]);
+  return { map, list };
 }
 
+const MAX_SAFE_OFFSET = BigInt(Number.MAX_SAFE_INTEGER);
+
 /** A transformed Connect sink record as the SDK record a task receives. */
-export function connectToSdkSinkRecord(r: ConnectSinkRecord, consumed: { topic: string; partition: number; offset: number }): SchemaSinkRecord {
+export function connectToSdkSinkRecord(r: ConnectSinkRecord, consumed: { topic: string; partition: number; offset: bigint }): SchemaSinkRecord {
+  const headers = headersToSdk(r.headers);
   const out: SchemaSinkRecord = {
     topic: r.topic,
     partition: r.kafkaPartition,
-    offset: consumed.offset,
+    offset: Number(consumed.offset),
     key: valueToSdk(r.keySchema, r.key),
     keySchema: r.keySchema === null ? null : (fromJsonTree(asJsonSchema(r.keySchema, SDK_JSON)) as unknown as ConnectSchema),
     value: valueToSdk(r.valueSchema, r.value),
     valueSchema: r.valueSchema === null ? null : (fromJsonTree(asJsonSchema(r.valueSchema, SDK_JSON)) as unknown as ConnectSchema),
-    headers: headersToSdk(r.headers),
+    headers: headers.map,
     timestamp: r.timestamp ?? 0,
   };
+  if (headers.list !== undefined) out.headerList = headers.list;
+  if (consumed.offset > MAX_SAFE_OFFSET) out.offsetText = consumed.offset.toString();
   if (r.topic !== consumed.topic || r.kafkaPartition !== consumed.partition) {
     out.originalTopic = consumed.topic;
     out.originalPartition = consumed.partition;

@@ -7,9 +7,6 @@
  */
 import type { SinkRecord, TopicPartitionOffsets } from '../../sdk/records.ts';
 import type { ConnectorConverters } from '../connect/converters/from-config.ts';
-import type { SchemaAndValue } from '../connect/converters/types.ts';
-import { header } from '../connect/record.ts';
-import type { Header, SinkRecord as ConnectSinkRecord } from '../connect/record.ts';
 import type { TransformChain } from '../connect/transforms/chain.ts';
 import { ConveyorError, ErrorCode } from '../core/errors.ts';
 import { LogField } from '../core/log-fields.ts';
@@ -19,10 +16,10 @@ import type { ErrorReporter, OriginalRecord } from '../errors/reporters.ts';
 import type { ErrorFigures } from '../metrics/task-metrics.ts';
 import type { Clock } from '../errors/retry.ts';
 import type { DurableOffset, SinkBatch, TopicPartition } from '../kafka/sink-records.ts';
-import type { RecordSource } from './record-ports.ts';
-import { errorHandling, guarded, transform, transformSync } from './processing.ts';
+import type { AssignmentChange, RecordSource } from './record-ports.ts';
+import { errorHandling } from './processing.ts';
 import type { ErrorHandling } from './processing.ts';
-import { connectToSdkSinkRecord, headerEntries } from './records.ts';
+import { SinkConversion } from './sink-conversion.ts';
 import { SinkBuffer, parseTpKey, tpKey } from './sink-buffer.ts';
 import type { Buffered } from './sink-buffer.ts';
 import type { ConsumerHandlers, PipelineState, PipelineStats, RecordConsumer } from './types.ts';
@@ -54,6 +51,7 @@ export class SinkPipeline implements RecordSource {
   readonly #log: Logger;
   readonly #max: number;
   readonly #buffer = new SinkBuffer();
+  readonly #conversion: SinkConversion;
   readonly #assigned = new Map<string, TopicPartition>();
   readonly #position = new Map<string, number>();
   readonly #paused = new Map<string, TopicPartition>();
@@ -63,9 +61,17 @@ export class SinkPipeline implements RecordSource {
   #failure: ConveyorError | undefined;
   #closed = false;
   #wake: (() => void) | undefined;
+  /** Assignment changes the task has not heard of yet (its open/close), oldest first. */
+  #changes: AssignmentChange[] = [];
+  /** The task asked for a batch again (RetriableError): partitions stay paused whatever the buffer holds. */
+  #held = false;
+  /** Revocations so far, and per partition the count at its last one: a fetch drops what it took before them. */
+  #revocations = 0;
+  readonly #revokedAt = new Map<string, number>();
 
   constructor(options: SinkPipelineOptions) {
     this.#o = options;
+    this.#conversion = new SinkConversion(options, this.stats);
     this.#log = options.logger.child({ [LogField.component]: 'sink-pipeline', [LogField.connector]: options.connector, [LogField.task]: options.taskId });
     this.#max = Math.max(1, options.maxBufferedRecords ?? DEFAULT_MAX_BUFFERED_RECORDS);
   }
@@ -128,14 +134,19 @@ export class SinkPipeline implements RecordSource {
 
   #onAssigned(tps: TopicPartition[]): void {
     for (const tp of tps) this.#assigned.set(tpKey(tp), tp);
+    this.#changes.push({ kind: 'assigned', partitions: tps.map((tp) => ({ topic: tp.topic, partition: tp.partition })) });
+    if (this.#held) this.hold(true);
   }
 
   #onRevoked(tps: TopicPartition[]): void {
     const keys = new Set(tps.map(tpKey));
+    this.#revocations++;
     for (const k of keys) {
       this.#assigned.delete(k);
       this.#position.delete(k);
+      this.#revokedAt.set(k, this.#revocations);
     }
+    this.#changes.push({ kind: 'revoked', partitions: tps.map((tp) => ({ topic: tp.topic, partition: tp.partition })) });
     const dropped = this.#buffer.drop(keys);
     this.stats.revokedDropped += dropped;
     // The consumer forgets (and resumes) the pause of a partition it lost; so does the pipeline.
@@ -165,7 +176,7 @@ export class SinkPipeline implements RecordSource {
       for (const [k, tp] of more) this.#paused.set(k, tp);
       consumer.pause(more.map(([, tp]) => tp));
       this.#log.debug('buffer full; paused partitions', { buffered: this.#buffer.size, paused: this.#paused.size });
-    } else if (this.#paused.size > 0 && this.#buffer.size <= this.#max / 2) {
+    } else if (this.#paused.size > 0 && !this.#held && this.#buffer.size <= this.#max / 2) {
       const all = [...this.#paused.values()];
       this.#paused.clear();
       consumer.resume(all);
@@ -173,22 +184,84 @@ export class SinkPipeline implements RecordSource {
     }
   }
 
+  takeAssignmentChanges(): AssignmentChange[] {
+    const out = this.#changes;
+    this.#changes = [];
+    return out;
+  }
+
+  owns(topic: string, partition: number): boolean {
+    return this.#assigned.has(tpKey({ topic, partition }));
+  }
+
+  /** Pauses every assigned partition while the task's batch waits for redelivery; false lets backpressure decide again. */
+  hold(on: boolean): void {
+    this.#held = on;
+    const consumer = this.#consumer;
+    if (!on || consumer === undefined) {
+      this.#applyBackpressure();
+      return;
+    }
+    const more = [...this.#assigned].filter(([k]) => !this.#paused.has(k));
+    for (const [k, tp] of more) this.#paused.set(k, tp);
+    if (more.length > 0) consumer.pause(more.map(([, tp]) => tp));
+  }
+
+  /**
+   * SinkTaskContext.offset: the partitions are read from these offsets next. What was buffered of them is dropped and
+   * the consumer seeks (a rebalance of this member: the task sees its partitions closed and opened again).
+   */
+  async rewind(offsets: TopicPartitionOffsets): Promise<void> {
+    const seek: DurableOffset[] = [];
+    for (const [k, off] of Object.entries(offsets)) {
+      const tp = parseTpKey(k);
+      if (tp === undefined || !this.#assigned.has(k) || !Number.isSafeInteger(off) || off < 0) continue;
+      seek.push({ ...tp, offset: BigInt(off) });
+      this.#position.delete(k);
+    }
+    if (seek.length === 0) return;
+    this.stats.revokedDropped += this.#buffer.drop(new Set(seek.map(tpKey)));
+    if (this.#consumer?.seek === undefined) throw new ConveyorError(ErrorCode.internal, 'this consumer cannot seek');
+    await this.#consumer.seek(seek);
+  }
+
   /** Up to max records, waiting at most waitMs for the first; rejects once the pipeline failed. */
   async fetch(max: number, waitMs: number): Promise<SinkRecord[]> {
     const deadline = performance.now() + Math.max(0, waitMs);
-    const out: SinkRecord[] = [];
+    let out: SinkRecord[] = [];
+    let from: string[] = [];
     const advanced = new Map<string, number>();
+    let seen = this.#revocations;
+    // Partitions revoked (and maybe assigned again) since `seen`: what was taken of them before is stale.
+    const purge = (): void => {
+      if (seen === this.#revocations) return;
+      const since = seen;
+      const stale = (k: string): boolean => (this.#revokedAt.get(k) ?? 0) > since;
+      out = out.filter((_, i) => !stale(from[i]!));
+      from = from.filter((k) => !stale(k));
+      for (const k of [...advanced.keys()]) if (stale(k)) advanced.delete(k);
+      seen = this.#revocations;
+    };
     for (;;) {
       if (this.#failure !== undefined) throw this.#failure;
+      purge();
       while (out.length < max && !this.#closed) {
         const b = this.#buffer.shift();
         if (b === undefined) break;
-        let record = this.#processFast(b);
-        if (record === undefined) record = await this.#process(b);
+        let record = this.#conversion.fast(b);
+        if (record === undefined) {
+          const before = this.#revocations;
+          record = await this.#process(b);
+          purge();
+          if ((this.#revokedAt.get(b.key) ?? 0) > before) continue;
+        }
         // A rebalance may have taken the partition while the record was converted.
         if (!this.#assigned.has(b.key)) continue;
         advanced.set(b.key, Number(b.message.offset) + 1);
-        if (record !== null) out.push(record);
+        if (record !== null) {
+          out.push(record);
+          from.push(b.key);
+        }
       }
       this.#applyBackpressure();
       const left = deadline - performance.now();
@@ -208,87 +281,15 @@ export class SinkPipeline implements RecordSource {
     return out;
   }
 
-  /**
-   * The happy path, synchronously: the task's record, null when a transform dropped it, or undefined when a stage
-   * threw — then #process runs the record again with error handling (converters and transforms are pure).
-   */
-  #processFast(b: Buffered): SinkRecord | null | undefined {
-    const { converters } = this.#o;
-    const { topic, partition, message: m } = b;
-    try {
-      const key = converters.key.toConnectData(topic, m.key);
-      const value = converters.value.toConnectData(topic, m.value);
-      const headers = this.#headers(topic, b);
-      const done = transformSync(this.#o.chain, this.#connectRecord(b, key, value, headers));
-      if (done === null) {
-        this.stats.filtered++;
-        return null;
-      }
-      return connectToSdkSinkRecord(done, { topic, partition, offset: Number(m.offset) });
-    } catch {
-      return undefined;
-    }
-  }
-
-  #connectRecord(b: Buffered, key: SchemaAndValue, value: SchemaAndValue, headers: Header[]): ConnectSinkRecord {
-    const { topic, partition, message: m } = b;
-    return {
-      topic,
-      kafkaPartition: partition,
-      keySchema: key.schema,
-      key: key.value,
-      valueSchema: value.schema,
-      value: value.value,
-      timestamp: m.timestamp,
-      headers,
-      kafkaOffset: m.offset,
-      timestampType: 'CreateTime',
-      originalTopic: topic,
-      originalKafkaPartition: partition,
-      originalKafkaOffset: m.offset,
-    };
-  }
-
-  /** The task's record, or null when a transform dropped it or a failure was tolerated. */
+  /** The task's record, or null when a transform dropped it or a failure was tolerated; an unexpected throw fails the pipeline. */
   async #process(b: Buffered): Promise<SinkRecord | null> {
-    const op = this.#requireErrors().operator;
-    const { converters } = this.#o;
-    const { topic, partition, message: m } = b;
-    const original: OriginalRecord = { topic, partition, offset: m.offset, key: m.key, value: m.value, headers: m.headers, timestamp: m.timestamp };
     try {
-      const key = await guarded(op, 'KEY_CONVERTER', converters.classes.key, () => converters.key.toConnectData(topic, m.key), original);
-      if (!key.ok) return this.#failed();
-      const value = await guarded(op, 'VALUE_CONVERTER', converters.classes.value, () => converters.value.toConnectData(topic, m.value), original);
-      if (!value.ok) return this.#failed();
-      const headers = await guarded(op, 'HEADER_CONVERTER', converters.classes.header, () => this.#headers(topic, b), original);
-      if (!headers.ok) return this.#failed();
-      const t = await transform(this.#o.chain, op, this.#connectRecord(b, key.value, value.value, headers.value), original);
-      if (!t.ok) return this.#failed();
-      const done = t.value;
-      if (done === null) {
-        this.stats.filtered++;
-        return null;
-      }
-      const consumed = { topic, partition, offset: Number(m.offset) };
-      const sdk = await guarded(op, 'TASK_PUT', this.#o.connectorClass, () => connectToSdkSinkRecord(done, consumed), original);
-      return sdk.ok ? sdk.value : this.#failed();
+      return await this.#conversion.guarded(b, this.#requireErrors().operator);
     } catch (e) {
       const error = e instanceof ConveyorError ? e : new ConveyorError(ErrorCode.taskFailed, String(e), { cause: e });
       this.#fail(error);
       throw error;
     }
-  }
-
-  #headers(topic: string, b: Buffered): Header[] {
-    return headerEntries(b.message.headers).map(([k, bytes]) => {
-      const sv = this.#o.converters.header.toConnectHeader(topic, k, bytes);
-      return header(k, sv.schema, sv.value);
-    });
-  }
-
-  #failed(): null {
-    this.stats.failed++;
-    return null;
   }
 
   #requireErrors(): ErrorHandling {
@@ -302,10 +303,6 @@ export class SinkPipeline implements RecordSource {
   }
 
   /**
-   * Commits the offsets the task reported durable (preCommit), only for partitions this task still owns and never
-   * past what it was handed. A failed commit is logged; the next commit covers it.
-   */
-  /**
    * A record the task reported as errant (ErrantRecordReporter): goes through this task's error handling at
    * TASK_PUT (log, dead-letter queue, counters); throws when errors.tolerance does not allow skipping it.
    */
@@ -314,6 +311,10 @@ export class SinkPipeline implements RecordSource {
     if (out.ok) throw new ConveyorError(ErrorCode.internal, 'errant record was not reported');
   }
 
+  /**
+   * Commits the offsets the task reported durable (preCommit), only for partitions this task still owns and never
+   * past what it was handed. A failed commit is logged; the next commit covers it.
+   */
   async commit(offsets: TopicPartitionOffsets): Promise<void> {
     const consumer = this.#consumer;
     if (consumer === undefined) return;

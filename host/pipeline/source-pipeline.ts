@@ -5,7 +5,7 @@
  * tolerated), so the OffsetWriter never flushes progress past a record that could still be lost.
  */
 import type { KafkaHeaders } from '../kafka/messages.ts';
-import type { SourceRecord } from '../../sdk/records.ts';
+import type { RecordMetadata, SourceRecord } from '../../sdk/records.ts';
 import type { ConnectorConverters } from '../connect/converters/from-config.ts';
 import type { SourceRecord as ConnectSourceRecord } from '../connect/record.ts';
 import type { TransformChain } from '../connect/transforms/chain.ts';
@@ -29,6 +29,8 @@ import type { ErrorHandling } from './processing.ts';
 import { jsonTextRecord, sourceRecordToConnect } from './records.ts';
 import type { SchemaSourceRecord } from './records.ts';
 import type { PipelineState, PipelineStats, RecordProducer, TopicEnsurer } from './types.ts';
+
+const MAX_SAFE_OFFSET = BigInt(Number.MAX_SAFE_INTEGER);
 
 /** The class named in error reports for the produce stage, as Kafka Connect names it. */
 export const PRODUCER_CLASS = 'org.apache.kafka.clients.producer.KafkaProducer';
@@ -115,37 +117,52 @@ export class SourcePipeline implements RecordSink {
   }
 
   /** Resolves once every record of the batch was acknowledged by Kafka (or dropped/tolerated); batches run in call order. */
-  append(records: readonly SourceRecord[]): Promise<void> {
+  append(records: readonly SourceRecord[]): Promise<(RecordMetadata | null)[]> {
     const run = this.#tail.then(() => this.#append(records));
     this.#tail = run.catch(() => undefined);
     return run;
   }
 
-  async #append(records: readonly SchemaSourceRecord[]): Promise<void> {
-    if (this.#tx !== undefined) return this.#appendTransaction(this.#tx, records);
+  /** Where each record was written (null: dropped by a transform, tolerated send failure, or a transaction). */
+  async #append(records: readonly SchemaSourceRecord[]): Promise<(RecordMetadata | null)[]> {
+    const written: (RecordMetadata | null)[] = new Array<RecordMetadata | null>(records.length).fill(null);
+    if (this.#tx !== undefined) {
+      await this.#appendTransaction(this.#tx, records);
+      return written;
+    }
     const producer = this.#producer;
     if (this.#state !== 'RUNNING' || producer === undefined) {
       throw new ConveyorError(ErrorCode.unavailable, `source pipeline of ${this.#o.connector}-${this.#o.taskId} is ${this.#state}`, { retriable: true });
     }
     const out: Outgoing[] = [];
+    const at: number[] = [];
     try {
-      for (const r of records) {
+      for (let i = 0; i < records.length; i++) {
+        const r = records[i]!;
         const submitted = this.#o.offsets.submit(r.sourcePartition, r.sourceOffset);
         let record = this.#prepareFast(r);
         if (record === undefined) record = await this.#prepare(r);
         if (record === null) submitted.ack();
-        else out.push({ record, submitted });
+        else {
+          out.push({ record, submitted });
+          at.push(i);
+        }
       }
-      if (out.length === 0) return;
+      if (out.length === 0) return written;
       const topics = new Set(out.map((x) => x.record.topic));
       for (const topic of topics) await this.#ensureTopic(topic);
       const sent = await guardedAsync(this.#errors.operator, 'KAFKA_PRODUCE', PRODUCER_CLASS, () => producer.send(out.map((x) => x.record)));
       if (sent.ok) {
+        for (let j = 0; j < sent.value.length; j++) {
+          const m = sent.value[j]!;
+          written[at[j]!] = { topic: m.topic, partition: m.partition, offset: m.offset > MAX_SAFE_OFFSET ? m.offset.toString() : Number(m.offset) };
+        }
         this.stats.records += out.length;
         if (this.#o.onTopicUsed !== undefined) for (const topic of topics) this.#o.onTopicUsed(topic);
       } else this.stats.failed += out.length;
       // Kafka Connect with errors.tolerance=all acknowledges records whose send failed, so offsets move past them.
       for (const x of out) x.submitted.ack();
+      return written;
     } catch (e) {
       this.#setState('FAILED');
       throw e;

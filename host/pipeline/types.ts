@@ -31,6 +31,8 @@ export interface RecordConsumer {
   markDurable(offsets: readonly DurableOffset[]): void;
   commit(): Promise<void>;
   pause(partitions: readonly TopicPartition[]): void;
+  /** Reads these partitions from the given offsets next (commits them, even backwards, and rejoins the group). */
+  seek?(offsets: readonly DurableOffset[]): Promise<void>;
   resume(partitions: readonly TopicPartition[]): void;
   close(): Promise<void>;
 }

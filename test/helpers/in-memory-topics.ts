@@ -4,8 +4,8 @@
  * A worker always moves records through Kafka.
  */
 import { topicPartitionKey } from '../../sdk/records.ts';
-import type { SinkRecord, SourceRecord, TopicPartitionOffsets } from '../../sdk/records.ts';
-import type { RecordSink, RecordSource } from '../../host/pipeline/record-ports.ts';
+import type { RecordMetadata, SinkRecord, SourceRecord, TopicPartitionOffsets } from '../../sdk/records.ts';
+import type { AssignmentChange, RecordSink, RecordSource } from '../../host/pipeline/record-ports.ts';
 
 interface TopicLog {
   base: number;
@@ -32,11 +32,14 @@ export class InMemoryTopics implements RecordSink {
     return t;
   }
 
-  append(records: readonly SourceRecord[]): Promise<void> {
+  append(records: readonly SourceRecord[]): Promise<RecordMetadata[]> {
     const touched = new Set<TopicLog>();
+    const written: RecordMetadata[] = [];
     for (const r of records) {
       const t = this.log(r.topic);
-      t.records.push({ topic: r.topic, partition: 0, offset: t.base + t.records.length, key: r.key ?? null, value: r.value, headers: r.headers ?? {}, timestamp: r.timestamp ?? Date.now() });
+      const offset = t.base + t.records.length;
+      t.records.push({ topic: r.topic, partition: 0, offset, key: r.key ?? null, value: r.value, headers: r.headers ?? {}, timestamp: r.timestamp ?? Date.now() });
+      written.push({ topic: r.topic, partition: 0, offset });
       touched.add(t);
     }
     for (const t of touched) {
@@ -48,7 +51,7 @@ export class InMemoryTopics implements RecordSink {
       for (const w of t.waiters) w();
       t.waiters.clear();
     }
-    return Promise.resolve();
+    return Promise.resolve(written);
   }
 
   endOffset(topic: string): number {
@@ -62,6 +65,8 @@ export class InMemoryTopics implements RecordSink {
     const pos = new Map<string, number>(topics.map((t) => [t, committed[topicPartitionKey(t, 0)] ?? 0]));
     let closed = false;
     let wake: (() => void) | null = null;
+    // One partition per topic, assigned to this consumer for its life.
+    let changes: AssignmentChange[] = [{ kind: 'assigned', partitions: topics.map((topic) => ({ topic, partition: 0 })) }];
     const take = (max: number): SinkRecord[] => {
       const out: SinkRecord[] = [];
       for (const topic of topics) {
@@ -101,6 +106,18 @@ export class InMemoryTopics implements RecordSink {
       close: () => {
         closed = true;
         wake?.();
+      },
+      takeAssignmentChanges: () => {
+        const out = changes;
+        changes = [];
+        return out;
+      },
+      rewind: (offsets) => {
+        for (const [k, off] of Object.entries(offsets)) {
+          const topic = k.slice(0, k.lastIndexOf('/'));
+          if (pos.has(topic)) pos.set(topic, off);
+        }
+        return Promise.resolve();
       },
     };
   }

@@ -2,9 +2,11 @@
  * Buffers bulk operations and writes them: batches close at batch.size records, bulk.size.bytes or after
  * linger.ms; at most max.in.flight.requests requests run at once; add() waits while max.buffered.records are
  * buffered. Failed requests and retriable items are retried (only the failed items) with exponential backoff
- * and jitter, capped; malformed items follow behavior.on.malformed.documents; anything else, or retries running
- * out, fails the writer, and every later call throws that error. Offsets advance only for records Elasticsearch
- * acknowledged (or that were deliberately skipped or reported as malformed).
+ * and jitter, capped; malformed items follow behavior.on.malformed.documents. Operations whose retries ran out on
+ * a retriable failure (429, 5xx, no connection) are parked: resendParked() tries them again, and the task's put
+ * throws a RetriableError while they still fail, so the worker backs off and redelivers instead of failing the task.
+ * Anything else fails the writer, and every later call throws that error. Offsets advance only for records
+ * Elasticsearch acknowledged (or that were deliberately skipped or reported as malformed): parked ones hold them back.
  */
 import type { JsonValue, TopicPartitionOffsets } from '@conveyor/sdk';
 import { classifyItem, isRetriableRequestError } from './classify.ts';
@@ -94,6 +96,9 @@ export class BulkWriter {
   #state: WriterState = 'open';
   #failure: EsSinkError | null = null;
   #waiters: Waiter[] = [];
+  /** Operations whose retries ran out on a retriable failure, waiting for resendParked(); and that failure. */
+  #parked: Pending[] = [];
+  #parkedBy: EsSinkError | null = null;
 
   constructor(options: BulkWriterOptions) {
     this.#o = options;
@@ -156,9 +161,41 @@ export class BulkWriter {
     }
   }
 
+  /** Operations parked after a retriable failure outlasted max.retries. */
+  get parked(): number {
+    return this.#parked.length;
+  }
+
+  /**
+   * Sends the parked operations once more (one attempt: the worker's redelivery backoff spaces the attempts) and
+   * returns the retriable error they still fail with, or null when none is left parked.
+   */
+  async resendParked(): Promise<EsSinkError | null> {
+    this.#throwIfUnusable();
+    if (this.#parked.length === 0) return null;
+    const batch = this.#parked;
+    this.#parked = [];
+    this.#buffered += batch.length;
+    this.#inFlight++;
+    try {
+      await this.#send(batch, this.#o.maxRetries);
+    } finally {
+      this.#inFlight--;
+      this.#pump();
+      this.#notify();
+    }
+    this.#throwIfUnusable();
+    return this.#parked.length === 0 ? null : this.#parkedBy;
+  }
+
   /** Next offset to consume per "topic/partition", over records that are settled. */
   committableOffsets(): TopicPartitionOffsets {
     return this.#offsets.committable();
+  }
+
+  /** Stops tracking partitions the task no longer holds: no offsets are reported for them from now on. */
+  forgetPartitions(partitions: readonly { topic: string; partition: number }[]): void {
+    for (const tp of partitions) this.#offsets.forget(tp.topic, tp.partition);
   }
 
   highestDurableOffsets(): TopicPartitionOffsets {
@@ -229,9 +266,14 @@ export class BulkWriter {
     try {
       response = await this.#o.client.bulk(batch.flatMap((p) => p.lines));
     } catch (err) {
-      if (isRetriableRequestError(err) && attempt < this.#o.maxRetries) {
+      const retriable = isRetriableRequestError(err);
+      if (retriable && attempt < this.#o.maxRetries) {
         await this.#backoff(attempt);
         return this.#send(batch, attempt + 1);
+      }
+      if (retriable) {
+        this.#park(batch, new EsSinkError(EsSinkErrorCode.bulkFailed, `bulk request of ${batch.length} operations failed after ${attempt + 1} attempts: ${(err as Error)?.message ?? String(err)}`, { cause: err, retriable: true }));
+        return;
       }
       const why = attempt >= this.#o.maxRetries ? `failed after ${attempt + 1} attempts` : 'failed and cannot be retried';
       this.#fail(batch, new EsSinkError(EsSinkErrorCode.bulkFailed, `bulk request of ${batch.length} operations ${why}: ${(err as Error)?.message ?? String(err)}`, { cause: err }));
@@ -260,7 +302,7 @@ export class BulkWriter {
     }
     if (retry.length === 0) return;
     if (attempt >= this.#o.maxRetries) {
-      this.#fail(retry, itemError(retry[0]!, last!, `still failed after ${attempt + 1} attempts`));
+      this.#park(retry, itemError(retry[0]!, last!, `still failed after ${attempt + 1} attempts`, true));
       return;
     }
     await this.#backoff(attempt);
@@ -292,6 +334,14 @@ export class BulkWriter {
     this.#offsets.markDone(p.entry.topic, p.entry.partition, p.entry.offset);
     this.#buffered--;
     this.#o.onOutcome?.(p.entry, outcome);
+  }
+
+  /** Retriable operations out of retries: kept (their offsets held back) for resendParked. */
+  #park(batch: readonly Pending[], error: EsSinkError): void {
+    this.#parked.push(...batch);
+    this.#parkedBy = error;
+    this.#buffered -= batch.length;
+    this.#notify();
   }
 
   #fail(batch: readonly Pending[], error: EsSinkError): void {
@@ -336,6 +386,6 @@ function describe(entry: WriterEntry): string {
   return `${entry.operation.action} of document ${entry.operation.id} in ${entry.operation.index} (topic=${entry.topic} partition=${entry.partition} offset=${entry.offset})`;
 }
 
-function itemError(p: Pending, result: ItemResult, what: string): EsSinkError {
-  return new EsSinkError(EsSinkErrorCode.bulkFailed, `${describe(p.entry)} ${what}: ${result.status} ${result.errorType} ${result.reason}`.trim());
+function itemError(p: Pending, result: ItemResult, what: string, retriable = false): EsSinkError {
+  return new EsSinkError(EsSinkErrorCode.bulkFailed, `${describe(p.entry)} ${what}: ${result.status} ${result.errorType} ${result.reason}`.trim(), { retriable });
 }

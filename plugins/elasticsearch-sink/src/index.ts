@@ -5,9 +5,12 @@
  * commits past a document that is not durable. Documents Elasticsearch refuses as malformed (under
  * behavior.on.malformed.documents=warn|ignore) and records that cannot become documents go to the errant record
  * reporter: the connector's dead-letter queue and error log, or a task failure under errors.tolerance=none.
+ * Retriable bulk failures (429, 5xx, no connection) that outlast max.retries make put throw a RetriableError, so
+ * the worker redelivers the batch after a backoff instead of failing the task; close() drops a lost partition's
+ * offset tracking.
  */
 import { defineSink } from '@conveyor/sdk';
-import type { SinkRecord, SinkTask, TaskContext, TopicPartitionOffsets } from '@conveyor/sdk';
+import type { SinkRecord, SinkTask, TaskContext, TopicPartition, TopicPartitionOffsets } from '@conveyor/sdk';
 import type { ItemResult } from './classify.ts';
 import { capabilityClient } from './client.ts';
 import { CONNECTOR_ALIASES, CONNECTOR_CLASS, ES_SINK_CONFIG, normalizeConfig, validateEsSinkConfig } from './config.ts';
@@ -45,6 +48,10 @@ class ElasticsearchSinkTask implements SinkTask<typeof ES_SINK_CONFIG> {
 
   async preCommit(_offsets: TopicPartitionOffsets): Promise<TopicPartitionOffsets> {
     return await this.#started().preCommit();
+  }
+
+  close(partitions: TopicPartition[]): void {
+    this.#sink?.close(partitions);
   }
 
   async stop(): Promise<void> {

@@ -4,6 +4,7 @@
  * cannot be converted are dropped (drop.invalid.message=true) or reported to `onInvalid`, which fails the task
  * unless it sends them to the dead-letter queue.
  */
+import { RetriableError } from '@conveyor/sdk';
 import type { TopicPartitionOffsets } from '@conveyor/sdk';
 import type { EsSinkConfig } from './config.ts';
 import { ignoresSchema } from './config.ts';
@@ -71,7 +72,15 @@ export class ElasticsearchSink {
     for (const index of new Set(this.#o.config.topicToIndex.values())) await this.#indices.ensure(index, null);
   }
 
+  /**
+   * Plans and queues the batch. Operations parked after a retriable failure go first; while they still fail, the
+   * batch is not taken and a RetriableError asks the worker to deliver it again after a backoff.
+   */
   async put(records: readonly EsSinkRecord[]): Promise<void> {
+    const stillFailing = await this.writer.resendParked();
+    if (stillFailing !== null) {
+      throw new RetriableError(`${this.writer.parked} operations still wait for Elasticsearch: ${stillFailing.message}`, { cause: stillFailing });
+    }
     for (const record of records) {
       let plan;
       try {
@@ -92,16 +101,27 @@ export class ElasticsearchSink {
     }
   }
 
-  /** Flushes and returns the next offsets to commit (only over records Elasticsearch acknowledged). */
   /**
    * The offsets Elasticsearch has acknowledged. Buffered records are sent on, but preCommit does not wait for them
    * (as Confluent's sink with flush.synchronously=false): an outage longer than the sandbox's call deadline then
-   * only holds the committed offsets back, and the task keeps retrying instead of failing.
+   * only holds the committed offsets back, and the task keeps retrying instead of failing. Operations parked after
+   * a retriable failure are sent once more first (one attempt per commit: offset.flush.interval.ms spaces them).
    */
   async preCommit(): Promise<TopicPartitionOffsets> {
+    // Parked operations are tried again here too: no put comes while no new record arrives.
+    if (this.writer.parked > 0) await this.writer.resendParked();
     if (this.#o.config.flushSynchronously) await this.writer.flush();
     else this.writer.dispatch();
     return this.writer.committableOffsets();
+  }
+
+  /**
+   * Partitions the task lost (Confluent's closePartitions): operations already queued still go out (linger.ms sends
+   * them), but the offsets of these partitions are no longer tracked or reported; their next owner reads them from
+   * the group's committed offset.
+   */
+  close(partitions: readonly { topic: string; partition: number }[]): void {
+    this.writer.forgetPartitions(partitions);
   }
 
   async stop(): Promise<void> {

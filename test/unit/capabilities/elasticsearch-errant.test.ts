@@ -54,3 +54,12 @@ test('errantRecordReporter.report hands the record (key and value serialised aga
   await assert.rejects(failing.report!([{ topic: 't', partition: 0, offset: 0, key: null, value: null }, { message: 'x' }]), /Tolerance exceeded/);
   assert.equal(await errantCapability(() => undefined, log).report!([{ topic: 't', partition: 0, offset: 0, key: null, value: null }, { message: 'x' }]), null);
 });
+
+test('errantRecordReporter.report keeps an offset past 2^53 exact from offsetText, and refuses text that is not one', async () => {
+  const got: OriginalRecord[] = [];
+  const cap = errantCapability(() => ({ reportErrant: (record) => Promise.resolve(void got.push(record)) }), log);
+  const big = 2n ** 60n + 3n;
+  await cap.report!([{ topic: 't', partition: 0, offset: Number(big), offsetText: big.toString(), key: null, value: null }, { message: 'x' }]);
+  assert.equal(got[0]?.offset, big);
+  await assert.rejects(cap.report!([{ topic: 't', partition: 0, offset: 1, offsetText: '1e3', key: null, value: null }, { message: 'x' }]), code('CONVEYOR_CAPABILITY_INVALID'));
+});

@@ -3,8 +3,11 @@ import assert from 'node:assert/strict';
 import { JsonConverter } from '../../../host/connect/converters/json-converter.ts';
 import { BigDecimal } from '../../../host/connect/data/big-decimal.ts';
 import { isStruct } from '../../../host/connect/data/struct.ts';
+import { header } from '../../../host/connect/record.ts';
 import type { SinkRecord } from '../../../host/connect/record.ts';
+import { Schemas } from '../../../host/connect/data/schema.ts';
 import { connectToSdkSinkRecord, fromJsonTree, sourceRecordToConnect, toJsonTree } from '../../../host/pipeline/records.ts';
+import { headerValues, kafkaOffset } from '../../../sdk/records.ts';
 import type { JsonValue } from '../../../sdk/records.ts';
 import type { ConnectSchema } from '../../../sdk/schema.ts';
 
@@ -45,7 +48,7 @@ void test('a Connect sink record comes back to the SDK as the same schema and pa
   const rec: SinkRecord = {
     topic: 't', kafkaPartition: 2, keySchema: null, key: 'k', valueSchema: sv.schema, value: sv.value, timestamp: 5, headers: [], kafkaOffset: 10n, timestampType: 'CreateTime',
   };
-  const sdk = connectToSdkSinkRecord(rec, { topic: 't', partition: 2, offset: 10 });
+  const sdk = connectToSdkSinkRecord(rec, { topic: 't', partition: 2, offset: 10n });
   assert.deepEqual(sdk.value, PAYLOAD);
   assert.deepEqual(sdk.valueSchema, SCHEMA_AS_WRITTEN);
   assert.equal(sdk.originalTopic, undefined);
@@ -81,4 +84,33 @@ test('INT64 values beyond ±2^53 cross out of the sandbox as decimal strings and
   bytes.configure({ 'schemas.enable': 'false' }, false);
   assert.equal(bytes.fromConnectData('t', r.valueSchema, r.value)?.toString(), '{"big":8446744073709551615,"small":42}');
   assert.throws(() => sourceRecordToConnect({ topic: 't', valueSchema, value: { big: '12x', small: 1 }, sourcePartition: {}, sourceOffset: {} }), /expected a number, found/);
+});
+
+void test('repeated header keys reach the SDK as a complete ordered list beside the map; single keys carry no list', () => {
+  const base: SinkRecord = { topic: 't', kafkaPartition: 0, keySchema: null, key: null, valueSchema: null, value: null, timestamp: 1, headers: [], kafkaOffset: 1n, timestampType: 'CreateTime' };
+  const repeated = connectToSdkSinkRecord({ ...base, headers: [header('a', Schemas.STRING, '1'), header('b', Schemas.STRING, 'x'), header('a', Schemas.STRING, '2')] }, { topic: 't', partition: 0, offset: 1n });
+  assert.deepEqual(repeated.headers, { a: '2', b: 'x' });
+  assert.deepEqual(repeated.headerList, [['a', '1'], ['b', 'x'], ['a', '2']]);
+  assert.deepEqual(headerValues(repeated, 'a'), ['1', '2']);
+  const single = connectToSdkSinkRecord({ ...base, headers: [header('a', Schemas.STRING, '1')] }, { topic: 't', partition: 0, offset: 1n });
+  assert.equal(single.headerList, undefined);
+  assert.deepEqual(headerValues(single, 'a'), ['1']);
+});
+
+void test('source records with a header list write every entry in order; the map is used otherwise', () => {
+  const r = { topic: 't', value: null, sourcePartition: {}, sourceOffset: {} };
+  const listed = sourceRecordToConnect({ ...r, headers: { a: 'ignored' }, headerList: [['a', '1'], ['a', '2']] });
+  assert.deepEqual(listed.headers.map((h) => [h.key, h.value]), [['a', '1'], ['a', '2']]);
+  assert.deepEqual(sourceRecordToConnect({ ...r, headers: { a: '1' } }).headers.map((h) => [h.key, h.value]), [['a', '1']]);
+});
+
+void test('an offset beyond 2^53 keeps its exact value in offsetText; kafkaOffset reads either', () => {
+  const base: SinkRecord = { topic: 't', kafkaPartition: 0, keySchema: null, key: null, valueSchema: null, value: null, timestamp: 1, headers: [], kafkaOffset: 0n, timestampType: 'CreateTime' };
+  const big = 2n ** 62n + 7n;
+  const r = connectToSdkSinkRecord(base, { topic: 't', partition: 0, offset: big });
+  assert.equal(r.offsetText, big.toString());
+  assert.equal(kafkaOffset(r), big);
+  const small = connectToSdkSinkRecord(base, { topic: 't', partition: 0, offset: 42n });
+  assert.equal(small.offsetText, undefined);
+  assert.equal(kafkaOffset(small), 42n);
 });

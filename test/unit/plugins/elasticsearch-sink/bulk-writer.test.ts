@@ -84,7 +84,7 @@ test('retriable items are retried alone with growing backoff; the rest of the ba
   assert.deepEqual(w.committableOffsets(), { 'orders/0': 3 });
 });
 
-test('a failing request is retried whole; retries running out fail the writer and hold offsets', async () => {
+test('a failing request is retried whole; retriable failures outlasting the retries are parked, holding offsets back', async () => {
   const es = fakeBulk();
   es.failNextRequests(new Error('ECONNRESET'));
   const { w } = writer(es);
@@ -93,15 +93,35 @@ test('a failing request is retried whole; retries running out fail the writer an
   assert.equal(es.requests.length, 2);
   assert.deepEqual(w.committableOffsets(), { 'orders/0': 1 });
 
-  const down = fakeBulk(({ action }) => ({ [action]: { status: 503, error: { type: 'unavailable_shards_exception', reason: 'down' } } }));
-  const { w: w2, outcomes } = writer(down, { maxRetries: 2 });
+  let down = true;
+  const flaky = fakeBulk(({ action }) => (down ? { [action]: { status: 503, error: { type: 'unavailable_shards_exception', reason: 'down' } } } : { [action]: { status: 201 } }));
+  const { w: w2, outcomes } = writer(flaky, { maxRetries: 2 });
   await w2.add(entry(0));
-  await assert.rejects(w2.flush(), (e) => isEsSinkError(e, 'CONVEYOR_ES_BULK_FAILED') && /still failed after 3 attempts/.test(e.message));
-  assert.equal(down.requests.length, 3);
-  assert.equal(w2.state, 'failed');
+  await w2.add(entry(1));
+  await w2.flush();
+  assert.equal(flaky.requests.length, 3, 'three attempts, then parked');
+  assert.equal(w2.state, 'open', 'a retriable failure does not fail the writer');
+  assert.equal(w2.parked, 2);
   assert.deepEqual(w2.committableOffsets(), {});
-  assert.deepEqual(outcomes, [[0, 'fatal']]);
-  await assert.rejects(w2.add(entry(1)), /still failed/);
+  const still = await w2.resendParked();
+  assert.ok(still !== null && still.retriable && /still failed after 3 attempts/.test(still.message));
+  assert.equal(flaky.requests.length, 4, 'one attempt per resend: the worker spaces them');
+  down = false;
+  assert.equal(await w2.resendParked(), null);
+  assert.equal(w2.parked, 0);
+  assert.deepEqual(w2.committableOffsets(), { 'orders/0': 2 });
+  assert.deepEqual(outcomes, [[0, 'durable'], [1, 'durable']]);
+});
+
+test('a connection failure outlasting the retries parks the batch too', async () => {
+  const es = fakeBulk();
+  es.failNextRequests(new Error('ECONNREFUSED'), new Error('ECONNREFUSED'), new Error('ECONNREFUSED'));
+  const { w } = writer(es, { maxRetries: 2 });
+  await w.add(entry(0));
+  await w.flush();
+  assert.equal(w.parked, 1);
+  assert.equal(await w.resendParked(), null);
+  assert.deepEqual(w.committableOffsets(), { 'orders/0': 1 });
 });
 
 test('a non-retriable request error fails at once', async () => {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { isRetriableError } from '../../../../sdk/errors.ts';
 import { ElasticsearchSink } from '../../../../plugins/elasticsearch-sink/src/sink.ts';
 import { config, fakeBulk, record, virtualClock } from './fakes.ts';
 
@@ -47,4 +48,37 @@ test('preCommit sends buffered records but returns only acknowledged offsets, wi
   const sync = new ElasticsearchSink({ config: config({ 'flush.synchronously': 'true' }), client: client(), clock: virtualClock() });
   await sync.put([record({ offset: 0, key: 'k', value: { a: 1 } })]);
   assert.deepEqual(await sync.preCommit(), { 'orders/0': 1 }, 'flush.synchronously=true waits for the acknowledgement');
+});
+
+test('while Elasticsearch answers 429, put throws a RetriableError without taking the batch; it lands once Elasticsearch recovers', async () => {
+  let busy = true;
+  const c = client();
+  const es = Object.assign(c, {
+    bulk: (ops: Parameters<typeof c.bulk>[0]) => {
+      c.requests.push(ops);
+      const items = ops.filter((_, i) => i % 2 === 0).map(() => (busy ? { index: { status: 429, error: { type: 'es_rejected_execution_exception', reason: 'queue full' } } } : { index: { status: 201 } }));
+      return Promise.resolve({ errors: busy, items });
+    },
+  });
+  const s = new ElasticsearchSink({ config: config({ 'max.retries': '1' }), client: es, clock: virtualClock() });
+  await s.put([record({ offset: 0, key: 'a', value: { a: 1 } })]);
+  await s.writer.flush();
+  assert.equal(s.writer.parked, 1);
+  const second = [record({ offset: 1, key: 'b', value: { b: 1 } })];
+  await assert.rejects(s.put(second), (e) => isRetriableError(e) && /1 operations still wait for Elasticsearch/.test((e as Error).message));
+  assert.equal(s.writer.buffered, 0, 'the batch that got a RetriableError was not taken');
+  assert.deepEqual(await s.preCommit(), {}, 'nothing is committable while the first record is parked');
+  busy = false;
+  await s.put(second);
+  await s.writer.flush();
+  assert.deepEqual(await s.preCommit(), { 'orders/0': 2 });
+});
+
+test('close forgets the lost partitions: their offsets are no longer reported', async () => {
+  const s = new ElasticsearchSink({ config: config(), client: client(), clock: virtualClock() });
+  await s.put([record({ offset: 0, key: 'a', value: { a: 1 } }), record({ offset: 0, partition: 1, key: 'b', value: { b: 1 } })]);
+  await s.writer.flush();
+  assert.deepEqual(await s.preCommit(), { 'orders/0': 1, 'orders/1': 1 });
+  s.close([{ topic: 'orders', partition: 1 }]);
+  assert.deepEqual(await s.preCommit(), { 'orders/0': 1 });
 });
