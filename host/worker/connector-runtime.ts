@@ -1,87 +1,29 @@
 /**
- * One connector on this worker: its connector-level sandbox call (validate + taskConfigs), its tasks, their states
- * and restarts. A task that breaches a sandbox limit is FAILED with the limit in its trace; a task whose sandbox
- * process died is restarted with backoff a few times.
+ * One connector on this worker: its connector-level sandbox calls (validate, alterOffsets, taskConfigs), its tasks,
+ * their states and restarts; what it is given is connector-deps.ts. A task that breaches a sandbox limit is FAILED
+ * with the limit in its trace; a task whose sandbox process died is restarted with backoff a few times.
  */
 import type { OffsetAlteration, RawConfig } from '../../sdk/connector.ts';
 import { createCapabilityBroker } from '../capabilities/broker.ts';
 import type { CapabilityBroker } from '../capabilities/broker.ts';
-import type { CapabilityMetrics } from '../capabilities/metrics.ts';
 import { policyFor } from '../capabilities/policy.ts';
 import type { ErrantTarget } from '../capabilities/errant.ts';
-import type { PolicyBook } from '../capabilities/policy.ts';
 import { resolveAtStart } from '../connect/config/config-providers.ts';
-import type { ConfigResolver } from '../connect/config/config-providers.ts';
 import { reverseTransform } from '../connect/config/config-references.ts';
 import { ConveyorError, ErrorCode, isConveyorError } from '../core/errors.ts';
-import type { TenantThrottle } from '../tenants/throttle.ts';
 import { LogField } from '../core/log-fields.ts';
 import type { Logger } from '../core/logger.ts';
 import { TaskMetrics } from '../metrics/task-metrics.ts';
 import type { TaskPipelineFigures } from '../metrics/task-metrics.ts';
-import type { MetricsConnectorView, MetricsSource, WorkerMetrics } from '../metrics/worker-metrics.ts';
+import type { MetricsConnectorView, MetricsSource } from '../metrics/worker-metrics.ts';
 import type { PluginVersion } from '../plugins/plugin-version.ts';
-import type { SandboxLimits } from '../sandbox/protocol.ts';
-import type { SandboxCreator, SandboxInstance } from '../sandbox/sandbox-pool.ts';
-import type { SourceOffsetReader, SourceOffsetStore } from './offset-store.ts';
-import type { RecordSink, RecordSource } from '../pipeline/record-ports.ts';
+import type { SandboxInstance } from '../sandbox/sandbox-pool.ts';
+import type { ConnectorDeps, PipelineLifecycle, TargetState } from './connector-deps.ts';
 import { restartDelay, restartPolicy } from './restart-policy.ts';
 import type { RestartPolicy } from './restart-policy.ts';
 import type { ConnectorState, ConnectorStatus, TaskState, TaskStatus } from './states.ts';
 import { SinkTaskRunner, SourceTaskRunner } from './task-runner.ts';
 import type { TaskRunner } from './task-runner.ts';
-
-/** What a Kafka-backed pipeline adds to a RecordSink/RecordSource: it is started before and stopped after its task. */
-export interface PipelineLifecycle {
-  start(): Promise<void>;
-  stop(): Promise<void>;
-}
-
-/** Per-task Kafka pipelines (host/pipeline's PipelineFactory): how a worker's tasks move records. */
-export interface TaskPipelines {
-  /** offset.flush.interval.ms: how often a sink task's offsets are committed (preCommit, then the consumer group). */
-  readonly settings?: { readonly offsetFlushIntervalMs: number };
-  sourceSink(connector: string, taskId: number, config: RawConfig): RecordSink & PipelineLifecycle;
-  sinkSource(connector: string, taskId: number, config: RawConfig): RecordSource & PipelineLifecycle;
-}
-
-/** Kafka Connect's TargetState. */
-export type TargetState = 'STARTED' | 'PAUSED' | 'STOPPED';
-
-/** Records outside Kafka (`conveyor plugin run` with files): where source batches go, sink batches come from, and offsets. */
-export interface RecordBus {
-  sink: RecordSink;
-  source(connector: string, topics: readonly string[]): RecordSource;
-  offsets: SourceOffsetStore;
-}
-
-export interface ConnectorDeps {
-  workerId: string;
-  sandbox: SandboxCreator;
-  /** How tasks move records: Kafka pipelines (a worker), or a bus of their own (the plugin author's local runner). */
-  records: { pipelines: TaskPipelines } | { bus: RecordBus };
-  /** Told every connector (task null) and task state change, e.g. to store it in the cluster (distributed mode). */
-  onStateChange?(connector: string, task: number | null, state: ConnectorState, trace: string | undefined): void;
-  /** Called with the task configs each time the connector computes them (persisted in standalone mode). */
-  onTaskConfigs?(connector: string, configs: readonly RawConfig[]): Promise<void>;
-  /** Where tasks read source offsets from. */
-  offsets: SourceOffsetReader;
-  policies: PolicyBook;
-  /** The policies for a task's resolved config (built-in connectors' own grants); `policies` without it. */
-  policiesFor?(config: Readonly<Record<string, string>>): PolicyBook;
-  /** Resolves `${provider:path:key}` references as the connector or a task starts; stored configs keep them. */
-  configResolver?: ConfigResolver;
-  /** A tenant's connector: its tenant's rate quotas on this worker (host/tenants/throttle.ts). */
-  throttle?: TenantThrottle;
-  metrics: CapabilityMetrics;
-  /** GET /metrics: the worker's figures; a running runtime attaches itself to them. */
-  workerMetrics?: WorkerMetrics;
-  limits?: Partial<SandboxLimits>;
-  log: Logger;
-  maxRestarts?: number;
-  restartBackoffMs?: number;
-  shutdownTimeoutMs?: number;
-}
 
 interface TaskHandle {
   id: number;

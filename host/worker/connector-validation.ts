@@ -17,7 +17,7 @@ import type { PluginVersion } from '../plugins/plugin-version.ts';
 import { configInfos, configKeyInfo, connectKeyInfo } from './config-infos.ts';
 import type { ConfigInfo, ConfigInfos } from './config-infos.ts';
 import { pluginConfigReports } from './connector-config.ts';
-import type { ConnectorDeps } from './connector-runtime.ts';
+import type { ConnectorDeps } from './connector-deps.ts';
 import { ConnectorRuntime } from './connector-runtime.ts';
 import { commonDefinitions, frameworkKeys } from './framework-keys.ts';
 import type { FrameworkEnv } from './framework-keys.ts';

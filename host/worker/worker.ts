@@ -32,7 +32,7 @@ import { invalidConfigMessage } from './connector-config.ts';
 import { pluginDefinitions, validationReport } from './connector-validation.ts';
 import type { ValidationEnv } from './connector-validation.ts';
 import { ConnectorRuntime } from './connector-runtime.ts';
-import type { ConnectorDeps, TargetState } from './connector-runtime.ts';
+import type { ConnectorDeps, TargetState } from './connector-deps.ts';
 import { ActiveTopics } from './active-topics.ts';
 import { createKafkaBackend } from './kafka-backend.ts';
 import type { KafkaBackend, PipelineExtras } from './kafka-backend.ts';

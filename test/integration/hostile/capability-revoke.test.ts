@@ -17,7 +17,7 @@ import { loadBundle } from '../../../host/plugins/loader.ts';
 import { createSandboxPool } from '../../../host/sandbox/sandbox-pool.ts';
 import type { SandboxCreator } from '../../../host/sandbox/sandbox-pool.ts';
 import { ConnectorRuntime } from '../../../host/worker/connector-runtime.ts';
-import type { ConnectorDeps } from '../../../host/worker/connector-runtime.ts';
+import type { ConnectorDeps } from '../../../host/worker/connector-deps.ts';
 import { InMemoryOffsetStore } from '../../../host/worker/offset-store.ts';
 import { waitFor } from '../worker/worker-fixture.ts';
 import { FIXTURE } from './helpers.ts';
