@@ -83,6 +83,8 @@ export class WorkerCluster {
   readonly history: WorkerProc[] = [];
   readonly #o: WorkerClusterOptions;
   #dir: string | undefined;
+  /** Workers stopped with SIGSTOP: they answer nothing until resumed. */
+  readonly #paused = new Set<string>();
 
   constructor(o: WorkerClusterOptions = {}) {
     this.#o = o;
@@ -155,15 +157,17 @@ export class WorkerCluster {
     return w.killedAt;
   }
 
-  /** SIGSTOP: the process stalls (a long GC, a stopped VM) with its sockets open; resume() continues it. */
+  /** SIGSTOP: the process stalls (a long GC, a stopped VM) with its sockets open; resume() continues it. REST calls go to others meanwhile. */
   pause(id: string): number {
     this.#worker(id).child.kill('SIGSTOP');
+    this.#paused.add(id);
     return Date.now();
   }
 
   /** SIGCONT after pause(). */
   resume(id: string): void {
     this.#worker(id).child.kill('SIGCONT');
+    this.#paused.delete(id);
   }
 
   /** SIGTERM: graceful shutdown, handing tasks over. */
@@ -185,7 +189,7 @@ export class WorkerCluster {
   async request(method: string, path: string, body?: unknown, via?: string): Promise<{ status: number; body: unknown }> {
     const deadline = Date.now() + 60_000;
     for (;;) {
-      const w = via === undefined ? [...this.workers.values()][0] : this.workers.get(via);
+      const w = via === undefined ? [...this.workers.values()].find((x) => !this.#paused.has(x.id)) : this.workers.get(via);
       if (w === undefined) throw new Error('no live worker to ask');
       let res: { status: number; body: unknown };
       try {
