@@ -5,7 +5,9 @@
  * watcher sees the close, connects again, and when the port refuses the connection the process is gone, so the
  * watcher revokes the dead peer's lease — its registration and claims vanish and its units move now, not when the
  * lease would have expired. A stalled process (SIGSTOP, a long GC) still accepts connections and a partitioned one
- * times out: neither is taken for dead, and the lease bounds them as before. A worker that is alive never has its
+ * times out: neither is taken for dead, and the lease bounds them as before. The port greets each connection with its
+ * worker id, and only a peer that once greeted as itself can be taken for dead: a wrong address (another machine's
+ * loopback) or a firewall proves nothing. A worker that is alive never has its
  * lease revoked this way, so no unit runs on two workers; the lease guard and the claims stay the walls behind it.
  */
 import { createServer, connect } from 'node:net';
@@ -30,10 +32,11 @@ export class LivenessBeacon {
     this.#server = server;
   }
 
-  static async open(host: string): Promise<LivenessBeacon> {
+  static async open(host: string, workerId: WorkerId): Promise<LivenessBeacon> {
     const beacon = new LivenessBeacon(
       createServer((socket) => {
         socket.on('error', () => undefined);
+        socket.write(`${workerId}\n`);
         // Peers only watch the connection; anything they send is read and dropped.
         socket.resume();
         beacon.#sockets.add(socket);
@@ -66,7 +69,7 @@ interface Peer {
   readonly liveness: string;
   readonly lease: string;
   socket: Socket | undefined;
-  /** Once a connection was open: a port that never accepted one (a firewall, a wrong address) proves nothing. */
+  /** Once the port greeted as this peer: a port that never did (a firewall, a wrong address) proves nothing. */
   reached: boolean;
 }
 
@@ -161,7 +164,15 @@ export class CrashWatch {
     const socket = connect(hostPort(peer.liveness));
     peer.socket = socket;
     socket.setNoDelay(true);
-    socket.once('connect', () => (peer.reached = true));
+    let greeting = '';
+    const onData = (chunk: Buffer): void => {
+      greeting += chunk.toString('utf8');
+      const end = greeting.indexOf('\n');
+      if (end < 0 && greeting.length < 1024) return;
+      socket.off('data', onData);
+      if (greeting.slice(0, Math.max(0, end)) === peer.id) peer.reached = true;
+    };
+    socket.on('data', onData);
     socket.on('error', () => undefined);
     socket.once('close', () => {
       if (peer.socket === socket) void this.#lost(peer);

@@ -71,7 +71,7 @@ export class ClusterMember {
     // On the host peers reach this worker at; where that host cannot be bound here, no liveness is advertised and
     // this worker's crashes are found by its lease alone.
     const host = new URL(o.url).hostname.replace(/^\[(.*)\]$/, '$1');
-    m.#beacon = await LivenessBeacon.open(host).catch((err: unknown) => {
+    m.#beacon = await LivenessBeacon.open(host, o.workerId).catch((err: unknown) => {
       m.#log.warn('no liveness port on the advertised host; peers will notice a crash of this worker only when its lease expires', { host, err });
       return undefined;
     });
