@@ -36,6 +36,7 @@ export class LivenessBeacon {
     const beacon = new LivenessBeacon(
       createServer((socket) => {
         socket.on('error', () => undefined);
+        socket.unref();
         socket.write(`${workerId}\n`);
         // Peers only watch the connection; anything they send is read and dropped.
         socket.resume();
@@ -85,12 +86,13 @@ function hostPort(address: string): { host: string; port: number } {
 function probe(address: string): Promise<ProbeResult> {
   return new Promise((resolve) => {
     const socket = connect(hostPort(address));
+    socket.unref();
     const done = (r: ProbeResult): void => {
       clearTimeout(timer);
       socket.destroy();
       resolve(r);
     };
-    const timer = setTimeout(() => done('unknown'), PROBE_TIMEOUT_MS);
+    const timer = setTimeout(() => done('unknown'), PROBE_TIMEOUT_MS).unref();
     socket.once('connect', () => done('open'));
     socket.once('error', (e: NodeJS.ErrnoException) => done(e.code === 'ECONNREFUSED' ? 'refused' : 'unknown'));
   });
@@ -119,7 +121,8 @@ export class CrashWatch {
       this.#refresh()
         .catch((err: unknown) => this.#log.debug('could not read worker registrations', { err }))
         .finally(() => {
-          if (!this.#closed) this.#timer = setTimeout(tick, POLL_MS);
+          // Watching never keeps a process alive: a member that was never closed (a test's, a crashed one's) lets it exit.
+          if (!this.#closed) this.#timer = setTimeout(tick, POLL_MS).unref();
         });
     };
     tick();
@@ -163,6 +166,7 @@ export class CrashWatch {
     if (this.#closed || this.#peers.get(peer.id) !== peer) return;
     const socket = connect(hostPort(peer.liveness));
     peer.socket = socket;
+    socket.unref();
     socket.setNoDelay(true);
     let greeting = '';
     const onData = (chunk: Buffer): void => {
