@@ -11,6 +11,9 @@ usage() {
 usage: npm run stack -- <command> [options] [service...]
   up              start every service that is not running (idempotent)
   down [--clean]  stop the services this stack started (by pid); --clean also deletes their data
+options of up:
+  --kafka-brokers N   1 (default) or 3: three combined KRaft nodes on 9092-9094, replication factor 3,
+                      min.insync.replicas=2 (switching needs 'down --clean kafka' first)
   status          one line per service; exits non-zero if any is unhealthy
   logs [service]  the last lines of each service's log
 services: ${STACK_SERVICES[*]}
@@ -19,9 +22,13 @@ USAGE
 
 cmd="${1:-}"; shift || true
 clean=0; selected=()
-for arg in "$@"; do
+while [ "$#" -gt 0 ]; do
+  arg="$1"; shift
   case "$arg" in
     --clean) clean=1 ;;
+    --kafka-brokers|--kafka-brokers=*)
+      if [ "$arg" = --kafka-brokers ]; then n="${1:-}"; shift || true; else n="${arg#*=}"; fi
+      case "$n" in 1|3) export CONVEYOR_STACK_KAFKA_NODES="$n" ;; *) echo "--kafka-brokers takes 1 or 3, not '$n'" >&2; exit 2 ;; esac ;;
     -h|--help) usage; exit 0 ;;
     *) if stack_is_service "$arg"; then selected+=("$arg"); else echo "unknown service or option: $arg" >&2; usage >&2; exit 2; fi ;;
   esac
@@ -46,7 +53,9 @@ case "$cmd" in
     exit "$rc"
     ;;
   down)
-    for s in "${selected[@]}"; do stack_stop "$s"; [ "$clean" -eq 1 ] && "${s}_clean"; done
+    for s in "${selected[@]}"; do
+      if declare -F "${s}_stop_others" >/dev/null; then "${s}_stop_others"; fi
+      stack_stop "$s"; [ "$clean" -eq 1 ] && "${s}_clean"; done
     exit 0
     ;;
   status) stack_print_status "${selected[@]}" ;;

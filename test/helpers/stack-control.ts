@@ -9,7 +9,12 @@ import { readFileSync } from 'node:fs';
 const ROOT = new URL('../../', import.meta.url).pathname;
 
 export function stackCommand(...args: string[]): void {
-  execFileSync('bash', [`${ROOT}scripts/stack.sh`, ...args], { stdio: ['ignore', 'ignore', 'inherit'], timeout: 240_000 });
+  stackCommandWith({}, ...args);
+}
+
+/** The stack script with extra environment (CONVEYOR_STACK_DIR and friends: a stack of a test's own). */
+export function stackCommandWith(env: Readonly<Record<string, string>>, ...args: string[]): void {
+  execFileSync('bash', [`${ROOT}scripts/stack.sh`, ...args], { stdio: ['ignore', 'ignore', 'inherit'], timeout: 240_000, env: { ...process.env, ...env } });
 }
 
 /** The pid of the Kafka broker the stack started (its pid file), for SIGSTOP/SIGCONT. */

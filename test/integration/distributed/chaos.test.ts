@@ -12,6 +12,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { overlaps, sleep, WorkerCluster } from '../../helpers/worker-procs.ts';
 import { stack, uniqueName } from '../../helpers/stack.ts';
 import { stackCommand } from '../../helpers/stack-control.ts';
+import { readSequences } from '../../helpers/sequence-check.ts';
 
 const cluster = new WorkerCluster({ leaseTtlSeconds: 4 });
 const pipelines = ['a', 'b'].map((p) => ({ source: `chaos-gen-${p}`, sink: `chaos-sink-${p}`, topic: uniqueName(`chaos_${p}`) }));
@@ -102,32 +103,11 @@ test('every record arrived at least once, duplicates are bounded, the sinks cons
   try {
     for (const p of pipelines) {
       const ends = await admin.fetchTopicOffsets(p.topic);
-      const expected = ends.reduce((n, e) => n + Number(e.high), 0);
-      const seen = new Map<number, Map<number, number>>();
-      let read = 0;
-      const consumer = kafka.consumer({ groupId: uniqueName('chaos-verify') });
-      await consumer.connect();
-      await consumer.subscribe({ topic: p.topic, fromBeginning: true });
-      await consumer.run({
-        eachMessage: async ({ message }) => {
-          read++;
-          const v = JSON.parse(message.value?.toString() ?? '{}') as { task: number; seq: number };
-          const perTask = seen.get(v.task) ?? new Map<number, number>();
-          perTask.set(v.seq, (perTask.get(v.seq) ?? 0) + 1);
-          seen.set(v.task, perTask);
-          await Promise.resolve();
-        },
-      });
-      await cluster.until(`all ${expected} records of ${p.topic} read`, () => Promise.resolve(read >= expected ? true : undefined), 60_000);
-      await consumer.disconnect();
-      assert.deepEqual([...seen.keys()].sort(), [0, 1, 2, 3], 'every task produced');
-      for (const [task, seqs] of seen) {
-        const max = Math.max(...seqs.keys());
-        const missing = Array.from({ length: max }, (_, i) => i + 1).filter((s) => !seqs.has(s));
-        assert.deepEqual(missing, [], `${p.source} task ${task}: no sequence number missing up to ${max}`);
-        total += max;
-        duplicates += [...seqs.values()].reduce((n, c) => n + c - 1, 0);
-      }
+      const report = await readSequences(kafka, p.topic);
+      assert.deepEqual(report.tasks, [0, 1, 2, 3], 'every task produced');
+      for (const [task, missing] of report.missing) assert.deepEqual(missing, [], `${p.source} task ${task}: no sequence number missing`);
+      total += report.distinct;
+      duplicates += report.duplicates;
       // The counting sinks consumed everything: their group's committed offsets reach the end of every partition.
       await cluster.until(`${p.sink} consumed ${p.topic}`, async () => {
         const committed = await admin.fetchOffsets({ groupId: `connect-${p.sink}`, topics: [p.topic] });
