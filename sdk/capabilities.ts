@@ -149,7 +149,7 @@ export interface MysqlCapability {
   /** Closes a connection. */
   close(connection: string): Promise<void>;
   /** Checks binary logging, ROW/FULL images, privileges, a stored position and include lists. */
-  preflight(options: MysqlConnectOptions & { position?: { file: string; pos: number } | null; tableIncludeList?: string[]; databaseIncludeList?: string[] }): Promise<MysqlPreflightReport>;
+  preflight(options: MysqlConnectOptions & { position?: { file: string; pos: number; gtids?: string | null } | null; tableIncludeList?: string[]; databaseIncludeList?: string[] }): Promise<MysqlPreflightReport>;
   /** Opens a binlog stream (default: the current end); events of tables outside `filter` are dropped on the host. */
   binlogOpen(options: MysqlConnectOptions & { serverId: number; start?: BinlogStartSpec; filter?: MysqlTableFilter; includeQuery?: boolean; maxQueued?: number }): Promise<string>;
   /** Up to max (<= 10,000) events; waits up to waitMs (<= 30,000) when none are buffered. */

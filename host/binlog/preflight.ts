@@ -6,6 +6,7 @@
 import mysql from 'mysql2/promise';
 import { ConveyorError, ErrorCode } from '../core/errors.ts';
 import { classifyServerError } from './errors.ts';
+import { gtidPositionProblem } from './gtid-position.ts';
 
 export type PreflightCheck = 'connection' | 'credentials' | 'log_bin' | 'binlog_format' | 'binlog_row_image' | 'privileges' | 'position' | 'tables';
 
@@ -19,8 +20,11 @@ export interface PreflightOptions {
   port: number;
   user: string;
   password: string;
-  /** A stored position to resume from: it must still be on the server. */
-  position?: { file: string; pos: number } | null;
+  /**
+   * A stored position to resume from: it must still be on the server. With GTIDs on a server that has them, they are
+   * what is checked (the file belongs to whichever server wrote the offset, perhaps a primary that is gone).
+   */
+  position?: { file: string; pos: number; gtids?: string | null } | null;
   /** Regexes (Debezium semantics: anchored, case-insensitive) that must each match at least one table / database. */
   tableIncludeList?: readonly string[];
   databaseIncludeList?: readonly string[];
@@ -87,7 +91,11 @@ export async function preflight(o: PreflightOptions): Promise<PreflightReport> {
       const [logs] = await conn.query<mysql.RowDataPacket[]>('SHOW BINARY LOGS');
       binlogFiles = logs.map((r) => ({ file: String(r['Log_name']), size: Number(r['File_size']) }));
     }
-    if (o.position && binlogFiles.length > 0) {
+    const gtids = o.position?.gtids ?? null;
+    if (gtids !== null && gtids !== '' && binlogFiles.length > 0) {
+      const problem = await gtidPositionProblem(conn, /mariadb/i.test(v['version'] ?? ''), gtids, binlogFiles[0]?.file);
+      if (problem !== null) problems.push({ check: 'position', message: problem });
+    } else if (o.position && binlogFiles.length > 0) {
       const f = binlogFiles.find((b) => b.file === o.position!.file);
       if (!f) {
         problems.push({

@@ -132,7 +132,8 @@ export function mysqlCapability(policy: CapabilityPolicy): CapabilityMethods & C
       const t = await target(call, policy, args);
       const o = obj(call, args, 0, 'options');
       const p = o['position'] === undefined || o['position'] === null ? null : obj(call, [o['position']], 0, 'position');
-      const position = p === null ? null : { file: str(call, [p['file']], 0, 'position.file', 512), pos: num(call, [p['pos']], 0, 'position.pos', 0, Number.MAX_SAFE_INTEGER) };
+      const gtids = p === null || p['gtids'] === undefined || p['gtids'] === null ? null : str(call, [p['gtids']], 0, 'position.gtids', 65536);
+      const position = p === null ? null : { file: str(call, [p['file']], 0, 'position.file', 512), pos: num(call, [p['pos']], 0, 'position.pos', 0, Number.MAX_SAFE_INTEGER), gtids };
       return withTimeout(call, TIMEOUT_MS, preflight({
         ...t, position, tableIncludeList: patterns(call, o['tableIncludeList'], 'tableIncludeList'), databaseIncludeList: patterns(call, o['databaseIncludeList'], 'databaseIncludeList'),
       }));

@@ -1,7 +1,8 @@
 # Our own MariaDB on 127.0.0.1:3307 with a row-based binlog, GTIDs and a `conveyor` CDC user.
-# The machine's own server on 3306 is left alone.
+# The machine's own server on 3306 is left alone. CONVEYOR_STACK_MARIADB_PORT moves it (its server_id follows the
+# port), so a test can run a primary and a replica of its own beside the default stack.
 MARIADB_DIR="$STACK_DIR/mariadb"
-MARIADB_PORT=3307
+MARIADB_PORT="${CONVEYOR_STACK_MARIADB_PORT:-3307}"
 
 mariadb_port() { echo "$MARIADB_PORT"; }
 mariadb_logfile() { echo "$MARIADB_DIR/mariadb.log"; }
@@ -43,7 +44,7 @@ bind-address=127.0.0.1
 socket=$(mariadb_socket)
 pid-file=$MARIADB_DIR/mariadbd.pid
 log-error=$(mariadb_logfile)
-server_id=3307
+server_id=$MARIADB_PORT
 log_bin=$MARIADB_DIR/data/binlog
 binlog_format=ROW
 binlog_row_image=FULL

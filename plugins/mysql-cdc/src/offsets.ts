@@ -3,7 +3,7 @@
  * ts_sec, snapshot, snapshot_completed}. file/pos name the BEGIN of the transaction in progress (or the next one);
  * event/row count the row events and rows of it already emitted, so a resume skips exactly those.
  */
-import type { JsonValue, SourceOffset, SourcePartition } from '@conveyor/sdk';
+import type { BinlogStartSpec, JsonValue, SourceOffset, SourcePartition } from '@conveyor/sdk';
 import type { SnapshotMode } from './config.ts';
 
 export interface CdcOffset {
@@ -95,6 +95,15 @@ function purged(offset: CdcOffset): StartPlan {
       `The connector's binlog position ${offset.file}:${offset.pos}${offset.gtids ? ` (GTIDs ${offset.gtids})` : ''} is no longer available on the server (the binlog was purged); ` +
       'events between the last stored offset and now are lost. Set snapshot.mode=when_needed to take a new snapshot, or delete the connector offsets, and raise the server\'s binlog retention (binlog_expire_logs_seconds / expire_logs_days).',
   };
+}
+
+/**
+ * Where a stream resumes: the GTID position when the offset has one — any server of the replication topology can
+ * serve it, so after a failover to a replica the stream resumes where the primary left off (the event/row counts then
+ * skip what of the transaction in progress was already emitted) — else the file and position.
+ */
+export function streamStart(o: CdcOffset): BinlogStartSpec {
+  return o.gtids !== null && o.gtids !== '' ? { gtids: o.gtids } : { file: o.file, pos: o.pos };
 }
 
 /** Compares binlog positions: files by their numeric suffix, then pos. */

@@ -5,10 +5,11 @@ import { readFileSync } from 'node:fs';
 const root = new URL('../../../', import.meta.url);
 const read = (path: string): string => readFileSync(new URL(path, root), 'utf8');
 
-/** MariaDB server settings from the stack's my.cnf template, as key=value with dashes normalised. */
+/** MariaDB server settings from the stack's my.cnf template (default port), as key=value with dashes normalised. */
 function stackMariadbSettings(): Map<string, string> {
   const script = read('scripts/stack/mariadb.sh');
-  const cnf = /cat > "\$MARIADB_DIR\/my.cnf" <<CNF\n([\s\S]*?)\nCNF/.exec(script)?.[1] ?? '';
+  const port = /MARIADB_PORT="\$\{CONVEYOR_STACK_MARIADB_PORT:-(\d+)\}"/.exec(script)?.[1] ?? 'missing';
+  const cnf = (/cat > "\$MARIADB_DIR\/my.cnf" <<CNF\n([\s\S]*?)\nCNF/.exec(script)?.[1] ?? '').replaceAll('$MARIADB_PORT', port);
   return new Map(
     [...cnf.matchAll(/^([a-z_-]+)=(.+)$/gm)].map((m) => [String(m[1]).replaceAll('-', '_'), String(m[2])]),
   );

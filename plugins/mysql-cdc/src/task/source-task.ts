@@ -9,7 +9,7 @@ import { normaliseConfig } from '../config-normalise.ts';
 import { compilePatterns, tableFilter } from '../filters.ts';
 import type { CdcRecord } from '../events/change-events.ts';
 import { contextHeaders, FLAVOURS } from '../events/flavour.ts';
-import { decodeOffset, encodeOffset, planStart, sourcePartition } from '../offsets.ts';
+import { decodeOffset, encodeOffset, planStart, sourcePartition, streamStart } from '../offsets.ts';
 import type { CdcOffset } from '../offsets.ts';
 import { ChangeEventProcessor } from '../processor.ts';
 import { SchemaHistory, snapshotPosition } from '../schema/history.ts';
@@ -80,7 +80,7 @@ export class CdcSourceTask implements SourceTask {
     const offset = decodeOffset(await ctx.offsets.get(sourcePartition(c.topicPrefix)));
     const stored = decodeHistory(await ctx.offsets.get(historyPartition(c.topicPrefix)));
     this.#history = new HistoryStore(c.topicPrefix, historyTopic(c), stored);
-    const report = await this.#mysql.preflight({ ...connectOptions(c), position: offset === null ? null : { file: offset.file, pos: offset.pos } });
+    const report = await this.#mysql.preflight({ ...connectOptions(c), position: offset === null ? null : { file: offset.file, pos: offset.pos, gtids: offset.gtids } });
     const positionProblem = report.problems.find((p) => p.check === 'position');
     const others = report.problems.filter((p) => p.check !== 'position');
     if (others.length > 0) throw new Error(`MySQL change data capture cannot start:\n- ${others.map((p) => p.message).join('\n- ')}`);
@@ -163,10 +163,10 @@ export class CdcSourceTask implements SourceTask {
   async #openStream(from: CdcOffset): Promise<void> {
     const c = this.#config;
     this.#stream = await this.#mysql.binlogOpen({
-      ...connectOptions(c), serverId: c.serverId, start: { file: from.file, pos: from.pos }, filter: filterOf(c), includeQuery: c.includeQuery, maxQueued: c.maxQueueSize,
+      ...connectOptions(c), serverId: c.serverId, start: streamStart(from), filter: filterOf(c), includeQuery: c.includeQuery, maxQueued: c.maxQueueSize,
     });
     this.#phase = 'stream';
-    this.#ctx.log.info('streaming binlog', { file: from.file, pos: from.pos, event: from.event, row: from.row });
+    this.#ctx.log.info('streaming binlog', { file: from.file, pos: from.pos, gtids: from.gtids, event: from.event, row: from.row });
   }
 
   async poll(): Promise<SourceRecord[]> {
