@@ -6,6 +6,8 @@ import { CliError, usageError } from './errors.ts';
 import type { RestClient } from './http-client.ts';
 import { print, state, table } from './output.ts';
 import type { Out } from './output.ts';
+import { snapshotProgress } from './snapshot-progress.ts';
+import type { TaskSeries } from './snapshot-progress.ts';
 
 export interface CommandEnv {
   readonly client: RestClient;
@@ -55,9 +57,11 @@ function indent(text: string, by = '    '): string {
 export async function describeConnector({ client, out }: CommandEnv, name: string): Promise<void> {
   const [info, status] = await Promise.all([client.call('GET', `/connectors/${enc(name)}`), client.call('GET', `/connectors/${enc(name)}/status`)]);
   const topics = await client.call('GET', `/connectors/${enc(name)}/topics`).then((a) => (a.body as Record<string, { topics: string[] }>)[name]?.topics ?? [], () => null);
+  // What the plugin reports (a CDC snapshot's progress) on the worker asked; a worker without it leaves it out.
+  const metrics = await client.call('GET', `/conveyor/connectors/${enc(name)}/plugin-metrics`).then((a) => a.body as TaskSeries[], () => []);
   const i = info.body as Info;
   const s = status.body as Status;
-  print(out, { info: i, status: s, topics }, () => {
+  print(out, { info: i, status: s, topics, metrics }, () => {
     const c = s.connector;
     const lines = [
       `Name:        ${i.name}`,
@@ -71,6 +75,7 @@ export async function describeConnector({ client, out }: CommandEnv, name: strin
       'Tasks:',
       ...(s.tasks.length === 0 ? ['  (none)'] : indent(table(['id', 'state', 'worker'], s.tasks.map((t) => [String(t.id), state(t.state, out.color), t.worker_id])).trimEnd(), '  ').split('\n')),
       ...s.tasks.filter((t) => t.trace !== undefined).flatMap((t) => [`  Task ${t.id} trace:`, indent(t.trace ?? '')]),
+      ...snapshotProgress(metrics),
       'Topics:',
       ...(topics === null ? ['  (unavailable)'] : topics.length === 0 ? ['  (none)'] : topics.map((t) => `  ${t}`)),
     ];
