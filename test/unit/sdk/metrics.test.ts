@@ -29,7 +29,11 @@ void test('declarations: valid ones pass, each rule names the offending metric',
     [[{ name: 'g', type: 'gauge', help: '', buckets: [1] }], /g: only a histogram has buckets/],
     [Array.from({ length: METRIC_LIMITS.declarations + 1 }, (_, i) => ({ name: `m${i}`, type: 'gauge', help: '' })), /at most 64 are allowed/],
   ];
-  for (const [value, reason] of bad) assert.match(String(checkMetricDeclarations(value)), reason);
+  for (const [value, reason] of bad) {
+    const result = checkMetricDeclarations(value);
+    assert.equal(typeof result, 'string');
+    assert.match(result as string, reason);
+  }
 });
 
 void test('the buffer accumulates per series and drains the changes once', () => {
