@@ -57,10 +57,9 @@ function indent(text: string, by = '    '): string {
 export async function describeConnector({ client, out }: CommandEnv, name: string): Promise<void> {
   const [info, status] = await Promise.all([client.call('GET', `/connectors/${enc(name)}`), client.call('GET', `/connectors/${enc(name)}/status`)]);
   const topics = await client.call('GET', `/connectors/${enc(name)}/topics`).then((a) => (a.body as Record<string, { topics: string[] }>)[name]?.topics ?? [], () => null);
-  // What the plugin reports (a CDC snapshot's progress) on the worker asked; a worker without it leaves it out.
-  const metrics = await client.call('GET', `/conveyor/connectors/${enc(name)}/plugin-metrics`).then((a) => a.body as TaskSeries[], () => []);
   const i = info.body as Info;
   const s = status.body as Status;
+  const metrics = await pluginSeries(client, name, s);
   print(out, { info: i, status: s, topics, metrics }, () => {
     const c = s.connector;
     const lines = [
@@ -81,6 +80,28 @@ export async function describeConnector({ client, out }: CommandEnv, name: strin
     ];
     return lines.join('\n') + '\n';
   });
+}
+
+/**
+ * What the connector's tasks report through ctx.metrics (a CDC snapshot's progress). Each worker answers for the tasks
+ * it runs, so tasks the worker asked does not run are asked of their own worker (worker_id is its host:port in a
+ * cluster); a worker that cannot be reached leaves its tasks out.
+ */
+async function pluginSeries(client: RestClient, name: string, status: Status): Promise<TaskSeries[]> {
+  const path = `/conveyor/connectors/${enc(name)}/plugin-metrics`;
+  const ask = (c: RestClient): Promise<TaskSeries[]> => c.call('GET', path).then((a) => (Array.isArray(a.body) ? (a.body as TaskSeries[]) : []), () => []);
+  const found = await ask(client);
+  const have = new Set(found.map((t) => t.task));
+  const elsewhere = new Set(status.tasks.filter((t) => !have.has(t.id) && /^[\w.-]+:\d+$/.test(t.worker_id) && t.worker_id !== new URL(client.url).host).map((t) => t.worker_id));
+  for (const worker of elsewhere) {
+    for (const t of await ask(client.at(worker))) {
+      if (!have.has(t.task) && status.tasks.some((x) => x.id === t.task && x.worker_id === worker)) {
+        found.push(t);
+        have.add(t.task);
+      }
+    }
+  }
+  return found.sort((a, b) => a.task - b.task);
 }
 
 async function connectorFile(file: string | undefined): Promise<ConnectorFile> {
