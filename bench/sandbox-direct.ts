@@ -12,6 +12,7 @@ export function directInstance(taskKey: string, def: PluginDefinition): SandboxI
     log: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
     clock: { now: () => Date.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) },
     offsets: { get: () => Promise.resolve(null) },
+    metrics: { set: () => undefined, inc: () => undefined, observe: () => undefined },
     mysql: unavailable as Capabilities['mysql'],
     elasticsearch: unavailable as Capabilities['elasticsearch'],
     http: unavailable as Capabilities['http'],

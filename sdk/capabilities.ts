@@ -1,11 +1,12 @@
+import type { MetricLabels } from './metrics.ts';
 import type { JsonValue, SourceOffset, SourcePartition } from './records.ts';
 
-/** Capability names a manifest may request. log, config, clock and offsets are always granted. */
-export const CAPABILITY_NAMES = ['log', 'config', 'clock', 'offsets', 'mysql', 'elasticsearch', 'http', 'files', 'errantRecordReporter'] as const;
+/** Capability names a manifest may request. log, config, clock, offsets and metrics are always granted. */
+export const CAPABILITY_NAMES = ['log', 'config', 'clock', 'offsets', 'metrics', 'mysql', 'elasticsearch', 'http', 'files', 'errantRecordReporter'] as const;
 /** A capability's name, as conveyor-plugin.json lists it. */
 export type CapabilityName = (typeof CAPABILITY_NAMES)[number];
 /** Granted to every plugin without asking. */
-export const ALWAYS_GRANTED: readonly CapabilityName[] = ['log', 'config', 'clock', 'offsets'];
+export const ALWAYS_GRANTED: readonly CapabilityName[] = ['log', 'config', 'clock', 'offsets', 'metrics'];
 
 /** Structured fields of a log line (JSON values). */
 export type LogFields = Record<string, JsonValue>;
@@ -27,6 +28,21 @@ export interface ClockCapability {
   now(): number;
   /** Resolves after ms milliseconds (bounded by the task's call deadline). */
   sleep(ms: number): Promise<void>;
+}
+
+/**
+ * The task's own Prometheus metrics, as its manifest's `metrics` declares them (served on the worker's GET /metrics
+ * with `connector` and `task` labels the worker adds). Calls are plain in-isolate bookkeeping; the changes reach the
+ * worker with the task's next calls, at most a few times a second. A name, label or value the manifest does not
+ * allow throws; so does a report the worker refused earlier.
+ */
+export interface MetricsCapability {
+  /** A gauge's value. */
+  set(name: string, value: number, labels?: MetricLabels): void;
+  /** Adds to a counter (or a gauge); value defaults to 1. */
+  inc(name: string, value?: number, labels?: MetricLabels): void;
+  /** One observation of a histogram. */
+  observe(name: string, value: number, labels?: MetricLabels): void;
 }
 
 /** A source task's committed offsets. */
@@ -264,6 +280,7 @@ export interface Capabilities {
   log: LogCapability;
   clock: ClockCapability;
   offsets: OffsetsCapability;
+  metrics: MetricsCapability;
   mysql: MysqlCapability;
   elasticsearch: ElasticsearchCapability;
   http: HttpCapability;

@@ -4,6 +4,7 @@
  */
 import type { Capabilities, LogFields } from './capabilities.ts';
 import type { PluginDefinition, RawConfig } from './connector.ts';
+import type { MetricLabels } from './metrics.ts';
 import type { RecordMetadata, SinkRecord, SourceOffset, SourcePartition, SourceRecord, TopicPartition, TopicPartitionOffsets } from './records.ts';
 import { createPluginRuntime } from './runtime.ts';
 import type { SinkCallResult } from './runtime.ts';
@@ -31,6 +32,8 @@ export interface HarnessOptions {
 export interface TaskHarness {
   /** Everything the task logged, in order. */
   readonly logs: HarnessLogEntry[];
+  /** What the task reported through ctx.metrics, by seriesKey (an observation adds its value). */
+  readonly metrics: Map<string, number>;
   /** The config's problems, key → messages (empty when valid): the declarative checks, then the plugin's validate. */
   validate(config?: RawConfig): Promise<Record<string, string[]>>;
   /** The connector's task configs for tasks.max = maxTasks. */
@@ -63,6 +66,12 @@ export interface TaskHarness {
 }
 
 
+/** A series as the harness keys it: `name{label="value",...}` with labels sorted by name. */
+export function seriesKey(name: string, labels?: MetricLabels): string {
+  const pairs = Object.keys(labels ?? {}).sort().map((k) => `${k}="${String(labels?.[k])}"`);
+  return pairs.length === 0 ? name : `${name}{${pairs.join(',')}}`;
+}
+
 function missing<T extends object>(name: string): T {
   return new Proxy({} as T, { get: (_t, prop) => () => Promise.reject(new Error(`capability ${name}.${String(prop)} is not provided in this test harness`)) });
 }
@@ -73,12 +82,18 @@ function missing<T extends object>(name: string): T {
  */
 export function createTaskHarness(def: PluginDefinition, options: HarnessOptions): TaskHarness {
   const logs: HarnessLogEntry[] = [];
+  const metrics = new Map<string, number>();
   const offsets = options.offsets ?? new Map<string, SourceOffset>();
   const logAt = (level: HarnessLogEntry['level']) => (msg: string, fields?: LogFields) => void logs.push({ level, msg, ...(fields ? { fields } : {}) });
   const caps: Capabilities = {
     log: { debug: logAt('debug'), info: logAt('info'), warn: logAt('warn'), error: logAt('error') },
     clock: options.clock ?? { now: () => Date.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) },
     offsets: { get: (p: SourcePartition) => Promise.resolve(offsets.get(JSON.stringify(p)) ?? null) },
+    metrics: {
+      set: (name, value, labels) => void metrics.set(seriesKey(name, labels), value),
+      inc: (name, value = 1, labels) => void metrics.set(seriesKey(name, labels), (metrics.get(seriesKey(name, labels)) ?? 0) + value),
+      observe: (name, value, labels) => void metrics.set(seriesKey(name, labels), (metrics.get(seriesKey(name, labels)) ?? 0) + value),
+    },
     mysql: options.capabilities?.mysql ?? missing('mysql'),
     elasticsearch: options.capabilities?.elasticsearch ?? missing('elasticsearch'),
     http: options.capabilities?.http ?? missing('http'),
@@ -92,6 +107,7 @@ export function createTaskHarness(def: PluginDefinition, options: HarnessOptions
 
   const harness: TaskHarness = {
     logs,
+    metrics,
     validate: async (config) => roundTrip(await runtime.call('validate', config ?? options.config)),
     taskConfigs: async (maxTasks) => roundTrip(await runtime.call('taskConfigs', { raw: options.config, maxTasks, connector })),
     start: async () => {

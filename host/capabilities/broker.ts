@@ -6,6 +6,7 @@ import type { CapabilityName } from '../../sdk/capabilities.ts';
 import type { SourceOffset, SourcePartition } from '../../sdk/records.ts';
 import { ConveyorError, ErrorCode, isConveyorError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
+import type { TaskPluginMetrics } from '../metrics/plugin-metrics.ts';
 import { elasticsearchCapability } from './elasticsearch.ts';
 import { errantCapability } from './errant.ts';
 import type { ErrantTarget } from './errant.ts';
@@ -30,6 +31,8 @@ export interface BrokerOptions {
   timeoutMs?: number;
   /** Where errantRecordReporter.report sends records: the task's sink pipeline, once it exists. */
   errant?: () => ErrantTarget | undefined;
+  /** Where the task's ctx.metrics reports go (checked there against the manifest); without it they are refused. */
+  pluginMetrics?: TaskPluginMetrics;
   /** The tenant's capability-call quotas: each call waits its turn (rate, concurrency) before it runs. */
   throttle?: { call(): Promise<() => void> };
 }
@@ -53,8 +56,15 @@ export function createCapabilityBroker(o: BrokerOptions): CapabilityBroker {
     mysql: () => mysqlCapability(o.policy),
     elasticsearch: () => elasticsearchCapability(o.policy),
     errantRecordReporter: () => errantCapability(() => o.errant?.(), o.log),
+    metrics: () => ({
+      report: (args) => {
+        if (o.pluginMetrics === undefined) return Promise.reject(denied('metrics.report', 'metrics', 'only a running task reports metrics'));
+        o.pluginMetrics.apply(args[0]);
+        return Promise.resolve(null);
+      },
+    }),
   };
-  const always = new Set<string>(['offsets']);
+  const always = new Set<string>(['offsets', 'metrics']);
   let revoked = false;
 
   async function handle(cap: string, method: string, args: unknown[]): Promise<unknown> {
@@ -102,6 +112,7 @@ export function createCapabilityBroker(o: BrokerOptions): CapabilityBroker {
     },
     async release() {
       revoked = true;
+      o.pluginMetrics?.drop();
       await Promise.all([...made.values()].map(async (m) => { await m.release?.().catch(() => undefined); }));
       made.clear();
     },

@@ -307,6 +307,12 @@ export class DistributedHerder implements RestApi, LeaderRouting {
   }
 
   /** This worker's share: each worker throttles the tasks it runs. */
+  /** The connector's tasks that run on this worker, as their plugin reported them. */
+  pluginMetrics(name: string): ReturnType<Worker['pluginMetrics']> {
+    this.#connector(name);
+    return this.worker.workerMetrics.plugins.view(name);
+  }
+
   tenantUsage(tenant: string): ReturnType<Worker['tenantUsage']> {
     return this.worker.tenantUsage(tenant);
   }

@@ -1,12 +1,13 @@
 /**
  * GET /metrics in Prometheus' text format: every figure of a worker's WorkerMetrics, read at scrape time into a
  * fresh prom-client registry (so a connector or task that went away leaves no stale series), plus Node's process
- * metrics. Figures only the sandbox or Kafka know (isolate heap and CPU, end offsets) are asked for once per scrape.
+ * metrics, then what plugins reported (host/metrics/plugin-metrics.ts). Figures only the sandbox or Kafka know (isolate heap and CPU, end offsets) are asked for once per scrape.
  */
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import { within } from '../core/within.ts';
 import { parseTpKey } from '../pipeline/sink-buffer.ts';
 import { Metric } from './definitions.ts';
+import { renderPluginMetrics } from './plugin-metrics.ts';
 import type { MetricDef } from './definitions.ts';
 import type { ErrorFigures } from './task-metrics.ts';
 import type { MetricsConnectorView, SandboxFigures, WorkerMetrics } from './worker-metrics.ts';
@@ -199,5 +200,7 @@ export async function renderMetrics(w: WorkerMetrics): Promise<{ contentType: st
   for (const v of views) taskFigures(s, v);
   await Promise.all([lagFigures(s, w, views), sandboxFigures(s, w, views)]);
   const merged = Registry.merge([s.registry, processMetrics()]);
-  return { contentType: merged.contentType, body: await merged.metrics() };
+  // Plugin series (their names never start with a host prefix, sdk/metrics.ts) follow the worker's own.
+  const plugins = renderPluginMetrics(w.plugins, new Set(views.map((v) => v.name)));
+  return { contentType: merged.contentType, body: (await merged.metrics()) + plugins };
 }

@@ -2,9 +2,10 @@
  * What a worker counts for GET /metrics, in one place: the connectors and tasks it runs (each ConnectorRuntime
  * attaches itself while it runs and shows a MetricsView at scrape time), start-up outcomes, sandbox limit kills and
  * process restarts, rebalances (distributed mode), and providers for what is asked for only at scrape time (sandbox
- * heap and CPU, capability calls, sink consumer end offsets).
+ * heap and CPU, capability calls, sink consumer end offsets), and what plugins report through ctx.metrics.
  */
 import type { ConnectorState, TaskState } from '../worker/states.ts';
+import { PluginMetrics } from './plugin-metrics.ts';
 import { SampledStat } from './sampled.ts';
 import type { TaskMetrics, TaskPipelineFigures } from './task-metrics.ts';
 
@@ -74,6 +75,8 @@ export class WorkerMetrics {
   completedRebalances = 0;
   lastRebalanceAt: number | undefined;
   providers: MetricsProviders = {};
+  /** The series running tasks reported through ctx.metrics (checked against their manifests). */
+  readonly plugins = new PluginMetrics();
 
   attach(source: MetricsSource): void {
     this.#sources.add(source);

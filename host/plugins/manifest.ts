@@ -2,6 +2,7 @@
 import { CAPABILITY_NAMES } from '../../sdk/capabilities.ts';
 import type { BundleManifest } from '../../sdk/bundler/manifest.ts';
 import type { ConfigKey } from '../../sdk/config.ts';
+import { checkMetricDeclarations } from '../../sdk/metrics.ts';
 
 const CONFIG_TYPES = ['string', 'int', 'long', 'double', 'boolean', 'list', 'password', 'class'];
 const IMPORTANCE = ['high', 'medium', 'low'];
@@ -21,6 +22,8 @@ export function checkManifest(raw: unknown): BundleManifest | string {
   const unknown = (m['capabilities'] as unknown[]).filter((c) => !(CAPABILITY_NAMES as readonly unknown[]).includes(c));
   if (unknown.length > 0) return `manifest requests unknown capabilities: ${unknown.map((c) => JSON.stringify(c)).join(', ')}`;
   if (m['wasm'] !== undefined && typeof m['wasm'] !== 'boolean') return 'manifest wasm must be true or false';
+  const metrics = checkMetricDeclarations(m['metrics']);
+  if (typeof metrics === 'string') return `manifest ${metrics}`;
   if (!Array.isArray(m['config'])) return 'manifest config must be an array of config keys';
   for (const k of m['config'] as unknown[]) {
     const key = k as Partial<ConfigKey>;
@@ -47,6 +50,7 @@ export function checkManifest(raw: unknown): BundleManifest | string {
     config: m['config'] as ConfigKey[],
     capabilities: m['capabilities'] as BundleManifest['capabilities'],
     ...(m['wasm'] === true ? { wasm: true } : {}),
+    ...(metrics.length === 0 ? {} : { metrics }),
     code: { file: code.file, sha256: code.sha256 },
     ...(mod === undefined ? {} : { module: { file: mod.file as string, sha256: mod.sha256 as string } }),
   };

@@ -1,5 +1,6 @@
 /** Messages between the worker and a sandbox child process. Tagged unions; requests carry ids. */
 import type { CapabilityName } from '../../sdk/capabilities.ts';
+import type { PluginMetricDeclaration } from '../../sdk/metrics.ts';
 import type { RuntimeMethod } from '../../sdk/runtime.ts';
 import type { ErrorCode } from '../core/errors.ts';
 
@@ -58,6 +59,8 @@ export interface TaskSpec {
   capabilities: CapabilityName[];
   /** The manifest asks for WebAssembly; without it the guest has no WebAssembly global. */
   wasm: boolean;
+  /** The metrics the manifest declares (ctx.metrics checks against them in the guest; the broker checks again). */
+  metrics?: PluginMetricDeclaration[];
   limits: SandboxLimits;
 }
 

@@ -3,6 +3,7 @@
  * in a pool of supervised child processes. A child that dies fails only its own tasks; the next create respawns.
  */
 import type { CapabilityName } from '../../sdk/capabilities.ts';
+import type { PluginMetricDeclaration } from '../../sdk/metrics.ts';
 import type { RuntimeMethod } from '../../sdk/runtime.ts';
 import { ConveyorError, ErrorCode } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
@@ -17,7 +18,7 @@ export type CapabilityHandler = (cap: string, method: string, args: unknown[]) =
 export interface CreateInstanceOptions {
   taskKey: string;
   /** wasm: the manifest asks for WebAssembly (absent from the guest otherwise). */
-  plugin: { key: string; code: string; capabilities: readonly CapabilityName[]; wasm?: boolean; module?: Uint8Array };
+  plugin: { key: string; code: string; capabilities: readonly CapabilityName[]; wasm?: boolean; module?: Uint8Array; metrics?: readonly PluginMetricDeclaration[] };
   capabilities: CapabilityHandler;
   log: Logger;
   limits?: Partial<SandboxLimits>;
@@ -191,7 +192,7 @@ export function createSandboxPool(options: SandboxPoolOptions): SandboxCreator {
       const limits: SandboxLimits = { ...DEFAULT_LIMITS, ...options.limits, ...opts.limits };
       let createMs = 0;
       try {
-        const reply = await proc.request({ t: 'create', spec: { taskKey: opts.taskKey, pluginKey: opts.plugin.key, capabilities: [...opts.plugin.capabilities], wasm: opts.plugin.wasm === true, limits } });
+        const reply = await proc.request({ t: 'create', spec: { taskKey: opts.taskKey, pluginKey: opts.plugin.key, capabilities: [...opts.plugin.capabilities], wasm: opts.plugin.wasm === true, ...(opts.plugin.metrics === undefined ? {} : { metrics: [...opts.plugin.metrics] }), limits } });
         createMs = reply.createMs ?? 0;
       } catch (err) {
         entries.delete(opts.taskKey);

@@ -100,7 +100,7 @@ export class ConnectorRuntime implements MetricsSource {
   private newInstance(key: string, capabilities: (cap: string, method: string, args: unknown[]) => Promise<unknown>, log: Logger): Promise<SandboxInstance> {
     return this.deps.sandbox.create({
       taskKey: key,
-      plugin: { key: this.plugin.key, code: this.plugin.code, capabilities: this.plugin.manifest.capabilities, wasm: this.plugin.manifest.wasm === true, ...(this.plugin.module === undefined ? {} : { module: this.plugin.module }) },
+      plugin: { key: this.plugin.key, code: this.plugin.code, capabilities: this.plugin.manifest.capabilities, wasm: this.plugin.manifest.wasm === true, ...(this.plugin.manifest.metrics === undefined ? {} : { metrics: this.plugin.manifest.metrics }), ...(this.plugin.module === undefined ? {} : { module: this.plugin.module }) },
       capabilities,
       log,
       ...(this.deps.limits ? { limits: this.deps.limits } : {}),
@@ -331,6 +331,7 @@ export class ConnectorRuntime implements MetricsSource {
       metrics: this.deps.metrics,
       log,
       errant: () => errantTarget(t.pipeline),
+      ...(this.deps.workerMetrics === undefined ? {} : { pluginMetrics: this.deps.workerMetrics.plugins.register(this.name, t.id, this.plugin.manifest.metrics ?? []) }),
       ...(this.deps.throttle === undefined ? {} : { throttle: this.deps.throttle }),
     });
     t.broker = broker;

@@ -4,6 +4,7 @@
  */
 import type { OffsetAlteration, RawConfig } from '../../sdk/connector.ts';
 import { CapabilityMetrics } from '../capabilities/metrics.ts';
+import type { PluginTaskView } from '../metrics/plugin-metrics.ts';
 import { renderMetrics } from '../metrics/prometheus.ts';
 import { WorkerMetrics } from '../metrics/worker-metrics.ts';
 import { createConfigResolver } from '../connect/config/config-providers.ts';
@@ -294,6 +295,12 @@ export class Worker {
   capabilityCalls(name: string): ReturnType<CapabilityMetrics['snapshot']> {
     this.runtime(name);
     return this.metrics.snapshot(name);
+  }
+
+  /** What a connector's tasks reported through ctx.metrics. */
+  pluginMetrics(name: string): PluginTaskView[] {
+    this.runtime(name);
+    return this.workerMetrics.plugins.view(name);
   }
 
   connectorProgress(name: string): { id: number; records: number; batches: number }[] {

@@ -3,6 +3,10 @@
 STACK_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 STACK_DIR="${CONVEYOR_STACK_DIR:-$STACK_ROOT/.stack}"
 STACK_SERVICES=(kafka etcd mariadb elasticsearch)
+# shellcheck source=../progress.sh
+source "$STACK_ROOT/scripts/progress.sh"
+# Where Maven keeps what it downloads: its growth is the download progress of the stack's fetches.
+STACK_M2_REPO="${MAVEN_REPO_LOCAL:-$HOME/.m2/repository}"
 
 stack_is_service() { local s; for s in "${STACK_SERVICES[@]}"; do [ "$s" = "$1" ] && return 0; done; return 1; }
 stack_log() { echo "stack: $*" >&2; }

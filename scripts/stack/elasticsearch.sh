@@ -20,7 +20,7 @@ elasticsearch_prepare() {
   java_home_at_least 21 >/dev/null || { stack_log "Elasticsearch needs Java 21+ (set ES_JAVA_HOME)"; return 1; }
   if [ ! -x "$ES_HOME/bin/elasticsearch" ]; then
     stack_log "fetching Elasticsearch $ES_VERSION (integ-test-zip) from Maven Central"
-    stack_mvn dependency:copy -Dartifact="org.elasticsearch.distribution.integ-test-zip:elasticsearch:$ES_VERSION:zip" \
+    progress_run "stack: Elasticsearch $ES_VERSION" "$STACK_M2_REPO/org/elasticsearch/distribution/integ-test-zip" stack_mvn dependency:copy -Dartifact="org.elasticsearch.distribution.integ-test-zip:elasticsearch:$ES_VERSION:zip" \
       -DoutputDirectory="$ES_DIR" -Dmdep.overWriteReleases=true >&2
     rm -rf "$ES_HOME.tmp" && mkdir -p "$ES_HOME.tmp"
     unzip -q "$ES_DIR/elasticsearch-$ES_VERSION.zip" -d "$ES_HOME.tmp"

@@ -60,7 +60,7 @@ kafka_prepare() {
     stack_log "fetching Kafka $KAFKA_VERSION jars from Maven Central"
     sed "s/@KAFKA_VERSION@/$KAFKA_VERSION/g" "$STACK_ROOT/scripts/stack/kafka-pom.xml" > "$KAFKA_DIR/pom.xml"
     rm -rf "$KAFKA_LIBS"
-    stack_mvn -f "$KAFKA_DIR/pom.xml" dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$KAFKA_LIBS" >&2
+    progress_run "stack: Kafka $KAFKA_VERSION jars" "$STACK_M2_REPO" stack_mvn -f "$KAFKA_DIR/pom.xml" dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$KAFKA_LIBS" >&2
     touch "$KAFKA_LIBS/.complete"
   fi
   local n i java cluster_id=""; n=$(kafka_nodes); java=$(kafka_java)

@@ -7,6 +7,7 @@ import { join, relative, resolve } from 'node:path';
 import vm from 'node:vm';
 import * as esbuild from 'esbuild';
 import { CAPABILITY_NAMES } from '../capabilities.ts';
+import { checkMetricDeclarations } from '../metrics.ts';
 import { describePlugin } from '../runtime.ts';
 import { writeManifest } from './bundle-files.ts';
 import { CODE_FILE, MANIFEST_FILE, REGISTER_GLOBAL, SOURCE_MANIFEST_FILE } from './manifest.ts';
@@ -36,6 +37,8 @@ export async function readPluginSource(dir: string): Promise<PluginSource> {
   const caps = s.capabilities ?? [];
   const unknown = caps.filter((c) => !(CAPABILITY_NAMES as readonly string[]).includes(c));
   if (unknown.length > 0) throw new PluginBuildError(`${SOURCE_MANIFEST_FILE}: unknown capabilities ${unknown.join(', ')}`);
+  const metrics = checkMetricDeclarations(s.metrics);
+  if (typeof metrics === 'string') throw new PluginBuildError(`${SOURCE_MANIFEST_FILE}: ${metrics}`);
   if (s.wasm !== undefined && typeof s.wasm !== 'boolean') throw new PluginBuildError(`${SOURCE_MANIFEST_FILE}: wasm must be true or false`);
   if (s.module !== undefined) {
     if ((s.module.language !== 'assemblyscript' && s.module.language !== 'rust') || typeof s.module.source !== 'string') {
@@ -49,6 +52,7 @@ export async function readPluginSource(dir: string): Promise<PluginSource> {
   return {
     name: s.name, version: s.version, description: s.description ?? '', entry: s.entry ?? 'src/index.ts', capabilities: caps,
     ...(s.wasm === true || s.module !== undefined ? { wasm: true } : {}),
+    ...(metrics.length === 0 ? {} : { metrics }),
     ...(s.module === undefined ? {} : { module: s.module, connector: s.connector }),
   };
 }
@@ -142,6 +146,7 @@ export async function buildPlugin(dir: string, outDir = join(dir, 'bundle'), opt
     aliases: description.aliases,
     config: description.config,
     capabilities: source.capabilities,
+    ...(source.metrics === undefined ? {} : { metrics: source.metrics }),
     ...(source.wasm === true ? { wasm: true } : {}),
     code: { file: CODE_FILE, sha256: createHash('sha256').update(code).digest('hex') },
   };
@@ -171,6 +176,7 @@ async function buildWasmPlugin(dir: string, outDir: string, source: PluginSource
     aliases: connector.aliases ?? [],
     config: connector.config,
     capabilities: source.capabilities,
+    ...(source.metrics === undefined ? {} : { metrics: source.metrics }),
     wasm: true,
     code: { file: CODE_FILE, sha256: createHash('sha256').update(code).digest('hex') },
     module: { file: MODULE_FILE, sha256: moduleSha },

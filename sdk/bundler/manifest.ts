@@ -1,5 +1,6 @@
 import type { CapabilityName } from '../capabilities.ts';
 import type { ConfigDefinition } from '../config.ts';
+import type { PluginMetricDeclaration } from '../metrics.ts';
 import type { WasmConnectorSource, WasmModuleSource } from './wasm-build.ts';
 
 /** The manifest source a plugin package keeps next to its code: conveyor-plugin.json. */
@@ -11,6 +12,8 @@ export interface PluginSource {
   capabilities: CapabilityName[];
   /** The plugin uses WebAssembly; without it the sandbox removes the WebAssembly global. */
   wasm?: boolean;
+  /** The Prometheus metrics the plugin's tasks may report through ctx.metrics (sdk/metrics.ts). */
+  metrics?: PluginMetricDeclaration[];
   /** The connector is a WebAssembly module built from this source (then `connector` describes it). */
   module?: WasmModuleSource;
   connector?: WasmConnectorSource;
@@ -40,6 +43,8 @@ export interface BundleManifest {
   capabilities: CapabilityName[];
   /** WebAssembly is available in the plugin's isolates only when this is true. */
   wasm?: boolean;
+  /** The metrics its tasks may report; the worker refuses any other. */
+  metrics?: PluginMetricDeclaration[];
   code: { file: string; sha256: string };
   /** A WebAssembly connector: its module file (plugin.js then only registers the description). See sdk/wasm/README.md. */
   module?: { file: string; sha256: string };

@@ -17,6 +17,7 @@ export function runtimeInstance(def: PluginDefinition, taskKey: string, calls: R
     log: { debug: quiet, info: quiet, warn: quiet, error: quiet },
     clock: { now: () => Date.now(), sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)) },
     offsets: { get: () => Promise.resolve(null) },
+    metrics: { set: quiet, inc: quiet, observe: quiet },
     mysql: unavailable('mysql'),
     elasticsearch: unavailable('elasticsearch'),
     http: unavailable('http'),

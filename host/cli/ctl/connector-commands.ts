@@ -6,6 +6,8 @@ import { CliError, usageError } from './errors.ts';
 import type { RestClient } from './http-client.ts';
 import { print, state, table } from './output.ts';
 import type { Out } from './output.ts';
+import { snapshotProgress } from './snapshot-progress.ts';
+import type { TaskSeries } from './snapshot-progress.ts';
 
 export interface CommandEnv {
   readonly client: RestClient;
@@ -57,7 +59,8 @@ export async function describeConnector({ client, out }: CommandEnv, name: strin
   const topics = await client.call('GET', `/connectors/${enc(name)}/topics`).then((a) => (a.body as Record<string, { topics: string[] }>)[name]?.topics ?? [], () => null);
   const i = info.body as Info;
   const s = status.body as Status;
-  print(out, { info: i, status: s, topics }, () => {
+  const metrics = await pluginSeries(client, name, s);
+  print(out, { info: i, status: s, topics, metrics }, () => {
     const c = s.connector;
     const lines = [
       `Name:        ${i.name}`,
@@ -71,11 +74,34 @@ export async function describeConnector({ client, out }: CommandEnv, name: strin
       'Tasks:',
       ...(s.tasks.length === 0 ? ['  (none)'] : indent(table(['id', 'state', 'worker'], s.tasks.map((t) => [String(t.id), state(t.state, out.color), t.worker_id])).trimEnd(), '  ').split('\n')),
       ...s.tasks.filter((t) => t.trace !== undefined).flatMap((t) => [`  Task ${t.id} trace:`, indent(t.trace ?? '')]),
+      ...snapshotProgress(metrics),
       'Topics:',
       ...(topics === null ? ['  (unavailable)'] : topics.length === 0 ? ['  (none)'] : topics.map((t) => `  ${t}`)),
     ];
     return lines.join('\n') + '\n';
   });
+}
+
+/**
+ * What the connector's tasks report through ctx.metrics (a CDC snapshot's progress). Each worker answers for the tasks
+ * it runs, so tasks the worker asked does not run are asked of their own worker (worker_id is its host:port in a
+ * cluster); a worker that cannot be reached leaves its tasks out.
+ */
+async function pluginSeries(client: RestClient, name: string, status: Status): Promise<TaskSeries[]> {
+  const path = `/conveyor/connectors/${enc(name)}/plugin-metrics`;
+  const ask = (c: RestClient): Promise<TaskSeries[]> => c.call('GET', path).then((a) => (Array.isArray(a.body) ? (a.body as TaskSeries[]) : []), () => []);
+  const found = await ask(client);
+  const have = new Set(found.map((t) => t.task));
+  const elsewhere = new Set(status.tasks.filter((t) => !have.has(t.id) && /^[\w.-]+:\d+$/.test(t.worker_id) && t.worker_id !== new URL(client.url).host).map((t) => t.worker_id));
+  for (const worker of elsewhere) {
+    for (const t of await ask(client.at(worker))) {
+      if (!have.has(t.task) && status.tasks.some((x) => x.id === t.task && x.worker_id === worker)) {
+        found.push(t);
+        have.add(t.task);
+      }
+    }
+  }
+  return found.sort((a, b) => a.task - b.task);
 }
 
 async function connectorFile(file: string | undefined): Promise<ConnectorFile> {

@@ -33,6 +33,13 @@ export class RestClient {
     return this.#target.url;
   }
 
+  /** The same client (scheme, token, CA) for another worker of the cluster, by its host:port. */
+  at(hostPort: string): RestClient {
+    const url = new URL(this.#target.url);
+    url.host = hostPort;
+    return new RestClient({ ...this.#target, url: url.toString().replace(/\/$/, '') });
+  }
+
   /** Any answer; a transport failure throws. */
   async send(method: string, path: string, body?: unknown): Promise<Answer> {
     const url = new URL(path, this.#target.url.endsWith('/') ? this.#target.url : `${this.#target.url}/`);

@@ -130,6 +130,7 @@ export class IsolateTask {
         wasmBudgetPages: Math.floor(spec.limits.memoryMb * WASM_PAGES_PER_MB),
         module: plugin.module !== undefined,
         capabilities: spec.capabilities,
+        metrics: spec.metrics ?? [],
       };
       if (plugin.module !== undefined) {
         const m = plugin.module;

@@ -6,6 +6,8 @@
  */
 import type { Capabilities } from '../../../sdk/capabilities.ts';
 import type { PluginDefinition } from '../../../sdk/connector.ts';
+import { MetricBuffer } from '../../../sdk/metrics.ts';
+import type { MetricLabels, PluginMetricDeclaration } from '../../../sdk/metrics.ts';
 import { createPluginRuntime } from '../../../sdk/runtime.ts';
 import type { PluginRuntime, RuntimeMethod } from '../../../sdk/runtime.ts';
 import { guardAtomicsWait } from './blocking-guard.ts';
@@ -24,6 +26,8 @@ interface BootInfo {
   /** The bundle's connector is the WebAssembly module in __conveyorWasmModule. */
   module: boolean;
   capabilities: string[];
+  /** The metrics the manifest declares: ctx.metrics checks reports against them before they cross. */
+  metrics: PluginMetricDeclaration[];
 }
 
 const g = globalThis as unknown as Record<string, unknown>;
@@ -121,10 +125,45 @@ const log = (level: string) => (msg: unknown, fields?: unknown) => {
   hostCall(0, 'log', level, stringify([String(msg).slice(0, 8192), json.slice(0, 65536)]));
 };
 
+/**
+ * ctx.metrics: bookkeeping in the isolate, sent to the worker as one report with the task's calls (a commit at once,
+ * others at most every METRICS_FLUSH_MS). A report the worker refused is thrown at the plugin's next metrics call.
+ */
+const METRICS_FLUSH_MS = 500;
+const metricBuffer = new MetricBuffer(info.metrics ?? [], (message) => guestError('CONVEYOR_CAPABILITY_DENIED', message));
+let metricsFlushedAt = 0;
+let metricsRefused: Error | null = null;
+
+function flushMetrics(method: string): void {
+  if (!metricBuffer.dirty || method === 'stop') return;
+  const now = Date.now();
+  if (method !== 'commit' && method !== 'preCommit' && now - metricsFlushedAt < METRICS_FLUSH_MS) return;
+  metricsFlushedAt = now;
+  call('metrics', 'report', [metricBuffer.drain()]).catch((err: unknown) => {
+    metricsRefused = err as Error;
+  });
+}
+
+function metricsCall<A extends unknown[]>(fn: (...args: A) => void): (...args: A) => void {
+  return (...args: A) => {
+    const refused = metricsRefused;
+    if (refused !== null) {
+      metricsRefused = null;
+      throw refused;
+    }
+    fn(...args);
+  };
+}
+
 const caps: Capabilities = Object.freeze({
   log: Object.freeze({ debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') }),
   clock: Object.freeze({ now: () => Date.now(), sleep: (ms: number) => call('clock', 'sleep', [ms]).then(() => undefined) }),
   offsets: api<Capabilities['offsets']>('offsets', ['get']),
+  metrics: Object.freeze({
+    set: metricsCall((name: string, value: number, labels?: MetricLabels) => metricBuffer.set(name, value, labels)),
+    inc: metricsCall((name: string, value?: number, labels?: MetricLabels) => metricBuffer.inc(name, value, labels)),
+    observe: metricsCall((name: string, value: number, labels?: MetricLabels) => metricBuffer.observe(name, value, labels)),
+  }),
   mysql: api<Capabilities['mysql']>('mysql', ['connect', 'query', 'close', 'preflight', 'binlogOpen', 'binlogRead', 'binlogClose', 'snapshotOpen', 'snapshotRead', 'snapshotClose']),
   elasticsearch: api<Capabilities['elasticsearch']>('elasticsearch', ['connect', 'bulk', 'indexExists', 'indexCreate', 'putMapping', 'getMapping', 'search', 'refresh']),
   http: api<Capabilities['http']>('http', ['fetch']),
@@ -236,6 +275,7 @@ function dispatch(id: number, method: string, argJson: string, records?: unknown
   void run(method, argJson, records).then((out) => {
     try {
       sampleWasm();
+      flushMetrics(method);
     } finally {
       if (out.records === undefined) hostResult(id, out.json);
       else hostResult(id, out.json, out.records);

@@ -57,8 +57,18 @@ export interface BulkWriterOptions {
   readonly onMalformed?: (entry: WriterEntry, result: ItemResult, behavior: MalformedBehavior) => void | Promise<void>;
   /** Every record's final outcome, for metrics and tests. */
   readonly onOutcome?: (entry: WriterEntry, outcome: RecordOutcome) => void;
+  /** Every bulk request's figures, for metrics (es-metrics.ts). */
+  readonly onBulk?: (figures: BulkFigures) => void;
   /** [0, 1); Math.random by default. */
   readonly random?: () => number;
+}
+
+/** One bulk request: how long it took, how many operations it carried, whether it failed as a whole, items refused. */
+export interface BulkFigures {
+  readonly ms: number;
+  readonly operations: number;
+  readonly failed: boolean;
+  readonly failedItems: number;
 }
 
 export type WriterState = 'open' | 'failed' | 'closed';
@@ -263,9 +273,11 @@ export class BulkWriter {
   async #send(batch: Pending[], attempt: number): Promise<void> {
     if (this.#state === 'failed') return;
     let response: { errors: boolean; items: JsonValue[] };
+    const started = this.#o.clock.now();
     try {
       response = await this.#o.client.bulk(batch.flatMap((p) => p.lines));
     } catch (err) {
+      this.#o.onBulk?.({ ms: this.#o.clock.now() - started, operations: batch.length, failed: true, failedItems: 0 });
       const retriable = isRetriableRequestError(err);
       if (retriable && attempt < this.#o.maxRetries) {
         await this.#backoff(attempt);
@@ -279,11 +291,13 @@ export class BulkWriter {
       this.#fail(batch, new EsSinkError(EsSinkErrorCode.bulkFailed, `bulk request of ${batch.length} operations ${why}: ${(err as Error)?.message ?? String(err)}`, { cause: err }));
       return;
     }
+    const results = batch.map((p, i) => classifyItem(response.items[i], p.entry.operation.conflictMeansApplied));
+    this.#o.onBulk?.({ ms: this.#o.clock.now() - started, operations: batch.length, failed: false, failedItems: results.filter((r) => r.kind !== 'ok').length });
     const retry: Pending[] = [];
     let last: ItemResult | null = null;
     for (let i = 0; i < batch.length; i++) {
       const p = batch[i]!;
-      const result = classifyItem(response.items[i], p.entry.operation.conflictMeansApplied);
+      const result = results[i]!;
       switch (result.kind) {
         case 'ok':
           this.#settle(p, { kind: 'durable' });

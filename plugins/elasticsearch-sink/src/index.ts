@@ -16,6 +16,7 @@ import { capabilityClient } from './client.ts';
 import { CONNECTOR_ALIASES, CONNECTOR_CLASS, ES_SINK_CONFIG, normalizeConfig, validateEsSinkConfig } from './config.ts';
 import type { MalformedBehavior } from './config.ts';
 import type { WriterEntry } from './bulk-writer.ts';
+import { bulkMetrics } from './es-metrics.ts';
 import { ElasticsearchSink } from './sink.ts';
 
 class ElasticsearchSinkTask implements SinkTask<typeof ES_SINK_CONFIG> {
@@ -35,6 +36,7 @@ class ElasticsearchSinkTask implements SinkTask<typeof ES_SINK_CONFIG> {
       config,
       client: capabilityClient(ctx.elasticsearch),
       clock: ctx.clock,
+      onBulk: bulkMetrics(ctx.metrics),
       onMalformed: (entry, result, behavior) => this.#malformed(entry, result, behavior),
       onInvalid: (record, error) => this.#reportInvalid(record, error),
       onSkip: (record, reason) => ctx.log.debug('record skipped', { topic: record.topic, partition: record.partition, offset: record.offset, reason }),

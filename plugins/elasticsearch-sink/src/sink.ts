@@ -23,6 +23,7 @@ export interface ElasticsearchSinkOptions {
   readonly clock: WriterClock;
   readonly onMalformed?: BulkWriterOptions['onMalformed'];
   readonly onOutcome?: BulkWriterOptions['onOutcome'];
+  readonly onBulk?: BulkWriterOptions['onBulk'];
   /** A record that cannot become a document; throw to fail the task, return to skip it (after reporting it). */
   readonly onInvalid?: (record: EsSinkRecord, error: Error) => void | Promise<void>;
   /** Notes skipped records (ignored tombstones, dropped invalid messages). */
@@ -62,6 +63,7 @@ export class ElasticsearchSink {
       behaviorOnMalformedDocuments: c.behaviorOnMalformedDocuments,
       ...(options.onMalformed === undefined ? {} : { onMalformed: options.onMalformed }),
       ...(options.onOutcome === undefined ? {} : { onOutcome: options.onOutcome }),
+      ...(options.onBulk === undefined ? {} : { onBulk: options.onBulk }),
       ...(options.random === undefined ? {} : { random: options.random }),
     });
   }

@@ -153,6 +153,8 @@ void test('every described operation answers as openapi.json says, successes and
   await expect(404, 'DELETE', '/connectors/nope/offsets');
   await expect(200, 'GET', `/conveyor/connectors/${name}/capability-calls`);
   await expect(404, 'GET', '/conveyor/connectors/nope/capability-calls');
+  await expect(200, 'GET', `/conveyor/connectors/${name}/plugin-metrics`);
+  await expect(404, 'GET', '/conveyor/connectors/nope/plugin-metrics');
   await expect(200, 'GET', '/conveyor/tenants/acme/usage');
   await expect(404, 'GET', '/conveyor/tenants/nope/usage');
   await expect(204, 'DELETE', `/connectors/${name}`);

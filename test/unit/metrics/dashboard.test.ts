@@ -21,3 +21,18 @@ void test('every metric the Grafana dashboard queries is one the worker serves',
   }
   assert.ok([...used].some((n) => n.startsWith('conveyor_sandbox_')));
 });
+
+void test('every plugin metric the dashboard queries is one a built-in plugin declares', async () => {
+  const dashboard = JSON.parse(await readFile(new URL('../../../docs/grafana-dashboard.json', import.meta.url), 'utf8')) as { panels: Panel[] };
+  const declared = new Set<string>();
+  for (const plugin of ['mysql-cdc', 'elasticsearch-sink']) {
+    const manifest = JSON.parse(await readFile(new URL(`../../../plugins/${plugin}/conveyor-plugin.json`, import.meta.url), 'utf8')) as { metrics: { name: string; type: string }[] };
+    for (const m of manifest.metrics) declared.add(m.name);
+    for (const m of manifest.metrics) if (m.type === 'histogram') declared.add(`${m.name}_bucket`);
+  }
+  const used = new Set(dashboard.panels.flatMap((p) => (p.targets ?? []).flatMap((t) => t.expr.match(/\b(?:debezium_metrics|mysql_cdc|elasticsearch_sink)_[A-Za-z0-9_]+/g) ?? [])));
+  for (const name of ['debezium_metrics_RowsScanned', 'debezium_metrics_MilliSecondsBehindSource', 'elasticsearch_sink_bulk_request_duration_seconds_bucket', 'elasticsearch_sink_bulk_failures_total']) {
+    assert.ok(used.has(name), `the dashboard shows ${name}`);
+  }
+  for (const name of used) assert.ok(declared.has(name), `${name} is declared by a built-in plugin`);
+});

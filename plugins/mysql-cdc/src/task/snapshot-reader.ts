@@ -45,6 +45,11 @@ export class SnapshotReader {
     return this.#emitted;
   }
 
+  /** Tables read to their end (their last rows may still be queued). */
+  get tablesRead(): number {
+    return this.#tableIdx;
+  }
+
   /** True once every table was read (rows may still be queued). */
   get exhausted(): boolean {
     return this.#tableIdx >= this.#snapshot.tables.length;

@@ -13,6 +13,7 @@ import { decodeOffset, encodeOffset, planStart, sourcePartition, streamStart } f
 import type { CdcOffset } from '../offsets.ts';
 import { ChangeEventProcessor } from '../processor.ts';
 import { SchemaHistory, snapshotPosition } from '../schema/history.ts';
+import { CdcMetrics } from './cdc-metrics.ts';
 import { decodeHistory, historyPartition, HistoryStore } from './history-store.ts';
 import { SnapshotReader } from './snapshot-reader.ts';
 import { snapshotSchema } from './snapshot-schema.ts';
@@ -69,6 +70,7 @@ export class CdcSourceTask implements SourceTask {
   #out: SourceRecord[] = [];
   #lastHeartbeat = 0;
   #context: Readonly<Record<string, string>> | null = null;
+  #metrics!: CdcMetrics;
 
   async start(ctx: TaskContext): Promise<void> {
     this.#ctx = ctx;
@@ -76,6 +78,7 @@ export class CdcSourceTask implements SourceTask {
     if (!n.ok) throw new Error(`invalid configuration: ${Object.entries(n.errors).map(([k, v]) => `${k}: ${v.join('; ')}`).join(', ')}`);
     const c = (this.#config = n.config);
     this.#mysql = ctx.mysql;
+    this.#metrics = new CdcMetrics(ctx.metrics, c.topicPrefix);
     this.#context = contextHeaders(FLAVOURS[c.flavour], c.topicPrefix, ctx.clock.now());
     const offset = decodeOffset(await ctx.offsets.get(sourcePartition(c.topicPrefix)));
     const stored = decodeHistory(await ctx.offsets.get(historyPartition(c.topicPrefix)));
@@ -140,6 +143,7 @@ export class CdcSourceTask implements SourceTask {
     this.#snapshotPosition = position;
     this.#streamAfterSnapshot = stream;
     this.#snapshot = new SnapshotReader(this.#mysql, dataSnap, c.snapshotFetchSize);
+    this.#metrics.snapshotStarted(data ? dataSnap.tables : []);
     this.#phase = 'snapshot';
     if (!data) await this.#finishSnapshot();
     this.#ctx.log.info('snapshot started', { file: position.file, pos: position.pos, gtids: position.gtids, tables: snap.tables.length, data });
@@ -149,6 +153,7 @@ export class CdcSourceTask implements SourceTask {
     await this.#snapshot?.close();
     this.#ctx.log.info('snapshot completed', { rows: this.#snapshot?.rowsEmitted ?? 0 });
     this.#snapshot = null;
+    this.#metrics.snapshotCompleted();
     const at = this.#snapshotPosition!;
     const done: CdcOffset = { ...at, snapshot: false, snapshotCompleted: true };
     this.#processor = new ChangeEventProcessor(this.#config, this.#processorHistory(), done);
@@ -166,6 +171,7 @@ export class CdcSourceTask implements SourceTask {
       ...connectOptions(c), serverId: c.serverId, start: streamStart(from), filter: filterOf(c), includeQuery: c.includeQuery, maxQueued: c.maxQueueSize,
     });
     this.#phase = 'stream';
+    this.#metrics.streaming(true);
     this.#ctx.log.info('streaming binlog', { file: from.file, pos: from.pos, gtids: from.gtids, event: from.event, row: from.row });
   }
 
@@ -188,20 +194,28 @@ export class CdcSourceTask implements SourceTask {
       const recs = this.#processor.snapshotRecords(it.db, it.table, [it.row], () => it.marker, this.#snapshotPosition!, now);
       for (const r of recs) this.#out.push(toSourceRecord(r, now, this.#context));
     }
+    this.#metrics.snapshotRows(items, reader.tablesRead);
     if (reader.finished) await this.#finishSnapshot();
   }
 
   async #pollStream(max: number): Promise<void> {
     const events = await this.#mysql.binlogRead(this.#stream!, Math.min(max, 10_000), this.#out.length > 0 ? 0 : this.#config.pollIntervalMs);
     const now = this.#ctx.clock.now();
+    let changes = 0;
+    let commits = 0;
+    let newest = 0;
     for (const e of events) {
+      if (e.kind === 'commit') commits++;
+      if (e.kind !== 'rotate' && e.kind !== 'heartbeat' && e.timestamp > newest) newest = e.timestamp;
       const r = this.#processor.handle(e, now);
+      changes += r.records.length;
       for (const h of r.history) {
         const rec = this.#history.append(h);
         if (rec) this.#out.push(rec);
       }
       for (const x of r.records) this.#out.push(toSourceRecord(x, now, this.#context));
     }
+    this.#metrics.streamed(changes, commits, newest, now);
   }
 
   #heartbeat(): void {

@@ -1,6 +1,7 @@
 /* eslint-disable @typescript-eslint/no-implied-eval, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/require-await -- this fixture deliberately reaches for the Function constructor chain */
 import { defineSource } from '../../../../../sdk/index.ts';
 import type { JsonValue, SourceRecord, SourceTask, TaskContext } from '../../../../../sdk/index.ts';
+import { metricsMode } from './metrics-modes.ts';
 
 const keep: unknown[] = [];
 /** Where probe records go: the task's `topic` (each test run's own). */
@@ -46,7 +47,7 @@ class HostileTask implements SourceTask {
 
   async poll(): Promise<SourceRecord[]> {
     this.polls++;
-    const more = await misbehave(this.mode, this.ctx, this.polls);
+    const more = (await metricsMode(this.mode, this.ctx, this.polls, rec)) ?? (await misbehave(this.mode, this.ctx, this.polls));
     if (more !== null) return more;
     switch (this.mode) {
       case 'busy-poll':
