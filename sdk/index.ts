@@ -8,3 +8,4 @@ export * from './capabilities.ts';
 export * from './connector.ts';
 export * from './base64.ts';
 export * from './errors.ts';
+export * from './transform.ts';

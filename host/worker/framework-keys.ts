@@ -8,6 +8,7 @@ import { connectorConfigDef } from '../connect/config/connector-config-def.ts';
 import type { KeyContext } from '../connect/config/config-validate.ts';
 import type { PluginRegistries } from '../connect/plugins.ts';
 import { connectClass, connectVersion, reportedVersion } from '../plugins/connect-identity.ts';
+import { connectorType } from '../plugins/plugin-version.ts';
 import type { PluginVersion } from '../plugins/plugin-version.ts';
 
 export interface FrameworkEnv {
@@ -48,7 +49,7 @@ function commonKeys(plugin: PluginVersion, config: Readonly<Record<string, strin
     ...converterKeys(env, config),
     'connector.plugin.version': { default: connectVersion(plugin), recommended: versions },
   };
-  return connectorConfigDef(plugin.manifest.type).map((key) => ({ key, ctx: contexts[key.name] ?? {} }));
+  return connectorConfigDef(connectorType(plugin)).map((key) => ({ key, ctx: contexts[key.name] ?? {} }));
 }
 
 function aliases(config: Readonly<Record<string, string>>, key: string): string[] {
@@ -97,5 +98,5 @@ export function frameworkKeys(plugin: PluginVersion, config: Readonly<Record<str
 
 /** GET /connector-plugins/{p}/config's framework part: ConnectorConfig's keys, the plugin's version as default. */
 export function commonDefinitions(plugin: PluginVersion): { key: ConfigKey; default?: string | null }[] {
-  return connectorConfigDef(plugin.manifest.type).map((key) => (key.name === 'connector.plugin.version' ? { key, default: connectVersion(plugin) } : { key }));
+  return connectorConfigDef(connectorType(plugin)).map((key) => (key.name === 'connector.plugin.version' ? { key, default: connectVersion(plugin) } : { key }));
 }

@@ -25,6 +25,7 @@ import { pinnedVersion } from '../plugins/connect-identity.ts';
 import { sandboxInspector } from '../plugins/inspector.ts';
 import { PluginDirectory } from '../plugins/plugin-directory.ts';
 import { signaturePolicy } from '../plugins/signature-policy.ts';
+import { connectorType } from '../plugins/plugin-version.ts';
 import type { BrokenBundle, PluginVersion } from '../plugins/plugin-version.ts';
 import { createSandboxPool } from '../sandbox/sandbox-pool.ts';
 import type { SandboxCreator } from '../sandbox/sandbox-pool.ts';
@@ -271,7 +272,7 @@ export class Worker {
 
   connectorInfo(name: string): ConnectorInfo {
     const rt = this.runtime(name);
-    return { name, config: { ...rt.config }, tasks: Array.from({ length: rt.taskCount() }, (_, task) => ({ connector: name, task })), type: rt.plugin.manifest.type };
+    return { name, config: { ...rt.config }, tasks: Array.from({ length: rt.taskCount() }, (_, task) => ({ connector: name, task })), type: connectorType(rt.plugin) };
   }
 
   connectorStatus(name: string): ConnectorStatus {
@@ -428,18 +429,18 @@ export class Worker {
   }
 
   private topicsOf(rt: ConnectorRuntime): string[] {
-    return configuredTopics(rt.plugin.manifest.type, rt.config);
+    return configuredTopics(connectorType(rt.plugin), rt.config);
   }
 
   async connectorOffsets(name: string): Promise<{ offsets: ConnectorOffset[] }> {
     const rt = this.runtime(name);
-    return { offsets: await readOffsets(this.kafka, name, rt.plugin.manifest.type, this.topicsOf(rt)) };
+    return { offsets: await readOffsets(this.kafka, name, connectorType(rt.plugin), this.topicsOf(rt)) };
   }
 
   async alterConnectorOffsets(name: string, offsets: ConnectorOffset[]): Promise<{ message: string }> {
     const rt = this.requireStopped(name);
     await this.checkOffsetAlteration(rt.plugin, rt.config, offsets);
-    await alterOffsets(this.kafka, name, rt.plugin.manifest.type, offsets);
+    await alterOffsets(this.kafka, name, connectorType(rt.plugin), offsets);
     return OFFSETS_ALTERED;
   }
 
@@ -449,12 +450,12 @@ export class Worker {
    * message, nothing written.
    */
   async checkOffsetAlteration(plugin: PluginVersion, config: RawConfig, offsets: readonly ConnectorOffset[]): Promise<void> {
-    if (plugin.manifest.type === 'source') await ConnectorRuntime.checkOffsetsInSandbox(plugin, config, offsets as readonly OffsetAlteration[], this.deps);
+    if (connectorType(plugin) === 'source') await ConnectorRuntime.checkOffsetsInSandbox(plugin, config, offsets as readonly OffsetAlteration[], this.deps);
   }
 
   async resetConnectorOffsets(name: string): Promise<{ message: string }> {
     const rt = this.requireStopped(name);
-    await resetOffsets(this.kafka, name, rt.plugin.manifest.type);
+    await resetOffsets(this.kafka, name, connectorType(rt.plugin));
     return OFFSETS_RESET;
   }
 
