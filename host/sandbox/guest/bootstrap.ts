@@ -6,6 +6,7 @@
  */
 import type { Capabilities } from '../../../sdk/capabilities.ts';
 import type { PluginDefinition } from '../../../sdk/connector.ts';
+import type { TransformPluginDefinition } from '../../../sdk/transform.ts';
 import { createPluginRuntime } from '../../../sdk/runtime.ts';
 import type { PluginRuntime, RuntimeMethod } from '../../../sdk/runtime.ts';
 import { guardAtomicsWait } from './blocking-guard.ts';
@@ -187,7 +188,7 @@ interface Outcome {
 
 const OK_BATCH = '{"ok":true,"value":null}';
 
-/** Each record as its own JSON text, counted against the batch limit as it goes. */
+/** Each record as its own JSON text (a transform's dropped record as null), counted against the batch limit as it goes. */
 function recordTexts(method: string, records: unknown[]): Outcome {
   const out: string[] = [];
   let chars = OK_BATCH.length;
@@ -213,10 +214,10 @@ async function run(method: string, argJson: string, records: unknown): Promise<O
   try {
     if (runtime === null) {
       if (registered === undefined) throw guestError('CONVEYOR_PLUGIN_INVALID', 'the bundle did not register a plugin definition (missing export)');
-      runtime = createPluginRuntime(registered as PluginDefinition, caps);
+      runtime = createPluginRuntime(registered as PluginDefinition | TransformPluginDefinition, caps);
     }
     const result = await runtime.call(method as RuntimeMethod, records === undefined ? parse(argJson) : recordValues(records));
-    if (method === 'poll' && isArray(result) && result.length > 0) return recordTexts(method, result);
+    if ((method === 'poll' || method === 'transform') && isArray(result) && result.length > 0) return recordTexts(method, result);
     const json = stringify({ ok: true, value: result ?? null });
     if (json.length > info.maxBatchBytes) {
       return { json: failure(guestError('CONVEYOR_LIMIT_EXCEEDED', `batch-size limit exceeded: ${method} returned ${json.length} bytes, limit ${info.maxBatchBytes}`)) };
