@@ -19,6 +19,7 @@ import type { TenantUsage } from '../tenants/throttle.ts';
 import { TenantsHolder } from '../tenants/holder.ts';
 import type { TenantsSource } from '../tenants/holder.ts';
 import { LogField } from '../core/log-fields.ts';
+import { transformRegistry } from './transform-plugins.ts';
 import type { Logger } from '../core/logger.ts';
 import { buildBuiltinPlugins } from '../plugins/builtin.ts';
 import { pinnedVersion } from '../plugins/connect-identity.ts';
@@ -131,7 +132,12 @@ export class Worker {
     const activeTopics = new ActiveTopics();
     const onTopicUsed = options.onTopicUsed ?? ((connector: string, topic: string) => activeTopics.record(connector, topic));
     const tenants = options.tenants ?? new TenantsHolder(loadTenants(config.connectProperties));
-    const extras = { ...options.pipelineExtras, tenantTopicPrefixes: (t: string) => tenants.current()?.tenants.get(t)?.topicPrefixes };
+    const tlog = wlog.child({ [LogField.component]: 'transforms' });
+    const extras = {
+      ...options.pipelineExtras,
+      tenantTopicPrefixes: (t: string) => tenants.current()?.tenants.get(t)?.topicPrefixes,
+      transforms: (connector: string, taskId: number, c: RawConfig) => transformRegistry(directory.registry.transforms(c[TENANT_CONFIG_KEY]), { sandbox, taskKey: `${connector}-${taskId}`, log: tlog, limits: config.limits }),
+    };
     const kafka = await createKafkaBackend(config, wlog, onTopicUsed, extras);
     const store = config.configStorageFile === null ? null : await StandaloneConfigStore.open({ filename: config.configStorageFile, logger: wlog });
     const w = new Worker(config, wlog, sandbox, directory, kafka, store, activeTopics, tenants, workerMetrics);
