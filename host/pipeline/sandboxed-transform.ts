@@ -93,10 +93,15 @@ export class SandboxedTransformation implements BatchTransformation {
 
   #schemaFromJson(json: unknown, what: string): Schema | null {
     if (json === null || json === undefined) return null;
-    if (typeof json !== 'object' || Array.isArray(json)) throw new TransformOutputError(`${what} is not a schema object`);
+    if (typeof json !== 'object' || Array.isArray(json)) throw new TransformOutputError(`${this.#what} returned a malformed result: ${what} is not a schema object`);
     const text = JSON.stringify(json);
     if (this.#schemas.has(text)) return this.#schemas.get(text) ?? null;
-    const schema = schemaFromJson(json as ConnectSchema, what);
+    let schema: Schema | null;
+    try {
+      schema = schemaFromJson(json as ConnectSchema, 'schema');
+    } catch (err) {
+      throw new TransformOutputError(`${this.#what} returned a malformed result: ${what}: ${(err as Error).message}`);
+    }
     if (this.#schemas.size >= MAX_CACHED_SCHEMAS) this.#schemas.clear();
     this.#schemas.set(text, schema);
     return schema;
