@@ -137,8 +137,8 @@ export class SandboxedTransformation implements BatchTransformation {
       if (typeof x !== 'object' || Array.isArray(x)) return bad(`slot ${i} is ${Array.isArray(x) ? 'an array' : typeof x}, not a record or null`);
       const o = x as Partial<Record<keyof TransformRecord, unknown>>;
       if (typeof o.topic !== 'string' || o.topic === '' || o.topic.length > 249) bad(`record ${i} has no valid topic (a non-empty string of at most 249 characters)`);
-      if (o.partition !== null && o.partition !== undefined && (!Number.isSafeInteger(o.partition) || (o.partition as number) < 0)) bad(`record ${i} has partition ${String(o.partition)}, not null or an integer >= 0`);
-      if (o.timestamp !== null && o.timestamp !== undefined && (typeof o.timestamp !== 'number' || !Number.isFinite(o.timestamp) || o.timestamp < 0)) bad(`record ${i} has timestamp ${String(o.timestamp)}, not null or a number >= 0`);
+      if (o.partition !== null && o.partition !== undefined && (!Number.isSafeInteger(o.partition) || (o.partition as number) < 0)) bad(`record ${i} has partition ${JSON.stringify(o.partition)}, not null or an integer >= 0`);
+      if (o.timestamp !== null && o.timestamp !== undefined && (typeof o.timestamp !== 'number' || !Number.isFinite(o.timestamp) || o.timestamp < 0)) bad(`record ${i} has timestamp ${JSON.stringify(o.timestamp)}, not null or a number >= 0`);
       const headers = o.headers ?? {};
       if (typeof headers !== 'object' || headers === null || Array.isArray(headers) || Object.values(headers).some((v) => typeof v !== 'string')) bad(`record ${i} has headers that are not a map of strings`);
       const at = `record ${i}`;

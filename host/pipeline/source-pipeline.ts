@@ -238,7 +238,6 @@ export class SourcePipeline implements RecordSink {
   async #prepare(r: SchemaSourceRecord): Promise<ProducerRecord | null> {
     if (r.format === 'json-text') return jsonTextRecord(r);
     const op = this.#errors.operator;
-    const { converters } = this.#o;
     const connect = await guarded(op, 'TASK_POLL', this.#o.connectorClass, () => sourceRecordToConnect(r));
     if (!connect.ok) return this.#failed();
     const t = await transform(this.#o.chain, op, connect.value);

@@ -57,9 +57,10 @@ export async function transformBatch<R extends ConnectRecord>(chain: TransformCh
       outputs = await batch.applyBatch(inputs);
     } catch (err) {
       const fatal = batchFatal(err);
+      const reason = err instanceof Error ? err : new Error(String(err));
       for (const i of at) {
         const input = current[i] as R;
-        const one = fatal ? () => Promise.reject(err) : async () => (await batch.applyBatch([input]))[0] ?? null;
+        const one = fatal ? () => Promise.reject(reason) : async () => (await batch.applyBatch([input]))[0] ?? null;
         const out = await guardedAsync(op, 'TRANSFORMATION', stage.className, one, originals?.[i]);
         if (out.ok) current[i] = out.value;
         else state[i] = FAILED;

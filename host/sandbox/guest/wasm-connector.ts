@@ -214,7 +214,7 @@ export function loadWasmConnector(h: WasmConnectorHost): WasmConnector {
           bytes,
           write,
           drive,
-          taskError: h.taskError,
+          taskError: (message) => h.taskError(message),
           start: fns.start,
           transform: fns.transform as Fn,
           ...(fns.stop === undefined ? {} : { stop: fns.stop }),

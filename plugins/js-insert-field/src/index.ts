@@ -41,7 +41,8 @@ export default defineTransform({
       apply(records: TransformRecord[]): (TransformRecord | null)[] {
         return records.map((r) => {
           if (!isObject(r.value)) return r;
-          if (dropField !== '' && String(r.value[dropField]) === dropValue) return null;
+          const v = r.value[dropField];
+          if (dropField !== '' && (typeof v === 'string' ? v : JSON.stringify(v)) === dropValue) return null;
           const s = r.valueSchema;
           let valueSchema = s;
           if (s !== null && (s as { type?: string }).type === 'struct') {

@@ -15,12 +15,13 @@ function fakeSandbox(reply: (records: TransformRecord[]) => unknown) {
   const instance: SandboxInstance = {
     taskKey: 't',
     createMs: 0,
-    invoke: <T>(_method: string, arg?: unknown) => {
-      seen.inputs.push(arg as TransformRecord[]);
+    invoke: <T>(_method: string, arg?: unknown): Promise<T> => {
+      const records = arg as TransformRecord[];
+      seen.inputs.push(records);
       try {
-        return Promise.resolve(reply(arg as TransformRecord[]) as T);
+        return Promise.resolve(reply(records) as T);
       } catch (err) {
-        return Promise.reject(err as Error);
+        return Promise.reject(err instanceof Error ? err : new Error(String(err)));
       }
     },
     onFailure: () => undefined,
@@ -56,7 +57,7 @@ test('a struct value crosses with its schema and comes back as a Connect struct 
   const { stage } = fakeSandbox((rs) => rs.map((r) => ({ ...r, value: { ...(r.value as object), tag: 't' }, valueSchema: { ...schema, fields: [...schema.fields, { field: 'tag', type: 'string', optional: true }] } })));
   const { records } = await import('../../../host/pipeline/records.ts').then((m) => ({ records: [m.sourceRecordToConnect({ topic: 'o', value: { id: 7 }, valueSchema: schema as never, sourcePartition: {}, sourceOffset: {} })] }));
   const [out] = await stage.applyBatch(records);
-  assert.deepEqual(out?.valueSchema?.fields.map((f) => f.name), ['id', 'tag']);
+  assert.deepEqual(out?.valueSchema?.fields?.map((f) => f.name), ['id', 'tag']);
   assert.equal((out?.value as { get(n: string): unknown }).get('tag'), 't');
 });
 
@@ -66,7 +67,7 @@ const malformed: [string, (rs: TransformRecord[]) => unknown, RegExp][] = [
   ['a number in a slot', () => [42], /slot 0 is number/],
   ['no topic', (rs) => rs.map((r) => ({ ...r, topic: '' })), /record 0 has no valid topic/],
   ['a negative partition', (rs) => rs.map((r) => ({ ...r, partition: -3 })), /partition -3/],
-  ['a timestamp that is text', (rs) => rs.map((r) => ({ ...r, timestamp: 'soon' })), /timestamp soon/],
+  ['a timestamp that is text', (rs) => rs.map((r) => ({ ...r, timestamp: 'soon' })), /timestamp "soon"/],
   ['headers that are not strings', (rs) => rs.map((r) => ({ ...r, headers: { a: 1 } })), /headers that are not a map of strings/],
   ['a value that does not match its schema', (rs) => rs.map((r) => ({ ...r, value: 'text', valueSchema: { type: 'int32', optional: false } })), /record 0 does not match its schema/],
   ['a schema that is not a schema', (rs) => rs.map((r) => ({ ...r, valueSchema: { type: 'nonsense' } })), /valueSchema/],

@@ -34,7 +34,7 @@ function setup(stage: BatchTransformation, tolerance: 'all' | 'none', extra: Rec
   transforms.register({ className: 'Upper', aliases: [], version: '1', configDef: [], create: () => ({ apply: (r) => r }), createBatch: () => stage });
   const chain = buildTransformChain({ transforms: 'route,up', 'transforms.route.type': 'RegexRouter', 'transforms.route.regex': 'in', 'transforms.route.replacement': 'out', 'transforms.up.type': 'Upper', ...extra }, { transforms });
   const reports: ProcessingFailure[] = [];
-  const op = new ToleranceOperator({ config: parseErrorHandlingConfig({ 'errors.tolerance': tolerance }), reporters: [{ report: (f) => void reports.push(f) ?? Promise.resolve() }], logger });
+  const op = new ToleranceOperator({ config: parseErrorHandlingConfig({ 'errors.tolerance': tolerance }), reporters: [{ report: (f) => { reports.push(f); return Promise.resolve(); } }], logger });
   return { chain, op, reports };
 }
 
