@@ -111,9 +111,9 @@ export class SandboxedTransformation implements BatchTransformation {
     return {
       topic: r.topic,
       partition: r.kafkaPartition,
-      key: valueToSdk(r.keySchema, r.key),
+      key: sdkValue(r.keySchema, r.key),
       keySchema: this.#schemaToJson(r.keySchema),
-      value: valueToSdk(r.valueSchema, r.value),
+      value: sdkValue(r.valueSchema, r.value),
       valueSchema: this.#schemaToJson(r.valueSchema),
       headers: headersToSdk(r.headers).map,
       timestamp: r.timestamp,
@@ -163,6 +163,24 @@ export class SandboxedTransformation implements BatchTransformation {
     }
     return out;
   }
+}
+
+/** A schemaless value that is JSON as it is (no bytes, no big integers, no dates): it crosses without conversion. */
+function plainJson(v: unknown, depth = 0): boolean {
+  if (v === null || typeof v === 'string' || typeof v === 'boolean') return true;
+  if (typeof v === 'number') return Number.isFinite(v);
+  if (typeof v !== 'object' || depth > 32) return false;
+  if (Array.isArray(v)) {
+    for (const x of v) if (!plainJson(x, depth + 1)) return false;
+    return true;
+  }
+  if (Object.getPrototypeOf(v) !== Object.prototype) return false;
+  for (const k in v) if (!plainJson((v as Record<string, unknown>)[k], depth + 1)) return false;
+  return true;
+}
+
+function sdkValue(schema: Schema | null, value: unknown): JsonValue {
+  return schema === null && plainJson(value) ? (value as JsonValue) : valueToSdk(schema, value);
 }
 
 function sameMap(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {

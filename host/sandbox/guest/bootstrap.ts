@@ -10,6 +10,7 @@ import type { TransformPluginDefinition } from '../../../sdk/transform.ts';
 import { createPluginRuntime } from '../../../sdk/runtime.ts';
 import type { PluginRuntime, RuntimeMethod } from '../../../sdk/runtime.ts';
 import { guardAtomicsWait } from './blocking-guard.ts';
+import { rawJsonText } from './raw-json.ts';
 import { loadWasmConnector } from './wasm-connector.ts';
 import type { WasmConnector, WasmConnectorHost } from './wasm-connector.ts';
 import { guardWebAssembly } from './wasm-guard.ts';
@@ -193,7 +194,7 @@ function recordTexts(method: string, records: unknown[]): Outcome {
   const out: string[] = [];
   let chars = OK_BATCH.length;
   for (let i = 0; i < records.length; i++) {
-    const text = stringify(records[i]);
+    const text = rawJsonText(records[i]) ?? stringify(records[i]);
     if (typeof text !== 'string') throw guestError('CONVEYOR_TASK_FAILED', `${method}() record ${i} is not a JSON value (its toJSON or the record itself is ${typeof records[i]})`);
     chars += text.length;
     if (chars > info.maxBatchBytes) throw guestError('CONVEYOR_LIMIT_EXCEEDED', `batch-size limit exceeded: ${method} returned ${chars} bytes, limit ${info.maxBatchBytes} (stopped at record ${i})`);
