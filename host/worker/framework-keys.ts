@@ -7,6 +7,7 @@ import type { ConfigKey } from '../connect/config/config-def.ts';
 import { connectorConfigDef } from '../connect/config/connector-config-def.ts';
 import type { KeyContext } from '../connect/config/config-validate.ts';
 import type { PluginRegistries } from '../connect/plugins.ts';
+import type { TransformRegistry } from '../connect/transforms/builtins.ts';
 import { connectClass, connectVersion, reportedVersion } from '../plugins/connect-identity.ts';
 import { connectorType } from '../plugins/plugin-version.ts';
 import type { PluginVersion } from '../plugins/plugin-version.ts';
@@ -17,6 +18,8 @@ export interface FrameworkEnv {
   /** Every installed plugin version (for connector.plugin.version's recommended values). */
   readonly plugins: () => readonly PluginVersion[];
   readonly registries: PluginRegistries;
+  /** The transforms a connector may name: the built-in SMTs plus the transform bundles it may use. */
+  readonly transformsFor?: (config: Readonly<Record<string, string>>) => TransformRegistry;
 }
 
 export interface FrameworkKey {
@@ -87,7 +90,8 @@ function aliasKeys(kind: AliasKind, alias: string, config: Readonly<Record<strin
 
 /** Every framework key of this connector config, in Kafka Connect's order. */
 export function frameworkKeys(plugin: PluginVersion, config: Readonly<Record<string, string>>, env: FrameworkEnv): FrameworkKey[] {
-  const { transforms, predicates } = env.registries;
+  const { predicates } = env.registries;
+  const transforms = env.transformsFor?.(config) ?? env.registries.transforms;
   const sorted = (items: readonly { className: string }[]): string[] => items.map((p) => p.className).sort();
   const kinds: AliasKind[] = [
     { list: 'transforms', group: 'Transforms', noun: 'transformation', title: 'Transformation', find: (c) => transforms.find(c), classes: () => sorted(transforms.list()) },

@@ -309,7 +309,14 @@ export class Worker {
 
   /** What validation needs of this worker: its converters and properties, the installed plugins, a sandbox. */
   private get validationEnv(): ValidationEnv {
-    return { workerProps: this.config.connectProperties, plugins: () => this.directory.registry.list(), registries: this.registries, deps: this.deps, log: this.log };
+    return {
+      workerProps: this.config.connectProperties,
+      plugins: () => this.directory.registry.list(),
+      registries: this.registries,
+      transformsFor: (c) => transformRegistry(this.directory.registry.transforms(c[TENANT_CONFIG_KEY]), { sandbox: this.sandbox, taskKey: 'validate', log: this.log }),
+      deps: this.deps,
+      log: this.log,
+    };
   }
 
   /**
