@@ -92,7 +92,7 @@ export function connectorPluginsRouter(api: PluginsApi): Router {
   r.put('/connector-plugins/:plugin/config/validate', async (req, res) => {
     const name = String(req.params['plugin']);
     const config = configBody(req.body);
-    const plugins = visible(api, res);
+    const plugins = visible(api, res).filter((p) => p.manifest.type !== 'transform');
     const plugin = plugins.find((p) => matchesPlugin(p, name));
     if (plugin === undefined) throw new ConveyorError(ErrorCode.configInvalid, unknownConnectorMessage(name, plugins));
     const cls = config['connector.class'];

@@ -75,6 +75,20 @@ test('transform bundles are listed as transformations, never as connectors', asy
   for (const cls of ['WasmInsertField', 'JsInsertField', 'HostileTransform']) assert.ok(all.some((p) => p.class === cls && p.type === 'transformation'), `${cls} in ${JSON.stringify(all)}`);
   const connectors = (await http(`${url}/connector-plugins`)).body as { class: string }[];
   assert.equal(connectors.some((p) => p.class === 'WasmInsertField'), false);
+  const config = (await http(`${url}/connector-plugins/WasmInsertField/config`)).body as { name: string }[];
+  assert.deepEqual(config.map((k) => k.name), ['static.field', 'static.value', 'fail.on.value', 'spin.on.value']);
+  const asConnector = await http(`${url}/connector-plugins/WasmInsertField/config/validate`, 'PUT', { 'connector.class': 'WasmInsertField' });
+  assert.equal(asConnector.status, 400);
+  assert.match((asConnector.body as { message: string }).message, /Failed to find any class that implements Connector and which name matches WasmInsertField/);
+});
+
+test('validation reports a transform bundle\'s own config errors under its alias', async () => {
+  const res = await http(`${url}/connector-plugins/DatagenSource/config/validate`, 'PUT', { ...datagen('t-validate', 1), transforms: 'w', 'transforms.w.type': 'WasmInsertField' });
+  assert.equal(res.status, 200, JSON.stringify(res.body));
+  const infos = res.body as { error_count: number; configs: { value: { name: string; errors: string[] } }[] };
+  const field = infos.configs.find((c) => c.value.name === 'transforms.w.static.field');
+  assert.match(field?.value.errors.join(' ') ?? '', /static\.field/);
+  assert.ok(infos.error_count >= 1);
 });
 
 test('an unknown transform type is refused with Kafka Connect\'s message', async () => {
