@@ -13,6 +13,7 @@ import { buildBuiltinPlugins } from '../host/plugins/builtin.ts';
 import { createSandboxPool } from '../host/sandbox/sandbox-pool.ts';
 import type { SandboxCreator, SandboxInstance } from '../host/sandbox/sandbox-pool.ts';
 import { InMemoryOffsetStore } from '../host/worker/offset-store.ts';
+import type { RecordSink } from '../host/pipeline/record-ports.ts';
 import { InMemoryTopics } from '../test/helpers/in-memory-topics.ts';
 import { SinkTaskRunner, SourceTaskRunner } from '../host/worker/task-runner.ts';
 import { directInstance } from './sandbox-direct.ts';
@@ -68,12 +69,12 @@ interface PipelineRun {
 }
 
 /** Runs source → in-memory topic → sink for durationMs after a warm-up; records/s through the sink and CPU per record. */
-export async function pipeline(source: SandboxInstance, sink: SandboxInstance, durationMs: number, pool: SandboxCreator | null): Promise<PipelineRun> {
+export async function pipeline(source: SandboxInstance, sink: SandboxInstance, durationMs: number, pool: SandboxCreator | null, through?: (topics: InMemoryTopics) => RecordSink): Promise<PipelineRun> {
   const topics = new InMemoryTopics(5_000);
   const onFailure = (err: unknown): void => {
     throw err;
   };
-  const src = new SourceTaskRunner({ connector: 'bench-src', taskId: 0, config: SOURCE_CONFIG, instance: source, log, onFailure }, topics, new InMemoryOffsetStore());
+  const src = new SourceTaskRunner({ connector: 'bench-src', taskId: 0, config: SOURCE_CONFIG, instance: source, log, onFailure }, through === undefined ? topics : through(topics), new InMemoryOffsetStore());
   const snk = new SinkTaskRunner({ connector: 'bench-sink', taskId: 0, config: SINK_CONFIG, instance: sink, log, onFailure }, topics.consumer('bench', ['bench']), 1000);
   await src.start();
   await snk.start();

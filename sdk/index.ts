@@ -9,3 +9,4 @@ export * from './connector.ts';
 export * from './base64.ts';
 export * from './errors.ts';
 export * from './metrics.ts';
+export * from './transform.ts';

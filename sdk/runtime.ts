@@ -11,17 +11,19 @@ import { isRetriableError } from './errors.ts';
 import type { RecordMetadata, SinkRecord, SourceRecord, TopicPartition, TopicPartitionOffsets } from './records.ts';
 import { newSinkState } from './sink-context.ts';
 import type { TaskRequests } from './sink-context.ts';
+import { createTransformRuntime } from './transform-runtime.ts';
+import type { TransformPluginDefinition } from './transform.ts';
 
 /** What a bundle's definition says of itself: the manifest's type, class names and config definition come from it. */
 export interface PluginDescription {
-  type: 'source' | 'sink';
+  type: 'source' | 'sink' | 'transform';
   className: string;
   aliases: string[];
   config: ConfigDefinition;
 }
 
 /** The calls the host makes into a plugin (the sandbox's protocol). */
-export type RuntimeMethod = 'describe' | 'validate' | 'alterOffsets' | 'taskConfigs' | 'start' | 'poll' | 'put' | 'preCommit' | 'commit' | 'stop' | 'open' | 'close' | 'commitRecords';
+export type RuntimeMethod = 'describe' | 'validate' | 'alterOffsets' | 'taskConfigs' | 'start' | 'poll' | 'put' | 'preCommit' | 'commit' | 'stop' | 'open' | 'close' | 'commitRecords' | 'transform';
 
 /** Which optional hooks the started task implements (start's result): the host makes no crossing for the others. */
 export interface TaskHooks {
@@ -52,10 +54,12 @@ export interface PluginRuntime {
 /** Checks a registered definition's shape and describes it; throws naming what is missing. */
 export function describePlugin(def: unknown): PluginDescription {
   if (typeof def !== 'object' || def === null) throw new Error('plugin did not register a definition object');
-  const d = def as Partial<PluginDefinition>;
-  if (d.type !== 'source' && d.type !== 'sink') throw new Error('plugin definition has no type source|sink');
+  const d = def as Partial<PluginDefinition> | Partial<TransformPluginDefinition>;
+  if (d.type !== 'source' && d.type !== 'sink' && d.type !== 'transform') throw new Error('plugin definition has no type source|sink|transform');
   if (typeof d.className !== 'string' || d.className === '') throw new Error('plugin definition has no className');
-  if (typeof d.task !== 'function') throw new Error('plugin definition has no task factory');
+  if (d.type === 'transform' ? typeof d.transform !== 'function' : typeof (d as Partial<PluginDefinition>).task !== 'function') {
+    throw new Error(`plugin definition has no ${d.type === 'transform' ? 'transform' : 'task'} factory`);
+  }
   if (!Array.isArray(d.config)) throw new Error('plugin definition has no config definition array');
   return { type: d.type, className: d.className, aliases: [...(d.aliases ?? [])], config: d.config };
 }
@@ -64,8 +68,9 @@ export function describePlugin(def: unknown): PluginDescription {
  * Drives a definition through Kafka Connect's lifecycle (validate, taskConfigs, start, poll/put, preCommit/commit,
  * stop) with the given capabilities: what the sandbox bootstrap and the test harness both run.
  */
-export function createPluginRuntime(def: PluginDefinition, caps: Capabilities): PluginRuntime {
+export function createPluginRuntime(def: PluginDefinition | TransformPluginDefinition, caps: Capabilities): PluginRuntime {
   const description = describePlugin(def);
+  if (def.type === 'transform') return createTransformRuntime(def, description, caps);
   let task: SourceTask | SinkTask | null = null;
   const sinkState = newSinkState();
   /** Batches poll returned, oldest first, kept for commitRecord only when the task has it. */
@@ -166,6 +171,9 @@ export function createPluginRuntime(def: PluginDefinition, caps: Capabilities): 
     commit: async () => {
       await source().commit?.();
       return null;
+    },
+    transform: () => {
+      throw new Error(`${def.className} is a ${def.type} connector, not a transform`);
     },
     stop: async () => {
       const t = task;

@@ -15,6 +15,7 @@ import type { WorkUnit } from '../cluster/types.ts';
 import { ConveyorError, ErrorCode } from '../core/errors.ts';
 import { LogField } from '../core/log-fields.ts';
 import type { Logger } from '../core/logger.ts';
+import { connectorType } from '../plugins/plugin-version.ts';
 import type { BrokenBundle, PluginVersion } from '../plugins/plugin-version.ts';
 import type { LeaderRouting } from '../rest/forwarding.ts';
 import { forwardRequest } from '../rest/forward-client.ts';
@@ -236,7 +237,8 @@ export class DistributedHerder implements RestApi, LeaderRouting {
   }
 
   #type(config: RawConfig): 'source' | 'sink' {
-    return this.#plugin(config)?.manifest.type ?? (config['topics'] !== undefined || config['topics.regex'] !== undefined ? 'sink' : 'source');
+    const plugin = this.#plugin(config);
+    return plugin !== undefined ? connectorType(plugin) : (config['topics'] !== undefined || config['topics.regex'] !== undefined ? 'sink' : 'source');
   }
 
   plugins(): PluginVersion[] {
@@ -344,7 +346,7 @@ export class DistributedHerder implements RestApi, LeaderRouting {
     const full = { ...config, name };
     const plugin = await this.worker.validate(full);
     if (!(await this.#store.createConnector(name, full, initialState))) throw new ConveyorError(ErrorCode.conflict, `Connector ${name} already exists`);
-    return { name, config: full, tasks: [], type: plugin.manifest.type };
+    return { name, config: full, tasks: [], type: connectorType(plugin) };
   }
 
   async putConnectorConfig(name: string, config: RawConfig): Promise<{ created: boolean; info: ConnectorInfo }> {
@@ -354,7 +356,7 @@ export class DistributedHerder implements RestApi, LeaderRouting {
     const full = { ...config, name };
     const plugin = await this.worker.validate(full);
     await this.#store.putConnectorConfig(name, full);
-    return { created: false, info: { name, config: full, tasks: existing.taskConfigs.map((_, task) => ({ connector: name, task })), type: plugin.manifest.type } };
+    return { created: false, info: { name, config: full, tasks: existing.taskConfigs.map((_, task) => ({ connector: name, task })), type: connectorType(plugin) } };
   }
 
   async patchConnectorConfig(name: string, patch: Record<string, string | null>): Promise<ConnectorInfo> {

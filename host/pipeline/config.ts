@@ -6,6 +6,7 @@ import type { ConnectorConverters } from '../connect/converters/from-config.ts';
 import { buildConverters } from '../connect/converters/from-config.ts';
 import type { TransformChain } from '../connect/transforms/chain.ts';
 import { buildTransformChain } from '../connect/transforms/chain.ts';
+import type { TransformRegistry } from '../connect/transforms/builtins.ts';
 import { ConveyorError, ErrorCode } from '../core/errors.ts';
 import type { ErrorHandlingConfig } from '../errors/error-config.ts';
 import { parseErrorHandlingConfig } from '../errors/error-config.ts';
@@ -60,27 +61,28 @@ export interface SinkTaskConfig extends CommonTaskConfig {
   readonly consumer: ConsumerClientOptions;
 }
 
-function common(connector: FlatConfig, worker: FlatConfig): CommonTaskConfig {
+function common(connector: FlatConfig, worker: FlatConfig, transforms?: TransformRegistry): CommonTaskConfig {
   return {
     connectorClass: connector['connector.class'] ?? 'unknown',
     converters: buildConverters(connector, worker),
-    chain: buildTransformChain(connector),
+    chain: buildTransformChain(connector, transforms === undefined ? {} : { transforms }),
     errors: parseErrorHandlingConfig(connector),
   };
 }
 
-export function sourceTaskConfig(connector: FlatConfig, worker: FlatConfig, settings: PipelineWorkerSettings, log?: Logger): SourceTaskConfig {
+/** transforms: the built-in SMTs plus the transform bundles the connector may use (the built-ins alone by default). */
+export function sourceTaskConfig(connector: FlatConfig, worker: FlatConfig, settings: PipelineWorkerSettings, log?: Logger, transforms?: TransformRegistry): SourceTaskConfig {
   const producer = producerOptions(worker, connector, log);
   return {
-    ...common(connector, worker),
+    ...common(connector, worker, transforms),
     topicCreation: parseTopicCreationRules(connector, settings.topicCreationEnable),
     compression: producer.compression ?? settings.compression,
     idempotent: producer.idempotent ?? true,
   };
 }
 
-export function sinkTaskConfig(connector: FlatConfig, worker: FlatConfig, log?: Logger): SinkTaskConfig {
-  return { ...common(connector, worker), subscription: parseSubscription(connector), consumer: consumerOptions(worker, connector, log) };
+export function sinkTaskConfig(connector: FlatConfig, worker: FlatConfig, log?: Logger, transforms?: TransformRegistry): SinkTaskConfig {
+  return { ...common(connector, worker, transforms), subscription: parseSubscription(connector), consumer: consumerOptions(worker, connector, log) };
 }
 
 function positiveInt(config: FlatConfig, key: string, fallback: number): number {

@@ -4,6 +4,7 @@
  * task. The Kafka client, the admin connection and the dead-letter-queue producer are shared and opened on first use.
  */
 import type { RawConfig } from '../../sdk/connector.ts';
+import type { TransformRegistry } from '../connect/transforms/builtins.ts';
 import { LogField } from '../core/log-fields.ts';
 import type { Logger } from '../core/logger.ts';
 import { DeadLetterQueueReporter } from '../errors/dead-letter-queue.ts';
@@ -54,6 +55,8 @@ export interface PipelineFactoryOptions {
   exactlyOnce?: { transactionalId(connector: string, task: number): string };
   /** The topic prefixes of a tenant (conveyor.tenants.file); a tenant's source task may write only under them. */
   tenantTopicPrefixes?: (tenant: string) => readonly string[] | undefined;
+  /** The transforms a task's chain may name: the built-in SMTs plus the transform bundles its connector may use. */
+  transforms?: (connector: string, taskId: number, connectorConfig: RawConfig) => TransformRegistry;
   /** Distributed mode: throws once this worker no longer owns the task; checked before every offset commit. */
   fence?: (connector: string, task: number) => Promise<void>;
 }
@@ -113,7 +116,7 @@ export function createPipelineFactory(options: PipelineFactoryOptions): Pipeline
     settings,
     sourceSink(connector, taskId, connectorConfig) {
       const logger = options.logger.child({ [LogField.connector]: connector, [LogField.task]: taskId });
-      const cfg = sourceTaskConfig(connectorConfig, options.worker, settings, logger);
+      const cfg = sourceTaskConfig(connectorConfig, options.worker, settings, logger, options.transforms?.(connector, taskId, connectorConfig));
       let creator: TopicCreator | undefined;
       const fence = options.fence === undefined ? undefined : () => (options.fence as NonNullable<typeof options.fence>)(connector, taskId);
       const eos = options.exactlyOnce;
@@ -158,7 +161,7 @@ export function createPipelineFactory(options: PipelineFactoryOptions): Pipeline
     },
     sinkSource(connector, taskId, connectorConfig) {
       const logger = options.logger.child({ [LogField.connector]: connector, [LogField.task]: taskId });
-      const cfg = sinkTaskConfig(connectorConfig, options.worker, logger);
+      const cfg = sinkTaskConfig(connectorConfig, options.worker, logger, options.transforms?.(connector, taskId, connectorConfig));
       const dlq = cfg.errors.deadLetterQueue;
       return new SinkPipeline({
         connector,

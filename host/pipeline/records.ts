@@ -59,7 +59,7 @@ export function fromJsonTree(t: JsonTree): JsonValue {
   return out;
 }
 
-function schemaFromJson(json: ConnectSchema | null | undefined, what: string): Schema | null {
+export function schemaFromJson(json: ConnectSchema | null | undefined, what: string): Schema | null {
   if (json === undefined || json === null) return null;
   try {
     return asConnectSchema(toJsonTree(json as unknown as JsonValue), SDK_JSON);
@@ -92,7 +92,7 @@ export function sourceRecordToConnect(r: SchemaSourceRecord): ConnectSourceRecor
   };
 }
 
-function valueToSdk(schema: Schema | null, value: unknown): JsonValue {
+export function valueToSdk(schema: Schema | null, value: unknown): JsonValue {
   if (value === null || value === undefined) return null;
   return fromJsonTree(convertToJson(schema, value, SDK_JSON));
 }
@@ -101,7 +101,7 @@ function valueToSdk(schema: Schema | null, value: unknown): JsonValue {
  * The SDK's header map (the last value of a repeated key wins, as Headers.lastWithName) and, only when a key repeats,
  * the complete ordered list: a record without repeated keys carries nothing more.
  */
-function headersToSdk(headers: readonly Header[]): { map: Headers; list?: HeaderEntry[] } {
+export function headersToSdk(headers: readonly Header[]): { map: Headers; list?: HeaderEntry[] } {
   const map: Headers = {};
   let repeated = false;
   for (const h of headers) {

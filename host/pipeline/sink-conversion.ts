@@ -13,6 +13,7 @@ import type { OriginalRecord } from '../errors/reporters.ts';
 import type { ToleranceOperator } from '../errors/tolerance.ts';
 import { guarded, transform, transformSync } from './processing.ts';
 import { connectToSdkSinkRecord, headerEntries } from './records.ts';
+import { transformBatch } from './transform-batch.ts';
 import type { Buffered } from './sink-buffer.ts';
 import type { PipelineStats } from './types.ts';
 
@@ -21,6 +22,11 @@ export interface SinkConversionOptions {
   chain: TransformChain;
   /** The connector class named in error reports of stage TASK_PUT. */
   connectorClass: string;
+}
+
+function originalOf(b: Buffered): OriginalRecord {
+  const m = b.message;
+  return { topic: b.topic, partition: b.partition, offset: m.offset, key: m.key, value: m.value, headers: m.headers, timestamp: m.timestamp };
 }
 
 export class SinkConversion {
@@ -73,27 +79,66 @@ export class SinkConversion {
     };
   }
 
+  /**
+   * A chain with sandboxed stages: the messages converted, transformed with one crossing per sandboxed stage
+   * (transform-batch.ts), then made the task's records; a slot is null when dropped or tolerated.
+   */
+  async batch(items: readonly Buffered[], op: ToleranceOperator): Promise<(SinkRecord | null)[]> {
+    const { converters } = this.#o;
+    const out = new Array<SinkRecord | null>(items.length).fill(null);
+    const connect = new Array<ConnectSinkRecord | null>(items.length).fill(null);
+    const originals = items.map(originalOf);
+    for (let i = 0; i < items.length; i++) {
+      const b = items[i]!;
+      try {
+        connect[i] = this.#connectRecord(b, converters.key.toConnectData(b.topic, b.message.key), converters.value.toConnectData(b.topic, b.message.value), this.#headers(b.topic, b));
+      } catch {
+        connect[i] = await this.#converted(b, op, originals[i]!);
+      }
+    }
+    const done = await transformBatch(this.#o.chain, op, connect, originals);
+    for (let i = 0; i < items.length; i++) {
+      if (connect[i] === null) continue;
+      const t = done[i]!;
+      if (!t.ok) this.#failed();
+      else if (t.value === null) this.#stats.filtered++;
+      else out[i] = await this.#sdkRecord(items[i]!, t.value, op, originals[i]!);
+    }
+    return out;
+  }
+
   /** The task's record, or null when a transform dropped it or a failure was tolerated; throws what is not tolerated. */
   async guarded(b: Buffered, op: ToleranceOperator): Promise<SinkRecord | null> {
-    const { converters } = this.#o;
-    const { topic, partition, message: m } = b;
-    const original: OriginalRecord = { topic, partition, offset: m.offset, key: m.key, value: m.value, headers: m.headers, timestamp: m.timestamp };
-    const key = await guarded(op, 'KEY_CONVERTER', converters.classes.key, () => converters.key.toConnectData(topic, m.key), original);
-    if (!key.ok) return this.#failed();
-    const value = await guarded(op, 'VALUE_CONVERTER', converters.classes.value, () => converters.value.toConnectData(topic, m.value), original);
-    if (!value.ok) return this.#failed();
-    const headers = await guarded(op, 'HEADER_CONVERTER', converters.classes.header, () => this.#headers(topic, b), original);
-    if (!headers.ok) return this.#failed();
-    const t = await transform(this.#o.chain, op, this.#connectRecord(b, key.value, value.value, headers.value), original);
+    const original = originalOf(b);
+    const connect = await this.#converted(b, op, original);
+    if (connect === null) return null;
+    const t = await transform(this.#o.chain, op, connect, original);
     if (!t.ok) return this.#failed();
     const done = t.value;
     if (done === null) {
       this.#stats.filtered++;
       return null;
     }
-    const consumed = { topic, partition, offset: m.offset };
+    return this.#sdkRecord(b, done, op, original);
+  }
+
+  async #sdkRecord(b: Buffered, done: ConnectSinkRecord, op: ToleranceOperator, original: OriginalRecord): Promise<SinkRecord | null> {
+    const consumed = { topic: b.topic, partition: b.partition, offset: b.message.offset };
     const sdk = await guarded(op, 'TASK_PUT', this.#o.connectorClass, () => connectToSdkSinkRecord(done, consumed), original);
     return sdk.ok ? sdk.value : this.#failed();
+  }
+
+  /** The message as a Connect record with each converter guarded; null when a failure was tolerated. */
+  async #converted(b: Buffered, op: ToleranceOperator, original: OriginalRecord): Promise<ConnectSinkRecord | null> {
+    const { converters } = this.#o;
+    const { topic, message: m } = b;
+    const key = await guarded(op, 'KEY_CONVERTER', converters.classes.key, () => converters.key.toConnectData(topic, m.key), original);
+    if (!key.ok) return this.#failed();
+    const value = await guarded(op, 'VALUE_CONVERTER', converters.classes.value, () => converters.value.toConnectData(topic, m.value), original);
+    if (!value.ok) return this.#failed();
+    const headers = await guarded(op, 'HEADER_CONVERTER', converters.classes.header, () => this.#headers(topic, b), original);
+    if (!headers.ok) return this.#failed();
+    return this.#connectRecord(b, key.value, value.value, headers.value);
   }
 
   #headers(topic: string, b: Buffered): Header[] {

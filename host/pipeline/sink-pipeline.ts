@@ -245,7 +245,20 @@ export class SinkPipeline implements RecordSource {
     for (;;) {
       if (this.#failure !== undefined) throw this.#failure;
       purge();
-      while (out.length < max && !this.#closed) {
+      if (this.#o.chain.batched) {
+        const before = this.#revocations;
+        const taken = await this.#takeBatch(max - out.length);
+        purge();
+        for (const { b, record } of taken) {
+          // A rebalance may have taken the partition while the batch was converted.
+          if ((this.#revokedAt.get(b.key) ?? 0) > before || !this.#assigned.has(b.key)) continue;
+          advanced.set(b.key, Number(b.message.offset) + 1);
+          if (record !== null) {
+            out.push(record);
+            from.push(b.key);
+          }
+        }
+      } else while (out.length < max && !this.#closed) {
         const b = this.#buffer.shift();
         if (b === undefined) break;
         let record = this.#conversion.fast(b);
@@ -279,6 +292,26 @@ export class SinkPipeline implements RecordSource {
     for (const [k, p] of advanced) if (this.#assigned.has(k)) this.#position.set(k, p);
     this.stats.records += out.length;
     return out;
+  }
+
+  /** A chain with sandboxed stages: what is buffered (up to max) converted and transformed as one batch. */
+  async #takeBatch(max: number): Promise<{ b: Buffered; record: SinkRecord | null }[]> {
+    const items: Buffered[] = [];
+    while (items.length < max && !this.#closed) {
+      const b = this.#buffer.shift();
+      if (b === undefined) break;
+      items.push(b);
+    }
+    if (items.length === 0) return [];
+    let records: (SinkRecord | null)[];
+    try {
+      records = await this.#conversion.batch(items, this.#requireErrors().operator);
+    } catch (e) {
+      const error = e instanceof ConveyorError ? e : new ConveyorError(ErrorCode.taskFailed, String(e), { cause: e });
+      this.#fail(error);
+      throw error;
+    }
+    return items.map((b, i) => ({ b, record: records[i] ?? null }));
   }
 
   /** The task's record, or null when a transform dropped it or a failure was tolerated; an unexpected throw fails the pipeline. */

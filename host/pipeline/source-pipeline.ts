@@ -27,6 +27,7 @@ import type { RecordSink } from './record-ports.ts';
 import { errorHandling, guarded, guardedAsync, transform, transformSync } from './processing.ts';
 import type { ErrorHandling } from './processing.ts';
 import { jsonTextRecord, sourceRecordToConnect } from './records.ts';
+import { transformBatch } from './transform-batch.ts';
 import type { SchemaSourceRecord } from './records.ts';
 import type { PipelineState, PipelineStats, RecordProducer, TopicEnsurer } from './types.ts';
 
@@ -137,10 +138,11 @@ export class SourcePipeline implements RecordSink {
     const out: Outgoing[] = [];
     const at: number[] = [];
     try {
+      const prepared = this.#o.chain.batched ? await this.#prepareBatch(records) : null;
       for (let i = 0; i < records.length; i++) {
         const r = records[i]!;
         const submitted = this.#o.offsets.submit(r.sourcePartition, r.sourceOffset);
-        let record = this.#prepareFast(r);
+        let record = prepared === null ? this.#prepareFast(r) : prepared[i];
         if (record === undefined) record = await this.#prepare(r);
         if (record === null) submitted.ack();
         else {
@@ -178,11 +180,13 @@ export class SourcePipeline implements RecordSink {
     try {
       const out: ProducerRecord[] = [];
       const reached = new Map<string, { partition: SourcePartition; offset: SourceOffset }>();
-      for (const r of records) {
+      const prepared = this.#o.chain.batched ? await this.#prepareBatch(records) : null;
+      for (let i = 0; i < records.length; i++) {
+        const r = records[i]!;
         if (r.sourcePartition !== null && r.sourcePartition !== undefined && r.sourceOffset !== null && r.sourceOffset !== undefined) {
           reached.set(canonicalKey(this.#o.connector, r.sourcePartition), { partition: r.sourcePartition, offset: r.sourceOffset });
         }
-        let record = this.#prepareFast(r);
+        let record = prepared === null ? this.#prepareFast(r) : prepared[i];
         if (record === undefined) record = await this.#prepare(r);
         if (record !== null) out.push(record);
       }
@@ -234,7 +238,6 @@ export class SourcePipeline implements RecordSink {
   async #prepare(r: SchemaSourceRecord): Promise<ProducerRecord | null> {
     if (r.format === 'json-text') return jsonTextRecord(r);
     const op = this.#errors.operator;
-    const { converters } = this.#o;
     const connect = await guarded(op, 'TASK_POLL', this.#o.connectorClass, () => sourceRecordToConnect(r));
     if (!connect.ok) return this.#failed();
     const t = await transform(this.#o.chain, op, connect.value);
@@ -244,6 +247,54 @@ export class SourcePipeline implements RecordSink {
       this.stats.filtered++;
       return null;
     }
+    return this.#convert(rec);
+  }
+
+  /**
+   * A chain with sandboxed stages: the batch as Connect records, through the chain with one crossing per sandboxed
+   * stage (transform-batch.ts), then each record converted; a slot is null when the record was dropped or tolerated.
+   */
+  async #prepareBatch(records: readonly SchemaSourceRecord[]): Promise<(ProducerRecord | null)[]> {
+    const op = this.#errors.operator;
+    const out = new Array<ProducerRecord | null>(records.length).fill(null);
+    const connect = new Array<ConnectSourceRecord | null>(records.length).fill(null);
+    for (let i = 0; i < records.length; i++) {
+      const r = records[i]!;
+      if (r.format === 'json-text') {
+        out[i] = jsonTextRecord(r);
+        continue;
+      }
+      try {
+        connect[i] = sourceRecordToConnect(r);
+      } catch {
+        const c = await guarded(op, 'TASK_POLL', this.#o.connectorClass, () => sourceRecordToConnect(r));
+        connect[i] = c.ok ? c.value : this.#failed();
+      }
+    }
+    const done = await transformBatch(this.#o.chain, op, connect);
+    for (let i = 0; i < records.length; i++) {
+      if (connect[i] === null) continue;
+      const t = done[i]!;
+      if (!t.ok) this.#failed();
+      else if (t.value === null) this.stats.filtered++;
+      else out[i] = await this.#convert(t.value);
+    }
+    return out;
+  }
+
+  /** A transformed record through the header, key and value converters: synchronously, or guarded when one throws. */
+  async #convert(rec: ConnectSourceRecord): Promise<ProducerRecord | null> {
+    const { converters } = this.#o;
+    try {
+      return this.#producerRecord(rec, this.#headers(rec), converters.key.fromConnectData(rec.topic, rec.keySchema, rec.key), converters.value.fromConnectData(rec.topic, rec.valueSchema, rec.value));
+    } catch {
+      return this.#convertGuarded(rec);
+    }
+  }
+
+  async #convertGuarded(rec: ConnectSourceRecord): Promise<ProducerRecord | null> {
+    const op = this.#errors.operator;
+    const { converters } = this.#o;
     const headers = await guarded(op, 'HEADER_CONVERTER', converters.classes.header, () => this.#headers(rec));
     if (!headers.ok) return this.#failed();
     const key = await guarded(op, 'KEY_CONVERTER', converters.classes.key, () => converters.key.fromConnectData(rec.topic, rec.keySchema, rec.key));

@@ -16,7 +16,7 @@ export function checkManifest(raw: unknown): BundleManifest | string {
     if (typeof m[k] !== 'string' || (m[k]).length === 0 || (m[k]).length > 255) return `manifest field ${k} must be a non-empty string`;
   }
   if (!/^[a-z0-9][a-z0-9._-]*$/.test(m['name'] as string)) return 'manifest name must match [a-z0-9][a-z0-9._-]*';
-  if (m['type'] !== 'source' && m['type'] !== 'sink') return `manifest type must be source or sink, not ${JSON.stringify(m['type'])}`;
+  if (m['type'] !== 'source' && m['type'] !== 'sink' && m['type'] !== 'transform') return `manifest type must be source, sink or transform, not ${JSON.stringify(m['type'])}`;
   if (!Array.isArray(m['aliases']) || m['aliases'].some((a) => typeof a !== 'string')) return 'manifest aliases must be an array of strings';
   if (!Array.isArray(m['capabilities'])) return 'manifest capabilities must be an array';
   const unknown = (m['capabilities'] as unknown[]).filter((c) => !(CAPABILITY_NAMES as readonly unknown[]).includes(c));

@@ -22,7 +22,7 @@ export interface BrokenBundle {
   reason: string;
   at: string;
   /** What the bundle's manifest says it is, when the manifest could be read. */
-  plugin?: { name: string; version: string; className: string; type: 'source' | 'sink' };
+  plugin?: { name: string; version: string; className: string; type: BundleManifest['type'] };
 }
 
 export function pluginKey(m: BundleManifest): string {
@@ -32,4 +32,10 @@ export function pluginKey(m: BundleManifest): string {
 /** Whether a tenant (undefined: an unowned connector) may use a plugin: every shared one, and its own bundles. */
 export function usableBy(v: PluginVersion, tenant: string | undefined): boolean {
   return v.tenant === undefined || v.tenant === tenant;
+}
+
+/** A connector plugin's type. registry.resolve never answers a connector.class with a transform, so this holds. */
+export function connectorType(v: Pick<PluginVersion, 'manifest'>): 'source' | 'sink' {
+  const t = v.manifest.type;
+  return t === 'transform' ? 'source' : t;
 }

@@ -49,6 +49,13 @@ export class PluginRegistry {
     return [...this.broken.values()];
   }
 
+  /** The newest version of each transform bundle a tenant may use (transforms.<alias>.type names them). */
+  transforms(tenant?: string): PluginVersion[] {
+    const newest = new Map<string, PluginVersion>();
+    for (const v of this.list()) if (v.manifest.type === 'transform' && usableBy(v, tenant)) newest.set(v.manifest.className, v);
+    return [...newest.values()];
+  }
+
   get(key: string): PluginVersion | undefined {
     return this.versions.get(key);
   }
@@ -58,7 +65,7 @@ export class PluginRegistry {
    * and, for a tenant's connector, that tenant's own; another tenant's bundle is never found.
    */
   resolve(className: string, version?: string, tenant?: string): PluginVersion {
-    const visible = this.list().filter((v) => usableBy(v, tenant));
+    const visible = this.list().filter((v) => usableBy(v, tenant) && v.manifest.type !== 'transform');
     const matches = visible.filter((v) => v.manifest.className === className || v.manifest.aliases.includes(className) || v.manifest.name === className);
     const pick = version === undefined ? matches : matches.filter((v) => hasVersion(v, version));
     const found = pick.at(-1);

@@ -60,14 +60,16 @@ type PluginRow = { class: string; type: string; version: string };
 
 /** Connectors in Kafka Connect's order: by class, then version. */
 function connectorRows(plugins: readonly PluginVersion[]): PluginRow[] {
-  return plugins.map((p) => ({ class: connectClass(p), type: p.manifest.type, version: connectVersion(p) })).sort((a, b) => (a.class < b.class ? -1 : a.class > b.class ? 1 : 0));
+  return plugins.filter((p) => p.manifest.type !== 'transform').map((p) => ({ class: connectClass(p), type: p.manifest.type, version: connectVersion(p) })).sort((a, b) => (a.class < b.class ? -1 : a.class > b.class ? 1 : 0));
 }
 
 /** Kafka Connect lists transformations, then predicates, converters and header converters. */
 const TYPE_ORDER = ['transformation', 'predicate', 'converter', 'header_converter'];
 
-function otherPluginRows(): PluginRow[] {
-  const rows = listConnectPlugins().map((p) => ({ class: p.class, type: p.type, version: reportedVersion(p.class, p.version) }));
+/** The built-in Connect plugins plus the sandboxed transform bundles, listed as Kafka Connect lists a transformation. */
+function otherPluginRows(plugins: readonly PluginVersion[]): PluginRow[] {
+  const bundled = plugins.filter((p) => p.manifest.type === 'transform').map((p) => ({ class: p.manifest.className, type: 'transformation', version: p.manifest.version }));
+  const rows = [...listConnectPlugins().map((p) => ({ class: p.class, type: p.type, version: reportedVersion(p.class, p.version) })), ...bundled];
   return TYPE_ORDER.flatMap((t) => rows.filter((r) => r.type === t));
 }
 
@@ -78,7 +80,7 @@ export function connectorPluginsRouter(api: PluginsApi): Router {
     if (only !== undefined && only !== 'true' && only !== 'false') throw new ConveyorError(ErrorCode.badRequest, 'connectorsOnly must be true or false');
     const include = req.query['include'];
     if (include !== undefined && include !== 'rejected') throw new ConveyorError(ErrorCode.badRequest, 'include must be rejected');
-    const listed = only === 'false' ? [...connectorRows(visible(api, res)), ...otherPluginRows()] : connectorRows(visible(api, res));
+    const listed = only === 'false' ? [...connectorRows(visible(api, res)), ...otherPluginRows(visible(api, res))] : connectorRows(visible(api, res));
     res.json(include === 'rejected' ? [...listed, ...api.brokenPlugins().map(rejectedRow)] : listed);
   });
   r.get('/connector-plugins/:plugin/config', (req, res) => {
@@ -90,7 +92,7 @@ export function connectorPluginsRouter(api: PluginsApi): Router {
   r.put('/connector-plugins/:plugin/config/validate', async (req, res) => {
     const name = String(req.params['plugin']);
     const config = configBody(req.body);
-    const plugins = visible(api, res);
+    const plugins = visible(api, res).filter((p) => p.manifest.type !== 'transform');
     const plugin = plugins.find((p) => matchesPlugin(p, name));
     if (plugin === undefined) throw new ConveyorError(ErrorCode.configInvalid, unknownConnectorMessage(name, plugins));
     const cls = config['connector.class'];

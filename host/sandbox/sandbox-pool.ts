@@ -207,7 +207,7 @@ export function createSandboxPool(options: SandboxPoolOptions): SandboxCreator {
           let reply;
           try {
             // A batch crosses as one JSON text per record: small strings, never one large one (frame-channel.ts).
-            reply = method === 'put' && Array.isArray(arg)
+            reply = (method === 'put' || method === 'transform') && Array.isArray(arg)
               ? await proc.request({ t: 'invoke', taskKey: opts.taskKey, method, arg: 'null', records: recordTexts(arg) })
               : await proc.request({ t: 'invoke', taskKey: opts.taskKey, method, arg: JSON.stringify(arg ?? null) });
           } catch (err) {

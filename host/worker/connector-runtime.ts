@@ -16,6 +16,7 @@ import type { Logger } from '../core/logger.ts';
 import { TaskMetrics } from '../metrics/task-metrics.ts';
 import type { TaskPipelineFigures } from '../metrics/task-metrics.ts';
 import type { MetricsConnectorView, MetricsSource } from '../metrics/worker-metrics.ts';
+import { connectorType } from '../plugins/plugin-version.ts';
 import type { PluginVersion } from '../plugins/plugin-version.ts';
 import type { SandboxInstance } from '../sandbox/sandbox-pool.ts';
 import type { ConnectorDeps, PipelineLifecycle, TargetState } from './connector-deps.ts';
@@ -308,7 +309,7 @@ export class ConnectorRuntime implements MetricsSource {
     // after that is released here, what it had already attached to t the teardown released.
     const superseded = (): boolean => t.generation !== gen || this.stopped;
     const log = this.log.child({ [LogField.task]: t.id });
-    t.metrics ??= new TaskMetrics(this.plugin.manifest.type);
+    t.metrics ??= new TaskMetrics(connectorType(this.plugin));
     t.metrics.states.enter(t.state);
     this.deps.workerMetrics?.startup('task', 'attempt');
     let config: RawConfig;
@@ -360,7 +361,7 @@ export class ConnectorRuntime implements MetricsSource {
   }
 
   private async newRunner(t: TaskHandle, opts: ConstructorParameters<typeof SourceTaskRunner>[0]): Promise<TaskRunner> {
-    const source = this.plugin.manifest.type === 'source';
+    const source = connectorType(this.plugin) === 'source';
     if ('bus' in this.deps.records) {
       const { bus } = this.deps.records;
       return source
@@ -459,7 +460,7 @@ export class ConnectorRuntime implements MetricsSource {
   metricsView(): MetricsConnectorView {
     return {
       name: this.name,
-      type: this.plugin.manifest.type,
+      type: connectorType(this.plugin),
       runsConnector: !this.unitMode || this.connectorUnit,
       state: this.state,
       tasks: this.tasks.map((t) => ({ id: t.id, state: t.state, metrics: t.metrics, pipeline: t.pipeline as TaskPipelineFigures | undefined, taskKey: t.instance?.taskKey })),
@@ -481,7 +482,7 @@ export class ConnectorRuntime implements MetricsSource {
       name: this.name,
       connector: { state: this.state, worker_id: w, ...(this.trace ? { trace: this.trace } : {}) },
       tasks: this.tasks.map((t): TaskStatus => ({ id: t.id, state: t.state, worker_id: w, ...(t.trace ? { trace: t.trace } : {}) })),
-      type: this.plugin.manifest.type,
+      type: connectorType(this.plugin),
     };
   }
 }

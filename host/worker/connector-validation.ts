@@ -79,6 +79,8 @@ export async function validationReport(plugin: PluginVersion, raw: RawConfig, en
 
 /** GET /connector-plugins/{p}/config: the plugin's own keys, then ConnectorConfig's, as Kafka Connect lists them. */
 export function pluginDefinitions(plugin: PluginVersion): ConfigInfo['definition'][] {
+  // A transform has only its own keys (transforms.<alias>.* in a connector's config), as Kafka Connect lists an SMT's.
+  if (plugin.manifest.type === 'transform') return plugin.manifest.config.map(configKeyInfo);
   const common = commonDefinitions(plugin);
   const framework = new Set(common.map((d) => d.key.name));
   return [...plugin.manifest.config.filter((k) => !framework.has(k.name)).map(configKeyInfo), ...common.map((d) => connectKeyInfo(d.key, d.default))];

@@ -7,7 +7,9 @@ import type { ConfigKey } from '../connect/config/config-def.ts';
 import { connectorConfigDef } from '../connect/config/connector-config-def.ts';
 import type { KeyContext } from '../connect/config/config-validate.ts';
 import type { PluginRegistries } from '../connect/plugins.ts';
+import type { TransformRegistry } from '../connect/transforms/builtins.ts';
 import { connectClass, connectVersion, reportedVersion } from '../plugins/connect-identity.ts';
+import { connectorType } from '../plugins/plugin-version.ts';
 import type { PluginVersion } from '../plugins/plugin-version.ts';
 
 export interface FrameworkEnv {
@@ -16,6 +18,8 @@ export interface FrameworkEnv {
   /** Every installed plugin version (for connector.plugin.version's recommended values). */
   readonly plugins: () => readonly PluginVersion[];
   readonly registries: PluginRegistries;
+  /** The transforms a connector may name: the built-in SMTs plus the transform bundles it may use. */
+  readonly transformsFor?: (config: Readonly<Record<string, string>>) => TransformRegistry;
 }
 
 export interface FrameworkKey {
@@ -48,7 +52,7 @@ function commonKeys(plugin: PluginVersion, config: Readonly<Record<string, strin
     ...converterKeys(env, config),
     'connector.plugin.version': { default: connectVersion(plugin), recommended: versions },
   };
-  return connectorConfigDef(plugin.manifest.type).map((key) => ({ key, ctx: contexts[key.name] ?? {} }));
+  return connectorConfigDef(connectorType(plugin)).map((key) => ({ key, ctx: contexts[key.name] ?? {} }));
 }
 
 function aliases(config: Readonly<Record<string, string>>, key: string): string[] {
@@ -86,7 +90,8 @@ function aliasKeys(kind: AliasKind, alias: string, config: Readonly<Record<strin
 
 /** Every framework key of this connector config, in Kafka Connect's order. */
 export function frameworkKeys(plugin: PluginVersion, config: Readonly<Record<string, string>>, env: FrameworkEnv): FrameworkKey[] {
-  const { transforms, predicates } = env.registries;
+  const { predicates } = env.registries;
+  const transforms = env.transformsFor?.(config) ?? env.registries.transforms;
   const sorted = (items: readonly { className: string }[]): string[] => items.map((p) => p.className).sort();
   const kinds: AliasKind[] = [
     { list: 'transforms', group: 'Transforms', noun: 'transformation', title: 'Transformation', find: (c) => transforms.find(c), classes: () => sorted(transforms.list()) },
@@ -97,5 +102,5 @@ export function frameworkKeys(plugin: PluginVersion, config: Readonly<Record<str
 
 /** GET /connector-plugins/{p}/config's framework part: ConnectorConfig's keys, the plugin's version as default. */
 export function commonDefinitions(plugin: PluginVersion): { key: ConfigKey; default?: string | null }[] {
-  return connectorConfigDef(plugin.manifest.type).map((key) => (key.name === 'connector.plugin.version' ? { key, default: connectVersion(plugin) } : { key }));
+  return connectorConfigDef(connectorType(plugin)).map((key) => (key.name === 'connector.plugin.version' ? { key, default: connectVersion(plugin) } : { key }));
 }

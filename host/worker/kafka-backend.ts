@@ -29,7 +29,7 @@ export interface KafkaBackend {
 }
 
 /** Options the distributed worker adds to every pipeline (exactly-once source, ownership fencing). */
-export type PipelineExtras = Pick<PipelineFactoryOptions, 'exactlyOnce' | 'fence' | 'tenantTopicPrefixes'>;
+export type PipelineExtras = Pick<PipelineFactoryOptions, 'exactlyOnce' | 'fence' | 'tenantTopicPrefixes' | 'transforms'>;
 
 interface OffsetBacking {
   readonly store: OffsetBackingStore;

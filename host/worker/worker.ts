@@ -20,12 +20,14 @@ import type { TenantUsage } from '../tenants/throttle.ts';
 import { TenantsHolder } from '../tenants/holder.ts';
 import type { TenantsSource } from '../tenants/holder.ts';
 import { LogField } from '../core/log-fields.ts';
+import { transformRegistry } from './transform-plugins.ts';
 import type { Logger } from '../core/logger.ts';
 import { buildBuiltinPlugins } from '../plugins/builtin.ts';
 import { pinnedVersion } from '../plugins/connect-identity.ts';
 import { sandboxInspector } from '../plugins/inspector.ts';
 import { PluginDirectory } from '../plugins/plugin-directory.ts';
 import { signaturePolicy } from '../plugins/signature-policy.ts';
+import { connectorType } from '../plugins/plugin-version.ts';
 import type { BrokenBundle, PluginVersion } from '../plugins/plugin-version.ts';
 import { createSandboxPool } from '../sandbox/sandbox-pool.ts';
 import type { SandboxCreator } from '../sandbox/sandbox-pool.ts';
@@ -131,7 +133,12 @@ export class Worker {
     const activeTopics = new ActiveTopics();
     const onTopicUsed = options.onTopicUsed ?? ((connector: string, topic: string) => activeTopics.record(connector, topic));
     const tenants = options.tenants ?? new TenantsHolder(loadTenants(config.connectProperties));
-    const extras = { ...options.pipelineExtras, tenantTopicPrefixes: (t: string) => tenants.current()?.tenants.get(t)?.topicPrefixes };
+    const tlog = wlog.child({ [LogField.component]: 'transforms' });
+    const extras = {
+      ...options.pipelineExtras,
+      tenantTopicPrefixes: (t: string) => tenants.current()?.tenants.get(t)?.topicPrefixes,
+      transforms: (connector: string, taskId: number, c: RawConfig) => transformRegistry(directory.registry.transforms(c[TENANT_CONFIG_KEY]), { sandbox, taskKey: `${connector}-${taskId}`, log: tlog, limits: config.limits }),
+    };
     const kafka = await createKafkaBackend(config, wlog, onTopicUsed, extras);
     const store = config.configStorageFile === null ? null : await StandaloneConfigStore.open({ filename: config.configStorageFile, logger: wlog });
     const w = new Worker(config, wlog, sandbox, directory, kafka, store, activeTopics, tenants, workerMetrics);
@@ -272,7 +279,7 @@ export class Worker {
 
   connectorInfo(name: string): ConnectorInfo {
     const rt = this.runtime(name);
-    return { name, config: { ...rt.config }, tasks: Array.from({ length: rt.taskCount() }, (_, task) => ({ connector: name, task })), type: rt.plugin.manifest.type };
+    return { name, config: { ...rt.config }, tasks: Array.from({ length: rt.taskCount() }, (_, task) => ({ connector: name, task })), type: connectorType(rt.plugin) };
   }
 
   connectorStatus(name: string): ConnectorStatus {
@@ -309,7 +316,14 @@ export class Worker {
 
   /** What validation needs of this worker: its converters and properties, the installed plugins, a sandbox. */
   private get validationEnv(): ValidationEnv {
-    return { workerProps: this.config.connectProperties, plugins: () => this.directory.registry.list(), registries: this.registries, deps: this.deps, log: this.log };
+    return {
+      workerProps: this.config.connectProperties,
+      plugins: () => this.directory.registry.list(),
+      registries: this.registries,
+      transformsFor: (c) => transformRegistry(this.directory.registry.transforms(c[TENANT_CONFIG_KEY]), { sandbox: this.sandbox, taskKey: 'validate', log: this.log }),
+      deps: this.deps,
+      log: this.log,
+    };
   }
 
   /**
@@ -435,18 +449,18 @@ export class Worker {
   }
 
   private topicsOf(rt: ConnectorRuntime): string[] {
-    return configuredTopics(rt.plugin.manifest.type, rt.config);
+    return configuredTopics(connectorType(rt.plugin), rt.config);
   }
 
   async connectorOffsets(name: string): Promise<{ offsets: ConnectorOffset[] }> {
     const rt = this.runtime(name);
-    return { offsets: await readOffsets(this.kafka, name, rt.plugin.manifest.type, this.topicsOf(rt)) };
+    return { offsets: await readOffsets(this.kafka, name, connectorType(rt.plugin), this.topicsOf(rt)) };
   }
 
   async alterConnectorOffsets(name: string, offsets: ConnectorOffset[]): Promise<{ message: string }> {
     const rt = this.requireStopped(name);
     await this.checkOffsetAlteration(rt.plugin, rt.config, offsets);
-    await alterOffsets(this.kafka, name, rt.plugin.manifest.type, offsets);
+    await alterOffsets(this.kafka, name, connectorType(rt.plugin), offsets);
     return OFFSETS_ALTERED;
   }
 
@@ -456,12 +470,12 @@ export class Worker {
    * message, nothing written.
    */
   async checkOffsetAlteration(plugin: PluginVersion, config: RawConfig, offsets: readonly ConnectorOffset[]): Promise<void> {
-    if (plugin.manifest.type === 'source') await ConnectorRuntime.checkOffsetsInSandbox(plugin, config, offsets as readonly OffsetAlteration[], this.deps);
+    if (connectorType(plugin) === 'source') await ConnectorRuntime.checkOffsetsInSandbox(plugin, config, offsets as readonly OffsetAlteration[], this.deps);
   }
 
   async resetConnectorOffsets(name: string): Promise<{ message: string }> {
     const rt = this.requireStopped(name);
-    await resetOffsets(this.kafka, name, rt.plugin.manifest.type);
+    await resetOffsets(this.kafka, name, connectorType(rt.plugin));
     return OFFSETS_RESET;
   }
 

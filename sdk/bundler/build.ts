@@ -45,8 +45,8 @@ export async function readPluginSource(dir: string): Promise<PluginSource> {
       throw new PluginBuildError(`${SOURCE_MANIFEST_FILE}: module needs a language (assemblyscript|rust) and a source file`);
     }
     const c = s.connector;
-    if (c === undefined || (c.type !== 'source' && c.type !== 'sink') || typeof c.className !== 'string' || !Array.isArray(c.config)) {
-      throw new PluginBuildError(`${SOURCE_MANIFEST_FILE}: a WebAssembly connector needs connector.type (source|sink), connector.className and connector.config`);
+    if (c === undefined || (c.type !== 'source' && c.type !== 'sink' && c.type !== 'transform') || typeof c.className !== 'string' || !Array.isArray(c.config)) {
+      throw new PluginBuildError(`${SOURCE_MANIFEST_FILE}: a WebAssembly plugin needs connector.type (source|sink|transform), connector.className and connector.config`);
     }
   }
   return {

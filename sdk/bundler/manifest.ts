@@ -36,7 +36,8 @@ export interface BundleManifest {
   name: string;
   version: string;
   description: string;
-  type: 'source' | 'sink';
+  /** 'transform': a transform plugin, named in transforms.<alias>.type (never in connector.class). */
+  type: 'source' | 'sink' | 'transform';
   className: string;
   aliases: string[];
   config: ConfigDefinition;

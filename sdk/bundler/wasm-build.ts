@@ -22,7 +22,7 @@ export interface WasmModuleSource {
 
 /** conveyor-plugin.json's `connector`: what a JavaScript plugin's definition says, for a WebAssembly one. */
 export interface WasmConnectorSource {
-  type: 'source' | 'sink';
+  type: 'source' | 'sink' | 'transform';
   className: string;
   aliases?: string[];
   config: ConfigDefinition;

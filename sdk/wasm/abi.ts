@@ -21,6 +21,8 @@ export const CAPABILITY_IMPORTS = ['files', 'http', 'mysql', 'elasticsearch', 'e
 export const REQUIRED_EXPORTS = ['conveyor_abi_version', 'alloc', 'last_error', 'on_result', 'start'] as const;
 export const SOURCE_EXPORTS = ['poll'] as const;
 export const SINK_EXPORTS = ['put'] as const;
+/** A transform module (manifest type transform, ABI 1 revision 1.1): transform(ptr, len) over a batch. */
+export const TRANSFORM_EXPORTS = ['transform'] as const;
 /** Optional: flush (sink), commit (source), stop (both). */
 
 /** Status values returned by start/poll/put/flush/commit/stop. Below ERROR_MIN nothing is defined. */

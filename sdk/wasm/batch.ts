@@ -98,8 +98,11 @@ export function encodeSinkBatch(records: readonly SinkRecord[], texts: readonly 
   return p;
 }
 
-/** Decodes a source batch that starts at `at` in memory (its u32 length first). */
-export function decodeSourceBatch(mem: Uint8Array, at: number): SourceRecord[] {
+/**
+ * Decodes a source batch that starts at `at` in memory (its u32 length first). `offsets`, when given, receives each
+ * record's offset field (a transform's output names the input record it came from there).
+ */
+export function decodeSourceBatch(mem: Uint8Array, at: number, offsets?: number[]): SourceRecord[] {
   if (at + BATCH_HEADER_BYTES > mem.length) throw new BatchFormatError(`header at ${at} lies outside memory of ${mem.length} bytes`);
   const dv = new DataView(mem.buffer, mem.byteOffset, mem.byteLength);
   const end = at + 4 + dv.getUint32(at, true);
@@ -166,6 +169,7 @@ export function decodeSourceBatch(mem: Uint8Array, at: number): SourceRecord[] {
     need(20, 'fixed fields');
     const partition = dv.getInt32(p, true);
     const timestamp = dv.getFloat64(p + 4, true);
+    offsets?.push(dv.getFloat64(p + 12, true));
     p += 20;
     const topic = str('topic');
     const key = val('key');

@@ -4,12 +4,15 @@ import { DataError, configError, isDataError } from '../errors.ts';
 import type { ConnectRecord } from '../record.ts';
 import type { PredicateRegistry, TransformRegistry } from './builtins.ts';
 import { createPredicateRegistry, createTransformRegistry } from './builtins.ts';
-import type { Predicate, Transformation } from './types.ts';
+import type { BatchTransformation, Predicate, Transformation } from './types.ts';
 
 export interface TransformStage {
   readonly alias: string;
   readonly className: string;
+  /** For a batch stage, one that refuses single records (run the chain with processing.ts's transformBatch). */
   readonly transformation: Transformation;
+  /** A sandboxed plugin's stage, run a batch at a time; null for the built-in SMTs. */
+  readonly batch: BatchTransformation | null;
   readonly predicate: Predicate | null;
   readonly predicateAlias: string | null;
   readonly negate: boolean;
@@ -18,6 +21,8 @@ export interface TransformStage {
 /** The transforms of one connector, applied in order; null means the record was dropped. */
 export interface TransformChain {
   readonly stages: readonly TransformStage[];
+  /** Some stage runs a batch at a time: the pipelines then take the batch path. */
+  readonly batched: boolean;
   apply<R extends ConnectRecord>(record: R): R | null;
   close(): void;
 }
@@ -48,6 +53,15 @@ function typeOf(config: Readonly<Record<string, unknown>>, key: string): string 
   const t = config[key];
   if (typeof t !== 'string' || t.trim() === '') throw configError(`Missing required configuration "${key}" which has no default value.`);
   return t.trim();
+}
+
+/** The single-record face of a batch stage: a programming error to call (the pipelines use the batch path). */
+function singleRefused(what: string): Transformation {
+  return {
+    apply() {
+      throw new DataError(`${what} runs a batch at a time in the sandbox; it cannot transform a single record synchronously`);
+    },
+  };
 }
 
 /** Runs a plugin's create(), turning its config errors into ones that name the alias and key prefix. */
@@ -104,7 +118,9 @@ export function buildTransformChain(config: Readonly<Record<string, unknown>>, r
     const what = `Transformation "${alias}" (${plugin.className})`;
     const raw = subConfig(config, prefix);
     const parsed = parseConfig(plugin.configDef, raw, { context: what, keyPrefix: prefix, ignore: plugin.acceptedAliasKeys });
-    const transformation = instantiate(what, prefix, () => plugin.create(parsed, raw));
+    const createBatch = plugin.createBatch;
+    const batch = createBatch === undefined ? null : instantiate(what, prefix, () => createBatch(parsed, raw, alias));
+    const transformation = batch === null ? instantiate(what, prefix, () => plugin.create(parsed, raw)) : singleRefused(what);
     const predicateAlias = config[`${prefix}predicate`];
     let predicate: Predicate | null = null;
     if (predicateAlias !== undefined && predicateAlias !== null && predicateAlias !== '') {
@@ -118,11 +134,12 @@ export function buildTransformChain(config: Readonly<Record<string, unknown>>, r
     if (negateText !== 'true' && negateText !== 'false') {
       throw configError(`Invalid value ${text(negateRaw)} for configuration ${prefix}negate: expected true or false`);
     }
-    stages.push({ alias, className: plugin.className, transformation, predicate, predicateAlias: predicate === null ? null : text(predicateAlias), negate: negateText === 'true' });
+    stages.push({ alias, className: plugin.className, transformation, batch, predicate, predicateAlias: predicate === null ? null : text(predicateAlias), negate: negateText === 'true' });
   }
   const predicateList = [...predicates.values()];
   return {
     stages,
+    batched: stages.some((s) => s.batch !== null),
     apply<R extends ConnectRecord>(record: R): R | null {
       let current: R | null = record;
       for (const stage of stages) {
@@ -138,7 +155,10 @@ export function buildTransformChain(config: Readonly<Record<string, unknown>>, r
       return current;
     },
     close() {
-      for (const s of stages) s.transformation.close?.();
+      for (const s of stages) {
+        s.transformation.close?.();
+        s.batch?.close?.();
+      }
       for (const p of predicateList) p.close?.();
     },
   };

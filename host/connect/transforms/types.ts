@@ -7,6 +7,16 @@ export interface Transformation {
   close?(): void;
 }
 
+/**
+ * A transformation that runs a batch at a time outside the host's trust (a sandboxed plugin): slot i of the result is
+ * record i transformed, or null when it was dropped. A failure rejects with a DataError; `batchFatal` on it says the
+ * transform's sandbox breached a limit, so its records are not retried one at a time.
+ */
+export interface BatchTransformation {
+  applyBatch<R extends ConnectRecord>(records: readonly R[]): Promise<(R | null)[]>;
+  close?(): void;
+}
+
 /** org.apache.kafka.connect.transforms.predicates.Predicate. */
 export interface Predicate {
   test(record: ConnectRecord): boolean;
@@ -27,6 +37,8 @@ interface PluginBase {
 export interface TransformPlugin extends PluginBase {
   /** Builds an instance from configuration already parsed against configDef. */
   readonly create: (config: ParsedConfig, raw: Readonly<Record<string, unknown>>) => Transformation;
+  /** A plugin that runs a batch at a time (sandboxed): the chain builds its stage with this instead of create. */
+  readonly createBatch?: (config: ParsedConfig, raw: Readonly<Record<string, unknown>>, alias: string) => BatchTransformation;
 }
 
 export interface PredicatePlugin extends PluginBase {

@@ -8,9 +8,11 @@ import type { Capabilities } from '../../../sdk/capabilities.ts';
 import type { PluginDefinition } from '../../../sdk/connector.ts';
 import { MetricBuffer } from '../../../sdk/metrics.ts';
 import type { MetricLabels, PluginMetricDeclaration } from '../../../sdk/metrics.ts';
+import type { TransformPluginDefinition } from '../../../sdk/transform.ts';
 import { createPluginRuntime } from '../../../sdk/runtime.ts';
 import type { PluginRuntime, RuntimeMethod } from '../../../sdk/runtime.ts';
 import { guardAtomicsWait } from './blocking-guard.ts';
+import { rawJsonText } from './raw-json.ts';
 import { loadWasmConnector } from './wasm-connector.ts';
 import type { WasmConnector, WasmConnectorHost } from './wasm-connector.ts';
 import { guardWebAssembly } from './wasm-guard.ts';
@@ -226,12 +228,12 @@ interface Outcome {
 
 const OK_BATCH = '{"ok":true,"value":null}';
 
-/** Each record as its own JSON text, counted against the batch limit as it goes. */
+/** Each record as its own JSON text (a transform's dropped record as null), counted against the batch limit as it goes. */
 function recordTexts(method: string, records: unknown[]): Outcome {
   const out: string[] = [];
   let chars = OK_BATCH.length;
   for (let i = 0; i < records.length; i++) {
-    const text = stringify(records[i]);
+    const text = rawJsonText(records[i]) ?? stringify(records[i]);
     if (typeof text !== 'string') throw guestError('CONVEYOR_TASK_FAILED', `${method}() record ${i} is not a JSON value (its toJSON or the record itself is ${typeof records[i]})`);
     chars += text.length;
     if (chars > info.maxBatchBytes) throw guestError('CONVEYOR_LIMIT_EXCEEDED', `batch-size limit exceeded: ${method} returned ${chars} bytes, limit ${info.maxBatchBytes} (stopped at record ${i})`);
@@ -252,10 +254,10 @@ async function run(method: string, argJson: string, records: unknown): Promise<O
   try {
     if (runtime === null) {
       if (registered === undefined) throw guestError('CONVEYOR_PLUGIN_INVALID', 'the bundle did not register a plugin definition (missing export)');
-      runtime = createPluginRuntime(registered as PluginDefinition, caps);
+      runtime = createPluginRuntime(registered as PluginDefinition | TransformPluginDefinition, caps);
     }
     const result = await runtime.call(method as RuntimeMethod, records === undefined ? parse(argJson) : recordValues(records));
-    if (method === 'poll' && isArray(result) && result.length > 0) return recordTexts(method, result);
+    if ((method === 'poll' || method === 'transform') && isArray(result) && result.length > 0) return recordTexts(method, result);
     const json = stringify({ ok: true, value: result ?? null });
     if (json.length > info.maxBatchBytes) {
       return { json: failure(guestError('CONVEYOR_LIMIT_EXCEEDED', `batch-size limit exceeded: ${method} returned ${json.length} bytes, limit ${info.maxBatchBytes}`)) };

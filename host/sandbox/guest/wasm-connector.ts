@@ -6,11 +6,13 @@
  */
 import type { ConfigDefinition } from '../../../sdk/config.ts';
 import type { PluginDefinition, TaskContext } from '../../../sdk/connector.ts';
+import type { TransformPluginDefinition } from '../../../sdk/transform.ts';
 import type { SinkRecord, SourceRecord, TopicPartitionOffsets } from '../../../sdk/records.ts';
-import { BASE_IMPORTS, CAPABILITY_IMPORTS, IMPORT_MODULE, LOG_LEVELS, MEMORY_IMPORT, MAX_TABLE_ELEMENTS, REQUIRED_EXPORTS, SINK_EXPORTS, SOURCE_EXPORTS, Status, WASM_ABI_VERSION } from '../../../sdk/wasm/abi.ts';
+import { BASE_IMPORTS, CAPABILITY_IMPORTS, IMPORT_MODULE, LOG_LEVELS, MEMORY_IMPORT, MAX_TABLE_ELEMENTS, REQUIRED_EXPORTS, SINK_EXPORTS, SOURCE_EXPORTS, Status, TRANSFORM_EXPORTS, WASM_ABI_VERSION } from '../../../sdk/wasm/abi.ts';
 import { decodeSourceBatch, encodeSinkBatch, sinkBatchBound } from '../../../sdk/wasm/batch.ts';
 import { utf8Read, utf8Write } from '../../../sdk/wasm/utf8.ts';
 import { readModuleShape } from './wasm-sections.ts';
+import { wasmTransformDefinition } from './wasm-transform.ts';
 
 /** The parts of the WebAssembly JS API used here. */
 interface Wasm {
@@ -41,6 +43,7 @@ interface Exports {
   start: Fn;
   poll?: Fn;
   put?: Fn;
+  transform?: Fn;
   flush?: Fn;
   commit?: Fn;
   stop?: Fn;
@@ -48,7 +51,7 @@ interface Exports {
 
 /** What plugin.js registers for a WebAssembly bundle: the manifest's description of the connector. */
 interface WasmMeta {
-  type: 'source' | 'sink';
+  type: 'source' | 'sink' | 'transform';
   className: string;
   aliases?: string[];
   config: ConfigDefinition;
@@ -56,7 +59,7 @@ interface WasmMeta {
 
 export interface WasmConnector {
   /** Wraps the module as a plugin definition; throws when it lacks the exports its type needs. */
-  definition(meta: unknown): PluginDefinition;
+  definition(meta: unknown): PluginDefinition | TransformPluginDefinition;
 }
 
 function compile(h: WasmConnectorHost): object {
@@ -191,10 +194,10 @@ export function loadWasmConnector(h: WasmConnectorHost): WasmConnector {
   };
 
   return {
-    definition(raw: unknown): PluginDefinition {
+    definition(raw: unknown): PluginDefinition | TransformPluginDefinition {
       const meta = raw as WasmMeta;
-      if (typeof meta !== 'object' || meta === null || (meta.type !== 'source' && meta.type !== 'sink')) throw h.invalidError('a WebAssembly bundle must register its type, className and config');
-      for (const name of meta.type === 'source' ? SOURCE_EXPORTS : SINK_EXPORTS) {
+      if (typeof meta !== 'object' || meta === null || (meta.type !== 'source' && meta.type !== 'sink' && meta.type !== 'transform')) throw h.invalidError('a WebAssembly bundle must register its type, className and config');
+      for (const name of meta.type === 'source' ? SOURCE_EXPORTS : meta.type === 'sink' ? SINK_EXPORTS : TRANSFORM_EXPORTS) {
         if (typeof ex[name] !== 'function') throw h.invalidError(`WebAssembly ${meta.type} module does not export the function ${name}`);
       }
       const start = async (ctx: TaskContext): Promise<void> => {
@@ -205,6 +208,18 @@ export function loadWasmConnector(h: WasmConnectorHost): WasmConnector {
         const fn = fns[method];
         if (fn !== undefined) await drive(method, fn, []);
       };
+      if (meta.type === 'transform') {
+        return wasmTransformDefinition(meta, {
+          alloc: (size) => invoke('alloc', fns.alloc, [size]),
+          bytes,
+          write,
+          drive,
+          taskError: (message) => h.taskError(message),
+          start: fns.start,
+          transform: fns.transform as Fn,
+          ...(fns.stop === undefined ? {} : { stop: fns.stop }),
+        });
+      }
       const base = { className: meta.className, aliases: meta.aliases ?? [], config: meta.config };
       if (meta.type === 'source') {
         const poll = fns.poll as Fn;

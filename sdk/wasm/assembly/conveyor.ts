@@ -231,6 +231,28 @@ export class BatchWriter {
     this.count++;
   }
 
+  /** Starts a transform's output record: the index of the input record it came from (in increasing order). */
+  transformed(index: i32, topic: string, partition: i32 = -1, timestamp: f64 = -1): void {
+    this.record(topic, partition, timestamp);
+    store<f64>(this.buf + this.recStart + 16, <f64>index);
+  }
+
+  /** A key or value copied from n bytes at ptr (a BatchReader's keyPtr/valuePtr), with its kind. */
+  copyValue(kind: u8, ptr: usize, n: u32): void {
+    memory.copy(this.rawValue(kind, <usize>n), ptr, <usize>n);
+  }
+
+  /** Ends a transform's output record with the headers of the input record the reader is on. */
+  endWithHeaders(r: BatchReader): void {
+    this.str("");
+    this.str("");
+    this.ensure(<usize>r.headersLen);
+    memory.copy(this.buf + this.pos, r.headersPtr, <usize>r.headersLen);
+    this.pos += <usize>r.headersLen;
+    store<u32>(this.buf + this.recStart, <u32>(this.pos - this.recStart - 4));
+    this.count++;
+  }
+
   /** Closes the batch; returns what poll() returns (0 when empty). */
   finish(): usize {
     if (this.count == 0) return 0;
@@ -258,6 +280,9 @@ export class BatchReader {
   valueKind: u8 = 0;
   valuePtr: usize = 0;
   valueLen: u32 = 0;
+  /** The record's header block (u32 count, then name/value pairs), for copying into a transform's output. */
+  headersPtr: usize = 0;
+  headersLen: u32 = 0;
   private next_: usize = 0;
 
   constructor(ptr: usize, len: i32) {
@@ -286,6 +311,11 @@ export class BatchReader {
     this.valueKind = load<u8>(q);
     this.valueLen = load<u32>(q + 1);
     this.valuePtr = q + 5;
+    q += 5 + <usize>this.valueLen;
+    q += 4 + <usize>load<u32>(q);
+    q += 4 + <usize>load<u32>(q);
+    this.headersPtr = q;
+    this.headersLen = <u32>(this.next_ - q);
     this.pos = this.next_;
     return true;
   }
