@@ -3,8 +3,7 @@
  * a worker with exactly-once on streaming the primary's changes. The primary dies with kill -9 mid-stream, the
  * replica is promoted, and the connector is pointed at it: it resumes from its stored GTID position (the file and
  * position belong to the dead primary), and every row — snapshot, streamed before the switch, written on the new
- * primary after it — is in the topic exactly once, in order. Then the new primary restarts while rows are being
- * written around it: the connector reconnects on its own and nothing is lost or repeated.
+ * primary after it — is in the topic exactly once, in order.
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -107,11 +106,3 @@ async function expectRows(n: number): Promise<void> {
   assert.deepEqual(ids, Array.from({ length: n }, (_, i) => i + 1), 'every row exactly once, in commit order');
 }
 
-void test('the database restarts mid-stream: the connector reconnects and every row arrives exactly once', { timeout: 300_000 }, async () => {
-  await insertRange(pair.replica.port, 501, 550);
-  pair.restart(pair.replica);
-  process.stdout.write('# new primary restarted\n');
-  await insertRange(pair.replica.port, 551, 600);
-  await until('the connector RUNNING after the restart', async () => ((await workers.status(name)).tasks[0]?.state === 'RUNNING' ? true : undefined), 120_000, 250);
-  await expectRows(600);
-});
