@@ -13,8 +13,11 @@ stack_log() { echo "stack: $*" >&2; }
 stack_pidfile() { echo "$STACK_DIR/$1/$1.pid"; }
 
 # The pid this stack started for a service, if that process is still alive.
-stack_pid() {
-  local f; f=$(stack_pidfile "$1")
+stack_pid() { pid_from_file "$(stack_pidfile "$1")"; }
+
+# The pid in a pid file, if that process is still alive.
+pid_from_file() {
+  local f="$1"
   [ -s "$f" ] || return 1
   local pid; pid=$(tr -d '[:space:]' < "$f")
   [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && { echo "$pid"; return 0; }

@@ -19,13 +19,7 @@ kafka_controller_port() { if [ "$(kafka_nodes)" -eq 1 ]; then echo $((KAFKA_PORT
 # nodes 2..N live under .stack/kafka/node-<i>/.
 kafka_node_dir() { if [ "$1" -eq 1 ]; then echo "$KAFKA_DIR"; else echo "$KAFKA_DIR/node-$1"; fi; }
 kafka_node_pidfile() { if [ "$1" -eq 1 ]; then stack_pidfile kafka; else echo "$(kafka_node_dir "$1")/kafka.pid"; fi; }
-kafka_node_pid() {
-  local f; f=$(kafka_node_pidfile "$1")
-  [ -s "$f" ] || return 1
-  local pid; pid=$(tr -d '[:space:]' < "$f")
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && { echo "$pid"; return 0; }
-  return 1
-}
+kafka_node_pid() { pid_from_file "$(kafka_node_pidfile "$1")"; }
 
 kafka_port() { echo "$KAFKA_PORT"; }
 kafka_logfile() { echo "$KAFKA_DIR/kafka.log"; }
