@@ -110,7 +110,7 @@ test('broken bundles are reported with their reason and skipped', async () => {
   type Broken = { dir: string; reason: string };
   const expected: Record<string, RegExp> = {
     'bad-hash': /hash mismatch: manifest says sha256 [0-9a-f]{64}, code is [0-9a-f]{64}/,
-    'bad-manifest': /bad manifest: manifest type must be source or sink/,
+    'bad-manifest': /bad manifest: manifest type must be source, sink or transform, not "transformer"/,
     'bad-capability': /bad manifest: manifest requests unknown capabilities: "kernel"/,
     'bad-syntax': /code does not load: plugin code failed to load: SyntaxError/,
     'no-export': /code does not load: .*did not register a plugin definition \(missing export\)/,
