@@ -71,6 +71,12 @@ export class MariadbPair {
     await rootQuery(this.replica.port, 'STOP SLAVE; RESET SLAVE ALL');
   }
 
+  /** Stops a server cleanly and starts it again (its data kept). */
+  restart(n: MariadbNode): void {
+    stackCommandWith(env(n), 'down', 'mariadb');
+    stackCommandWith(env(n), 'up', 'mariadb');
+  }
+
   down(): void {
     for (const n of [this.primary, this.replica]) {
       try {

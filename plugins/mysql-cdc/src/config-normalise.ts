@@ -120,6 +120,8 @@ export function normaliseConfig(raw: Readonly<Record<string, string>>): Normalis
     pollIntervalMs: r.int('poll.interval.ms', 0, 3_600_000),
     heartbeatIntervalMs: r.int('heartbeat.interval.ms', 0, 2_147_483_647),
     heartbeatTopicsPrefix: r.str('heartbeat.topics.prefix'),
+    errorsMaxRetries: r.int('errors.max.retries', -1, 2_147_483_647),
+    retriableRestartWaitMs: r.int('retriable.restart.connector.wait.ms', 0, 3_600_000),
   };
   for (const [inc, exc] of [
     ['database.include.list', 'database.exclude.list'],

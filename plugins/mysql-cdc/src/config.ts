@@ -72,6 +72,10 @@ export interface CdcConfig {
   readonly pollIntervalMs: number;
   readonly heartbeatIntervalMs: number;
   readonly heartbeatTopicsPrefix: string;
+  /** Reconnections after a lost connection before the task fails; -1 is no limit (Debezium's errors.max.retries). */
+  readonly errorsMaxRetries: number;
+  /** Wait before reconnecting after a retriable error (Debezium's retriable.restart.connector.wait.ms). */
+  readonly retriableRestartWaitMs: number;
 }
 
 const k = (key: ConfigKey): ConfigKey => key;
@@ -109,6 +113,8 @@ export const configDefinition: ConfigDefinition = [
   k({ name: 'max.queue.size', type: 'int', default: 8192, importance: 'low', documentation: 'Most binlog events buffered ahead of poll; must exceed max.batch.size.', group: 'Connector', validators: [{ kind: 'range', min: 1 }] }),
   k({ name: 'poll.interval.ms', type: 'long', default: 500, importance: 'low', documentation: 'How long a poll waits for new events.', group: 'Connector', validators: [{ kind: 'range', min: 0 }] }),
   k({ name: 'heartbeat.interval.ms', type: 'int', default: 0, importance: 'low', documentation: 'Heartbeat period; 0 disables heartbeats.', group: 'Connector', validators: [{ kind: 'range', min: 0 }] }),
+  k({ name: 'errors.max.retries', type: 'int', default: -1, importance: 'low', documentation: 'Reconnections to the database after a lost connection before the task fails: -1 no limit, 0 none.', group: 'Connector', validators: [{ kind: 'range', min: -1 }] }),
+  k({ name: 'retriable.restart.connector.wait.ms', type: 'long', default: 10_000, importance: 'low', documentation: 'How long to wait before reconnecting after a retriable error such as a lost connection.', group: 'Connector', validators: [{ kind: 'range', min: 0 }] }),
   k({ name: 'heartbeat.topics.prefix', type: 'string', default: '__debezium-heartbeat', importance: 'low', documentation: 'Heartbeats go to <prefix>.<topic.prefix>.', group: 'Connector' }),
   ...Object.entries(KEY_ALIASES).map(([older, current]) => alias(older, current)),
 ];

@@ -41,6 +41,9 @@ export function snapshotOrder<T extends { db: string; table: string }>(tables: r
 function databaseFilterOf(c: CdcConfig): MysqlTableFilter {
   return { databaseInclude: [...c.databaseInclude], databaseExclude: [...c.databaseExclude], tableInclude: [], tableExclude: [] };
 }
+function positionOf(o: CdcOffset): Record<string, unknown> {
+  return { file: o.file, pos: o.pos, gtids: o.gtids, event: o.event, row: o.row };
+}
 export function historyTopic(c: CdcConfig): string {
   return c.historyTopic ?? `${c.topicPrefix}.schema-history`;
 }
@@ -54,7 +57,13 @@ export function toSourceRecord(r: CdcRecord, timestamp: number, context: Readonl
   };
 }
 
-type Phase = 'snapshot' | 'stream' | 'idle';
+type Phase = 'snapshot' | 'stream' | 'reconnect' | 'idle';
+
+/** A lost or refused connection, or a capability timeout: worth reconnecting (the capability marks them so). */
+function isRetriable(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === 'CONVEYOR_UNAVAILABLE' || code === 'CONVEYOR_TIMEOUT';
+}
 
 export class CdcSourceTask implements SourceTask {
   #ctx!: TaskContext;
@@ -71,6 +80,9 @@ export class CdcSourceTask implements SourceTask {
   #lastHeartbeat = 0;
   #context: Readonly<Record<string, string>> | null = null;
   #metrics!: CdcMetrics;
+  /** Reconnections since the stream last delivered events, and when the next one may start. */
+  #retries = 0;
+  #reconnectAt = 0;
 
   async start(ctx: TaskContext): Promise<void> {
     this.#ctx = ctx;
@@ -180,6 +192,7 @@ export class CdcSourceTask implements SourceTask {
     if (this.#out.length < max) {
       if (this.#phase === 'snapshot') await this.#pollSnapshot(max - this.#out.length);
       else if (this.#phase === 'stream') await this.#pollStream(max - this.#out.length);
+      else if (this.#phase === 'reconnect') await this.#reconnect();
       else if (this.#out.length === 0) await this.#ctx.clock.sleep(this.#config.pollIntervalMs);
     }
     this.#heartbeat();
@@ -199,7 +212,14 @@ export class CdcSourceTask implements SourceTask {
   }
 
   async #pollStream(max: number): Promise<void> {
-    const events = await this.#mysql.binlogRead(this.#stream!, Math.min(max, 10_000), this.#out.length > 0 ? 0 : this.#config.pollIntervalMs);
+    let events;
+    try {
+      events = await this.#mysql.binlogRead(this.#stream!, Math.min(max, 10_000), this.#out.length > 0 ? 0 : this.#config.pollIntervalMs);
+    } catch (err) {
+      this.#streamLost(err);
+      return;
+    }
+    if (events.length > 0) this.#retries = 0;
     const now = this.#ctx.clock.now();
     let changes = 0;
     let commits = 0;
@@ -216,6 +236,39 @@ export class CdcSourceTask implements SourceTask {
       for (const x of r.records) this.#out.push(toSourceRecord(x, now, this.#context));
     }
     this.#metrics.streamed(changes, commits, newest, now);
+  }
+
+  /**
+   * As Debezium: a lost connection (the server restarted, the network dropped) is retried after
+   * retriable.restart.connector.wait.ms, up to errors.max.retries times (-1: no limit), from the position of the last
+   * event handled — records already returned keep their offsets, nothing is skipped or repeated.
+   */
+  #streamLost(err: unknown): void {
+    const c = this.#config;
+    if (!isRetriable(err) || (c.errorsMaxRetries >= 0 && this.#retries >= c.errorsMaxRetries)) throw err;
+    this.#retries++;
+    this.#reconnectAt = this.#ctx.clock.now() + c.retriableRestartWaitMs;
+    this.#metrics.streaming(false);
+    this.#ctx.log.warn('binlog connection lost; reconnecting', { error: (err as Error).message, attempt: this.#retries, waitMs: c.retriableRestartWaitMs, ...positionOf(this.#processor.offset) });
+    const stale = this.#stream;
+    this.#stream = null;
+    this.#phase = 'reconnect';
+    if (stale !== null) void this.#mysql.binlogClose(stale).catch(() => undefined);
+  }
+
+  async #reconnect(): Promise<void> {
+    const wait = this.#reconnectAt - this.#ctx.clock.now();
+    if (wait > 0) {
+      if (this.#out.length === 0) await this.#ctx.clock.sleep(Math.min(wait, Math.max(this.#config.pollIntervalMs, 100)));
+      return;
+    }
+    const at = this.#processor.offset;
+    try {
+      this.#processor = new ChangeEventProcessor(this.#config, this.#processorHistory(), at);
+      await this.#openStream(at);
+    } catch (err) {
+      this.#streamLost(err);
+    }
   }
 
   #heartbeat(): void {
