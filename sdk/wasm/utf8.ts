@@ -3,6 +3,8 @@
  * decoded in chunks with String.fromCharCode.
  */
 const CHUNK = 4096;
+/** Reused for ASCII runs: fromCharCode.apply over a packed plain array is faster than over a typed array view. */
+const scratch: number[] = new Array<number>(CHUNK).fill(0);
 
 /** Writes s as UTF-8 at `at` (room for s.length * 3 bytes is the caller's); returns the end position. */
 export function utf8Write(s: string, out: Uint8Array, at: number): number {
@@ -43,10 +45,14 @@ export function utf8Read(b: Uint8Array, start: number, end: number): string {
   while (i < end) {
     const c = b[i] as number;
     if (c < 0x80) {
-      let j = i + 1;
-      while (j < end && j - i < CHUNK && (b[j] as number) < 0x80) j++;
-      out += String.fromCharCode.apply(null, b.subarray(i, j) as unknown as number[]);
-      i = j;
+      let n = 0;
+      while (i < end && n < CHUNK) {
+        const x = b[i] as number;
+        if (x >= 0x80) break;
+        scratch[n++] = x;
+        i++;
+      }
+      out += String.fromCharCode.apply(null, n === CHUNK ? scratch : scratch.slice(0, n));
       continue;
     }
     units.length = 0;
