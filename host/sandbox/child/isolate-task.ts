@@ -17,8 +17,15 @@ export interface CompiledCode {
   filename: string;
   code: string;
   cachedData: ivm.ExternalCopy<ArrayBuffer> | null;
-  /** A WebAssembly connector's module: each isolate gets its own copy (V8 shares the compiled code per process). */
+  /** A WebAssembly connector's module bytes (each isolate reads its sections). */
   module?: Uint8Array;
+  /**
+   * The module as the first isolate compiled it, taken out before any plugin code ran: the next isolates of the
+   * bundle get it instead of compiling again (V8 shares the compiled code between isolates of the process).
+   */
+  compiledModule?: ivm.ExternalCopy<unknown>;
+  /** How many isolates compiled the module themselves (1 once the cache works). */
+  moduleCompiles?: number;
 }
 
 export interface IsolateTaskEvents {
@@ -94,7 +101,7 @@ export class IsolateTask {
   private heapCheckPending = false;
   private inFlight = 0;
 
-  private constructor(spec: TaskSpec, isolate: ivm.Isolate, context: ivm.Context, entry: ivm.Reference<{ dispatch: unknown; settle: unknown }>, events: IsolateTaskEvents, inbox: Inbox) {
+  private constructor(spec: TaskSpec, isolate: ivm.Isolate, context: ivm.Context, entry: ivm.Reference<{ dispatch: unknown; settle: unknown; wasmModule: unknown }>, events: IsolateTaskEvents, inbox: Inbox) {
     this.spec = spec;
     this.isolate = isolate;
     this.context = context;
@@ -135,6 +142,7 @@ export class IsolateTask {
       if (plugin.module !== undefined) {
         const m = plugin.module;
         await jail.set('__conveyorWasmModule', new ivm.ExternalCopy(m.buffer.slice(m.byteOffset, m.byteOffset + m.byteLength)).copyInto({ release: true }));
+        if (plugin.compiledModule !== undefined) await jail.set('__conveyorWasmCompiled', plugin.compiledModule.copyInto());
       }
       await jail.set('__conveyorBootInfo', JSON.stringify(bootInfo));
       await jail.set('__conveyorHostCall', new ivm.Callback((id: number, cap: string, method: string, args: string, rawIndex?: unknown, raw?: unknown) => {
@@ -143,7 +151,15 @@ export class IsolateTask {
       }, { ignored: true }));
       await jail.set('__conveyorResult', new ivm.Callback((id: number, json: unknown, records?: unknown) => inbox.result(id, json, records), { ignored: true }));
       const boot = await compile(isolate, bootstrap);
-      const entry = (await boot.run(context, { reference: true, timeout: spec.limits.callDeadlineMs })) as ivm.Reference<{ dispatch: unknown; settle: unknown }>;
+      const entry = (await boot.run(context, { reference: true, timeout: spec.limits.callDeadlineMs })) as ivm.Reference<{ dispatch: unknown; settle: unknown; wasmModule: unknown }>;
+      if (plugin.module !== undefined) {
+        const compiled = await entry.get<{ reference: true }, 'wasmModule'>('wasmModule', { reference: true });
+        if (compiled.typeof === 'object') {
+          plugin.moduleCompiles = (plugin.moduleCompiles ?? 0) + 1;
+          plugin.compiledModule ??= await entry.get<{ externalCopy: true }, 'wasmModule'>('wasmModule', { externalCopy: true });
+        }
+        compiled.release();
+      }
       const code = await compile(isolate, plugin);
       await code.run(context, { timeout: spec.limits.callDeadlineMs });
       return new IsolateTask(spec, isolate, context, entry, events, inbox);

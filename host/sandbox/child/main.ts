@@ -131,6 +131,7 @@ async function handle(msg: ToChild): Promise<void> {
       if (!plugins.has(msg.pluginKey)) plugins.set(msg.pluginKey, { filename: `${msg.pluginKey}.js`, code: msg.code, cachedData: null, ...(msg.module === undefined ? {} : { module: Buffer.from(msg.module, 'base64') }) });
       return;
     case 'unload':
+      plugins.get(msg.pluginKey)?.compiledModule?.release();
       plugins.delete(msg.pluginKey);
       return;
     case 'create': {

@@ -37,7 +37,9 @@ const hostCall = g['__conveyorHostCall'] as HostCall;
 const hostResult = g['__conveyorResult'] as HostResult;
 const info = JSON.parse(g['__conveyorBootInfo'] as string) as BootInfo;
 const wasmModule = g['__conveyorWasmModule'] as ArrayBuffer | undefined;
+const wasmCompiled = g['__conveyorWasmCompiled'];
 delete g['__conveyorWasmModule'];
+delete g['__conveyorWasmCompiled'];
 delete g['__conveyorHostCall'];
 delete g['__conveyorResult'];
 delete g['__conveyorBootInfo'];
@@ -179,6 +181,7 @@ const wasmConnector: WasmConnector | null = info.module && wasmModule !== undefi
   ? loadWasmConnector({
       wasm: g['WebAssembly'] as WasmConnectorHost['wasm'],
       bytes: wasmModule,
+      compiled: wasmCompiled,
       granted: info.capabilities,
       budgetPages: info.wasmBudgetPages,
       call,
@@ -285,4 +288,5 @@ function dispatch(id: number, method: string, argJson: string, records?: unknown
   });
 }
 
-export const entry = Object.freeze({ dispatch, settle });
+/** wasmModule: the compiled module when this isolate compiled it (the sandbox process caches it for the next). */
+export const entry = Object.freeze({ dispatch, settle, wasmModule: wasmConnector !== null && wasmConnector.module !== wasmCompiled ? wasmConnector.module : null });

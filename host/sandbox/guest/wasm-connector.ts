@@ -25,6 +25,8 @@ interface Wasm {
 export interface WasmConnectorHost {
   wasm: Wasm;
   bytes: ArrayBuffer;
+  /** The module another isolate of this sandbox process compiled from the same bytes (shared compiled code). */
+  compiled?: unknown;
   /** Capabilities the manifest requests: only those may be imported. */
   granted: readonly string[];
   budgetPages: number;
@@ -58,11 +60,19 @@ interface WasmMeta {
 }
 
 export interface WasmConnector {
+  /** The compiled module, for the sandbox process to hand to the next isolate of the same bundle. */
+  readonly module: object;
   /** Wraps the module as a plugin definition; throws when it lacks the exports its type needs. */
   definition(meta: unknown): PluginDefinition | TransformPluginDefinition;
 }
 
+/** Whether value is a real WebAssembly.Module (by its brand, not a prototype the plugin could fake). */
+function isModule(value: unknown): value is object {
+  return typeof value === 'object' && value !== null && Object.prototype.toString.call(value) === '[object WebAssembly.Module]';
+}
+
 function compile(h: WasmConnectorHost): object {
+  if (isModule(h.compiled)) return h.compiled;
   try {
     return new h.wasm.Module(new Uint8Array(h.bytes));
   } catch (err) {
@@ -194,6 +204,7 @@ export function loadWasmConnector(h: WasmConnectorHost): WasmConnector {
   };
 
   return {
+    module,
     definition(raw: unknown): PluginDefinition | TransformPluginDefinition {
       const meta = raw as WasmMeta;
       if (typeof meta !== 'object' || meta === null || (meta.type !== 'source' && meta.type !== 'sink' && meta.type !== 'transform')) throw h.invalidError('a WebAssembly bundle must register its type, className and config');

@@ -7,6 +7,10 @@ import { after, before, test } from 'node:test';
 import { ConveyorError, ErrorCode } from '../../../host/core/errors.ts';
 import { createJsonLogger } from '../../../host/core/logger.ts';
 import { createSandboxPool } from '../../../host/sandbox/sandbox-pool.ts';
+import { IsolateTask } from '../../../host/sandbox/child/isolate-task.ts';
+import type { CompiledCode } from '../../../host/sandbox/child/isolate-task.ts';
+import { bootstrapSource } from '../../../host/sandbox/guest/build-bootstrap.ts';
+import { DEFAULT_LIMITS } from '../../../host/sandbox/protocol.ts';
 import type { SourceRecord } from '../../../sdk/records.ts';
 import { buildWasmExample } from '../../helpers/wasm-bundles.ts';
 import type { BuiltWasm } from '../../helpers/wasm-bundles.ts';
@@ -77,5 +81,29 @@ test('the AssemblyScript sink reads put batches; an error code comes back with i
     });
   } finally {
     await instance.dispose();
+  }
+});
+
+test('a bundle\'s module is compiled by its first isolate only; the next isolates of the process share it', async () => {
+  const boot: CompiledCode = { filename: 'boot.js', code: bootstrapSource(), cachedData: null };
+  const plugin: CompiledCode = { filename: 'wasm-datagen.js', code: source.code, cachedData: null, module: source.module };
+  const spec = (n: number) => ({ taskKey: `share-${n}`, pluginKey: 'wasm-datagen@1', capabilities: [], wasm: true, limits: DEFAULT_LIMITS });
+  const tasks: IsolateTask[] = [];
+  try {
+    for (let n = 0; n < 3; n++) {
+      let created: IsolateTask | null = null;
+      // The only capability call is offsets.get: committed at seq 0.
+      const events = { hostCall: (id: number) => void created?.settle(id, true, JSON.stringify({ seq: 0 })), failed: () => undefined };
+      created = await IsolateTask.create(spec(n), boot, plugin, events);
+      tasks.push(created);
+      assert.ok(plugin.compiledModule !== undefined, 'the first isolate\'s module is kept for the next');
+      await created.invoke('start', JSON.stringify({ raw: { topic: 'out', 'record.size': '8', 'batch.size': '2' }, connector: 'share', taskId: n }));
+      const out = await created.invoke('poll', 'null');
+      assert.deepEqual(out.records?.map((r) => (JSON.parse(r) as { key: string }).key), ['key-1', 'key-2'], `isolate ${n} runs the shared module`);
+    }
+    assert.equal(plugin.moduleCompiles, 1, 'three isolates, one compile');
+  } finally {
+    for (const t of tasks) t.dispose();
+    plugin.compiledModule?.release();
   }
 });
