@@ -105,7 +105,10 @@ export async function main(args: string[]): Promise<void> {
     'key.converter=org.apache.kafka.connect.storage.StringConverter', 'value.converter=org.apache.kafka.connect.json.JsonConverter',
     'value.converter.schemas.enable=false', 'conveyor.log.level=error',
   ].join('\n'));
-  const child = spawn(resolve(import.meta.dirname, '..', 'bin', 'conveyor'), ['standalone', join(dir, 'worker.properties')], { stdio: ['ignore', 'ignore', 'inherit'] });
+  // Under --profile the worker process writes its own CPU profile beside the sandbox processes'.
+  const profDir = process.env.CONVEYOR_SANDBOX_CPU_PROF_DIR;
+  const env = profDir === undefined || profDir === '' ? process.env : { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --cpu-prof --cpu-prof-dir=${profDir}` };
+  const child = spawn(resolve(import.meta.dirname, '..', 'bin', 'conveyor'), ['standalone', join(dir, 'worker.properties')], { stdio: ['ignore', 'ignore', 'inherit'], env });
   const rest = `http://127.0.0.1:${port}`;
   try {
     await admin.ensureTopic({ topic, partitions: 4, replicationFactor: 1, configs: {} });

@@ -198,8 +198,13 @@ export interface ElasticsearchRequestFailure {
 export interface ElasticsearchCapability {
   /** Names the cluster the later calls reach; without it the policy's elasticsearchNode is used. */
   connect(options: ElasticsearchConnectOptions): Promise<void>;
-  /** One _bulk request: action and document lines; per-item results, or the failure of the request as a whole. */
-  bulk(operations: JsonValue[], options?: { refresh?: boolean }): Promise<{ errors: boolean; items: JsonValue[]; failure?: ElasticsearchRequestFailure }>;
+  /**
+   * One _bulk request: action and document lines, as objects or as the NDJSON text itself (which crosses the sandbox
+   * as bytes and goes to Elasticsearch as is: the cheaper way for large requests); per-item results, or the failure
+   * of the request as a whole. `filterPath` is Elasticsearch's `filter_path` for the items (e.g.
+   * `items.*.status,items.*.error`; `errors` is always kept): a smaller response to carry back.
+   */
+  bulk(operations: JsonValue[] | string, options?: { refresh?: boolean; filterPath?: string }): Promise<{ errors: boolean; items: JsonValue[]; failure?: ElasticsearchRequestFailure }>;
   /** Whether the index (or alias, or data stream) exists. */
   indexExists(index: string): Promise<boolean>;
   /** Creates an index with optional settings and mappings. */

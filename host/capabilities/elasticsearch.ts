@@ -9,12 +9,15 @@ import { policyAddresses, urlHost } from './address-match.ts';
 import { Client, errors as esErrors } from '@elastic/elasticsearch';
 import { ConveyorError, ErrorCode, isConveyorError } from '../core/errors.ts';
 import type { CapabilityPolicy } from './policy.ts';
+import { checkBulkBody } from './bulk-body.ts';
 import type { CapabilityMethods, Closeable } from './types.ts';
 import { arr, denied, invalid, num, obj, plain, str, withTimeout } from './validate.ts';
 
 const TIMEOUT_MS = 30_000;
 const MAX_BULK_OPS = 40_000;
 const MAX_URLS = 16;
+/** Elasticsearch's filter_path: field paths with wildcards, comma-separated. */
+const FILTER_PATH = /^[A-Za-z0-9_.*-]+(,[A-Za-z0-9_.*-]+)*$/;
 
 interface Target {
   nodes: string[];
@@ -111,19 +114,35 @@ export function elasticsearchCapability(policy: CapabilityPolicy): CapabilityMet
     },
     async bulk(args: unknown[]) {
       const call = 'elasticsearch.bulk';
-      const ops = arr(call, args, 0, 'operations', MAX_BULK_OPS);
-      for (const op of ops) {
-        if (typeof op !== 'object' || op === null || Array.isArray(op)) throw invalid(call, 'each operation line must be an object');
-        for (const action of ['index', 'create', 'update', 'delete']) {
-          const meta = (op as Record<string, unknown>)[action];
-          if (meta !== undefined) index(call, [(meta as Record<string, unknown>)['_index']]);
+      let operations: object[] | Buffer;
+      if (typeof args[0] === 'string' || Buffer.isBuffer(args[0])) {
+        const raw = args[0];
+        operations = checkBulkBody(call, Buffer.isBuffer(raw) ? raw : Buffer.from(raw), MAX_BULK_OPS, (i) => index(call, [i])).body;
+      } else {
+        const ops = arr(call, args, 0, 'operations', MAX_BULK_OPS);
+        for (const op of ops) {
+          if (typeof op !== 'object' || op === null || Array.isArray(op)) throw invalid(call, 'each operation line must be an object');
+          for (const action of ['index', 'create', 'update', 'delete']) {
+            const meta = (op as Record<string, unknown>)[action];
+            if (meta !== undefined) index(call, [(meta as Record<string, unknown>)['_index']]);
+          }
         }
+        operations = ops as object[];
       }
-      const opts = args[1] === null ? {} : obj(call, args, 1, 'options', true);
+      const opts = args[1] === null || args[1] === undefined ? {} : obj(call, args, 1, 'options', true);
+      const filterPath = opts['filterPath'];
+      if (filterPath !== undefined && (typeof filterPath !== 'string' || filterPath.length > 512 || !FILTER_PATH.test(filterPath))) {
+        throw invalid(call, 'options.filterPath must be a comma-separated list of field paths (letters, digits, _ . * -), at most 512 characters');
+      }
       const client = es(call);
       try {
-        const res = await withTimeout(call, TIMEOUT_MS, client.bulk({ operations: ops as object[], refresh: opts['refresh'] === true }));
-        return plain({ errors: res.errors, items: res.items });
+        const res = await withTimeout(call, TIMEOUT_MS, client.bulk({
+          // A checked NDJSON body is sent as it is (the client serialises only arrays).
+          operations: operations as object[],
+          refresh: opts['refresh'] === true,
+          ...(filterPath === undefined ? {} : { filter_path: `errors,${filterPath}` }),
+        }));
+        return plain({ errors: res.errors, items: res.items ?? [] });
       } catch (err) {
         if (isConveyorError(err) && err.code !== ErrorCode.timeout) throw err;
         return { errors: true, items: [], failure: isConveyorError(err) ? { statusCode: 0, type: 'timeout', reason: err.message } : requestFailure(err) };

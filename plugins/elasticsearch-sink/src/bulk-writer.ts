@@ -19,7 +19,8 @@ import type { BulkOperation } from './operations.ts';
 
 /** The one call the writer needs; the SDK's ElasticsearchCapability and a thin client adapter both fit. */
 export interface BulkClient {
-  bulk(operations: JsonValue[]): Promise<{ errors: boolean; items: JsonValue[] }>;
+  /** One _bulk request over its NDJSON body (every line, the last one too, ends with a newline). */
+  bulk(ndjson: string): Promise<{ errors: boolean; items: JsonValue[] }>;
 }
 
 export interface WriterClock {
@@ -75,7 +76,8 @@ export type WriterState = 'open' | 'failed' | 'closed';
 
 interface Pending {
   readonly entry: WriterEntry;
-  readonly lines: JsonValue[];
+  /** The operation's NDJSON lines, serialised once: they size the batch and are the request body. */
+  readonly text: string;
   readonly bytes: number;
   readonly addedAt: number;
 }
@@ -134,9 +136,11 @@ export class BulkWriter {
       await this.#waitFor(() => this.#buffered < this.#o.maxBufferedRecords, 'Could not make space in the buffer in time; consider increasing max.buffered.records or flush.timeout.ms');
     }
     const lines = operationLines(entry.operation);
-    const bytes = JSON.stringify(lines).length + 2;
+    let text = '';
+    for (const l of lines) text += JSON.stringify(l) + '\n';
+    const bytes = text.length;
     this.#offsets.register(entry.topic, entry.partition, entry.offset);
-    this.#queue.push({ entry, lines, bytes, addedAt: this.#o.clock.now() });
+    this.#queue.push({ entry, text, bytes, addedAt: this.#o.clock.now() });
     this.#queuedBytes += bytes;
     this.#buffered++;
     this.#pump();
@@ -275,7 +279,9 @@ export class BulkWriter {
     let response: { errors: boolean; items: JsonValue[] };
     const started = this.#o.clock.now();
     try {
-      response = await this.#o.client.bulk(batch.flatMap((p) => p.lines));
+      let body = '';
+      for (const p of batch) body += p.text;
+      response = await this.#o.client.bulk(body);
     } catch (err) {
       this.#o.onBulk?.({ ms: this.#o.clock.now() - started, operations: batch.length, failed: true, failedItems: 0 });
       const retriable = isRetriableRequestError(err);

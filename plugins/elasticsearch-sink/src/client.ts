@@ -4,7 +4,7 @@
  * `statusCode`, which isRetriableRequestError reads. Capability errors from other calls keep their code and
  * are retriable only when the host marked them unavailable or timed out.
  */
-import type { ElasticsearchCapability, JsonValue } from '@conveyor/sdk';
+import type { ElasticsearchCapability } from '@conveyor/sdk';
 import type { BulkClient } from './bulk-writer.ts';
 import type { IndexAdmin } from './index-manager.ts';
 
@@ -38,10 +38,13 @@ async function call<T>(p: Promise<T>): Promise<T> {
   }
 }
 
+/** What the writer reads of each bulk item (classify.ts): Elasticsearch leaves the rest out of the response. */
+const ITEM_FIELDS = 'items.*.status,items.*.result,items.*.error';
+
 export function capabilityClient(es: ElasticsearchCapability): BulkClient & IndexAdmin {
   return {
-    async bulk(operations: JsonValue[]) {
-      const res = await call(es.bulk(operations));
+    async bulk(ndjson: string) {
+      const res = await call(es.bulk(ndjson, { filterPath: ITEM_FIELDS }));
       const f = res.failure;
       if (f !== undefined && f !== null) {
         const retriable = f.statusCode === 0 || f.statusCode === 408 || f.statusCode === 429 || f.statusCode >= 500;

@@ -7,8 +7,8 @@ import { stack } from '../../helpers/stack.ts';
 /** The sink's narrow interfaces over the official client, as the elasticsearch capability provides them. */
 export function esAdapter(client: Client): BulkClient & IndexAdmin {
   return {
-    async bulk(operations: JsonValue[]) {
-      const r = await client.bulk({ operations: operations as object[] });
+    async bulk(ndjson: string) {
+      const r = await client.bulk({ operations: ndjson as unknown as object[] });
       return { errors: r.errors, items: r.items as unknown as JsonValue[] };
     },
     async indexExists(index) {

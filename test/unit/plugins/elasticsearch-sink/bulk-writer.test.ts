@@ -4,7 +4,7 @@ import { BulkWriter, backoffMs } from '../../../../plugins/elasticsearch-sink/sr
 import type { BulkWriterOptions, RecordOutcome, WriterEntry } from '../../../../plugins/elasticsearch-sink/src/bulk-writer.ts';
 import { isEsSinkError } from '../../../../plugins/elasticsearch-sink/src/errors.ts';
 import type { BulkOperation } from '../../../../plugins/elasticsearch-sink/src/operations.ts';
-import { fakeBulk, virtualClock } from './fakes.ts';
+import { fakeBulk, ndjsonLines, virtualClock } from './fakes.ts';
 
 function entry(offset: number, id = `k${offset}`, partition = 0): WriterEntry {
   const operation: BulkOperation = { action: 'index', index: 'orders', id, meta: { index: { _index: 'orders', _id: id, version: offset, version_type: 'external' } }, body: { n: offset }, conflictMeansApplied: true };
@@ -154,7 +154,8 @@ test('offsets advance per partition over contiguous settled records only; skips 
   let release: (() => void) | undefined;
   const gate = new Promise<void>((r) => (release = r));
   const es = {
-    async bulk(ops: unknown[]) {
+    async bulk(body: string) {
+      const ops = ndjsonLines(body);
       const first = (ops[0] as { index: { _id: string } }).index._id;
       if (first === 'k0') await gate;
       return { errors: false, items: Array.from({ length: ops.length / 2 }, () => ({ index: { status: 201 } })) };

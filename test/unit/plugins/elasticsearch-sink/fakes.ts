@@ -67,7 +67,8 @@ export function fakeBulk(itemFor: ItemFor = ({ action }) => ({ [action]: { statu
     failNextRequests(...errors: unknown[]) {
       throwNext = errors;
     },
-    async bulk(operations: JsonValue[]) {
+    async bulk(body: string) {
+      const operations = ndjsonLines(body);
       requests.push(operations);
       inFlight++;
       maxInFlight = Math.max(maxInFlight, inFlight);
@@ -88,4 +89,10 @@ export function fakeBulk(itemFor: ItemFor = ({ action }) => ({ [action]: { statu
       return { errors: items.some((it) => (Object.values(it as object)[0] as { status: number }).status >= 300), items };
     },
   };
+}
+
+/** The lines of a _bulk NDJSON body, parsed: what a fake Elasticsearch reads. */
+export function ndjsonLines(body: string): JsonValue[] {
+  if (!body.endsWith('\n')) throw new Error('a bulk body ends with a newline');
+  return body.slice(0, -1).split('\n').map((l) => JSON.parse(l) as JsonValue);
 }

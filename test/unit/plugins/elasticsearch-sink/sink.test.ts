@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { isRetriableError } from '../../../../sdk/errors.ts';
 import { ElasticsearchSink } from '../../../../plugins/elasticsearch-sink/src/sink.ts';
-import { config, fakeBulk, record, virtualClock } from './fakes.ts';
+import { config, fakeBulk, ndjsonLines, record, virtualClock } from './fakes.ts';
 
 function client() {
   const es = fakeBulk();
@@ -54,7 +54,8 @@ test('while Elasticsearch answers 429, put throws a RetriableError without takin
   let busy = true;
   const c = client();
   const es = Object.assign(c, {
-    bulk: (ops: Parameters<typeof c.bulk>[0]) => {
+    bulk: (body: string) => {
+      const ops = ndjsonLines(body);
       c.requests.push(ops);
       const items = ops.filter((_, i) => i % 2 === 0).map(() => (busy ? { index: { status: 429, error: { type: 'es_rejected_execution_exception', reason: 'queue full' } } } : { index: { status: 201 } }));
       return Promise.resolve({ errors: busy, items });
