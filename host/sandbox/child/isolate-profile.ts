@@ -4,12 +4,13 @@
  * runs an isolate on whichever pool thread is free and reports one profile per thread: they are written to
  * isolate-<task>-<pid>/thread-<n>.cpuprofile when the task is disposed (`node scripts/profile-top.ts <dir> --merge`
  * sums them). Profiling every isolate slows the sandbox several times over: read shares, not rates, from such a run.
+ * CONVEYOR_SANDBOX_ISOLATE_PROF=0 leaves the isolates out (process profiles only, at nearly full speed).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type ivm from 'isolated-vm';
 
-const DIR = process.env.CONVEYOR_SANDBOX_CPU_PROF_DIR;
+const DIR = process.env.CONVEYOR_SANDBOX_ISOLATE_PROF === '0' ? undefined : process.env.CONVEYOR_SANDBOX_CPU_PROF_DIR;
 const TITLE = 'task';
 
 export function startIsolateProfile(isolate: ivm.Isolate): void {
