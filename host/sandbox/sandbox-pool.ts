@@ -47,6 +47,11 @@ export interface SandboxPoolOptions {
   log: Logger;
   /** Told each time a process is started in place of one that exited (GET /metrics). */
   onProcessRestart?: () => void;
+  /**
+   * How much longer than a task's call deadline a process may take to answer before it is deemed stalled and killed
+   * (default 10 s; its own deadlines make a healthy process answer in time).
+   */
+  stallGraceMs?: number;
 }
 
 interface Entry {
@@ -84,6 +89,7 @@ function recordValues(texts: readonly string[]): unknown[] {
 
 export function createSandboxPool(options: SandboxPoolOptions): SandboxCreator {
   const size = Math.max(1, options.processes ?? 2);
+  const grace = options.stallGraceMs ?? 10_000;
   const log = options.log;
   const procs: (SandboxProcess | null)[] = Array.from({ length: size }, () => null);
   const everStarted = new Set<number>();
@@ -192,7 +198,8 @@ export function createSandboxPool(options: SandboxPoolOptions): SandboxCreator {
       const limits: SandboxLimits = { ...DEFAULT_LIMITS, ...options.limits, ...opts.limits };
       let createMs = 0;
       try {
-        const reply = await proc.request({ t: 'create', spec: { taskKey: opts.taskKey, pluginKey: opts.plugin.key, capabilities: [...opts.plugin.capabilities], wasm: opts.plugin.wasm === true, ...(opts.plugin.metrics === undefined ? {} : { metrics: [...opts.plugin.metrics] }), limits } });
+        // Creating runs the bootstrap and the plugin's top level, each under the call deadline.
+        const reply = await proc.request({ t: 'create', spec: { taskKey: opts.taskKey, pluginKey: opts.plugin.key, capabilities: [...opts.plugin.capabilities], wasm: opts.plugin.wasm === true, ...(opts.plugin.metrics === undefined ? {} : { metrics: [...opts.plugin.metrics] }), limits } }, 2 * limits.callDeadlineMs + grace);
         createMs = reply.createMs ?? 0;
       } catch (err) {
         entries.delete(opts.taskKey);
@@ -208,8 +215,8 @@ export function createSandboxPool(options: SandboxPoolOptions): SandboxCreator {
           try {
             // A batch crosses as one JSON text per record: small strings, never one large one (frame-channel.ts).
             reply = (method === 'put' || method === 'transform') && Array.isArray(arg)
-              ? await proc.request({ t: 'invoke', taskKey: opts.taskKey, method, arg: 'null', records: recordTexts(arg) })
-              : await proc.request({ t: 'invoke', taskKey: opts.taskKey, method, arg: JSON.stringify(arg ?? null) });
+              ? await proc.request({ t: 'invoke', taskKey: opts.taskKey, method, arg: 'null', records: recordTexts(arg) }, limits.callDeadlineMs + grace)
+              : await proc.request({ t: 'invoke', taskKey: opts.taskKey, method, arg: JSON.stringify(arg ?? null) }, limits.callDeadlineMs + grace);
           } catch (err) {
             const e = err as SandboxError;
             if (e.limit || e.code === ErrorCode.sandboxCrashed) failWith(entry, e);
@@ -225,7 +232,7 @@ export function createSandboxPool(options: SandboxPoolOptions): SandboxCreator {
         async dispose() {
           entry.disposing = true;
           proc.tasks.delete(opts.taskKey);
-          if (proc.alive) await proc.request({ t: 'dispose', taskKey: opts.taskKey }).catch(() => undefined);
+          if (proc.alive) await proc.request({ t: 'dispose', taskKey: opts.taskKey }, grace).catch(() => undefined);
           if (entries.get(opts.taskKey) === entry) entries.delete(opts.taskKey);
         },
       };

@@ -12,6 +12,8 @@ import type { FromChild, TaskStats, ToChild, WireError } from './protocol.ts';
 
 /** Fields of child messages taken as bytes: a capability call's raw argument is passed on without being decoded. */
 const RAW_FIELDS: ReadonlySet<string> = new Set(['raw']);
+/** How long GET /metrics and the status views wait for a process's statistics. */
+const STATS_WAIT_MS = 5_000;
 
 export interface ProcessRoutes {
   /** A capability call; `raw` is the argument carried beside the JSON (bytes, or text when it did not travel as the body). */
@@ -42,9 +44,13 @@ export class SandboxProcess {
   private nextReq = 1;
   private exited: WireError | null = null;
   private stopping = false;
+  /** Why the worker killed the process (it stopped answering), for the error its tasks fail with. */
+  private killedFor: string | null = null;
+  private readonly log: Logger;
   readonly ready: Promise<void>;
 
   constructor(routes: ProcessRoutes, log: Logger) {
+    this.log = log;
     this.child = spawn(process.execPath, ['--no-node-snapshot', '--disable-warning=ExperimentalWarning', ...profileFlags(), childEntry((err) => log.warn('sandbox child could not be bundled; running its TypeScript entry', { error: err }))], {
       stdio: ['ignore', 'inherit', 'inherit', 'pipe'],
     });
@@ -83,7 +89,9 @@ export class SandboxProcess {
       }
     }, RAW_FIELDS);
     this.child.on('exit', (code, signal) => {
-      const error: WireError = { code: ErrorCode.sandboxCrashed, message: `sandbox process ${this.child.pid ?? '?'} exited (${signal ?? `code ${code}`}); a V8 out-of-memory or a fatal isolate error ends the whole sandbox process` };
+      const error: WireError = this.killedFor !== null
+        ? { code: ErrorCode.sandboxCrashed, message: `sandbox process ${this.child.pid ?? '?'} was killed: ${this.killedFor}` }
+        : { code: ErrorCode.sandboxCrashed, message: `sandbox process ${this.child.pid ?? '?'} exited (${signal ?? `code ${code}`}); a V8 out-of-memory or a fatal isolate error ends the whole sandbox process` };
       this.exited = error;
       if (this.stopping) log.info('sandbox process stopped', { pid: this.child.pid });
       else log.error('sandbox process exited', { pid: this.child.pid, code, signal, tasks: [...this.tasks] });
@@ -108,22 +116,55 @@ export class SandboxProcess {
     this.channel.send(msg);
   }
 
-  /** Sends a request and waits for its reply; a reply with ok: false rejects with its WireError. */
-  request(msg: RequestMsg): Promise<Reply & { ok: true }> {
+  /**
+   * Sends a request and waits for its reply; a reply with ok: false rejects with its WireError. A healthy process
+   * answers every request within its own deadlines (an invoke within the task's call deadline, as a result or as a
+   * deadline failure); past `answerWithinMs` it is not healthy — stopped (SIGSTOP, a frozen VM), wedged in native
+   * code — and is killed, which fails every task it holds (sandbox-crashed: they restart on a fresh process).
+   */
+  request(msg: RequestMsg, answerWithinMs?: number): Promise<Reply & { ok: true }> {
     if (this.exited) return Promise.reject(new SandboxError(this.exited));
     const req = this.nextReq++;
     return new Promise((resolve, reject) => {
-      this.pending.set(req, { resolve: (r) => (r.ok ? resolve(r) : reject(new SandboxError(r.error))), reject });
+      const timer = answerWithinMs === undefined ? undefined : setTimeout(() => this.unresponsive(`${msg.t} got no answer within ${answerWithinMs} ms`), answerWithinMs);
+      timer?.unref();
+      this.pending.set(req, {
+        resolve: (r) => {
+          clearTimeout(timer);
+          if (r.ok) resolve(r);
+          else reject(new SandboxError(r.error));
+        },
+        reject: (e) => {
+          clearTimeout(timer);
+          reject(e);
+        },
+      });
       this.channel.send({ ...msg, req });
     });
   }
 
-  stats(): Promise<{ tasks: TaskStats[]; rssBytes: number }> {
+  /** Statistics, or none when the process does not answer within answerWithinMs (a stalled process never hangs /metrics). */
+  stats(answerWithinMs = STATS_WAIT_MS): Promise<{ tasks: TaskStats[]; rssBytes: number }> {
     const req = this.nextReq++;
     return new Promise((resolve) => {
-      this.statsPending.set(req, resolve);
+      const timer = setTimeout(() => {
+        this.statsPending.delete(req);
+        resolve({ tasks: [], rssBytes: 0 });
+      }, answerWithinMs);
+      timer.unref();
+      this.statsPending.set(req, (s) => {
+        clearTimeout(timer);
+        resolve(s);
+      });
       this.post({ t: 'stats', req });
     });
+  }
+
+  private unresponsive(why: string): void {
+    if (this.exited !== null || this.killedFor !== null) return;
+    this.killedFor = `it stopped answering (${why}); its tasks restart on another sandbox process`;
+    this.log.error('sandbox process unresponsive; killing it', { pid: this.child.pid, reason: why, tasks: [...this.tasks] });
+    this.child.kill('SIGKILL');
   }
 
   /** The exit that follows is expected: log it as a stop, not a crash. */
