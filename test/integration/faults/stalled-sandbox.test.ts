@@ -5,16 +5,26 @@
  * flight can arrive afterwards.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { after, test } from 'node:test';
+import { Kafka, logLevel } from 'kafkajs';
 import { ErrorCode } from '../../../host/core/errors.ts';
 import { createJsonLogger } from '../../../host/core/logger.ts';
 import { createSandboxPool } from '../../../host/sandbox/sandbox-pool.ts';
 import type { SandboxError } from '../../../host/sandbox/errors.ts';
+import { readSequences } from '../../helpers/sequence-check.ts';
+import { stack, uniqueName } from '../../helpers/stack.ts';
+import { until } from '../../helpers/until.ts';
+import { sleep, WorkerCluster } from '../../helpers/worker-procs.ts';
 
 const lines: Record<string, unknown>[] = [];
 const log = createJsonLogger({ level: 'info', write: (l) => void lines.push(JSON.parse(l) as Record<string, unknown>) });
 const pool = createSandboxPool({ processes: 1, limits: { callDeadlineMs: 1000 }, stallGraceMs: 1000, log });
-after(() => pool.destroy());
+const clusters: WorkerCluster[] = [];
+after(async () => {
+  await pool.destroy();
+  for (const c of clusters) await c.close();
+});
 
 const code = `__conveyorRegister({
   type: 'source', className: 'Ticker', config: [],
@@ -65,4 +75,52 @@ void test('a SIGSTOPped sandbox process is killed at the call deadline plus grac
   const fresh = (await pool.stats()).processes[0]?.pid;
   assert.ok(fresh !== undefined && fresh !== pid);
   await again.dispose();
+});
+
+void test('a worker whose sandbox processes are SIGSTOPped: the tasks restart on fresh processes, every record exactly once', { timeout: 300_000 }, async () => {
+  const cluster = new WorkerCluster({ exactlyOnce: true, properties: { 'offset.flush.interval.ms': '500' } });
+  clusters.push(cluster);
+  const worker = await cluster.start('a');
+  const topic = uniqueName('sandbox-stall');
+  const source = uniqueName('sandbox-stall-gen');
+  const created = await cluster.request('POST', '/connectors', {
+    name: source,
+    config: {
+      'connector.class': 'DatagenSource', 'tasks.max': '2', topic, rate: '100', 'value.sequence': 'true', 'record.size': '20', 'batch.size': '20',
+      'topic.creation.default.replication.factor': '1', 'topic.creation.default.partitions': '2',
+    },
+  });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  await cluster.allRunning([source]);
+  await sleep(2000);
+  const sandboxes = execFileSync('pgrep', ['-P', String(worker.child.pid), '-f', 'conveyor-sandbox'], { encoding: 'utf8' }).trim().split('\n').map(Number);
+  assert.ok(sandboxes.length > 0, 'the worker runs its tasks in sandbox processes');
+  for (const pid of sandboxes) process.kill(pid, 'SIGSTOP');
+  const stoppedAt = performance.now();
+  try {
+    await until('the tasks restarted on fresh sandbox processes', async () => {
+      const fresh = execFileSync('pgrep', ['-P', String(worker.child.pid), '-f', 'conveyor-sandbox'], { encoding: 'utf8' }).trim().split('\n').map(Number);
+      const st = await cluster.status(source);
+      return sandboxes.every((p) => !fresh.includes(p)) && st.tasks.length === 2 && st.tasks.every((t) => t.state === 'RUNNING') ? true : undefined;
+    }, 120_000, 500);
+  } finally {
+    for (const pid of sandboxes) {
+      try {
+        process.kill(pid, 'SIGCONT');
+      } catch {
+        // killed by the worker, as it should be
+      }
+    }
+  }
+  process.stdout.write(`# sandbox processes stopped; tasks RUNNING on fresh ones after ${Math.round((performance.now() - stoppedAt) / 1000)} s (call deadline 30 s + 10 s grace)\n`);
+  assert.ok(worker.logs.some((l) => l.line['msg'] === 'sandbox process unresponsive; killing it'), 'the worker says why it killed them');
+  await sleep(3000);
+  assert.equal((await cluster.request('PUT', `/connectors/${source}/stop`)).status, 204);
+  await until('source stopped', async () => ((await cluster.status(source)).tasks.length === 0 ? true : undefined), 60_000);
+  const kafka = new Kafka({ brokers: stack.kafkaBrokers, clientId: 'sandbox-stall-verify', logLevel: logLevel.NOTHING });
+  const report = await readSequences(kafka, topic, undefined, true);
+  process.stdout.write(`# ${report.distinct} distinct records, ${report.duplicates} duplicates\n`);
+  assert.deepEqual(report.tasks, [0, 1], 'both tasks produced');
+  for (const [task, missing] of report.missing) assert.deepEqual(missing, [], `task ${task}: nothing missing`);
+  assert.equal(report.duplicates, 0, 'exactly once across the kill: no record twice');
 });
