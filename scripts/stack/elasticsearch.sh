@@ -1,15 +1,19 @@
 # Elasticsearch 9.x on 127.0.0.1:9200 from the integ-test-zip distribution on Maven Central, under Java 21+,
-# as a non-root user (Elasticsearch refuses to run as root), heap 512 MB.
+# as a non-root user (Elasticsearch refuses to run as root), heap 512 MB. CONVEYOR_STACK_ES_PORT moves it (transport
+# on the port + 100) and CONVEYOR_STACK_ES_WRITE_QUEUE sets thread_pool.write.queue_size (a tiny queue makes it answer
+# bulk requests with 429s), so a test can run a node of its own beside the default stack.
 ES_VERSION="${CONVEYOR_ES_VERSION:-9.2.4}"
 ES_DIR="$STACK_DIR/elasticsearch"
 ES_HOME="$ES_DIR/elasticsearch-$ES_VERSION"
 ES_USER="${CONVEYOR_ES_USER:-conveyor-es}"
+ES_PORT="${CONVEYOR_STACK_ES_PORT:-9200}"
+ES_WRITE_QUEUE="${CONVEYOR_STACK_ES_WRITE_QUEUE:-}"
 
-elasticsearch_port() { echo 9200; }
+elasticsearch_port() { echo "$ES_PORT"; }
 elasticsearch_logfile() { echo "$ES_DIR/elasticsearch.log"; }
-elasticsearch_describe() { echo "Elasticsearch $ES_VERSION http://127.0.0.1:9200 data=$ES_DIR/data"; }
+elasticsearch_describe() { echo "Elasticsearch $ES_VERSION http://127.0.0.1:$ES_PORT data=$ES_DIR/data"; }
 elasticsearch_healthy() {
-  curl -fsS -m 3 'http://127.0.0.1:9200/_cluster/health' 2>/dev/null | grep -qE '"status":"(green|yellow)"'
+  curl -fsS -m 3 "http://127.0.0.1:$ES_PORT/_cluster/health" 2>/dev/null | grep -qE '"status":"(green|yellow)"'
 }
 
 # Prints the command prefix that runs a command as the Elasticsearch user (empty when not root).
@@ -33,8 +37,8 @@ elasticsearch_prepare() {
 cluster.name: conveyor-stack
 node.name: conveyor-es
 network.host: 127.0.0.1
-http.port: 9200
-transport.port: 9300
+http.port: $ES_PORT
+transport.port: $((ES_PORT + 100))
 discovery.type: single-node
 path.data: $ES_DIR/data
 path.logs: $ES_DIR/logs
@@ -43,6 +47,7 @@ action.destructive_requires_name: false
 xpack.security.enabled: false
 xpack.ml.enabled: false
 YML
+  if [ -n "$ES_WRITE_QUEUE" ]; then echo "thread_pool.write.queue_size: $ES_WRITE_QUEUE" >> "$ES_HOME/config/elasticsearch.yml"; fi
   if is_root; then
     id -u "$ES_USER" >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin "$ES_USER"
     chown -R "$ES_USER" "$ES_DIR"
@@ -63,7 +68,7 @@ es_allow_traversal() {
 }
 
 elasticsearch_start() {
-  stack_should_start elasticsearch 9200 || return 0
+  stack_should_start elasticsearch "$ES_PORT" || return 0
   local java_home; java_home=$(java_home_at_least 21)
   stack_log "starting Elasticsearch $ES_VERSION (Java at $java_home, user ${ES_USER})"
   touch "$(elasticsearch_logfile)"; is_root && chown "$ES_USER" "$(elasticsearch_logfile)"
