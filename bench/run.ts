@@ -18,6 +18,7 @@ const BENCHES: Record<string, () => Promise<{ main(args: string[]): Promise<void
   kafka: () => import('./kafka.ts'),
   density: () => import('./density.ts'),
   wasm: () => import('./wasm.ts'),
+  soak: () => import('./soak.ts'),
 };
 
 const [name, ...rest] = process.argv.slice(2);

@@ -118,20 +118,29 @@ export class SinkConsumer {
     await self.#start();
     self.#watch = setInterval(() => self.#checkProgress(), Math.max(100, Math.min(5000, Math.floor(self.#guard.boundMs / 4))));
     self.#watch.unref();
-    if ('topicsRegex' in options.subscription) {
-      self.#regexTimer = setInterval(() => void self.#refreshRegex(), options.regexRefreshMs ?? 30_000);
-      self.#regexTimer.unref();
-    }
+    // topics.regex: new matching topics are picked up; topics: listed ones that did not exist yet (checked until all do).
+    self.#regexTimer = setInterval(() => void self.#refreshRegex(), 'topicsRegex' in options.subscription ? (options.regexRefreshMs ?? 30_000) : (options.regexRefreshMs ?? 5_000));
+    self.#regexTimer.unref();
     return self;
   }
 
-  /** The subscribed topics: the list, or the cluster's topics the regex matches now (internal ones excluded). */
+  /**
+   * The subscribed topics: those of the list that exist (a sink named a topic nobody created yet waits for it, as
+   * Kafka Connect's consumer does when the broker does not create topics), or the cluster's topics the regex
+   * matches now (internal ones excluded).
+   */
   async #resolveTopics(): Promise<string[]> {
     const sub = this.#options.subscription;
-    if ('topics' in sub) return [...sub.topics];
+    if ('topics' in sub && sub.topics.length === 0) return [];
     const endpoint = endpointOf(this.#options.kafka);
     const admin = new Admin({ clientId: endpoint.clientId, bootstrapBrokers: [...endpoint.bootstrapServers] });
     try {
+      if ('topics' in sub) {
+        const existing = new Set(await admin.listTopics({ includeInternals: true }).catch(() => sub.topics));
+        const missing = sub.topics.filter((t) => !existing.has(t));
+        if (missing.length > 0) this.#log.warn('subscribed topics do not exist yet; the consumer waits for them', { topics: missing });
+        return sub.topics.filter((t) => existing.has(t));
+      }
       const all = await admin.listTopics({ includeInternals: false });
       return all.filter((t) => sub.topicsRegex.test(t)).sort();
     } finally {
@@ -141,9 +150,11 @@ export class SinkConsumer {
 
   async #refreshRegex(): Promise<void> {
     if (this.#closed || this.#recovering) return;
+    const sub = this.#options.subscription;
+    if ('topics' in sub && this.#topics.length === sub.topics.length) return;
     const topics = await this.#resolveTopics().catch(() => undefined);
     if (topics === undefined || topics.join('\u0000') === this.#topics.join('\u0000')) return;
-    this.#log.info('topics.regex matches a different set of topics; re-subscribing', { topics: topics.length, before: this.#topics.length });
+    this.#log.info('topics' in sub ? 'subscribed topics now exist; re-subscribing' : 'topics.regex matches a different set of topics; re-subscribing', { topics: topics.length, before: this.#topics.length });
     await this.#restart('the topics matching topics.regex changed');
   }
 
@@ -152,7 +163,7 @@ export class SinkConsumer {
     const endpoint = endpointOf(o.kafka);
     this.#topics = await this.#resolveTopics();
     if (this.#topics.length === 0) {
-      this.#log.info('no topic matches topics.regex yet; waiting for one');
+      this.#log.info('no subscribed topic exists yet; waiting for one');
       return;
     }
     const consumer: KafkaConsumer = new Consumer({

@@ -158,3 +158,30 @@ void test('no record is lost when a second consumer joins and partitions move', 
   const ends = await fx.admin.endOffsets(topic);
   for (const [p, { high }] of ends) assert.equal(committed?.get(p), high, `partition ${p} committed to its end`);
 });
+
+void test('a listed topic that does not exist yet is waited for, not an error: created later, it is consumed (as Kafka Connect)', async () => {
+  const topic = uniqueName('sink-later');
+  fx.topics.push(topic);
+  const name = connectorName();
+  const seen: string[] = [];
+  const consumer = await SinkConsumer.create({
+    kafka: fx.kafka,
+    connector: name,
+    logger,
+    subscription: { topics: [topic] },
+    regexRefreshMs: 200,
+    onBatch: (b) => {
+      seen.push(...b.messages.map((m) => String(m.value)));
+      return Promise.resolve();
+    },
+  });
+  try {
+    assert.deepEqual(consumer.assignment(), [], 'nothing to consume yet');
+    await fx.admin.ensureTopic({ topic, partitions: 1, replicationFactor: 1, configs: {} });
+    await produce(topic, 2, 0, 0);
+    await eventually(() => (seen.length === 2 ? true : undefined), 'the records of the topic created after the consumer');
+    assert.deepEqual(seen, ['v0', 'v1']);
+  } finally {
+    await consumer.close();
+  }
+});
