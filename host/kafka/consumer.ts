@@ -132,6 +132,8 @@ export class SinkConsumer {
   async #resolveTopics(): Promise<string[]> {
     const sub = this.#options.subscription;
     if ('topics' in sub && sub.topics.length === 0) return [];
+    // Every listed topic was there before: a recreated client subscribes at once (no listing while a broker is away).
+    if ('topics' in sub && this.#topics.length === sub.topics.length) return [...sub.topics];
     const endpoint = endpointOf(this.#options.kafka);
     const admin = new Admin({ clientId: endpoint.clientId, bootstrapBrokers: [...endpoint.bootstrapServers] });
     try {
@@ -162,6 +164,8 @@ export class SinkConsumer {
     const o = this.#options;
     const endpoint = endpointOf(o.kafka);
     this.#topics = await this.#resolveTopics();
+    // Closed while the topics were being listed (a broker away makes that slow): no client may join the group now.
+    if (this.#closed) return;
     if (this.#topics.length === 0) {
       this.#log.info('no subscribed topic exists yet; waiting for one');
       return;
@@ -437,6 +441,10 @@ export class SinkConsumer {
       await this.#retire();
       if (this.#closed) return;
       await this.#start();
+      if (this.#closed) {
+        await this.#retire();
+        return;
+      }
       this.#log.info('consumer recreated', { reason });
     } catch (e) {
       const error = toConveyorError(e, `cannot recreate the consumer of group ${this.groupId}`);
