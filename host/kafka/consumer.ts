@@ -48,6 +48,12 @@ export interface SinkConsumerOptions {
   maxRecoveries?: number;
   /** How often a topics.regex subscription is matched again against the cluster's topics (default 30 s). */
   regexRefreshMs?: number;
+  /**
+   * create() returns before the first group join (Kafka Connect's sink task is RUNNING once subscribed; its first
+   * poll joins): a join waiting for a dead member's session to expire no longer holds up the task's start. A first
+   * start that fails is retried like a recreation, within the stall bound. Default false: create() has joined.
+   */
+  joinInBackground?: boolean;
 }
 
 /** The Java consumer's defaults for these two; the stall bound is derived from them. */
@@ -115,7 +121,8 @@ export class SinkConsumer {
 
   static async create(options: SinkConsumerOptions): Promise<SinkConsumer> {
     const self = new SinkConsumer(`connect-${options.connector}`, options);
-    await self.#start();
+    if (options.joinInBackground === true) void self.#restart('first join', false);
+    else await self.#start();
     self.#watch = setInterval(() => self.#checkProgress(), Math.max(100, Math.min(5000, Math.floor(self.#guard.boundMs / 4))));
     self.#watch.unref();
     // topics.regex: new matching topics are picked up; topics: listed ones that did not exist yet (checked until all do).
@@ -433,7 +440,7 @@ export class SinkConsumer {
    * Replaces the client: its partitions are given up (read again from the committed offsets) and a new member
    * joins. A start that fails (the broker is away) is tried again with backoff.
    */
-  async #restart(reason: string): Promise<void> {
+  async #restart(reason: string, recreate = true): Promise<void> {
     if (this.#recovering || this.#closed) return;
     this.#recovering = true;
     clearTimeout(this.#restartTimer);
@@ -445,8 +452,9 @@ export class SinkConsumer {
         await this.#retire();
         return;
       }
-      this.#log.info('consumer recreated', { reason });
+      if (recreate) this.#log.info('consumer recreated', { reason });
     } catch (e) {
+      if (this.#closed) return;
       const error = toConveyorError(e, `cannot recreate the consumer of group ${this.groupId}`);
       this.#guard.failed(error.message);
       const delay = Math.min(RESTART_BACKOFF_MAX_MS, RESTART_BACKOFF_MS * 2 ** this.#restarts++);

@@ -180,6 +180,7 @@ export function createPipelineFactory(options: PipelineFactoryOptions): Pipeline
             logger,
             subscription: cfg.subscription,
             commitOnDurable: false,
+            joinInBackground: true,
             ...(options.fence === undefined ? {} : { beforeCommit: () => (options.fence as NonNullable<typeof options.fence>)(connector, taskId) }),
             ...handlers,
             ...(options.sinkSessionTimeoutMs === undefined ? {} : { sessionTimeoutMs: options.sinkSessionTimeoutMs }),

@@ -1,8 +1,9 @@
+import { spawn } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SinkConsumer } from '../../../host/kafka/consumer.ts';
 import type { SinkBatch, TopicPartition } from '../../../host/kafka/sink-records.ts';
-import { eventually, producingFixture, logger, uniqueName } from './helpers.ts';
+import { BOOTSTRAP, eventually, producingFixture, logger, uniqueName } from './helpers.ts';
 import type { ProducingFixture } from './helpers.ts';
 
 let fx: ProducingFixture;
@@ -181,6 +182,45 @@ void test('a listed topic that does not exist yet is waited for, not an error: c
     await produce(topic, 2, 0, 0);
     await eventually(() => (seen.length === 2 ? true : undefined), 'the records of the topic created after the consumer');
     assert.deepEqual(seen, ['v0', 'v1']);
+  } finally {
+    await consumer.close();
+  }
+});
+
+void test('joinInBackground: create() returns while a killed member still holds the group; the join completes when its session expires', async () => {
+  const topic = await fx.topic('sink-bg-join');
+  await produce(topic, 5);
+  const name = connectorName();
+  // A member in another process joins the group and is killed -9: it leaves no LeaveGroup, only a session to expire.
+  const script = `
+    import { Consumer } from '@platformatic/kafka';
+    const c = new Consumer({ clientId: 'doomed', bootstrapBrokers: [${JSON.stringify(BOOTSTRAP)}], groupId: ${JSON.stringify(`connect-${name}`)}, sessionTimeout: 8000, heartbeatInterval: 500, autocommit: false });
+    await c.consume({ topics: [${JSON.stringify(topic)}], autocommit: false });
+    process.stdout.write('joined\\n');`;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'ignore'] });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (d: Buffer) => (d.toString().includes('joined') ? resolve() : undefined));
+    child.on('exit', (code) => reject(new Error(`the member process exited with ${code}`)));
+  });
+  child.kill('SIGKILL');
+  const seen: string[] = [];
+  const consumer = await SinkConsumer.create({
+    kafka: fx.kafka,
+    connector: name,
+    logger,
+    subscription: { topics: [topic] },
+    joinInBackground: true,
+    onBatch: (b) => {
+      seen.push(...b.messages.map((m) => String(m.value)));
+      return Promise.resolve();
+    },
+  });
+  try {
+    // The group cannot rebalance before the dead member's session expires, so nothing is assigned yet.
+    assert.deepEqual(consumer.assignment(), [], 'create() did not wait for the join');
+    await eventually(() => (seen.length === 5 ? true : undefined), 'the records, once the dead member expired', 30_000);
+    assert.deepEqual(seen, ['v0', 'v1', 'v2', 'v3', 'v4']);
+    assert.equal(consumer.assignment().length, 1);
   } finally {
     await consumer.close();
   }
