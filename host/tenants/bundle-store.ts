@@ -6,7 +6,7 @@
  * installed through the cluster is at most MAX_CLUSTER_BUNDLE_BYTES.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Etcd3 } from 'etcd3';
 import type { ClusterKeys } from '../cluster/keys.ts';
@@ -28,11 +28,17 @@ export async function writeTenantBundle(root: string, tenant: string, name: stri
   const file = tenantBundleFile(root, tenant, name);
   const current = await readFile(file).catch(() => null);
   if (current !== null && current.equals(tgz)) return false;
-  await mkdir(join(root, tenant), { recursive: true, mode: 0o700 });
   // A unique name per write: the REST install and the etcd watch may write the same bundle at once.
   const tmp = join(root, tenant, `.${name}.tgz.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-  await writeFile(tmp, tgz, { mode: 0o600 });
-  await rename(tmp, file);
+  try {
+    await mkdir(join(root, tenant), { recursive: true, mode: 0o700 });
+    await writeFile(tmp, tgz, { mode: 0o600 });
+    await rename(tmp, file);
+  } catch (err) {
+    // A full disk (ENOSPC) or a read-only one: nothing half-written stays behind, and the cause is named.
+    await unlink(tmp).catch(() => undefined);
+    throw new ConveyorError(ErrorCode.internal, `Failed to store plugin bundle ${name} of tenant ${tenant}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
   return true;
 }
 

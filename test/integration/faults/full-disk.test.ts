@@ -6,15 +6,14 @@
  * returns, offsets move on without a restart, and no stored offset is ahead of what Kafka holds.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, writeFile, appendFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { createJsonLogger } from '../../../host/core/logger.ts';
 import { startRestServer } from '../../../host/rest/server.ts';
 import { Worker } from '../../../host/worker/worker.ts';
 import { workerConfig } from '../../../host/worker/worker-config.ts';
+import { fill, mountTmpfs } from '../../helpers/tmpfs.ts';
 import { BOOTSTRAP, eventually, kafkaFixture } from '../kafka/helpers.ts';
 
 /** The tmpfs's size: room for both files several times over, little enough to fill in a moment. */
@@ -27,26 +26,9 @@ async function storedSeq(file: string): Promise<number | null> {
   return values.reduce<number | null>((max, v) => (typeof v.seq === 'number' && (max === null || v.seq > max) ? v.seq : max), null);
 }
 
-/** Writes a filler file until the device refuses another byte. */
-async function fill(dir: string): Promise<string> {
-  const filler = join(dir, 'filler');
-  await writeFile(filler, '');
-  for (const size of [64 * 1024, 4096, 256, 1]) {
-    for (;;) {
-      try {
-        await appendFile(filler, Buffer.alloc(size));
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'ENOSPC') throw e;
-        break;
-      }
-    }
-  }
-  return filler;
-}
-
 void test('a full disk: offsets flushes fail and are logged, REST and the task carry on, nothing committed is lost, and space returning resumes them', { timeout: 180_000 }, async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), 'conveyor-full-disk-'));
-  execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${TMPFS_BYTES}`, 'tmpfs', dir]);
+  const tmpfs = await mountTmpfs('conveyor-full-disk-', TMPFS_BYTES);
+  const dir = tmpfs.dir;
   const fx = await kafkaFixture();
   const lines: Record<string, unknown>[] = [];
   const log = createJsonLogger({ level: 'info', write: (l) => void lines.push(JSON.parse(l) as Record<string, unknown>) });
@@ -68,8 +50,7 @@ void test('a full disk: offsets flushes fail and are logged, REST and the task c
     await rest.close();
     await worker.close();
     await fx.cleanup();
-    execFileSync('umount', [dir]);
-    await rm(dir, { recursive: true, force: true });
+    await tmpfs.remove();
   });
 
   const topic = await fx.topic('full-disk');
