@@ -33,6 +33,7 @@ export class LeaseGuard {
   readonly #clock: () => number;
   readonly #listeners: ((reason: string) => void)[] = [];
   #state: LeaseGuardState = 'live';
+  #fencedBecause = '';
   #deadline: number;
   #inFlight: number[] = [];
   #timer: NodeJS.Timeout | undefined;
@@ -69,8 +70,16 @@ export class LeaseGuard {
     return this.#state === 'live' && this.#clock() < this.#deadline - this.#marginMs;
   }
 
-  /** The handler runs once, when the guard fences. */
+  /**
+   * The handler runs once, when the guard fences — or, registered after that (the deadline passed while the worker was
+   * still joining), in a microtask: a fence is never missed, or the worker would hold a session it cannot use.
+   */
   onFence(handler: (reason: string) => void): void {
+    if (this.#state === 'fenced') {
+      const reason = this.#fencedBecause;
+      queueMicrotask(() => handler(reason));
+      return;
+    }
     this.#listeners.push(handler);
   }
 
@@ -104,6 +113,7 @@ export class LeaseGuard {
   #fence(reason: string, err?: Error): void {
     if (this.#state !== 'live') return;
     clearTimeout(this.#timer);
+    this.#fencedBecause = reason;
     this.#setState('fenced', reason, { deadline: new Date(this.#deadline).toISOString(), ...(err === undefined ? {} : { err }) });
     for (const l of this.#listeners) {
       try {

@@ -120,8 +120,14 @@ export class ClusterMember {
   /** Throws CONVEYOR_CONFLICT unless this worker still owns the unit and its lease is safe; call before committing offsets. */
   async assertOwns(unit: WorkUnit): Promise<void> {
     const j = this.#joined;
-    if (j === undefined || !j.session.guard.safe() || !j.slots.isRunning(unit)) {
+    if (j === undefined || !j.slots.isRunning(unit)) {
       throw new ConveyorError(ErrorCode.conflict, `worker ${this.workerId} does not own ${unitId(unit)}`);
+    }
+    if (!j.session.guard.safe()) {
+      // Not fenced (yet): the keepalive answers are late (a loaded etcd or network). Nothing is written now; the task
+      // restarts and tries again, unless the guard fences meanwhile and the unit is stopped anyway.
+      const live = j.session.guard.state === 'live';
+      throw new ConveyorError(ErrorCode.conflict, `worker ${this.workerId} cannot confirm it still owns ${unitId(unit)}: its lease ${live ? 'has no recent keepalive answer' : 'is lost'}`, { retriable: live });
     }
     await j.claims.assertHolds(unit);
   }

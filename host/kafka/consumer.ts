@@ -110,6 +110,13 @@ export class SinkConsumer {
   #recoveries = 0;
   #restarts = 0;
   #closed = false;
+  /**
+   * The client's consume() (its group join) while in flight. The client must not be closed meanwhile: a join that
+   * completes on a closed client hands back a stream that fails on its own, before anyone can listen to it, and the
+   * unhandled stream error would take the whole worker down. close() leaves such a client to #start, which closes it
+   * once consume() settles.
+   */
+  #consuming: Promise<unknown> | undefined;
 
   private constructor(groupId: string, options: SinkConsumerOptions) {
     this.groupId = groupId;
@@ -206,13 +213,28 @@ export class SinkConsumer {
       if (this.#consumer === consumer) this.#onJoin(payload.assignments ?? []);
     });
     try {
-      const stream: KafkaStream = await consumer.consume({
+      const consuming = consumer.consume({
         topics: this.#topics,
         // Kafka Connect sets auto.offset.reset=earliest for sink consumers.
         mode: MessagesStreamModes.COMMITTED,
         fallbackMode: MessagesStreamFallbackModes.EARLIEST,
         autocommit: false,
       });
+      this.#consuming = consuming;
+      let stream: KafkaStream;
+      try {
+        stream = await consuming;
+      } finally {
+        this.#consuming = undefined;
+      }
+      if (this.#closed) {
+        // Closed while joining: close() left this client to be closed here, now that consume() has settled.
+        stream.on('error', () => undefined);
+        stream.destroy();
+        if (this.#consumer === consumer) this.#consumer = undefined;
+        await within(consumer.close(true), CLOSE_TIMEOUT_MS).catch(() => undefined);
+        return;
+      }
       this.#stream = stream;
       stream.on('data', (m: Message<Buffer, Buffer, Buffer, Buffer>) => {
         if (this.#stream === stream) this.#onMessage(m);
@@ -228,9 +250,10 @@ export class SinkConsumer {
       });
       if (this.#paused.size > 0) stream.pause();
     } catch (e) {
-      this.#consumer = undefined;
+      if (this.#consumer === consumer) this.#consumer = undefined;
       this.#stream = undefined;
       await within(consumer.close(true), CLOSE_TIMEOUT_MS).catch(() => undefined);
+      if (this.#closed) return;
       throw toConveyorError(e, `cannot start the consumer of group ${this.groupId}`);
     }
   }
@@ -490,14 +513,18 @@ export class SinkConsumer {
     clearInterval(this.#regexTimer);
     clearTimeout(this.#restartTimer);
     try {
-      if (this.#consumer !== undefined) await this.commit();
+      if (this.#consumer !== undefined && this.#consuming === undefined) await this.commit();
     } finally {
+      const joining = this.#consuming;
       const consumer = this.#consumer;
       const stream = this.#stream;
       this.#consumer = undefined;
       this.#stream = undefined;
       if (stream !== undefined) await within(stream.close(), CLOSE_TIMEOUT_MS).catch(() => stream.destroy());
-      if (consumer !== undefined) await within(consumer.close(true), CLOSE_TIMEOUT_MS);
+      if (joining !== undefined) {
+        // Still joining: #start closes the client once consume() settles; wait for that a while.
+        await within(joining, CLOSE_TIMEOUT_MS).catch(() => undefined);
+      } else if (consumer !== undefined) await within(consumer.close(true), CLOSE_TIMEOUT_MS);
       this.#log.info('consumer closed');
     }
   }

@@ -420,7 +420,8 @@ export class ConnectorRuntime implements MetricsSource {
     }
   }
 
-  private async teardown(t: TaskHandle, graceful: boolean): Promise<void> {
+  /** halted: called once the task's plugin can do nothing more (what is left is releasing its pipeline). */
+  private async teardown(t: TaskHandle, graceful: boolean, halted?: () => void): Promise<void> {
     const { runner, instance, broker, pipeline, pipelineStarting } = t;
     t.generation++;
     t.pipelineStarting = undefined;
@@ -439,7 +440,10 @@ export class ConnectorRuntime implements MetricsSource {
     // the pipeline and the isolate take a while longer to go.
     broker?.revoke();
     // Without grace (a fenced worker racing its lease deadline) the plugin is stopped first, so it produces no more.
-    if (!graceful) await instance?.dispose().catch(() => undefined);
+    if (!graceful) {
+      await instance?.dispose().catch(() => undefined);
+      halted?.();
+    }
     await pipelineStarting?.catch(() => undefined);
     await pipeline?.stop().catch((err: unknown) => this.log.warn('pipeline did not stop cleanly', { [LogField.task]: t.id, error: err }));
     if (graceful) await instance?.dispose().catch(() => undefined);
@@ -450,8 +454,13 @@ export class ConnectorRuntime implements MetricsSource {
   async stop(graceful = true): Promise<void> {
     this.stopped = true;
     for (const t of this.tasks) clearTimeout(t.restartTimer);
-    await Promise.all(this.tasks.map((t) => this.teardown(t, graceful && t.state === 'RUNNING')));
-    for (const t of this.tasks) if (t.state !== 'FAILED') this.setTaskState(t, 'UNASSIGNED');
+    const unassigned = (t: TaskHandle): void => {
+      if (t.state !== 'FAILED' && t.state !== 'UNASSIGNED') this.setTaskState(t, 'UNASSIGNED');
+    };
+    // Fenced (no grace): a task is no longer RUNNING once its plugin is gone, though its pipeline may take a while to
+    // let go (a commit it had started waits for an ownership check that now fails); it commits nothing from here on.
+    await Promise.all(this.tasks.map((t) => this.teardown(t, graceful && t.state === 'RUNNING', graceful ? undefined : () => unassigned(t))));
+    for (const t of this.tasks) unassigned(t);
     this.setState('UNASSIGNED');
     this.deps.workerMetrics?.detach(this);
   }

@@ -7,6 +7,24 @@ import type { Kafka } from 'kafkajs';
 import { uniqueName } from './stack.ts';
 import { until } from './until.ts';
 
+/**
+ * A datagen source whose values carry (task, seq) for readSequences(): `tasks` tasks at `rate` records/s each into a
+ * topic created with `partitions` partitions (replication factor 1 unless given).
+ */
+export function datagenSequenceConfig(topic: string, o: { tasks: number; rate: number; partitions?: number; replicationFactor?: number; recordSize?: number; batchSize?: number }): Record<string, string> {
+  return {
+    'connector.class': 'DatagenSource',
+    'tasks.max': String(o.tasks),
+    topic,
+    rate: String(o.rate),
+    'value.sequence': 'true',
+    'record.size': String(o.recordSize ?? 20),
+    'batch.size': String(o.batchSize ?? 20),
+    'topic.creation.default.replication.factor': String(o.replicationFactor ?? 1),
+    'topic.creation.default.partitions': String(o.partitions ?? o.tasks),
+  };
+}
+
 export interface SequenceReport {
   /** Tasks that wrote at least one record, ascending. */
   readonly tasks: number[];

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { createEtcdClient } from '../../host/cluster/client.ts';
 import { clusterKeys } from '../../host/cluster/keys.ts';
+import type { Netns } from './netns.ts';
 import { stack, uniqueName } from './stack.ts';
 import { until } from './until.ts';
 
@@ -95,16 +96,20 @@ export class WorkerCluster {
     return this.#dir;
   }
 
-  /** Starts a worker process and waits until its REST API says it is healthy. */
-  async start(id: string): Promise<WorkerProc> {
+  /**
+   * Starts a worker process and waits until its REST API says it is healthy. With `netns` it runs inside that network
+   * namespace (test/helpers/netns.ts), its REST API on the namespace's address.
+   */
+  async start(id: string, netns?: Netns): Promise<WorkerProc> {
     const port = this.workers.get(id)?.port ?? (await freePort());
+    const restHost = netns?.nsIp ?? '127.0.0.1';
     const file = join(await this.#workDir(), `${id}.properties`);
     const props: Record<string, string> = {
       'cluster.id': this.clusterId,
       'etcd.endpoints': (this.#o.etcdHosts ?? stack.etcdHosts).join(','),
       'etcd.lease.ttl.seconds': String(this.#o.leaseTtlSeconds ?? 5),
       'bootstrap.servers': stack.kafkaBrokers.join(','),
-      listeners: `http://127.0.0.1:${port}`,
+      listeners: `http://${restHost}:${port}`,
       'conveyor.worker.id': id,
       'offset.storage.topic': this.offsetsTopic,
       'offset.storage.partitions': '5',
@@ -118,9 +123,9 @@ export class WorkerCluster {
       ...this.#o.properties,
     };
     await writeFile(file, Object.entries(props).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
-    const child = spawn(process.execPath, ['--no-node-snapshot', '--disable-warning=ExperimentalWarning', join(ROOT, 'host/cli/main.ts'), 'distributed', file], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const argv = ['--no-node-snapshot', '--disable-warning=ExperimentalWarning', join(ROOT, 'host/cli/main.ts'), 'distributed', file];
+    const [command, args] = netns === undefined ? [process.execPath, argv] : netns.wrap(process.execPath, argv);
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     const logs: LogLine[] = [];
     const logFile = createWriteStream(join(await this.#workDir(), `${id}-${this.history.length}.log`));
     const read = (stream: NodeJS.ReadableStream | null): void => {
@@ -140,7 +145,7 @@ export class WorkerCluster {
     read(child.stderr);
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     child.once('close', () => logFile.end());
-    const w: WorkerProc = { id, port, url: `http://127.0.0.1:${port}`, child, logs, exited };
+    const w: WorkerProc = { id, port, url: `http://${restHost}:${port}`, child, logs, exited };
     this.workers.set(id, w);
     this.history.push(w);
     await this.until(`${id} healthy`, async () => ((await fetch(`${w.url}/health`)).ok ? true : undefined), 60_000);

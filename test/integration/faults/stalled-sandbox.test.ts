@@ -12,7 +12,7 @@ import { ErrorCode } from '../../../host/core/errors.ts';
 import { createJsonLogger } from '../../../host/core/logger.ts';
 import { createSandboxPool } from '../../../host/sandbox/sandbox-pool.ts';
 import type { SandboxError } from '../../../host/sandbox/errors.ts';
-import { readSequences } from '../../helpers/sequence-check.ts';
+import { datagenSequenceConfig, readSequences } from '../../helpers/sequence-check.ts';
 import { stack, uniqueName } from '../../helpers/stack.ts';
 import { until } from '../../helpers/until.ts';
 import { sleep, WorkerCluster } from '../../helpers/worker-procs.ts';
@@ -85,10 +85,7 @@ void test('a worker whose sandbox processes are SIGSTOPped: the tasks restart on
   const source = uniqueName('sandbox-stall-gen');
   const created = await cluster.request('POST', '/connectors', {
     name: source,
-    config: {
-      'connector.class': 'DatagenSource', 'tasks.max': '2', topic, rate: '100', 'value.sequence': 'true', 'record.size': '20', 'batch.size': '20',
-      'topic.creation.default.replication.factor': '1', 'topic.creation.default.partitions': '2',
-    },
+    config: datagenSequenceConfig(topic, { tasks: 2, rate: 100 }),
   });
   assert.equal(created.status, 201, JSON.stringify(created.body));
   await cluster.allRunning([source]);

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { Kafka, logLevel } from 'kafkajs';
 import type { Admin } from 'kafkajs';
-import { readSequences } from '../../helpers/sequence-check.ts';
+import { datagenSequenceConfig, readSequences } from '../../helpers/sequence-check.ts';
 import type { SequenceReport } from '../../helpers/sequence-check.ts';
 import { stack, uniqueName } from '../../helpers/stack.ts';
 import { until } from '../../helpers/until.ts';
@@ -86,10 +86,7 @@ async function stallAndResume(exactlyOnce: boolean): Promise<void> {
   const [source, sink] = [uniqueName('stall-gen'), uniqueName('stall-sink')];
   const created = await cluster.request('POST', '/connectors', {
     name: source,
-    config: {
-      'connector.class': 'DatagenSource', 'tasks.max': String(TASKS), topic, rate: String(RATE), 'value.sequence': 'true', 'record.size': '20', 'batch.size': '20',
-      'topic.creation.default.replication.factor': '1', 'topic.creation.default.partitions': '2',
-    },
+    config: datagenSequenceConfig(topic, { tasks: TASKS, rate: RATE }),
   });
   assert.equal(created.status, 201, JSON.stringify(created.body));
   const sinkCreated = await cluster.request('POST', '/connectors', { name: sink, config: { 'connector.class': 'CountingSink', 'tasks.max': String(TASKS), topics: topic } });

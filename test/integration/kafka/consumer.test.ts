@@ -187,14 +187,11 @@ void test('a listed topic that does not exist yet is waited for, not an error: c
   }
 });
 
-void test('joinInBackground: create() returns while a killed member still holds the group; the join completes when its session expires', async () => {
-  const topic = await fx.topic('sink-bg-join');
-  await produce(topic, 5);
-  const name = connectorName();
-  // A member in another process joins the group and is killed -9: it leaves no LeaveGroup, only a session to expire.
+/** A member in another process joins the group and is killed -9: it leaves no LeaveGroup, only an 8 s session to expire. */
+async function killedMember(group: string, topic: string): Promise<void> {
   const script = `
     import { Consumer } from '@platformatic/kafka';
-    const c = new Consumer({ clientId: 'doomed', bootstrapBrokers: [${JSON.stringify(BOOTSTRAP)}], groupId: ${JSON.stringify(`connect-${name}`)}, sessionTimeout: 8000, heartbeatInterval: 500, autocommit: false });
+    const c = new Consumer({ clientId: 'doomed', bootstrapBrokers: [${JSON.stringify(BOOTSTRAP)}], groupId: ${JSON.stringify(group)}, sessionTimeout: 8000, heartbeatInterval: 500, autocommit: false });
     await c.consume({ topics: [${JSON.stringify(topic)}], autocommit: false });
     process.stdout.write('joined\\n');`;
   const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'ignore'] });
@@ -203,6 +200,13 @@ void test('joinInBackground: create() returns while a killed member still holds 
     child.on('exit', (code) => reject(new Error(`the member process exited with ${code}`)));
   });
   child.kill('SIGKILL');
+}
+
+void test('joinInBackground: create() returns while a killed member still holds the group; the join completes when its session expires', async () => {
+  const topic = await fx.topic('sink-bg-join');
+  await produce(topic, 5);
+  const name = connectorName();
+  await killedMember(`connect-${name}`, topic);
   const seen: string[] = [];
   const consumer = await SinkConsumer.create({
     kafka: fx.kafka,
@@ -223,5 +227,29 @@ void test('joinInBackground: create() returns while a killed member still holds 
     assert.equal(consumer.assignment().length, 1);
   } finally {
     await consumer.close();
+  }
+});
+
+void test('joinInBackground: closed while its join waits, the consumer closes its client once the join settles; the process carries on, no member stays', async () => {
+  const topic = await fx.topic('sink-bg-close');
+  await produce(topic, 3);
+  const name = connectorName();
+  await killedMember(`connect-${name}`, topic);
+  const consumer = await SinkConsumer.create({ kafka: fx.kafka, connector: name, logger, subscription: { topics: [topic] }, joinInBackground: true, onBatch: () => Promise.resolve() });
+  await new Promise((r) => setTimeout(r, 300));
+  // The join waits for the killed member's session: close() now leaves the client to be closed once consume() settles
+  // (a client closed under its join can hand back a stream that fails before anyone listens: that took a worker down
+  // in network-partitions.test.ts's latency case). Either way the member must not stay.
+  await consumer.close();
+  assert.deepEqual(consumer.assignment(), []);
+  const admin = fx.reference.admin();
+  await admin.connect();
+  try {
+    await eventually(async () => {
+      const { groups } = await admin.describeGroups([`connect-${name}`]);
+      return groups[0]?.members.length === 0 ? true : undefined;
+    }, 'no member left in the group', 30_000);
+  } finally {
+    await admin.disconnect();
   }
 });

@@ -97,3 +97,15 @@ test('close stops the timer without fencing', () => {
 test('a margin outside (0, TTL) is refused', () => {
   assert.throws(() => setup(1, 1000), RangeError);
 });
+
+test('a handler registered after the guard fenced (the deadline passed while the worker was joining) still hears of it', async () => {
+  const { guard, fences } = setup(3, 500);
+  mock.timers.tick(2500);
+  assert.equal(guard.state, 'fenced');
+  const late: string[] = [];
+  guard.onFence((r) => late.push(r));
+  assert.deepEqual(late, [], 'not from inside onFence: the registering code finishes first');
+  await Promise.resolve();
+  assert.deepEqual(late, ['lease deadline reached without an acknowledged keepalive']);
+  assert.equal(fences.length, 1, 'the handlers registered before hear of it once');
+});
