@@ -9,6 +9,7 @@ import type { TopicPartitionOffsets } from '@conveyor/sdk';
 import type { EsSinkConfig } from './config.ts';
 import { ignoresSchema } from './config.ts';
 import { BulkWriter } from './bulk-writer.ts';
+import { isRetriableRequestError } from './classify.ts';
 import type { BulkClient, BulkWriterOptions, WriterClock } from './bulk-writer.ts';
 import { isEsSinkError } from './errors.ts';
 import { IndexManager } from './index-manager.ts';
@@ -76,20 +77,37 @@ export class ElasticsearchSink {
 
   /**
    * Plans and queues the batch. Operations parked after a retriable failure go first; while they still fail, the
-   * batch is not taken and a RetriableError asks the worker to deliver it again after a backoff.
+   * batch is not taken and a RetriableError asks the worker to deliver it again after a backoff. The batch's indices
+   * are made sure of before anything of it is taken: an index that cannot be checked or created because Elasticsearch
+   * is away (after max.retries) is a RetriableError too, so an outage never fails the task and a redelivered batch
+   * is never taken twice.
    */
   async put(records: readonly EsSinkRecord[]): Promise<void> {
     const stillFailing = await this.writer.resendParked();
     if (stillFailing !== null) {
       throw new RetriableError(`${this.writer.parked} operations still wait for Elasticsearch: ${stillFailing.message}`, { cause: stillFailing });
     }
-    for (const record of records) {
-      let plan;
+    const plans = records.map((record) => {
       try {
-        plan = planRecord(record, this.#o.config, this.#names);
+        return { record, plan: planRecord(record, this.#o.config, this.#names) };
       } catch (err) {
         if (!isEsSinkError(err)) throw err;
-        await this.#invalid(record, err);
+        return { record, invalid: err };
+      }
+    });
+    for (const { record, plan } of plans) {
+      if (plan === undefined || plan.kind === 'skip' || this.#indices.isReady(plan.operation.index)) continue;
+      const schema = ignoresSchema(this.#o.config, record.topic) ? null : record.valueSchema;
+      try {
+        await this.#indices.ensure(plan.operation.index, plan.operation.action === 'delete' ? null : schema);
+      } catch (err) {
+        if (!isRetriableRequestError(err)) throw err;
+        throw new RetriableError(`index ${plan.operation.index} cannot be checked or created while Elasticsearch does not answer: ${(err as Error).message}`, { cause: err });
+      }
+    }
+    for (const { record, plan, invalid } of plans) {
+      if (plan === undefined) {
+        await this.#invalid(record, invalid);
         continue;
       }
       if (plan.kind === 'skip') {
@@ -97,8 +115,6 @@ export class ElasticsearchSink {
         this.writer.skip(record.topic, record.partition, record.offset);
         continue;
       }
-      const schema = ignoresSchema(this.#o.config, record.topic) ? null : record.valueSchema;
-      await this.#indices.ensure(plan.operation.index, plan.operation.action === 'delete' ? null : schema);
       await this.writer.add({ topic: record.topic, partition: record.partition, offset: record.offset, operation: plan.operation });
     }
   }

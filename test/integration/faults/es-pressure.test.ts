@@ -64,13 +64,15 @@ void test('429s from a full write queue and a node restart mid-bulk: every id en
   assert.ok([200, 201].includes(created.status), JSON.stringify(created.body));
 
   const states = new Set<string>();
+  const traces: string[] = [];
   let watching = true;
+  // Watches without throwing: a failure is asserted at the end, so the test never leaves its node running behind it.
   const watch = (async () => {
     while (watching) {
       const s = (await w.rest('GET', `/connectors/${name}/status`)).body as { tasks?: { state: string; trace?: string }[] };
       for (const t of s.tasks ?? []) {
         states.add(t.state);
-        assert.notEqual(t.state, 'FAILED', `a task failed: ${t.trace ?? ''}`);
+        if (t.state === 'FAILED' && traces.length < 3) traces.push(t.trace ?? '');
       }
       await new Promise((r) => setTimeout(r, 250));
     }
@@ -103,5 +105,5 @@ void test('429s from a full write queue and a node restart mid-bulk: every id en
     assert.equal(h._id, `id-${h._source?.id}`);
     assert.equal(h._source?.v, VERSIONS - 1, `${h._id} holds its last version`);
   }
-  assert.deepEqual([...states].filter((s) => s !== 'RUNNING' && s !== 'UNASSIGNED'), [], 'never FAILED or restarted');
+  assert.deepEqual([...states].filter((s) => s !== 'RUNNING' && s !== 'UNASSIGNED'), [], `never FAILED or restarted${traces.length > 0 ? `: ${traces.join('\n')}` : ''}`);
 });
