@@ -1,69 +1,20 @@
 import './contiguous-responses.ts';
-import { Admin, Consumer, MessagesStreamFallbackModes, MessagesStreamModes } from '@platformatic/kafka';
+import { Consumer, MessagesStreamFallbackModes, MessagesStreamModes } from '@platformatic/kafka';
 import type { GroupAssignment, Message, MessagesStream } from '@platformatic/kafka';
 import { ConveyorError, ErrorCode } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import { within } from '../core/within.ts';
 import { endpointOf, toConveyorError } from './client.ts';
-import type { KafkaClient } from './client.ts';
-import type { KafkaHeaders } from './messages.ts';
+import { CLOSE_TIMEOUT_MS, DEFAULT_COMMIT_TIMEOUT_MS, DEFAULT_REBALANCE_TIMEOUT_MS, DEFAULT_SESSION_TIMEOUT_MS, JAVA_FETCH_MAX_BYTES, JAVA_MAX_PARTITION_FETCH_BYTES } from './consumer-options.ts';
+import type { SinkConsumerOptions } from './consumer-options.ts';
 import { describeStall, ProgressGuard, stallBoundMs } from './progress-guard.ts';
 import type { Stall } from './progress-guard.ts';
-import type { DurableOffset, SinkBatch, SinkMessage, TopicPartition, TopicSubscription } from './sink-records.ts';
+import { toSinkMessage } from './sink-records.ts';
+import type { DurableOffset, SinkBatch, TopicPartition } from './sink-records.ts';
+import { subscribedTopics } from './subscribed-topics.ts';
 
-export interface SinkConsumerOptions {
-  kafka: KafkaClient;
-  connector: string;
-  logger: Logger;
-  subscription: TopicSubscription;
-  /** Called with the records of one partition as they arrive; backpressure is pause()/resume(). */
-  onBatch: (batch: SinkBatch) => Promise<void>;
-  /** After a rebalance: partitions this member lost (their durable offsets were committed first) and gained. */
-  onRevoked?: (partitions: TopicPartition[]) => void;
-  onAssigned?: (partitions: TopicPartition[]) => void;
-  /** The consumer stopped for good (a stall outlived every recovery). */
-  onFailure?: (error: ConveyorError) => void;
-  /**
-   * Commit as soon as offsets are declared durable (default true), as Kafka Connect commits right after a
-   * task's flush. When false the caller calls commit() itself.
-   */
-  commitOnDurable?: boolean;
-  /** Checked before every commit (distributed mode: does this worker still own the task?); a throw commits nothing. */
-  beforeCommit?: () => Promise<void>;
-  sessionTimeoutMs?: number;
-  rebalanceTimeoutMs?: number;
-  heartbeatIntervalMs?: number;
-  /** fetch.max.wait.ms (default 500, the Java consumer's), fetch.min.bytes, fetch.max.bytes, max.partition.fetch.bytes. */
-  maxWaitTimeMs?: number;
-  minBytes?: number;
-  maxBytes?: number;
-  maxBytesPerPartition?: number;
-  /** isolation.level=read_uncommitted (read_committed by default). */
-  readUncommitted?: boolean;
-  /** How long without a completed fetch, or with offsets waiting for a commit, counts as a stall (default session + rebalance timeout). */
-  stallTimeoutMs?: number;
-  /** How long one commit (ownership check and request, with the client's own retries) may take (default 30 s). */
-  commitTimeoutMs?: number;
-  /** Recreations of a stalled consumer, without progress in between, before it gives up through onFailure (default 3). */
-  maxRecoveries?: number;
-  /** How often a topics.regex subscription is matched again against the cluster's topics (default 30 s). */
-  regexRefreshMs?: number;
-  /**
-   * create() returns before the first group join (Kafka Connect's sink task is RUNNING once subscribed; its first
-   * poll joins): a join waiting for a dead member's session to expire no longer holds up the task's start. A first
-   * start that fails is retried like a recreation, within the stall bound. Default false: create() has joined.
-   */
-  joinInBackground?: boolean;
-}
+export type { SinkConsumerOptions } from './consumer-options.ts';
 
-/** The Java consumer's defaults for these two; the stall bound is derived from them. */
-const JAVA_FETCH_MAX_BYTES = 52_428_800;
-const JAVA_MAX_PARTITION_FETCH_BYTES = 1_048_576;
-const DEFAULT_SESSION_TIMEOUT_MS = 45_000;
-const DEFAULT_REBALANCE_TIMEOUT_MS = 60_000;
-const CLOSE_TIMEOUT_MS = 10_000;
-/** Kafka Connect's offset.flush.timeout.ms is 5 s; the client retries a commit itself, so allow it a request timeout. */
-const DEFAULT_COMMIT_TIMEOUT_MS = 30_000;
 /** A consumer that failed (its stream broke, say while the broker is away) is recreated after this, doubled per attempt. */
 const RESTART_BACKOFF_MS = 1000;
 const RESTART_BACKOFF_MAX_MS = 10_000;
@@ -138,30 +89,8 @@ export class SinkConsumer {
     return self;
   }
 
-  /**
-   * The subscribed topics: those of the list that exist (a sink named a topic nobody created yet waits for it, as
-   * Kafka Connect's consumer does when the broker does not create topics), or the cluster's topics the regex
-   * matches now (internal ones excluded).
-   */
-  async #resolveTopics(): Promise<string[]> {
-    const sub = this.#options.subscription;
-    if ('topics' in sub && sub.topics.length === 0) return [];
-    // Every listed topic was there before: a recreated client subscribes at once (no listing while a broker is away).
-    if ('topics' in sub && this.#topics.length === sub.topics.length) return [...sub.topics];
-    const endpoint = endpointOf(this.#options.kafka);
-    const admin = new Admin({ clientId: endpoint.clientId, bootstrapBrokers: [...endpoint.bootstrapServers] });
-    try {
-      if ('topics' in sub) {
-        const existing = new Set(await admin.listTopics({ includeInternals: true }).catch(() => sub.topics));
-        const missing = sub.topics.filter((t) => !existing.has(t));
-        if (missing.length > 0) this.#log.warn('subscribed topics do not exist yet; the consumer waits for them', { topics: missing });
-        return sub.topics.filter((t) => existing.has(t));
-      }
-      const all = await admin.listTopics({ includeInternals: false });
-      return all.filter((t) => sub.topicsRegex.test(t)).sort();
-    } finally {
-      await admin.close().catch(() => undefined);
-    }
+  #resolveTopics(): Promise<string[]> {
+    return subscribedTopics(this.#options.kafka, this.#options.subscription, this.#topics, this.#log);
   }
 
   async #refreshRegex(): Promise<void> {
@@ -171,7 +100,7 @@ export class SinkConsumer {
     const topics = await this.#resolveTopics().catch(() => undefined);
     if (topics === undefined || topics.join('\u0000') === this.#topics.join('\u0000')) return;
     this.#log.info('topics' in sub ? 'subscribed topics now exist; re-subscribing' : 'topics.regex matches a different set of topics; re-subscribing', { topics: topics.length, before: this.#topics.length });
-    await this.#restart('the topics matching topics.regex changed');
+    await this.#restart('topics' in sub ? 'subscribed topics now exist' : 'the topics matching topics.regex changed');
   }
 
   async #start(): Promise<void> {
@@ -528,20 +457,4 @@ export class SinkConsumer {
       this.#log.info('consumer closed');
     }
   }
-}
-
-/** A fetched message as the pipeline takes it; repeated header keys become a list, in order. */
-function toSinkMessage(m: Message<Buffer, Buffer, Buffer, Buffer>): SinkMessage {
-  let headers: KafkaHeaders = {};
-  const entries = m.headerEntries;
-  if (entries.length > 0) {
-    headers = {};
-    for (const [k, v] of entries) {
-      const name = k.toString('utf8');
-      const prev = headers[name];
-      if (prev === undefined) headers[name] = v;
-      else headers[name] = Array.isArray(prev) ? [...prev, v] : [prev, v];
-    }
-  }
-  return { offset: m.offset, key: m.key ?? null, value: m.value ?? null, headers, timestamp: Number(m.timestamp) };
 }

@@ -1,4 +1,5 @@
 /** What the sink consumer delivers and commits, and the topics it subscribes to (Kafka Connect's sink keys). */
+import type { Message } from '@platformatic/kafka';
 import { ConveyorError, ErrorCode } from '../core/errors.ts';
 import type { KafkaHeaders } from './messages.ts';
 
@@ -40,4 +41,20 @@ export function parseSubscription(config: Readonly<Record<string, string>>): Top
   } catch (e) {
     throw new ConveyorError(ErrorCode.configInvalid, `Invalid value ${regex} for configuration topics.regex`, { cause: e });
   }
+}
+
+/** A fetched message as the pipeline takes it; repeated header keys become a list, in order. */
+export function toSinkMessage(m: Message<Buffer, Buffer, Buffer, Buffer>): SinkMessage {
+  let headers: KafkaHeaders = {};
+  const entries = m.headerEntries;
+  if (entries.length > 0) {
+    headers = {};
+    for (const [k, v] of entries) {
+      const name = k.toString('utf8');
+      const prev = headers[name];
+      if (prev === undefined) headers[name] = v;
+      else headers[name] = Array.isArray(prev) ? [...prev, v] : [prev, v];
+    }
+  }
+  return { offset: m.offset, key: m.key ?? null, value: m.value ?? null, headers, timestamp: Number(m.timestamp) };
 }
