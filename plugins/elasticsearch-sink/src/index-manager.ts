@@ -44,24 +44,27 @@ export class IndexManager {
     return this.#ready.has(index);
   }
 
-  /** Makes sure `index` exists (and is mapped when a schema is given); concurrent calls share one attempt. */
-  async ensure(index: string, valueSchema: ConnectSchema | null | undefined): Promise<void> {
+  /**
+   * Makes sure `index` exists (and is mapped when a schema is given); concurrent calls share one attempt. A call that
+   * fails retriably is retried up to `retries` times (max.retries by default) with backoff.
+   */
+  async ensure(index: string, valueSchema: ConnectSchema | null | undefined, retries = this.#options.maxRetries): Promise<void> {
     if (this.#ready.has(index) || this.#options.dataStream) return;
     let p = this.#inProgress.get(index);
     if (p === undefined) {
-      p = this.#withRetries(() => this.#create(index, valueSchema ?? null)).finally(() => this.#inProgress.delete(index));
+      p = this.#withRetries(() => this.#create(index, valueSchema ?? null), retries).finally(() => this.#inProgress.delete(index));
       this.#inProgress.set(index, p);
     }
     await p;
   }
 
-  async #withRetries(attempt: () => Promise<void>): Promise<void> {
+  async #withRetries(attempt: () => Promise<void>, retries: number): Promise<void> {
     for (let n = 0; ; n++) {
       try {
         await attempt();
         return;
       } catch (err) {
-        if (n >= this.#options.maxRetries || !isRetriableRequestError(err)) throw err;
+        if (n >= retries || !isRetriableRequestError(err)) throw err;
         await this.#options.clock.sleep(backoffMs(n, this.#options.retryBackoffMs, DEFAULT_MAX_BACKOFF_MS, this.#options.random ?? Math.random));
       }
     }

@@ -78,9 +78,10 @@ export class ElasticsearchSink {
   /**
    * Plans and queues the batch. Operations parked after a retriable failure go first; while they still fail, the
    * batch is not taken and a RetriableError asks the worker to deliver it again after a backoff. The batch's indices
-   * are made sure of before anything of it is taken: an index that cannot be checked or created because Elasticsearch
-   * is away (after max.retries) is a RetriableError too, so an outage never fails the task and a redelivered batch
-   * is never taken twice.
+   * are made sure of before anything of it is taken, one attempt per put (as parked operations: the worker's
+   * redelivery backoff spaces the attempts, and put never outlasts the call deadline retrying): an index that cannot
+   * be checked or created because Elasticsearch does not answer is a RetriableError too, so an outage never fails
+   * the task and a redelivered batch is never taken twice.
    */
   async put(records: readonly EsSinkRecord[]): Promise<void> {
     const stillFailing = await this.writer.resendParked();
@@ -99,7 +100,7 @@ export class ElasticsearchSink {
       if (plan === undefined || plan.kind === 'skip' || this.#indices.isReady(plan.operation.index)) continue;
       const schema = ignoresSchema(this.#o.config, record.topic) ? null : record.valueSchema;
       try {
-        await this.#indices.ensure(plan.operation.index, plan.operation.action === 'delete' ? null : schema);
+        await this.#indices.ensure(plan.operation.index, plan.operation.action === 'delete' ? null : schema, 0);
       } catch (err) {
         if (!isRetriableRequestError(err)) throw err;
         throw new RetriableError(`index ${plan.operation.index} cannot be checked or created while Elasticsearch does not answer: ${(err as Error).message}`, { cause: err });

@@ -87,14 +87,18 @@ test('close forgets the lost partitions: their offsets are no longer reported', 
 test('an index that cannot be checked while Elasticsearch is away is a RetriableError: nothing of the batch is taken, and it lands once Elasticsearch is back', async () => {
   let away = true;
   const c = client();
+  let checks = 0;
   const refused = (): Promise<never> => Promise.reject(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9200'), { name: 'ConnectionError' }));
   const es = Object.assign(c, {
-    indexExists: () => (away ? refused() : Promise.resolve(c.created.length > 0)),
+    indexExists: () => (checks++, away ? refused() : Promise.resolve(c.created.length > 0)),
   });
   const skipped: string[] = [];
-  const s = new ElasticsearchSink({ config: config({ 'max.retries': '2', 'behavior.on.null.values': 'ignore' }), client: es, clock: virtualClock(), onSkip: (_r, why) => void skipped.push(why) });
+  const clock = virtualClock();
+  const s = new ElasticsearchSink({ config: config({ 'max.retries': '100', 'behavior.on.null.values': 'ignore' }), client: es, clock, onSkip: (_r, why) => void skipped.push(why) });
   const batch = [record({ offset: 0, key: 'k', value: null }), record({ offset: 1, key: 'a', value: { a: 1 } })];
   await assert.rejects(s.put(batch), (e) => isRetriableError(e) && /index orders cannot be checked or created while Elasticsearch does not answer: connect ECONNREFUSED/.test((e as Error).message));
+  assert.equal(checks, 1, 'one attempt per put, whatever max.retries says: put must come back within the call deadline');
+  assert.deepEqual(clock.sleeps, []);
   assert.equal(s.writer.buffered, 0, 'nothing of the batch was taken');
   assert.deepEqual(skipped, [], 'not even its skipped record: the batch comes again whole');
   assert.deepEqual(await s.preCommit(), {});
