@@ -10,6 +10,7 @@ import { LeaderElection } from './election.ts';
 import type { ClusterKeys } from './keys.ts';
 import type { PrefixWatch } from './prefix-watch.ts';
 import { Rebalancer } from './rebalancer.ts';
+import type { LeaseGuard } from './lease-guard.ts';
 import { WorkerSession } from './session.ts';
 import type { OwnershipGuard, TaskHost, WorkerAssignment, WorkerId, WorkUnit } from './types.ts';
 import { unitId } from './types.ts';
@@ -53,6 +54,7 @@ export class ClusterMember {
   readonly #log: Logger;
   #state: MemberState = 'joining';
   #joined: Joined | undefined;
+  #leaseGuard: LeaseGuard | undefined;
   #rebalancer: Promise<Rebalancer | undefined> = Promise.resolve(undefined);
   #current: Rebalancer | undefined;
   #rejoin: NodeJS.Timeout | undefined;
@@ -110,6 +112,14 @@ export class ClusterMember {
 
   running(): WorkUnit[] {
     return this.#joined?.slots.running() ?? [];
+  }
+
+  /**
+   * The latest time this worker's lease is known to live in etcd (send time of the last acknowledged keepalive plus the
+   * TTL granted). Kept after a fence, where it no longer moves: units stopped by the fence stopped before it.
+   */
+  leaseDeadline(): number | undefined {
+    return this.#leaseGuard?.deadline;
   }
 
   /** The guard for status writes about a unit this worker runs. */
@@ -185,6 +195,7 @@ export class ClusterMember {
         onDeposed: () => void this.#stopRebalancer(),
       });
       this.#joined = { session, claims, slots, election, watch };
+      this.#leaseGuard = session.guard;
     } catch (err) {
       await watch?.close();
       await session.close();
