@@ -39,9 +39,7 @@ import type { ConnectorDeps, TargetState } from './connector-deps.ts';
 import { ActiveTopics } from './active-topics.ts';
 import { createKafkaBackend } from './kafka-backend.ts';
 import type { KafkaBackend, PipelineExtras } from './kafka-backend.ts';
-import { withFileGrant } from './builtin-file-policy.ts';
-import { withEsGrant } from './builtin-es-policy.ts';
-import { withMysqlGrant } from './builtin-mysql-policy.ts';
+import { withBuiltinGrants } from './builtin-grants.ts';
 import { alterOffsets, readOffsets, resetOffsets } from './connector-offsets.ts';
 import type { ConnectorOffset } from './connector-offsets.ts';
 import { configErrors } from './config-infos.ts';
@@ -149,7 +147,7 @@ export class Worker {
 
   /**
    * Built-in connectors may use what their config names: file connectors their file's directory, the ES sink its
-   * connection.url, the CDC source its database (builtin-*-policy.ts); granted from each task's resolved config.
+   * connection.url, the CDC source its database, the HTTP sink its URL's origin (builtin-grants.ts); granted from each task's resolved config.
    */
   private grantFiles(name: string, plugin: PluginVersion, connectorConfig: Readonly<Record<string, string>>): ConnectorDeps {
     const tenant = this.tenantOf(connectorConfig);
@@ -160,7 +158,7 @@ export class Worker {
       return { ...this.deps, policies: { [name]: tenant.policy }, limits, throttle: this.throttleFor(tenant) };
     }
     const base = this.deps.policies;
-    return { ...this.deps, policiesFor: (config) => withMysqlGrant(withEsGrant(withFileGrant(base, name, plugin, config), name, plugin, config), name, plugin, config) };
+    return { ...this.deps, policiesFor: (config) => withBuiltinGrants(base, name, plugin, config) };
   }
 
   /** One throttle per tenant on this worker, made anew when the tenant's quotas change. */

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { Client } from '@elastic/elasticsearch';
 import { eventually, kafkaFixture, uniqueName } from '../kafka/helpers.ts';
 import { stack } from '../../helpers/stack.ts';
-import { produce, workerProcess } from './worker-helpers.ts';
+import { produce, workerProcess } from '../../helpers/standalone-worker.ts';
 
 const KEYS = 20_000;
 const ROUNDS = 5;

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { Client } from '@elastic/elasticsearch';
 import { eventually, kafkaFixture, uniqueName } from '../kafka/helpers.ts';
 import { stack } from '../../helpers/stack.ts';
-import { produce, workerProcess } from './worker-helpers.ts';
+import { produce, workerProcess } from '../../helpers/standalone-worker.ts';
 
 void test('malformed documents land in the DLQ topic with context headers while the rest index', { timeout: 90_000 }, async (t) => {
   const fx = await kafkaFixture();

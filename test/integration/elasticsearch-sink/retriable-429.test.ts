@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { Client } from '@elastic/elasticsearch';
 import { eventually, kafkaFixture, uniqueName } from '../kafka/helpers.ts';
 import { stack } from '../../helpers/stack.ts';
-import { produce, workerProcess } from './worker-helpers.ts';
+import { produce, workerProcess } from '../../helpers/standalone-worker.ts';
 
 const CLASS = 'io.confluent.connect.elasticsearch.ElasticsearchSinkConnector';
 const BLOCK = 'index.blocks.read_only_allow_delete';

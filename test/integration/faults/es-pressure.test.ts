@@ -14,8 +14,8 @@ import { Client } from '@elastic/elasticsearch';
 import { stackCommandWith } from '../../helpers/stack-control.ts';
 import { eventually, kafkaFixture, uniqueName } from '../kafka/helpers.ts';
 import type { KafkaFixture } from '../kafka/helpers.ts';
-import { produce, workerProcess } from '../elasticsearch-sink/worker-helpers.ts';
-import type { WorkerProcess } from '../elasticsearch-sink/worker-helpers.ts';
+import { produce, workerProcess } from '../../helpers/standalone-worker.ts';
+import type { WorkerProcess } from '../../helpers/standalone-worker.ts';
 
 const PORT = 9201;
 const URL_ = `http://127.0.0.1:${PORT}`;

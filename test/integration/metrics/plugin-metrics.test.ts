@@ -9,7 +9,7 @@ import { startCdcWorker } from '../../helpers/cdc-worker.ts';
 import type { CdcWorker } from '../../helpers/cdc-worker.ts';
 import { parsePrometheus, sampleValue } from '../../helpers/prometheus.ts';
 import type { Sample } from '../../helpers/prometheus.ts';
-import { produce } from '../elasticsearch-sink/worker-helpers.ts';
+import { produce } from '../../helpers/standalone-worker.ts';
 import { waitFor } from '../worker/worker-fixture.ts';
 
 let h: CdcWorker;

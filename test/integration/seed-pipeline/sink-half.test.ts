@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { Client } from '@elastic/elasticsearch';
 import { eventually, kafkaFixture, uniqueName } from '../kafka/helpers.ts';
 import { stack } from '../../helpers/stack.ts';
-import { produceRaw, workerProcess } from '../elasticsearch-sink/worker-helpers.ts';
+import { produceRaw, workerProcess } from '../../helpers/standalone-worker.ts';
 
 const row = (name: string) => ({ type: 'struct', name, optional: true, fields: [
   { field: 'id', type: 'int32', optional: false },

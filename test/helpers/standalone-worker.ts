@@ -1,4 +1,4 @@
-/** A standalone worker process (bin/conveyor) on the real broker, plus the Kafka, Elasticsearch and TCP helpers the sink's end-to-end tests share. */
+/** A standalone worker process (bin/conveyor) on the real broker, plus the Kafka and TCP helpers the end-to-end sink tests share. */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -7,9 +7,9 @@ import type { Server, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Kafka } from 'kafkajs';
-import { BOOTSTRAP } from '../kafka/helpers.ts';
+import { BOOTSTRAP } from '../integration/kafka/helpers.ts';
 
-const BIN = resolve(import.meta.dirname, '..', '..', '..', 'bin', 'conveyor');
+const BIN = resolve(import.meta.dirname, '..', '..', 'bin', 'conveyor');
 
 export async function freePort(): Promise<number> {
   const s = createServer();
