@@ -25,7 +25,7 @@ class JdbcSinkTask implements SinkTask<typeof JDBC_SINK_CONFIG> {
 
   async start(ctx: Ctx): Promise<void> {
     this.#ctx = ctx;
-    this.#s = settingsFrom(ctx.config);
+    this.#s = settingsFrom(ctx.config, ctx.raw['connector.class']);
     this.#writer = new TableWriter({ query: async (sql, params) => ctx.mysql.query(await this.#connect(), sql, params ?? []) }, this.#s, (msg, fields) => ctx.log.info(msg, fields));
     await this.#connect();
     ctx.log.info('JDBC sink started', { host: this.#s.host, port: this.#s.port, database: this.#s.database, insertMode: this.#s.insertMode, pkMode: this.#s.pkMode });

@@ -28,9 +28,13 @@ export interface TableRef {
   readonly sql: string;
 }
 
-/** table.name.format for a topic; a dotted name is database.table, as MySQL reads it. */
-export function tableFor(format: string, topic: string): TableRef {
-  const name = format.replaceAll('${topic}', topic);
+/**
+ * table.name.format for a topic. A dotted name is database.table, as MySQL reads it; under Debezium's class the dots
+ * become underscores (its default table naming strategy).
+ */
+export function tableFor(format: string, topic: string, debezium = false): TableRef {
+  const formatted = format.replaceAll('${topic}', topic);
+  const name = debezium ? formatted.replaceAll('.', '_') : formatted;
   const parts = name.split('.');
   const table = parts.at(-1) as string;
   const database = parts.length > 1 ? (parts.at(-2) as string) : null;
@@ -43,6 +47,20 @@ interface Step {
   readonly columns: readonly Column[];
   readonly signature: string;
   readonly records: SinkRecord[];
+}
+
+/**
+ * Debezium's JDBC sink takes change events as they are: a struct named *.Envelope becomes its `after` row, a delete
+ * (op d) a null value (a delete under delete.enabled), a truncate (op t) nothing. Other records pass unchanged.
+ */
+export function changeEventRow(r: SinkRecord): SinkRecord | null {
+  const schema = r.valueSchema;
+  if (schema?.type !== 'struct' || !(schema.name ?? '').endsWith('.Envelope') || r.value === null || typeof r.value !== 'object' || Array.isArray(r.value)) return r;
+  const v = r.value as Record<string, JsonValue>;
+  if (v['op'] === 't') return null;
+  if (v['op'] === 'd') return { ...r, value: null, valueSchema: null };
+  const after = schema.fields?.find((f) => f.field === 'after');
+  return { ...r, value: v['after'] ?? null, valueSchema: after === undefined ? null : { ...after, optional: false } };
 }
 
 export class TableWriter {
@@ -80,8 +98,11 @@ export class TableWriter {
 
   #plan(records: readonly SinkRecord[]): Step[] {
     const steps: Step[] = [];
-    for (const r of records) {
-      const table = tableFor(this.#s.tableFormat, r.topic);
+    for (const original of records) {
+      const r = this.#s.debezium ? changeEventRow(original) : original;
+      if (r === null) continue;
+      if (r.value === null && !this.#s.deleteEnabled && this.#s.debezium) continue;
+      const table = tableFor(this.#s.tableFormat, r.topic, this.#s.debezium);
       let kind: Step['kind'];
       let columns: readonly Column[];
       let signature: string;

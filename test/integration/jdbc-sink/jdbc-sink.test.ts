@@ -139,3 +139,26 @@ void test('MariaDB → Debezium CDC → Kafka → unwrap → JDBC sink replicate
     { id: 4, email: 'd@example.com', score: 4 },
   ]);
 });
+
+void test('under Debezium\'s class, change events are applied without the unwrap SMT into a table named with underscores', { timeout: 180_000 }, async () => {
+  await w.db.admin.query(`CREATE TABLE \`${w.db.name}\`.orders (id INT PRIMARY KEY, item VARCHAR(50) NOT NULL, qty INT NOT NULL)`);
+  await w.db.admin.query(`INSERT INTO \`${w.db.name}\`.orders VALUES (1, 'pen', 2), (2, 'ink', 1)`);
+  const { prefix } = await w.createCdc('jdbc-dbz', ['orders']);
+  const topic = `${prefix}.${w.db.name}.orders`;
+  const table = topic.replaceAll('.', '_');
+  const sink = uniqueName('jdbc-dbz-sink');
+  w.fx.groups.push(`connect-${sink}`);
+  const res = await http(`${w.url}/connectors`, 'POST', {
+    name: sink,
+    config: {
+      'connector.class': 'io.debezium.connector.jdbc.JdbcSinkConnector', topics: topic, 'connection.url': jdbcUrl(),
+      'connection.username': stack.mariadb.adminUser, 'connection.password': stack.mariadb.adminPassword,
+      'insert.mode': 'upsert', 'primary.key.mode': 'record_key', 'delete.enabled': 'true', 'schema.evolution': 'basic',
+    },
+  });
+  assert.equal(res.status, 201, JSON.stringify(res.body));
+  await w.db.admin.query(`UPDATE \`${w.db.name}\`.orders SET qty = 5 WHERE id = 1`);
+  await w.db.admin.query(`DELETE FROM \`${w.db.name}\`.orders WHERE id = 2`);
+  const copy = await waitRows(sink, `SELECT id, item, qty FROM \`${target.name}\`.\`${table}\` ORDER BY id`, (got) => got.length === 1 && got[0]?.['qty'] === 5, 'the replicated orders', 90_000);
+  assert.deepEqual(copy, [{ id: 1, item: 'pen', qty: 5 }]);
+});

@@ -69,3 +69,37 @@ void test('a record without a struct value fails with Confluent\'s message; a da
   assert.equal(await h.put([record({ a: 1 })]), null);
   await assert.rejects(h.put([{ ...record(null), valueSchema: null }]), /requires records with a non-null Struct value and non-null Struct schema, but found record at \(topic='t',partition=0,offset=0,timestamp=5\) with a null value/);
 });
+
+void test('under Debezium\'s class and keys, change events are applied by op into a table named with underscores', async () => {
+  const sql: { text: string; params: unknown[] }[] = [];
+  const h = createTaskHarness(jdbcSink, {
+    config: {
+      'connector.class': 'io.debezium.connector.jdbc.JdbcSinkConnector', topics: 'srv.shop.customers', 'connection.url': 'jdbc:mysql://db/replica',
+      'connection.username': 'copier', 'primary.key.mode': 'record_key', 'insert.mode': 'upsert', 'delete.enabled': 'true', 'schema.evolution': 'basic',
+    },
+    capabilities: {
+      mysql: {
+        connect: (o: { user: string }) => Promise.resolve(`c-${o.user}`),
+        close: () => Promise.resolve(),
+        query: (_c: string, text: string, params: unknown[] = []) => {
+          sql.push({ text, params });
+          return Promise.resolve({ rows: [] });
+        },
+      } as never,
+    },
+  });
+  await h.start();
+  const row = { type: 'struct', optional: true, name: 'srv.shop.customers.Value', fields: [{ field: 'id', type: 'int32' }, { field: 'email', type: 'string' }] } as const;
+  const envelopeSchema = { type: 'struct', name: 'srv.shop.customers.Envelope', fields: [{ ...row, field: 'before' }, { ...row, field: 'after' }, { field: 'op', type: 'string' }] } as const;
+  const keySchema = { type: 'struct', fields: [{ field: 'id', type: 'int32' }] } as const;
+  const event = (offset: number, op: string, after: unknown): SinkRecord => ({
+    topic: 'srv.shop.customers', partition: 0, offset, key: { id: 7 }, keySchema, value: { before: null, after, op } as SinkRecord['value'], valueSchema: envelopeSchema, headers: {}, timestamp: 0,
+  });
+  assert.equal(await h.put([event(0, 'c', { id: 7, email: 'a@x' }), event(1, 't', null), event(2, 'd', null)]), null);
+  const writes = sql.filter((q) => /^(INSERT|DELETE|CREATE)/.test(q.text));
+  assert.match(writes[0]?.text ?? '', /^CREATE TABLE `srv_shop_customers` \(\n {2}`id` INT NOT NULL,\n {2}`email` TEXT NOT NULL,\n {2}PRIMARY KEY\(`id`\)\)$/);
+  assert.deepEqual(writes.slice(1).map((q) => [q.text, q.params]), [
+    ['INSERT INTO `srv_shop_customers`(`id`,`email`) VALUES (?,?) ON DUPLICATE KEY UPDATE `email`=VALUES(`email`)', [7, 'a@x']],
+    ['DELETE FROM `srv_shop_customers` WHERE `id` = ?', [7]],
+  ]);
+});
